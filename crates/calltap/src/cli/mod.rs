@@ -1,0 +1,31 @@
+//! Command-line parsing and dispatch. Each subcommand lives in its own module
+//! and returns the process exit code.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// calltap: the receiving end of Vapi's server messages.
+#[derive(Debug, Parser)]
+#[command(name = "calltap", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check deliveries against Vapi's schemas (strict mode).
+    Validate,
+}
+
+impl Cli {
+    /// Runs the chosen subcommand and returns the process exit code.
+    pub fn run(self) -> ExitCode {
+        match self.command {
+            Command::Validate => ExitCode::SUCCESS,
+        }
+    }
+}

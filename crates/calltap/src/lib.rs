@@ -1,0 +1,7 @@
+//! calltap: receives Vapi server messages, verifies and records them durably
+//! and exactly once, rebuilds each call's state and serves it.
+//!
+//! The binary is a thin shell over this library so that integration tests
+//! drive the same code paths as `main` (see `ARCHITECTURE.md`).
+
+pub mod cli;

@@ -1,0 +1,3 @@
+//! Typed, lossless models of Vapi server messages.
+//!
+//! STUB: the implementation lands with issue 2.

@@ -1,0 +1,3 @@
+//! Strict validation of a delivery against the seed schemas.
+//!
+//! STUB: the implementation lands with issue 2.
