@@ -4,4 +4,9 @@
 //! The binary is a thin shell over this library so that integration tests
 //! drive the same code paths as `main` (see `ARCHITECTURE.md`).
 
+pub mod api;
 pub mod cli;
+pub mod config;
+pub mod ingest;
+pub mod server;
+pub mod store;

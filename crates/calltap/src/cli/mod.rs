@@ -1,6 +1,8 @@
 //! Command-line parsing and dispatch. Each subcommand lives in its own module
 //! and returns the process exit code.
 
+pub mod serve;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -17,6 +19,8 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Receive deliveries: verify, record durably and exactly once, serve the log.
+    Serve(Box<serve::ServeArgs>),
     /// Check deliveries against Vapi's schemas (strict mode).
     Validate,
 }
@@ -25,6 +29,7 @@ impl Cli {
     /// Runs the chosen subcommand and returns the process exit code.
     pub fn run(self) -> ExitCode {
         match self.command {
+            Command::Serve(args) => args.run(),
             Command::Validate => ExitCode::SUCCESS,
         }
     }

@@ -1,0 +1,2 @@
+//! Ingest benchmark (filled in later).
+fn main() {}
