@@ -403,6 +403,25 @@ fn a_bot_message_is_checked_as_a_bot_message() {
 }
 
 #[test]
+fn an_unknown_server_message_name_in_the_assistant_is_reported_at_its_index() {
+    // Arrange: the specs put the item enum on the array too; only items count.
+    let mut delivery = conversation_update();
+    delivery["message"]["assistant"]["serverMessages"] = json!(["status-update", "gossip"]);
+
+    // Act
+    let strict = check(&delivery, Mode::Strict);
+
+    // Assert
+    assert_eq!(
+        found(&strict),
+        vec![(
+            "/message/assistant/serverMessages/1",
+            ViolationKind::UnknownEnumValue
+        )]
+    );
+}
+
+#[test]
 fn unknown_extra_properties_are_accepted_at_every_level() {
     // Arrange
     let mut delivery = conversation_update();

@@ -518,6 +518,77 @@ mod tests {
         assert!(status.contains(&Value::from("queued")));
     }
 
+    /// A one-schema spec for the merge tests.
+    fn spec(schema: serde_json::Value) -> Spec {
+        let doc = serde_json::json!({
+            "messageTypes": {"ping": "Ping"},
+            "schemas": {"Ping": schema},
+        });
+        Spec::parse(&doc.to_string()).expect("test spec parses")
+    }
+
+    #[test]
+    fn merging_two_specs_widens_what_both_say_and_keeps_what_one_says() {
+        let older = spec(serde_json::json!({
+            "type": "object",
+            "required": ["a", "b"],
+            "properties": {
+                "a": {"type": "string", "enum": ["x", "y"]},
+                "b": {"type": "number"},
+                "old": {"type": "boolean"}
+            }
+        }));
+        let newer = spec(serde_json::json!({
+            "type": "object",
+            "required": ["a", "new"],
+            "properties": {
+                "a": {"type": "string", "enum": ["y", "z"]},
+                "b": {"type": "string"},
+                "new": {"type": "array", "items": {"type": "integer"}}
+            }
+        }));
+
+        let merged = Spec::union(older, newer);
+
+        let ping = &merged.schemas["Ping"];
+        assert_eq!(ping.required, ["a"], "required only where both require");
+        assert_eq!(
+            ping.properties["a"].enum_values,
+            Some(vec!["x".into(), "y".into(), "z".into()])
+        );
+        assert_eq!(
+            ping.properties["b"].types,
+            [JsonType::Number, JsonType::String]
+        );
+        assert_eq!(ping.properties["old"].types, [JsonType::Boolean]);
+        assert!(ping.properties["new"].items.is_some());
+    }
+
+    #[test]
+    fn integer_accepts_whole_numbers_only() {
+        let accepts = |v: serde_json::Value| JsonType::Integer.accepts(&v);
+        assert!(accepts(serde_json::json!(3)));
+        assert!(accepts(serde_json::json!(3.0)));
+        assert!(!accepts(serde_json::json!(3.5)));
+        assert!(!accepts(serde_json::json!("3")));
+    }
+
+    #[test]
+    fn an_enum_on_an_array_constrains_its_items() {
+        let spec = spec(serde_json::json!({
+            "type": "object",
+            "properties": {"tags": {"type": "array", "enum": ["a"], "items": {"type": "string"}}}
+        }));
+
+        let tags = &spec.schemas["Ping"].properties["tags"];
+
+        assert_eq!(tags.enum_values, None);
+        assert_eq!(
+            tags.items.as_ref().and_then(|i| i.enum_values.clone()),
+            Some(vec!["a".into()])
+        );
+    }
+
     #[test]
     fn the_three_unions_of_the_brief_are_discriminated_by_their_property() {
         let schemas = &*SCHEMAS;
