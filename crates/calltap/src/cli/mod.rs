@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod validate;
+
 /// calltap: the receiving end of Vapi's server messages.
 #[derive(Debug, Parser)]
 #[command(name = "calltap", version, about)]
@@ -17,15 +19,15 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check deliveries against Vapi's schemas (strict mode).
-    Validate,
+    /// Check files of deliveries against Vapi's schemas (strict unless --lenient).
+    Validate(validate::ValidateArgs),
 }
 
 impl Cli {
     /// Runs the chosen subcommand and returns the process exit code.
     pub fn run(self) -> ExitCode {
         match self.command {
-            Command::Validate => ExitCode::SUCCESS,
+            Command::Validate(args) => validate::run(args),
         }
     }
 }
