@@ -124,10 +124,10 @@ mod tests {
 
     #[test]
     fn a_syntax_error_on_a_later_line_counts_earlier_lines() {
-        // Line 3, column 6 is the `x`: 2 + 2 bytes of earlier lines, then 5 more.
+        // Line 3 starts at byte 3 (after `{`, `\n`, `\n`); the `x` is 7 bytes further.
         assert!(matches!(
             parse_err(b"{\n\n \"a\": x}"),
-            ParseError::Syntax { offset: 8, .. }
+            ParseError::Syntax { offset: 9, .. }
         ));
     }
 

@@ -1,11 +1,12 @@
 //! Command-line parsing and dispatch. Each subcommand lives in its own module
 //! and returns the process exit code.
 
-pub mod serve;
-
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+pub mod serve;
+pub mod validate;
 
 /// calltap: the receiving end of Vapi's server messages.
 #[derive(Debug, Parser)]
@@ -21,8 +22,8 @@ pub struct Cli {
 pub enum Command {
     /// Receive deliveries: verify, record durably and exactly once, serve the log.
     Serve(Box<serve::ServeArgs>),
-    /// Check deliveries against Vapi's schemas (strict mode).
-    Validate,
+    /// Check files of deliveries against Vapi's schemas (strict unless --lenient).
+    Validate(validate::ValidateArgs),
 }
 
 impl Cli {
@@ -30,7 +31,7 @@ impl Cli {
     pub fn run(self) -> ExitCode {
         match self.command {
             Command::Serve(args) => args.run(),
-            Command::Validate => ExitCode::SUCCESS,
+            Command::Validate(args) => validate::run(args),
         }
     }
 }
