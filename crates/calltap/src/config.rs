@@ -8,52 +8,20 @@
 //!
 //! This module knows nothing of HTTP or SQL: it only describes settings.
 
-use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
+
 use std::time::Duration;
 
 use anyhow::{bail, Context};
 use serde::Deserialize;
 
-/// A credential: compared in constant time, never printed.
-///
-/// `Debug` and `Display` print `[redacted]`; read the value with
-/// [`Secret::expose`] at the one place it is compared.
-#[derive(Clone, PartialEq, Eq, Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
+pub use calltap_protocol::auth::Secret;
+use calltap_protocol::auth::{BearerPlan, VapiSecretPlan, Verifier};
 
-impl Secret {
-    /// Wraps a secret value.
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-
-    /// The secret value itself; call only where it is compared or used as a key.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret([redacted])")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
-
-impl FromStr for Secret {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Secret(s.to_owned()))
-    }
+/// Parses a secret from a flag or variable (clap value parser).
+pub fn parse_secret(text: &str) -> Result<Secret, std::convert::Infallible> {
+    Ok(Secret::new(text))
 }
 
 /// How hard SQLite works to keep a commit (`PRAGMA synchronous` in WAL mode).
@@ -79,98 +47,6 @@ pub enum LogFormat {
     Json,
 }
 
-/// A bearer-token check (Vapi's bearer credential).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BearerAuth {
-    /// The expected token.
-    pub token: Secret,
-    /// The header carrying it (default `authorization`).
-    pub header: String,
-    /// The prefix before the token (default `Bearer `; empty for none).
-    /// The prefix is optional on the wire: a bare token is accepted too.
-    pub prefix: String,
-}
-
-/// The digest of an HMAC signature.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum HmacAlgorithm {
-    /// HMAC-SHA-256 (Vapi's default).
-    Sha256,
-    /// HMAC-SHA-512.
-    Sha512,
-    /// HMAC-SHA-1.
-    Sha1,
-}
-
-/// How the signature is written in its header.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SignatureEncoding {
-    /// Lower- or upper-case hex.
-    Hex,
-    /// Standard base64.
-    Base64,
-}
-
-/// An HMAC check per Vapi's `HMACAuthenticationPlan`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HmacAuth {
-    /// The shared secret.
-    pub secret: Secret,
-    /// Whether `secret` is base64 and must be decoded before use.
-    pub secret_is_base64: bool,
-    /// The digest.
-    pub algorithm: HmacAlgorithm,
-    /// The header carrying the signature (default `x-signature`).
-    pub signature_header: String,
-    /// The header carrying the timestamp (default `x-timestamp`).
-    pub timestamp_header: String,
-    /// The header carrying a message id (Svix style), used as the dedup key.
-    pub message_id_header: Option<String>,
-    /// A prefix before the signature, like `sha256=` (default none).
-    pub signature_prefix: String,
-    /// What is signed (default `{timestamp}.{body}`; also `{method}`, `{url}`, `{svix-id}`).
-    pub payload_template: String,
-    /// Hex or base64 (default hex).
-    pub encoding: SignatureEncoding,
-    /// How far the timestamp may be from now (default 300 s).
-    pub tolerance: Duration,
-}
-
-/// A Standard Webhooks (Svix) check: `webhook-id`, `webhook-timestamp`,
-/// `webhook-signature` (and their `svix-*` spellings).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StandardWebhooksAuth {
-    /// The signing secret, `whsec_...` or bare base64.
-    pub secret: Secret,
-    /// How far the timestamp may be from now (default 300 s).
-    pub tolerance: Duration,
-}
-
-/// Every ingest credential configured. A delivery passing ANY one is accepted.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct IngestAuthConfig {
-    /// Vapi's legacy shared secret in `x-vapi-secret`.
-    pub vapi_secret: Option<Secret>,
-    /// A bearer credential.
-    pub bearer: Option<BearerAuth>,
-    /// An HMAC signature.
-    pub hmac: Option<HmacAuth>,
-    /// A Standard Webhooks signature.
-    pub standard_webhooks: Option<StandardWebhooksAuth>,
-}
-
-impl IngestAuthConfig {
-    /// Whether no ingest check at all is configured.
-    pub fn is_empty(&self) -> bool {
-        self.vapi_secret.is_none()
-            && self.bearer.is_none()
-            && self.hmac.is_none()
-            && self.standard_webhooks.is_none()
-    }
-}
-
 /// Everything `calltap serve` needs, resolved and validated.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -192,8 +68,12 @@ pub struct Config {
     pub max_batch: usize,
     /// The `Retry-After` seconds sent with a 503 (default 1).
     pub retry_after: Duration,
-    /// Ingest credentials.
-    pub auth: IngestAuthConfig,
+    /// Ingest checks (`calltap_protocol::auth` plans). A delivery passing
+    /// ANY one is accepted; with none, every delivery is.
+    pub auth: Vec<Verifier>,
+    /// The public base URL Vapi posts to (`https://hooks.example.com`), for
+    /// HMAC templates that sign `{url}`; default: `http://` + the Host header.
+    pub public_url: Option<String>,
     /// The bearer token that protects `/api/*` (none: the API is open).
     pub api_token: Option<Secret>,
     /// Serve on a non-loopback address with no ingest auth.
@@ -216,7 +96,8 @@ impl Default for Config {
             queue_capacity: 1024,
             max_batch: 256,
             retry_after: Duration::from_secs(1),
-            auth: IngestAuthConfig::default(),
+            auth: Vec::new(),
+            public_url: None,
             api_token: None,
             allow_unauthenticated: false,
             dry_run: false,
@@ -255,31 +136,18 @@ impl Config {
         if self.queue_capacity == 0 || self.max_batch == 0 {
             bail!("queue_capacity and max_batch must be positive");
         }
-        if let Some(bearer) = &self.auth.bearer {
-            if bearer.token.expose().is_empty() {
-                bail!("the bearer token is empty");
-            }
-            http::HeaderName::from_bytes(bearer.header.as_bytes()).with_context(|| {
-                format!("bearer header {:?} is not a header name", bearer.header)
-            })?;
+        for verifier in &self.auth {
+            verifier
+                .validate()
+                .with_context(|| format!("ingest auth `{}`", verifier.scheme().as_str()))?;
         }
-        if let Some(hmac) = &self.auth.hmac {
-            if hmac.secret.expose().is_empty() {
-                bail!("the HMAC secret is empty");
-            }
-            for header in [&hmac.signature_header, &hmac.timestamp_header]
-                .into_iter()
-                .chain(hmac.message_id_header.as_ref())
-            {
-                http::HeaderName::from_bytes(header.as_bytes())
-                    .with_context(|| format!("HMAC header {header:?} is not a header name"))?;
-            }
+        if matches!(&self.api_token, Some(t) if t.is_empty()) {
+            bail!("the API token is empty");
         }
-        if matches!(&self.auth.vapi_secret, Some(s) if s.expose().is_empty()) {
-            bail!("the Vapi secret is empty");
-        }
-        if matches!(&self.auth.standard_webhooks, Some(s) if s.secret.expose().is_empty()) {
-            bail!("the Standard Webhooks secret is empty");
+        if let Some(url) = &self.public_url {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                bail!("public_url {url:?} must start with http:// or https://");
+            }
         }
         Ok(())
     }
@@ -292,55 +160,7 @@ impl Config {
         let api = file.api.unwrap_or_default();
         let auth_file = file.auth.unwrap_or_default();
 
-        let bearer_file = auth_file.bearer.unwrap_or_default();
-        let bearer_token = overrides.bearer_token.or(bearer_file.token);
-        let bearer = bearer_token.map(|token| BearerAuth {
-            token,
-            header: overrides
-                .bearer_header
-                .or(bearer_file.header)
-                .unwrap_or_else(|| "authorization".to_owned())
-                .to_ascii_lowercase(),
-            prefix: overrides
-                .bearer_prefix
-                .or(bearer_file.prefix)
-                .unwrap_or_else(|| "Bearer ".to_owned()),
-        });
-
-        let hmac_file = auth_file.hmac.unwrap_or_default();
-        let hmac = match overrides.hmac_secret.or(hmac_file.secret) {
-            None => None,
-            Some(secret) => Some(HmacAuth {
-                secret,
-                secret_is_base64: hmac_file.secret_is_base64.unwrap_or(false),
-                algorithm: hmac_file.algorithm.unwrap_or(HmacAlgorithm::Sha256),
-                signature_header: hmac_file
-                    .signature_header
-                    .unwrap_or_else(|| "x-signature".to_owned())
-                    .to_ascii_lowercase(),
-                timestamp_header: hmac_file
-                    .timestamp_header
-                    .unwrap_or_else(|| "x-timestamp".to_owned())
-                    .to_ascii_lowercase(),
-                message_id_header: hmac_file.message_id_header.map(|h| h.to_ascii_lowercase()),
-                signature_prefix: hmac_file.signature_prefix.unwrap_or_default(),
-                payload_template: hmac_file
-                    .payload_template
-                    .unwrap_or_else(|| "{timestamp}.{body}".to_owned()),
-                encoding: hmac_file.encoding.unwrap_or(SignatureEncoding::Hex),
-                tolerance: Duration::from_secs(hmac_file.tolerance_secs.unwrap_or(300)),
-            }),
-        };
-
-        let sw_file = auth_file.standard_webhooks.unwrap_or_default();
-        let standard_webhooks =
-            overrides
-                .standard_webhooks_secret
-                .or(sw_file.secret)
-                .map(|secret| StandardWebhooksAuth {
-                    secret,
-                    tolerance: Duration::from_secs(sw_file.tolerance_secs.unwrap_or(300)),
-                });
+        let auth = resolve_auth(auth_file, &overrides)?;
 
         let listen = match overrides.listen.or(file.listen) {
             Some(text) => parse_addr(&text)?,
@@ -379,12 +199,11 @@ impl Config {
                 .retry_after_secs
                 .or(ingest.retry_after_secs)
                 .map_or(d.retry_after, Duration::from_secs),
-            auth: IngestAuthConfig {
-                vapi_secret: overrides.vapi_secret.or(auth_file.vapi_secret),
-                bearer,
-                hmac,
-                standard_webhooks,
-            },
+            auth,
+            public_url: overrides
+                .public_url
+                .or(file.public_url)
+                .map(|u| u.trim_end_matches('/').to_owned()),
             api_token: overrides.api_token.or(api.token),
             allow_unauthenticated: overrides.allow_unauthenticated
                 || file.allow_unauthenticated.unwrap_or(false),
@@ -395,6 +214,80 @@ impl Config {
                 .unwrap_or(d.log_format),
         })
     }
+}
+
+/// Builds the ingest checks: each from its file section (Vapi's credential
+/// JSON field names) with the flag's secret, if given, taking precedence.
+fn resolve_auth(file: AuthFile, o: &Overrides) -> anyhow::Result<Vec<Verifier>> {
+    let mut verifiers = Vec::new();
+    if let Some(secret) = o.vapi_secret.clone().or(file.vapi_secret) {
+        verifiers.push(VapiSecretPlan::new(secret).into());
+    }
+    let bearer_file = file.bearer.unwrap_or_default();
+    if let Some(token) = o.bearer_token.clone().or(bearer_file.token) {
+        let mut plan = BearerPlan::new(token);
+        if let Some(header) = o.bearer_header.clone().or(bearer_file.header_name) {
+            plan.header_name = header.to_ascii_lowercase();
+        }
+        if let Some(enabled) = o
+            .bearer_prefix_enabled
+            .or(bearer_file.bearer_prefix_enabled)
+        {
+            plan.bearer_prefix_enabled = enabled;
+        }
+        verifiers.push(plan.into());
+    }
+    if let Some(plan) = plan_from(
+        file.hmac,
+        "hmac",
+        "secretKey",
+        o.hmac_secret.as_ref(),
+        &[("algorithm", "sha256")],
+    )? {
+        verifiers.push(plan);
+    }
+    if let Some(plan) = plan_from(
+        file.standard_webhooks,
+        "standard-webhooks",
+        "secret",
+        o.standard_webhooks_secret.as_ref(),
+        &[],
+    )? {
+        verifiers.push(plan);
+    }
+    Ok(verifiers)
+}
+
+/// A plan from its TOML table, tagged with `kind`, the flag's secret put in
+/// `secret_field`, and `defaults` for required fields left out.
+fn plan_from(
+    table: Option<toml::Table>,
+    kind: &str,
+    secret_field: &str,
+    secret: Option<&Secret>,
+    defaults: &[(&str, &str)],
+) -> anyhow::Result<Option<Verifier>> {
+    if table.is_none() && secret.is_none() {
+        return Ok(None);
+    }
+    let mut table = table.unwrap_or_default();
+    if let Some(secret) = secret {
+        table.insert(
+            secret_field.to_owned(),
+            toml::Value::String(secret.expose().to_owned()),
+        );
+    }
+    for (key, value) in defaults {
+        table
+            .entry(key.to_string())
+            .or_insert_with(|| toml::Value::String(value.to_string()));
+    }
+    table.insert("type".to_owned(), toml::Value::String(kind.to_owned()));
+    let verifier = toml::Value::Table(table)
+        .try_into::<Verifier>()
+        // The message names the field at fault; it never echoes values.
+        .map_err(|err| anyhow::anyhow!("[auth.{}]: {}", kind.replace('-', "_"), err.message()))?;
+    Ok(Some(verifier))
 }
 
 /// Accepts `host:port`, with `localhost` meaning `127.0.0.1`.
@@ -422,10 +315,11 @@ pub struct Overrides {
     pub vapi_secret: Option<Secret>,
     pub bearer_token: Option<Secret>,
     pub bearer_header: Option<String>,
-    pub bearer_prefix: Option<String>,
+    pub bearer_prefix_enabled: Option<bool>,
     pub hmac_secret: Option<Secret>,
     pub standard_webhooks_secret: Option<Secret>,
     pub api_token: Option<Secret>,
+    pub public_url: Option<String>,
     pub allow_unauthenticated: bool,
     pub dry_run: bool,
     pub log_format: Option<LogFormat>,
@@ -441,6 +335,7 @@ pub struct Overrides {
 /// log_format = "text"          # or "json"
 /// allow_unauthenticated = false
 /// dry_run = false
+/// public_url = "https://hooks.example.com"  # for HMAC templates with {url}
 ///
 /// [ingest]
 /// paths = ["/", "/webhook"]
@@ -450,26 +345,26 @@ pub struct Overrides {
 /// max_batch = 256
 /// retry_after_secs = 1
 ///
-/// [auth]
+/// [auth]                      # any one passing check accepts a delivery
 /// vapi_secret = "..."
-/// [auth.bearer]
+/// [auth.bearer]                # Vapi's BearerAuthenticationPlan
 /// token = "..."
-/// header = "authorization"
-/// prefix = "Bearer "
-/// [auth.hmac]
-/// secret = "..."
-/// secret_is_base64 = false
+/// headerName = "authorization"
+/// bearerPrefixEnabled = true
+/// [auth.hmac]                  # Vapi's HMACAuthenticationPlan
+/// secretKey = "..."
 /// algorithm = "sha256"         # sha512, sha1
-/// signature_header = "x-signature"
-/// timestamp_header = "x-timestamp"
-/// message_id_header = "svix-id"
-/// signature_prefix = "sha256="
-/// payload_template = "{timestamp}.{body}"
-/// encoding = "hex"             # or "base64"
-/// tolerance_secs = 300
+/// signatureHeader = "x-signature"
+/// timestampHeader = "x-timestamp"
+/// messageIdHeader = "svix-id"  # also the dedup key when present
+/// signaturePrefix = "sha256="
+/// payloadFormat = "{timestamp}.{body}"
+/// signatureEncoding = "hex"    # or "base64"
+/// secretIsBase64 = false
+/// toleranceSeconds = 300
 /// [auth.standard_webhooks]
 /// secret = "whsec_..."
-/// tolerance_secs = 300
+/// toleranceSeconds = 300
 ///
 /// [api]
 /// token = "..."
@@ -484,6 +379,7 @@ pub struct FileConfig {
     pub log_format: Option<LogFormat>,
     pub allow_unauthenticated: Option<bool>,
     pub dry_run: Option<bool>,
+    pub public_url: Option<String>,
     pub ingest: Option<IngestFile>,
     pub auth: Option<AuthFile>,
     pub api: Option<ApiFile>,
@@ -502,51 +398,27 @@ pub struct IngestFile {
     pub retry_after_secs: Option<u64>,
 }
 
-/// `[auth]` of the config file.
+/// `[auth]` of the config file. The plan sections take the field names of
+/// Vapi's credential JSON (`secretKey`, `signatureHeader`, ...), so a
+/// credential's `authenticationPlan` can be pasted in as TOML.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[allow(missing_docs)]
 pub struct AuthFile {
     pub vapi_secret: Option<Secret>,
     pub bearer: Option<BearerFile>,
-    pub hmac: Option<HmacFile>,
-    pub standard_webhooks: Option<StandardWebhooksFile>,
+    pub hmac: Option<toml::Table>,
+    pub standard_webhooks: Option<toml::Table>,
 }
 
-/// `[auth.bearer]` of the config file.
+/// `[auth.bearer]` of the config file (Vapi's `BearerAuthenticationPlan`).
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct BearerFile {
     pub token: Option<Secret>,
-    pub header: Option<String>,
-    pub prefix: Option<String>,
-}
-
-/// `[auth.hmac]` of the config file.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[allow(missing_docs)]
-pub struct HmacFile {
-    pub secret: Option<Secret>,
-    pub secret_is_base64: Option<bool>,
-    pub algorithm: Option<HmacAlgorithm>,
-    pub signature_header: Option<String>,
-    pub timestamp_header: Option<String>,
-    pub message_id_header: Option<String>,
-    pub signature_prefix: Option<String>,
-    pub payload_template: Option<String>,
-    pub encoding: Option<SignatureEncoding>,
-    pub tolerance_secs: Option<u64>,
-}
-
-/// `[auth.standard_webhooks]` of the config file.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[allow(missing_docs)]
-pub struct StandardWebhooksFile {
-    pub secret: Option<Secret>,
-    pub tolerance_secs: Option<u64>,
+    pub header_name: Option<String>,
+    pub bearer_prefix_enabled: Option<bool>,
 }
 
 /// `[api]` of the config file.
@@ -597,23 +469,45 @@ mod tests {
             [ingest]
             max_depth = 10
             [auth.hmac]
-            secret = "s"
+            secretKey = "from-file"
             algorithm = "sha512"
+            messageIdHeader = "svix-id"
             "#,
         )
         .expect("parses");
         let overrides = Overrides {
             listen: Some("127.0.0.1:1".to_owned()),
+            hmac_secret: Some(Secret::new("from-flag")),
             ..Overrides::default()
         };
         let config = Config::resolve(file, overrides).expect("resolves");
         assert_eq!(config.listen.to_string(), "127.0.0.1:1");
         assert_eq!(config.durability, Durability::Normal);
         assert_eq!(config.max_depth, 10);
-        let hmac = config.auth.hmac.expect("hmac configured");
-        assert_eq!(hmac.algorithm, HmacAlgorithm::Sha512);
+        let [Verifier::Hmac(hmac)] = &config.auth[..] else {
+            panic!("one HMAC plan expected: {:?}", config.auth);
+        };
+        assert_eq!(hmac.secret_key.expose(), "from-flag");
+        assert_eq!(
+            hmac.algorithm,
+            calltap_protocol::auth::HmacAlgorithm::Sha512
+        );
         assert_eq!(hmac.signature_header, "x-signature");
-        assert_eq!(hmac.payload_template, "{timestamp}.{body}");
+        assert_eq!(hmac.message_id_header.as_deref(), Some("svix-id"));
+    }
+
+    #[test]
+    fn a_secret_flag_alone_configures_its_scheme_with_defaults() {
+        let overrides = Overrides {
+            hmac_secret: Some(Secret::new("h")),
+            standard_webhooks_secret: Some(Secret::new("whsec_c2VjcmV0")),
+            bearer_token: Some(Secret::new("b")),
+            vapi_secret: Some(Secret::new("v")),
+            ..Overrides::default()
+        };
+        let config = Config::resolve(FileConfig::default(), overrides).expect("resolves");
+        assert_eq!(config.auth.len(), 4);
+        config.validate(config.listen).expect("valid");
     }
 
     #[test]
@@ -646,7 +540,7 @@ mod tests {
         config.allow_unauthenticated = true;
         assert!(config.validate(public).is_ok());
         config.allow_unauthenticated = false;
-        config.auth.vapi_secret = Some(Secret::new("s"));
+        config.auth.push(VapiSecretPlan::new("s").into());
         assert!(config.validate(public).is_ok());
     }
 

@@ -13,6 +13,7 @@ use anyhow::Context;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::post;
 use axum::Router;
+use calltap_protocol::auth::Verifier;
 use tokio::net::TcpListener;
 
 use crate::api;
@@ -44,7 +45,7 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let local = listener.local_addr().context("reading the bound address")?;
     config.validate(local)?;
-    let auth = IngestAuth::from_config(&config.auth)?;
+    let auth = IngestAuth::new(config.auth.clone(), config.public_url.clone());
     if auth.is_enabled() {
         tracing::info!(checks = ?auth.describe(), "ingest auth: a delivery passing any one check is accepted");
     } else {
@@ -74,17 +75,20 @@ pub async fn run(
         writer::spawn(Writer::new(conn, config.max_batch), config.queue_capacity)
             .context("starting the writer thread")?;
 
-    let (id_header, kept_headers) = match &config.auth.hmac {
-        Some(hmac) => (
-            hmac.message_id_header.clone(),
-            [&hmac.signature_header, &hmac.timestamp_header]
-                .into_iter()
-                .chain(hmac.message_id_header.as_ref())
-                .cloned()
-                .collect(),
-        ),
-        None => (None, Vec::new()),
-    };
+    // The HMAC plan's headers are kept with each delivery (to re-check the
+    // signature later) and its message-id header is a dedup key.
+    let mut id_header = None;
+    let mut kept_headers = Vec::new();
+    for verifier in &config.auth {
+        if let Verifier::Hmac(plan) = verifier {
+            kept_headers.push(plan.signature_header.to_ascii_lowercase());
+            kept_headers.push(plan.timestamp_header.to_ascii_lowercase());
+            if let Some(header) = &plan.message_id_header {
+                kept_headers.push(header.to_ascii_lowercase());
+                id_header.get_or_insert_with(|| header.to_ascii_lowercase());
+            }
+        }
+    }
     let ingestor = Ingestor::new(
         auth,
         config.max_depth,

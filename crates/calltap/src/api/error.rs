@@ -59,6 +59,9 @@ impl ApiError {
     pub fn from_ingest(err: IngestError, retry_after: Duration) -> ApiError {
         let kind = err.kind();
         match err {
+            IngestError::Unauthorized(rejected) if rejected.server_fault => {
+                ApiError::Internal(anyhow::anyhow!("ingest auth is misconfigured: {rejected}"))
+            }
             IngestError::Unauthorized(rejected) => ApiError::Unauthorized {
                 kind,
                 reason: rejected.reason,

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 
-use crate::config::{Config, Durability, FileConfig, LogFormat, Overrides, Secret};
+use crate::config::{parse_secret, Config, Durability, FileConfig, LogFormat, Overrides, Secret};
 use crate::server;
 
 /// Receive deliveries and serve the log.
@@ -48,26 +48,30 @@ pub struct ServeArgs {
     #[arg(long, env = "CALLTAP_RETRY_AFTER")]
     pub retry_after: Option<u64>,
     /// Shared secret expected in `x-vapi-secret`.
-    #[arg(long, env = "CALLTAP_VAPI_SECRET", hide_env_values = true)]
+    #[arg(long, env = "CALLTAP_VAPI_SECRET", hide_env_values = true, value_parser = parse_secret)]
     pub vapi_secret: Option<Secret>,
     /// Bearer token expected from Vapi.
-    #[arg(long, env = "CALLTAP_BEARER_TOKEN", hide_env_values = true)]
+    #[arg(long, env = "CALLTAP_BEARER_TOKEN", hide_env_values = true, value_parser = parse_secret)]
     pub bearer_token: Option<Secret>,
     /// Header carrying the bearer token [default: authorization].
     #[arg(long, env = "CALLTAP_BEARER_HEADER")]
     pub bearer_header: Option<String>,
-    /// Prefix before the bearer token [default: "Bearer "].
-    #[arg(long, env = "CALLTAP_BEARER_PREFIX")]
-    pub bearer_prefix: Option<String>,
+    /// Whether Vapi sends `Bearer <token>` rather than the bare token
+    /// (Vapi's `bearerPrefixEnabled`; both forms are accepted) [default: true].
+    #[arg(long, env = "CALLTAP_BEARER_PREFIX_ENABLED")]
+    pub bearer_prefix_enabled: Option<bool>,
     /// HMAC secret (algorithm, headers, template... in the config file's `[auth.hmac]`).
-    #[arg(long, env = "CALLTAP_HMAC_SECRET", hide_env_values = true)]
+    #[arg(long, env = "CALLTAP_HMAC_SECRET", hide_env_values = true, value_parser = parse_secret)]
     pub hmac_secret: Option<Secret>,
     /// Standard Webhooks signing secret (`whsec_...`).
-    #[arg(long, env = "CALLTAP_STANDARD_WEBHOOKS_SECRET", hide_env_values = true)]
+    #[arg(long, env = "CALLTAP_STANDARD_WEBHOOKS_SECRET", hide_env_values = true, value_parser = parse_secret)]
     pub standard_webhooks_secret: Option<Secret>,
     /// Bearer token that protects `/api/*`.
-    #[arg(long, env = "CALLTAP_API_TOKEN", hide_env_values = true)]
+    #[arg(long, env = "CALLTAP_API_TOKEN", hide_env_values = true, value_parser = parse_secret)]
     pub api_token: Option<Secret>,
+    /// Public base URL Vapi posts to, for HMAC templates with `{url}`.
+    #[arg(long, env = "CALLTAP_PUBLIC_URL")]
+    pub public_url: Option<String>,
     /// Listen on a non-loopback address with no ingest auth.
     #[arg(long, env = "CALLTAP_ALLOW_UNAUTHENTICATED")]
     pub allow_unauthenticated: bool,
@@ -99,10 +103,11 @@ impl ServeArgs {
             vapi_secret: self.vapi_secret,
             bearer_token: self.bearer_token,
             bearer_header: self.bearer_header,
-            bearer_prefix: self.bearer_prefix,
+            bearer_prefix_enabled: self.bearer_prefix_enabled,
             hmac_secret: self.hmac_secret,
             standard_webhooks_secret: self.standard_webhooks_secret,
             api_token: self.api_token,
+            public_url: self.public_url,
             allow_unauthenticated: self.allow_unauthenticated,
             dry_run: self.dry_run,
             log_format: self.log_format,

@@ -1,23 +1,21 @@
 //! Ingest authentication: is this delivery from Vapi?
 //!
-//! [`IngestAuth`] holds every configured check; a delivery passing ANY one
-//! is accepted (so a credential can be rotated by configuring old and new
-//! side by side, e.g. `x-vapi-secret` and HMAC). With none configured every
-//! delivery passes (the server warns at start and refuses non-loopback
-//! addresses unless told otherwise; see `config`).
+//! [`IngestAuth`] holds every configured check (`calltap_protocol::auth`
+//! verifiers: `x-vapi-secret`, bearer, HMAC, Standard Webhooks); a delivery
+//! passing ANY one is accepted (so a credential can be rotated by
+//! configuring old and new side by side). With none configured every
+//! delivery passes: the server warns at start and refuses non-loopback
+//! addresses unless told otherwise (see `config`).
 //!
-//! Each check is one [`Check`] variant with a `verify` over the request's
-//! method, URL, headers and raw body; the signature math belongs to
-//! `calltap_protocol::auth`, this module only maps configuration onto it.
-//! Failure reasons name the header and the problem, never a secret or a
-//! computed signature.
+//! The signature math lives in the protocol crate; this module only builds
+//! the request it verifies (the URL from `public_url` or the Host header)
+//! and maps its errors. Failure reasons never contain a secret or an
+//! expected signature.
 
 use std::time::SystemTime;
 
+use calltap_protocol::auth::{verify_any, SignedRequest, Verifier};
 use http::{HeaderMap, Method, Uri};
-use subtle::ConstantTimeEq;
-
-use crate::config::{BearerAuth, HmacAuth, IngestAuthConfig, Secret, StandardWebhooksAuth};
 
 /// The parts of a request a check may look at.
 #[derive(Clone, Copy, Debug)]
@@ -38,256 +36,181 @@ pub struct Signed<'a> {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{reason}")]
 pub struct AuthRejected {
-    /// Machine-readable class, for the metrics label: `missing_credentials`
-    /// when no check found its header, `invalid_credentials` otherwise.
+    /// Machine-readable class, for the metrics label and the response
+    /// (`missing_header`, `mismatch`, `timestamp_outside_tolerance`, ...).
     pub kind: &'static str,
-    /// What each check found wrong, joined; safe to send back.
+    /// What was wrong; safe to send back.
     pub reason: String,
+    /// The configuration, not the sender, is at fault (answer 500).
+    pub server_fault: bool,
 }
 
-/// Why one check failed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Failure {
-    missing: bool,
-    reason: String,
-}
-
-impl Failure {
-    fn missing(what: impl Into<String>) -> Failure {
-        Failure {
-            missing: true,
-            reason: what.into(),
-        }
-    }
-    fn invalid(what: impl Into<String>) -> Failure {
-        Failure {
-            missing: false,
-            reason: what.into(),
-        }
-    }
-}
-
-/// One configured check.
-#[derive(Clone, Debug)]
-// The HMAC and Standard Webhooks settings are read once the protocol
-// crate's verifiers are wired in.
-#[allow(dead_code)]
-enum Check {
-    VapiSecret(Secret),
-    Bearer(BearerAuth),
-    Hmac(HmacAuth),
-    StandardWebhooks(StandardWebhooksAuth),
+/// A delivery that passed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Authenticated {
+    /// The scheme that accepted it (`None` when no check is configured).
+    pub scheme: Option<&'static str>,
+    /// The sender's message id (`webhook-id`, the HMAC plan's message-id
+    /// header), when the scheme reads one: the dedup key.
+    pub message_id: Option<String>,
 }
 
 /// All configured ingest checks.
 #[derive(Clone, Debug, Default)]
 pub struct IngestAuth {
-    checks: Vec<Check>,
+    verifiers: Vec<Verifier>,
+    public_url: Option<String>,
 }
 
 impl IngestAuth {
-    /// Builds the checks from configuration, failing on settings the
-    /// verifier cannot use.
-    pub fn from_config(config: &IngestAuthConfig) -> anyhow::Result<IngestAuth> {
-        let mut checks = Vec::new();
-        if let Some(secret) = &config.vapi_secret {
-            checks.push(Check::VapiSecret(secret.clone()));
+    /// The checks, and the public base URL for `{url}` in HMAC templates.
+    pub fn new(verifiers: Vec<Verifier>, public_url: Option<String>) -> IngestAuth {
+        IngestAuth {
+            verifiers,
+            public_url,
         }
-        if let Some(bearer) = &config.bearer {
-            checks.push(Check::Bearer(bearer.clone()));
-        }
-        if let Some(hmac) = &config.hmac {
-            checks.push(Check::Hmac(hmac.clone()));
-        }
-        if let Some(sw) = &config.standard_webhooks {
-            checks.push(Check::StandardWebhooks(sw.clone()));
-        }
-        let auth = IngestAuth { checks };
-        auth.preflight()?;
-        Ok(auth)
     }
 
     /// Whether any check is configured.
     pub fn is_enabled(&self) -> bool {
-        !self.checks.is_empty()
+        !self.verifiers.is_empty()
     }
 
     /// The names of the configured checks, for the start-up log.
     pub fn describe(&self) -> Vec<&'static str> {
-        self.checks.iter().map(Check::name).collect()
+        self.verifiers.iter().map(|v| v.scheme().as_str()).collect()
     }
 
     /// Accepts the request if any check passes (or none is configured).
-    pub fn verify(&self, request: &Signed<'_>) -> Result<(), AuthRejected> {
-        if self.checks.is_empty() {
-            return Ok(());
+    pub fn verify(&self, request: &Signed<'_>) -> Result<Authenticated, AuthRejected> {
+        if self.verifiers.is_empty() {
+            return Ok(Authenticated::default());
         }
-        let mut failures = Vec::with_capacity(self.checks.len());
-        for check in &self.checks {
-            match check.verify(request) {
-                Ok(()) => return Ok(()),
-                Err(failure) => failures.push((check.name(), failure)),
-            }
-        }
-        let kind = if failures.iter().all(|(_, f)| f.missing) {
-            "missing_credentials"
-        } else {
-            "invalid_credentials"
-        };
-        let reason = failures
-            .iter()
-            .map(|(name, f)| format!("{name}: {}", f.reason))
-            .collect::<Vec<_>>()
-            .join("; ");
-        Err(AuthRejected { kind, reason })
-    }
-
-    /// Rejects configurations the verifiers cannot use, before serving.
-    fn preflight(&self) -> anyhow::Result<()> {
-        for check in &self.checks {
-            match check {
-                Check::VapiSecret(_) | Check::Bearer(_) => {}
-                Check::Hmac(_) | Check::StandardWebhooks(_) => {
-                    anyhow::bail!(
-                        "{} verification is not available in this build yet",
-                        check.name()
-                    )
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-impl Check {
-    fn name(&self) -> &'static str {
-        match self {
-            Check::VapiSecret(_) => "x-vapi-secret",
-            Check::Bearer(_) => "bearer",
-            Check::Hmac(_) => "hmac",
-            Check::StandardWebhooks(_) => "standard-webhooks",
+        let url = self.url(request);
+        let signed =
+            SignedRequest::new(request.method.as_str(), &url, request.headers, request.body);
+        match verify_any(&self.verifiers, &signed, request.now) {
+            Ok(verified) => Ok(Authenticated {
+                scheme: Some(verified.scheme.as_str()),
+                message_id: verified.message_id,
+            }),
+            Err(err) => Err(AuthRejected {
+                kind: err.kind(),
+                reason: err.to_string(),
+                server_fault: err.is_server_fault(),
+            }),
         }
     }
 
-    fn verify(&self, request: &Signed<'_>) -> Result<(), Failure> {
-        match self {
-            Check::VapiSecret(secret) => {
-                let value = header(request.headers, "x-vapi-secret")?;
-                constant_time_eq(value.as_bytes(), secret.expose().as_bytes())
-                    .then_some(())
-                    .ok_or_else(|| Failure::invalid("x-vapi-secret does not match"))
-            }
-            Check::Bearer(bearer) => {
-                let value = header(request.headers, &bearer.header)?;
-                // The prefix is optional on the wire (Vapi's bearer plan
-                // makes it configurable) and compared case-insensitively.
-                let token = strip_prefix_ignore_case(value, &bearer.prefix).unwrap_or(value);
-                constant_time_eq(token.trim().as_bytes(), bearer.token.expose().as_bytes())
-                    .then_some(())
-                    .ok_or_else(|| Failure::invalid(format!("{} does not match", bearer.header)))
-            }
-            Check::Hmac(_) | Check::StandardWebhooks(_) => {
-                Err(Failure::invalid("not available in this build"))
+    /// The URL Vapi posted to: the configured public base URL, else
+    /// `http://` + Host, followed by the path and query as received.
+    fn url(&self, request: &Signed<'_>) -> String {
+        let path = request.uri.path_and_query().map_or("/", |pq| pq.as_str());
+        match &self.public_url {
+            Some(base) => format!("{base}{path}"),
+            None => {
+                let host = request
+                    .headers
+                    .get(http::header::HOST)
+                    .and_then(|h| h.to_str().ok())
+                    .unwrap_or("localhost");
+                format!("http://{host}{path}")
             }
         }
     }
-}
-
-/// A header's value as text, or why it is unusable.
-fn header<'h>(headers: &'h HeaderMap, name: &str) -> Result<&'h str, Failure> {
-    headers
-        .get(name)
-        .ok_or_else(|| Failure::missing(format!("{name} header missing")))?
-        .to_str()
-        .map_err(|_| Failure::invalid(format!("{name} header is not text")))
-}
-
-fn strip_prefix_ignore_case<'v>(value: &'v str, prefix: &str) -> Option<&'v str> {
-    let head = value.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix)
-        .then(|| &value[prefix.len()..])
-}
-
-/// Compares in time independent of where the inputs differ (the length
-/// still leaks, which reveals nothing useful about a random secret).
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && bool::from(a.ct_eq(b))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use calltap_protocol::auth::{BearerPlan, SignInput, StandardWebhooksPlan, VapiSecretPlan};
 
-    fn request<'a>(headers: &'a HeaderMap, method: &'a Method, uri: &'a Uri) -> Signed<'a> {
-        Signed {
-            method,
-            uri,
+    fn check(auth: &IngestAuth, headers: &HeaderMap) -> Result<Authenticated, AuthRejected> {
+        let (method, uri) = (Method::POST, Uri::from_static("/"));
+        auth.verify(&Signed {
+            method: &method,
+            uri: &uri,
             headers,
             body: b"{}",
             now: SystemTime::now(),
-        }
+        })
     }
 
-    fn check(auth: &IngestAuth, pairs: &[(&'static str, &str)]) -> Result<(), AuthRejected> {
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
         let mut headers = HeaderMap::new();
         for (name, value) in pairs {
             headers.insert(*name, value.parse().expect("header value"));
         }
-        let (method, uri) = (Method::POST, Uri::from_static("/"));
-        auth.verify(&request(&headers, &method, &uri))
+        headers
     }
 
     fn both() -> IngestAuth {
-        IngestAuth::from_config(&IngestAuthConfig {
-            vapi_secret: Some(Secret::new("v-secret")),
-            bearer: Some(BearerAuth {
-                token: Secret::new("b-token"),
-                header: "authorization".to_owned(),
-                prefix: "Bearer ".to_owned(),
-            }),
-            ..IngestAuthConfig::default()
-        })
-        .expect("valid")
+        IngestAuth::new(
+            vec![
+                VapiSecretPlan::new("v-secret").into(),
+                BearerPlan::new("b-token").into(),
+            ],
+            None,
+        )
     }
 
     #[test]
     fn no_checks_accept_everything() {
-        assert_eq!(check(&IngestAuth::default(), &[]), Ok(()));
+        assert!(check(&IngestAuth::default(), &HeaderMap::new()).is_ok());
     }
 
     #[test]
     fn any_one_passing_check_accepts() {
         let auth = both();
-        assert_eq!(check(&auth, &[("x-vapi-secret", "v-secret")]), Ok(()));
-        assert_eq!(check(&auth, &[("authorization", "Bearer b-token")]), Ok(()));
-        assert_eq!(check(&auth, &[("authorization", "bearer b-token")]), Ok(()));
-        assert_eq!(check(&auth, &[("authorization", "b-token")]), Ok(()));
-        assert_eq!(
-            check(
-                &auth,
-                &[
-                    ("x-vapi-secret", "wrong"),
-                    ("authorization", "Bearer b-token")
-                ]
-            ),
-            Ok(())
-        );
+        for pairs in [
+            &[("x-vapi-secret", "v-secret")][..],
+            &[("authorization", "Bearer b-token")],
+            &[("authorization", "b-token")],
+            &[
+                ("x-vapi-secret", "wrong"),
+                ("authorization", "Bearer b-token"),
+            ],
+        ] {
+            assert!(check(&auth, &headers(pairs)).is_ok(), "{pairs:?}");
+        }
     }
 
     #[test]
     fn failures_say_why_without_revealing_the_secret() {
         let auth = both();
-        let missing = check(&auth, &[]).expect_err("no credentials");
-        assert_eq!(missing.kind, "missing_credentials");
-        let wrong = check(&auth, &[("x-vapi-secret", "v-secreT")]).expect_err("wrong");
-        assert_eq!(wrong.kind, "invalid_credentials");
+        let missing = check(&auth, &HeaderMap::new()).expect_err("no credentials");
+        assert_eq!(missing.kind, "missing_header");
+        let wrong = check(&auth, &headers(&[("x-vapi-secret", "v-secreT")])).expect_err("wrong");
+        assert_eq!(wrong.kind, "mismatch");
+        assert!(!wrong.server_fault);
         for secret in ["v-secret", "b-token"] {
             assert!(!wrong.reason.contains(secret), "{}", wrong.reason);
         }
-        assert!(
-            wrong.reason.contains("x-vapi-secret does not match"),
-            "{}",
-            wrong.reason
+    }
+
+    #[test]
+    fn a_standard_webhooks_message_id_is_handed_on_for_dedup() {
+        let plan = StandardWebhooksPlan::new("whsec_c2VjcmV0LWtleS1mb3ItdGVzdHM=");
+        let now = calltap_protocol::auth::format_timestamp(
+            SystemTime::now(),
+            calltap_protocol::auth::TimestampFormat::default(),
         );
+        let signed = Verifier::from(plan.clone())
+            .sign(&SignInput {
+                method: "POST",
+                url: "http://localhost/",
+                body: b"{}",
+                timestamp: &now,
+                message_id: Some("msg_42"),
+            })
+            .expect("sign");
+        let mut map = HeaderMap::new();
+        for (name, value) in signed {
+            map.insert(name, value);
+        }
+        let auth = IngestAuth::new(vec![plan.into()], None);
+        let ok = check(&auth, &map).expect("verified");
+        assert_eq!(ok.message_id.as_deref(), Some("msg_42"));
+        assert_eq!(ok.scheme, Some("standard-webhooks"));
     }
 }

@@ -27,17 +27,23 @@ const KEPT_HEADERS: [&str; 11] = [
     "svix-signature",
 ];
 
-/// The dedup key: `id:<header value>` from the first message-id header
-/// present (`extra` first, then the standard ones), else `b3:<hex>` of the body.
-pub fn dedup_key(headers: &HeaderMap, extra: Option<&str>, body: &[u8]) -> String {
-    let id = extra
+/// The dedup key: `id:<message id>` from the verified message id (auth
+/// found one), else the first message-id header present (`extra` first, then
+/// the standard ones), else `b3:<hex>` of the body.
+pub fn dedup_key(
+    verified: Option<&str>,
+    headers: &HeaderMap,
+    extra: Option<&str>,
+    body: &[u8],
+) -> String {
+    let from_headers = extra
         .into_iter()
         .chain(STANDARD_ID_HEADERS)
         .filter_map(|name| headers.get(name))
         .filter_map(|value| value.to_str().ok())
         .map(str::trim)
         .find(|value| !value.is_empty());
-    match id {
+    match verified.filter(|id| !id.is_empty()).or(from_headers) {
         Some(id) => format!("id:{id}"),
         None => format!("b3:{}", blake3::hash(body).to_hex()),
     }
@@ -68,7 +74,7 @@ mod tests {
 
     #[test]
     fn the_body_hash_is_the_key_without_an_id_header() {
-        let key = dedup_key(&HeaderMap::new(), None, b"{}");
+        let key = dedup_key(None, &HeaderMap::new(), None, b"{}");
         assert_eq!(key, format!("b3:{}", blake3::hash(b"{}").to_hex()));
     }
 
@@ -76,9 +82,13 @@ mod tests {
     fn a_message_id_header_wins_and_the_configured_one_first() {
         let mut headers = HeaderMap::new();
         headers.insert("svix-id", "msg_1".parse().expect("value"));
-        assert_eq!(dedup_key(&headers, None, b"{}"), "id:msg_1");
+        assert_eq!(dedup_key(None, &headers, None, b"{}"), "id:msg_1");
         headers.insert("x-message-id", "m2".parse().expect("value"));
-        assert_eq!(dedup_key(&headers, Some("x-message-id"), b"{}"), "id:m2");
+        assert_eq!(
+            dedup_key(None, &headers, Some("x-message-id"), b"{}"),
+            "id:m2"
+        );
+        assert_eq!(dedup_key(Some("v"), &headers, None, b"{}"), "id:v");
     }
 
     #[test]

@@ -133,14 +133,18 @@ impl Ingestor {
             body: &delivery.body,
             now: SystemTime::now(),
         };
-        if let Err(rejected) = self.auth.verify(&signed) {
-            metrics::counter!("calltap_auth_failures_total", "reason" => rejected.kind)
-                .increment(1);
-            tracing::warn!(reason = %rejected.reason, "delivery failed auth");
-            return Err(rejected.into());
-        }
+        let authenticated = match self.auth.verify(&signed) {
+            Ok(authenticated) => authenticated,
+            Err(rejected) => {
+                metrics::counter!("calltap_auth_failures_total", "reason" => rejected.kind)
+                    .increment(1);
+                tracing::warn!(reason = %rejected.reason, "delivery failed auth");
+                return Err(rejected.into());
+            }
+        };
 
-        let event = match self.understand(&delivery, received_at) {
+        let message_id = authenticated.message_id.as_deref();
+        let event = match self.understand(&delivery, message_id, received_at) {
             Ok(event) => event,
             Err(rejection) => return Err(self.quarantine(&delivery, received_at, rejection).await),
         };
@@ -175,7 +179,12 @@ impl Ingestor {
     }
 
     /// Limits and parse: the record to append, or why the body is bad.
-    fn understand(&self, delivery: &Delivery, received_at: i64) -> Result<NewEvent, IngestError> {
+    fn understand(
+        &self,
+        delivery: &Delivery,
+        message_id: Option<&str>,
+        received_at: i64,
+    ) -> Result<NewEvent, IngestError> {
         limits::check_depth(&delivery.body, self.max_depth).map_err(IngestError::TooDeep)?;
         let view = DeliveryView::parse(&delivery.body).map_err(IngestError::Invalid)?;
         Ok(NewEvent {
@@ -183,7 +192,12 @@ impl Ingestor {
             call_id: view.call_id.map(|id| id.into_owned()),
             message_type: view.message_type.into_owned(),
             timestamp: view.timestamp_ms,
-            key: key::dedup_key(&delivery.headers, self.id_header.as_deref(), &delivery.body),
+            key: key::dedup_key(
+                message_id,
+                &delivery.headers,
+                self.id_header.as_deref(),
+                &delivery.body,
+            ),
             body: delivery.body.clone(),
             headers: key::kept_headers(&delivery.headers, &self.kept_headers),
         })

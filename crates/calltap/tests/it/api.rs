@@ -3,6 +3,7 @@
 
 use crate::helpers::{spawn_app, spawn_app_with, status_update};
 use calltap::config::Secret;
+use calltap_protocol::auth::VapiSecretPlan;
 
 #[tokio::test]
 async fn events_are_listed_by_seq_with_filters_and_a_cursor() {
@@ -67,7 +68,7 @@ async fn a_missing_event_or_quarantined_body_is_404() {
 async fn the_api_token_is_required_and_ingest_credentials_do_not_grant_access() {
     let app = spawn_app_with(|c| {
         c.api_token = Some(Secret::new("api-tok"));
-        c.auth.vapi_secret = Some(Secret::new("ingest-secret"));
+        c.auth.push(VapiSecretPlan::new("ingest-secret").into());
     })
     .await;
     let url = format!("{}/api/v1/events", app.base);

@@ -2,7 +2,12 @@
 //! rest with 401 and a reason that reveals no secret; failures are counted,
 //! not quarantined.
 
-use calltap::config::{BearerAuth, Secret};
+use std::time::{Duration, SystemTime};
+
+use calltap_protocol::auth::{
+    format_timestamp, BearerPlan, HmacAlgorithm, HmacPlan, SignInput, StandardWebhooksPlan,
+    TimestampFormat, VapiSecretPlan, Verifier,
+};
 
 use crate::helpers::{spawn_app_with, status_update, TestApp};
 
@@ -29,7 +34,7 @@ async fn assert_nothing_kept(app: &TestApp) {
 
 #[tokio::test]
 async fn the_vapi_secret_header_is_checked() {
-    let app = spawn_app_with(|c| c.auth.vapi_secret = Some(Secret::new("s3cret-value"))).await;
+    let app = spawn_app_with(|c| c.auth.push(VapiSecretPlan::new("s3cret-value").into())).await;
 
     assert_rejected(&app, &[], &["s3cret-value"]).await;
     assert_rejected(
@@ -48,22 +53,20 @@ async fn the_vapi_secret_header_is_checked() {
 }
 
 #[tokio::test]
-async fn a_bearer_token_is_checked_with_a_custom_header_and_prefix() {
+async fn a_bearer_token_is_checked_in_a_custom_header_with_or_without_prefix() {
     let app = spawn_app_with(|c| {
-        c.auth.bearer = Some(BearerAuth {
-            token: Secret::new("tok-123"),
-            header: "x-api-key".to_owned(),
-            prefix: "Token ".to_owned(),
-        })
+        let mut plan = BearerPlan::new("tok-123");
+        plan.header_name = "x-api-key".to_owned();
+        c.auth.push(plan.into());
     })
     .await;
 
     assert_rejected(&app, &[], &["tok-123"]).await;
-    assert_rejected(&app, &[("x-api-key", "Token tok-12")], &["tok-123"]).await;
+    assert_rejected(&app, &[("x-api-key", "Bearer tok-12")], &["tok-123"]).await;
     assert_rejected(&app, &[("authorization", "Bearer tok-123")], &["tok-123"]).await;
     assert_nothing_kept(&app).await;
 
-    for value in ["Token tok-123", "tok-123"] {
+    for value in ["Bearer tok-123", "tok-123"] {
         let ok = app
             .post_with(status_update(value), &[("x-api-key", value)])
             .await;
@@ -71,42 +74,96 @@ async fn a_bearer_token_is_checked_with_a_custom_header_and_prefix() {
     }
 }
 
+/// The headers `verifier` attaches to `body`, signed at `at`.
+fn sign(verifier: &Verifier, body: &str, at: SystemTime, id: &str) -> Vec<(String, String)> {
+    let timestamp = format_timestamp(at, TimestampFormat::default());
+    verifier
+        .sign(&SignInput {
+            method: "POST",
+            url: "http://unused/",
+            body: body.as_bytes(),
+            timestamp: &timestamp,
+            message_id: Some(id),
+        })
+        .expect("sign")
+        .into_iter()
+        .map(|(n, v)| (n.to_string(), v.to_str().expect("ascii").to_owned()))
+        .collect()
+}
+
+async fn post_signed(app: &TestApp, body: &str, headers: &[(String, String)]) -> reqwest::Response {
+    let pairs: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    app.post_with(body.to_owned(), &pairs).await
+}
+
 #[tokio::test]
-async fn with_several_checks_passing_any_one_is_enough() {
-    let app = spawn_app_with(|c| {
-        c.auth.vapi_secret = Some(Secret::new("vapi-s"));
-        c.auth.bearer = Some(BearerAuth {
-            token: Secret::new("bear-t"),
-            header: "authorization".to_owned(),
-            prefix: "Bearer ".to_owned(),
-        });
+async fn an_hmac_signature_is_checked_and_its_message_id_is_the_dedup_key() {
+    let mut plan = HmacPlan::new("hmac-key-1", HmacAlgorithm::Sha256);
+    plan.signature_prefix = Some("sha256=".to_owned());
+    plan.message_id_header = Some("svix-id".to_owned());
+    plan.tolerance_seconds = Some(300);
+    let verifier = Verifier::from(plan);
+    let app = spawn_app_with({
+        let verifier = verifier.clone();
+        |c| c.auth.push(verifier)
     })
     .await;
+    let body = status_update("hmac");
+    let now = SystemTime::now();
 
-    let by_secret = app
-        .post_with(status_update("1"), &[("x-vapi-secret", "vapi-s")])
-        .await;
-    let by_bearer = app
-        .post_with(status_update("2"), &[("authorization", "Bearer bear-t")])
-        .await;
-
-    assert_eq!(by_secret.status(), 200);
-    assert_eq!(by_bearer.status(), 200);
-    assert_rejected(
+    let good = sign(&verifier, &body, now, "msg_a");
+    let ok = post_signed(&app, &body, &good).await;
+    let tampered = post_signed(&app, &body.replace("hmac", "hmaC"), &good).await;
+    let stale = post_signed(
         &app,
-        &[("x-vapi-secret", "nope"), ("authorization", "Bearer nope")],
-        &["vapi-s", "bear-t"],
+        &body,
+        &sign(&verifier, &body, now - Duration::from_secs(3600), "msg_b"),
     )
     .await;
+    let again = post_signed(&app, &body, &sign(&verifier, &body, now, "msg_a")).await;
+
+    assert_eq!(ok.status(), 200);
+    assert_eq!(tampered.status(), 401);
+    assert_eq!(stale.status(), 401);
+    let stale: serde_json::Value = stale.json().await.expect("JSON");
+    assert_eq!(stale["kind"], "timestamp_outside_tolerance");
+    assert_eq!(again.headers()["x-calltap-duplicate"], "true");
+    let page = app.get_json("/api/v1/events").await;
+    assert_eq!(page["events"][0]["key"], "id:msg_a");
+    assert_rejected(&app, &[], &["hmac-key-1"]).await;
+}
+
+#[tokio::test]
+async fn a_standard_webhooks_signature_is_checked() {
+    let verifier = Verifier::from(StandardWebhooksPlan::new(
+        "whsec_c2VjcmV0LWtleS1mb3ItdGVzdHM=",
+    ));
+    let app = spawn_app_with({
+        let verifier = verifier.clone();
+        |c| c.auth.push(verifier)
+    })
+    .await;
+    let body = status_update("sw");
+
+    let headers = sign(&verifier, &body, SystemTime::now(), "msg_sw");
+    let ok = post_signed(&app, &body, &headers).await;
+    let tampered = post_signed(&app, &status_update("sw2"), &headers).await;
+
+    assert_eq!(ok.status(), 200);
+    assert_eq!(tampered.status(), 401);
+    assert_rejected(&app, &[("webhook-id", "x")], &["c2VjcmV0"]).await;
 }
 
 #[tokio::test]
 async fn auth_failures_are_counted() {
-    let app = spawn_app_with(|c| c.auth.vapi_secret = Some(Secret::new("x"))).await;
+    let app = spawn_app_with(|c| c.auth.push(VapiSecretPlan::new("x").into())).await;
     app.post(status_update("unauth")).await;
     let text = app.get("/metrics").await.text().await.expect("metrics");
     assert!(
-        text.contains("calltap_auth_failures_total{reason=\"missing_credentials\"}"),
+        text.contains("calltap_auth_failures_total{reason=\"missing_header\"}"),
         "{text}"
     );
 }
