@@ -7,7 +7,7 @@
 // are the schemas' descriptions. Hand-written code follows the structs. Keep
 // `tests/models.rs` (spec coverage) green when editing by hand.
 
-use super::{Model, OpenAiRole};
+use super::{ArtifactMessageRole, Model, OpenAiRole};
 use crate::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Number, Value};
@@ -723,8 +723,6 @@ impl Model for OpenAiMessage {
         &mut self.extra
     }
 }
-
-use super::ArtifactMessageRole;
 
 tagged_union! {
     /// A conversation message of an artifact (`messages`), told apart by

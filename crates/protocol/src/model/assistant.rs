@@ -60,7 +60,7 @@ pub struct Assistant {
         skip_serializing_if = "Option::is_none"
     )]
     pub first_message_mode: Option<FirstMessageMode>,
-    /// These are the settings to configure or disable voicemail detection. Alternatively, voicemail detection can be configured using the model.tools=[VoicemailTool].
+    /// These are the settings to configure or disable voicemail detection. Alternatively, voicemail detection can be configured using the `model.tools=[VoicemailTool]`.
     /// By default, voicemail detection is disabled.
     #[serde(
         rename = "voicemailDetection",

@@ -7,7 +7,7 @@
 // are the schemas' descriptions. Hand-written code follows the structs. Keep
 // `tests/models.rs` (spec coverage) green when editing by hand.
 
-use super::{Model, TransferMode};
+use super::{DestinationType, Model, TransferMode};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -203,7 +203,7 @@ pub struct NumberDestination {
     /// - Set to '{{phoneNumber.number}}' to always use the phone number of the assistant as the caller ID.
     /// - Set to any E164 number to always use that number as the caller ID. This needs to be a number that is owned or verified by your Transport provider like Twilio.
     ///
-    /// For Twilio, you can read up more here: https://www.twilio.com/docs/voice/twiml/dial#callerid
+    /// For Twilio, you can read up more here: <https://www.twilio.com/docs/voice/twiml/dial#callerid>
     #[serde(rename = "callerId", default, skip_serializing_if = "Option::is_none")]
     pub caller_id: Option<String>,
     /// This configures how transfer is executed and the experience of the destination party receiving the call. Defaults to `blind-transfer`.
@@ -325,8 +325,6 @@ impl Model for SipDestination {
         &mut self.extra
     }
 }
-
-use super::DestinationType;
 
 tagged_union! {
     /// Where a call is transferred to: an assistant, a number or a SIP URI,

@@ -7,7 +7,7 @@
 // are the schemas' descriptions. Hand-written code follows the structs. Keep
 // `tests/models.rs` (spec coverage) green when editing by hand.
 
-use super::{Destination, Model};
+use super::{Destination, Model, PhoneNumberProvider};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -543,8 +543,6 @@ impl Model for TelnyxPhoneNumber {
         &mut self.extra
     }
 }
-
-use super::PhoneNumberProvider;
 
 tagged_union! {
     /// The phone number a message is associated with: one of five DTOs told
