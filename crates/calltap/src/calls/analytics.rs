@@ -16,11 +16,12 @@
 //! - **Turn**: one assistant interval with a known start (the greeting
 //!   included), in start order.
 //! - **Response latency** of a turn starting at `s`: `s - u`, where `u` is
-//!   the latest user `stopped` with `p < u <= s` and `p` is the latest
-//!   `stopped` of another assistant interval with `p <= s` (no lower bound
-//!   when there is none). No such `u` (the greeting, or an assistant
-//!   utterance that follows another without user speech in between): no
-//!   latency. Latency is therefore never negative.
+//!   the latest user `stopped` with `p < u <= s`, and `p` is the end of the
+//!   previous assistant speech: the latest `stopped` (or `started`, for an
+//!   interval whose `stopped` was lost) of another assistant interval with
+//!   `p <= s`; no lower bound when there is none. No such `u` (the greeting,
+//!   or an assistant utterance that follows another without user speech in
+//!   between): no latency. Latency is therefore never negative.
 //! - **Interruption by the user** (barge-in): a user `started` strictly
 //!   inside a complete assistant interval; the turn of that interval is
 //!   flagged `interrupted`. **Interruption by the assistant**: an assistant
@@ -161,7 +162,9 @@ pub fn turns(intervals: &[SpeechInterval]) -> Vec<Turn> {
             .iter()
             .enumerate()
             .filter(|(j, _)| *j != idx)
-            .filter_map(|(_, b)| b.stop)
+            // A lost `stopped` falls back to the `started`, so a continuation
+            // after it is not mistaken for an answer to older user speech.
+            .filter_map(|(_, b)| b.stop.or(b.start))
             .filter(|&p| p <= s)
             .max();
         let user_stopped_at = user_stops

@@ -105,7 +105,8 @@ pub struct Turn {
     /// The assistant's turn number, when sent.
     pub turn: Option<u32>,
     /// End of the user speech this utterance answers: the latest user
-    /// `stopped` after the previous assistant `stopped` and not after
+    /// `stopped` after the previous assistant `stopped` (its `started` if
+    /// the `stopped` was lost) and not after
     /// `assistant_started_at`; `null` for the greeting and for an assistant
     /// utterance that follows another without user speech in between.
     pub user_stopped_at: Option<i64>,

@@ -1,0 +1,1 @@
+//! Each metric's edge cases.

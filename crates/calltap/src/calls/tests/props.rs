@@ -1,0 +1,1 @@
+//! Property tests: arrival order and redelivery do not change a call.
