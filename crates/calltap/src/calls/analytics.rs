@@ -342,6 +342,9 @@ pub struct FleetStats {
 pub struct FleetGroup {
     /// The group key (assistant id/name, or day); `all` for the total.
     pub key: String,
+    /// When grouped by assistant, the assistant's name (the first in
+    /// sort order, should its calls disagree); otherwise `null`.
+    pub assistant_name: Option<String>,
     /// Calls in the group.
     pub calls: u64,
     /// Sum of known call durations.
@@ -398,7 +401,14 @@ pub fn fleet_stats(summaries: &[CallSummary], query: &FleetQuery) -> FleetStats 
         group_by: query.group_by,
         groups: groups
             .into_iter()
-            .map(|(key, calls)| fleet_group(key, &calls))
+            .map(|(key, calls)| {
+                let mut group = fleet_group(key, &calls);
+                if query.group_by == GroupBy::Assistant {
+                    group.assistant_name =
+                        calls.iter().filter_map(|c| c.assistant.name.clone()).min();
+                }
+                group
+            })
             .collect(),
         total: fleet_group("all".to_owned(), &all),
     }
@@ -427,6 +437,7 @@ fn fleet_group(key: String, calls: &[&CallSummary]) -> FleetGroup {
     let transferred = calls.iter().filter(|c| c.transfer_count > 0).count();
     FleetGroup {
         key,
+        assistant_name: None,
         calls: calls.len() as u64,
         total_duration_ms,
         mean_duration_ms: (!durations.is_empty())

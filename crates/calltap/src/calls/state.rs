@@ -63,7 +63,7 @@ type Key = (i64, i64);
 
 /// The statuses that move a call forward, in order; anything else is
 /// unknown and only recorded.
-const STATUS_LADDER: [&str; 6] = [
+pub const STATUS_LADDER: [&str; 6] = [
     "scheduled",
     "queued",
     "ringing",

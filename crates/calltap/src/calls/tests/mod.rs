@@ -2,6 +2,7 @@
 //! tests of order independence (`props`) and each metric's edge cases
 //! (`metrics`), over events built by hand with [`Events`].
 
+mod corpus;
 mod metrics;
 mod props;
 mod table;
