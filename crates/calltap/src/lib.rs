@@ -4,4 +4,5 @@
 //! The binary is a thin shell over this library so that integration tests
 //! drive the same code paths as `main` (see `ARCHITECTURE.md`).
 
+pub mod calls;
 pub mod cli;
