@@ -5,6 +5,7 @@
 //! drive the same code paths as `main` (see `ARCHITECTURE.md`).
 
 pub mod api;
+pub mod calls;
 pub mod cli;
 pub mod config;
 pub mod ingest;

@@ -1,3 +1,89 @@
 //! Typed, lossless models of Vapi server messages.
 //!
-//! STUB: the implementation lands with issue 2.
+//! [`Envelope::from_slice`] reads a delivery body (`{"message": {...}}`) into a
+//! [`ServerMessage`]: `status-update`, `speech-update`, `conversation-update`,
+//! `transfer-update` and `end-of-call-report` are typed, every other message
+//! type (known or not yet invented) is kept untouched in
+//! [`ServerMessage::Other`].
+//!
+//! Nothing is dropped. Every model struct has an `extra` map holding the
+//! properties it does not type, every `oneOf` union has an `Other` variant
+//! holding the raw object, and every enum is open (an `Unknown(String)`
+//! variant keeps values this version does not know). Numbers that are not
+//! timestamps are [`serde_json::Number`], so `0` and `0.0` stay apart. The
+//! [`Layout`] captured while parsing puts keys back in the order they came and
+//! re-inserts explicit `null`s, so parse-then-serialise gives back the input
+//! JSON, key order included.
+//!
+//! This module knows JSON and the Vapi schemas; it knows nothing of HTTP,
+//! storage or call state.
+
+#[macro_use]
+mod open_enum;
+#[macro_use]
+mod tagged;
+
+mod artifact;
+mod assistant;
+mod call;
+mod conversation_update;
+mod destination;
+mod end_of_call_report;
+mod ended_reason;
+mod enums;
+mod envelope;
+mod layout;
+mod message;
+mod phone_number;
+mod speech_update;
+mod status_update;
+mod transfer_update;
+
+pub use artifact::{
+    Artifact, ArtifactMessage, BotMessage, MonoRecording, OpenAiMessage, Recording, SystemMessage,
+    ToolCallMessage, ToolCallResultMessage, UserMessage,
+};
+pub use assistant::Assistant;
+pub use call::{Analysis, Call, Cost, Customer};
+pub use conversation_update::ConversationUpdate;
+pub use destination::{AssistantDestination, Destination, NumberDestination, SipDestination};
+pub use end_of_call_report::EndOfCallReport;
+pub use ended_reason::EndedReason;
+pub use enums::{
+    ArtifactMessageRole, CallStatus, CallType, CostType, DestinationType, FirstMessageMode,
+    MessageType, OpenAiRole, PhoneCallProvider, PhoneCallTransport, PhoneNumberProvider,
+    SpeechRole, SpeechStatus, TransferMode,
+};
+pub use envelope::Envelope;
+pub use layout::Layout;
+pub use message::{OtherMessage, ServerMessage};
+pub use phone_number::{
+    ByoPhoneNumber, PhoneNumber, TelnyxPhoneNumber, TwilioPhoneNumber, VapiPhoneNumber,
+    VonagePhoneNumber,
+};
+pub use speech_update::SpeechUpdate;
+pub use status_update::StatusUpdate;
+pub use transfer_update::TransferUpdate;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// A model struct: a JSON object with some properties typed and the rest
+/// kept in an `extra` map.
+///
+/// `FIELDS` lists the JSON keys the struct types; a test checks that each
+/// one really is typed (it never lands in `extra`) and that every property
+/// of the matching schema in both Vapi specs is listed, so a spec update
+/// that adds a property fails a test instead of silently going untyped.
+pub trait Model: Serialize + DeserializeOwned {
+    /// The JSON keys this struct types, in declaration order (a union's tag
+    /// key is not listed: the enum variant holding the struct implies it).
+    const FIELDS: &'static [&'static str];
+
+    /// The properties this struct does not type, kept as sent.
+    fn extra(&self) -> &Map<String, Value>;
+
+    /// Mutable access to the untyped properties.
+    fn extra_mut(&mut self) -> &mut Map<String, Value>;
+}

@@ -1,0 +1,325 @@
+//! The output of the call projection: [`CallDetail`] for one call and
+//! [`CallSummary`] for lists and fleet statistics.
+//!
+//! **These structs are the API contract.** Their `Serialize` form is the JSON
+//! the query API returns, field for field, so renaming or removing a field is
+//! a breaking change (the snapshot tests under `calls/tests/snapshots/` show
+//! it). All times are integer milliseconds since the Unix epoch and all
+//! durations integer milliseconds; unknown values are `null`, never `0`.
+//! This module knows nothing of HTTP or SQL.
+
+use serde::Serialize;
+
+/// Everything calltap knows about one call, rebuilt from its events.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CallDetail {
+    /// The call id.
+    pub id: String,
+    /// `call.type` (`inboundPhoneCall`, `outboundPhoneCall`, `webCall`, ...).
+    #[serde(rename = "type")]
+    pub call_type: Option<String>,
+    /// The furthest status reached (see `CallState` for the rule); `null`
+    /// when no known status was seen.
+    pub status: Option<String>,
+    /// Why the call ended: the end-of-call report's, else the `ended`
+    /// status-update's.
+    pub ended_reason: Option<String>,
+    /// The assistant the call started with.
+    pub assistant: AssistantRef,
+    /// The customer's phone number.
+    pub customer_number: Option<String>,
+    /// The Vapi phone number of the call.
+    pub phone_number: Option<String>,
+    /// When the call started: the report's `startedAt`, else the first
+    /// `in-progress` status-update.
+    pub started_at: Option<i64>,
+    /// When the call ended: the report's `endedAt`, else the first `ended`
+    /// status-update.
+    pub ended_at: Option<i64>,
+    /// `ended_at - started_at`, when both are known.
+    pub duration_ms: Option<i64>,
+    /// The end-of-call report's `cost` (USD).
+    pub cost: Option<f64>,
+    /// Every status-update, ordered by message timestamp (then seq),
+    /// including the ones that did not move the status.
+    pub status_history: Vec<StatusChange>,
+    /// Speech intervals, one per (role, turn), ordered by their first known
+    /// time.
+    pub speech: Vec<SpeechSpan>,
+    /// One entry per assistant utterance, ordered by its start.
+    pub turns: Vec<Turn>,
+    /// Per-call metrics derived from `speech` and `turns`.
+    pub metrics: CallMetrics,
+    /// The most complete conversation history seen.
+    pub transcript: Vec<TranscriptEntry>,
+    /// Transfers, ordered by time.
+    pub transfers: Vec<TransferEntry>,
+    /// The end-of-call report's `artifact.performanceMetrics`, as Vapi sent
+    /// it, for display beside the derived latency.
+    pub vapi_performance_metrics: Option<serde_json::Value>,
+    /// Distinct events (by seq) of this call.
+    pub event_count: u64,
+    /// The earliest message timestamp seen.
+    pub first_event_at: Option<i64>,
+    /// The latest message timestamp seen.
+    pub last_event_at: Option<i64>,
+}
+
+/// An assistant, by id and name.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct AssistantRef {
+    /// The assistant id.
+    pub id: Option<String>,
+    /// The assistant name.
+    pub name: Option<String>,
+}
+
+/// One status-update.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StatusChange {
+    /// The status, as sent.
+    pub status: String,
+    /// The message timestamp.
+    pub at: i64,
+    /// `endedReason`, when the update carried one.
+    pub ended_reason: Option<String>,
+}
+
+/// One speech interval of one role and turn; either half may be missing
+/// when its speech-update was lost.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SpeechSpan {
+    /// `user`, `assistant` or the role as sent.
+    pub role: String,
+    /// Vapi's turn number (per role, 0-indexed), when sent.
+    pub turn: Option<u32>,
+    /// The `started` update's timestamp.
+    pub started_at: Option<i64>,
+    /// The `stopped` update's timestamp.
+    pub stopped_at: Option<i64>,
+}
+
+/// One assistant utterance and the user speech it answers.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Turn {
+    /// The assistant's turn number, when sent.
+    pub turn: Option<u32>,
+    /// End of the user speech this utterance answers: the latest user
+    /// `stopped` after the previous assistant `stopped` (its `started` if
+    /// the `stopped` was lost) and not after
+    /// `assistant_started_at`; `null` for the greeting and for an assistant
+    /// utterance that follows another without user speech in between.
+    pub user_stopped_at: Option<i64>,
+    /// When the assistant started speaking.
+    pub assistant_started_at: i64,
+    /// When the assistant stopped speaking, when known.
+    pub assistant_stopped_at: Option<i64>,
+    /// `assistant_started_at - user_stopped_at`; `null` when
+    /// `user_stopped_at` is.
+    pub latency_ms: Option<i64>,
+    /// The user started speaking while this utterance was under way
+    /// (strictly between its start and stop): a barge-in.
+    pub interrupted: bool,
+    /// This utterance started while the user was speaking (strictly inside a
+    /// complete user interval).
+    pub talked_over_user: bool,
+}
+
+/// Per-call metrics. See `calls::analytics` for each exact definition.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CallMetrics {
+    /// Number of entries in `turns` (assistant utterances, greeting included).
+    pub turn_count: u64,
+    /// Statistics over the turns' `latency_ms`; `null` when no turn has one.
+    pub latency_ms: Option<LatencyStats>,
+    /// Union of the user's complete speech intervals.
+    pub user_talk_ms: i64,
+    /// Union of the assistant's complete speech intervals.
+    pub assistant_talk_ms: i64,
+    /// Time between the first start and the last stop of complete user and
+    /// assistant intervals during which neither spoke; `null` without any
+    /// complete interval.
+    pub silence_ms: Option<i64>,
+    /// User starts strictly inside a complete assistant interval.
+    pub interruptions_by_user: u64,
+    /// Assistant starts strictly inside a complete user interval.
+    pub interruptions_by_assistant: u64,
+    /// First assistant speech start minus the call's `started_at`.
+    pub greeting_latency_ms: Option<i64>,
+    /// Speech intervals missing a half (or stopping before they start),
+    /// which talk time, silence and interruptions leave out.
+    pub incomplete_speech: u64,
+}
+
+/// Summary statistics of a set of latencies, in ms.
+///
+/// Percentiles use the nearest-rank method: the p-th percentile of n sorted
+/// values is the value at 1-based rank `ceil(p / 100 * n)`; it is always one
+/// of the values. `mean` is rounded to the nearest millisecond.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LatencyStats {
+    /// How many values.
+    pub count: u64,
+    /// Arithmetic mean, rounded.
+    pub mean: i64,
+    /// Median (nearest rank).
+    pub p50: i64,
+    /// 90th percentile (nearest rank).
+    pub p90: i64,
+    /// 95th percentile (nearest rank).
+    pub p95: i64,
+    /// 99th percentile (nearest rank).
+    pub p99: i64,
+    /// Largest value.
+    pub max: i64,
+}
+
+/// One entry of the conversation history.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TranscriptEntry {
+    /// `system`, `user`, `assistant` (Vapi's `bot`), `tool_calls`,
+    /// `tool_call_result`, or the role as sent.
+    pub role: String,
+    /// What was said (or the system prompt).
+    pub text: Option<String>,
+    /// When it started.
+    pub at: Option<i64>,
+    /// When it ended.
+    pub end_at: Option<i64>,
+    /// The tool calls of a `tool_calls` entry.
+    pub tool_calls: Vec<ToolCallEntry>,
+    /// The result of a `tool_call_result` entry.
+    pub tool_result: Option<ToolResultEntry>,
+}
+
+/// A tool call in the transcript.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ToolCallEntry {
+    /// The call id.
+    pub id: Option<String>,
+    /// The tool (function) name.
+    pub name: Option<String>,
+    /// The arguments, the JSON text as sent.
+    pub arguments: Option<String>,
+}
+
+/// A tool result in the transcript.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ToolResultEntry {
+    /// The id of the call it answers.
+    pub tool_call_id: Option<String>,
+    /// The tool name.
+    pub name: Option<String>,
+    /// The result text as sent.
+    pub result: Option<String>,
+}
+
+/// One transfer of the call.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TransferEntry {
+    /// The transfer-update's timestamp, or the forwarding status-update's
+    /// when there was no matching transfer-update.
+    pub at: i64,
+    /// `transfer-update`, or `forwarding` for a forwarding status-update
+    /// that no transfer-update accounts for.
+    pub source: String,
+    /// The timestamp of the `forwarding` status-update matched to this
+    /// transfer, if any.
+    pub forwarding_at: Option<i64>,
+    /// `assistant`, `number`, `sip`, or as sent; `null` when a forwarding
+    /// status-update carried no destination.
+    pub destination_type: Option<String>,
+    /// Destination assistant name.
+    pub assistant_name: Option<String>,
+    /// Destination phone number.
+    pub number: Option<String>,
+    /// Destination SIP URI.
+    pub sip_uri: Option<String>,
+    /// The assistant transferred from.
+    pub from_assistant: Option<String>,
+    /// The assistant transferred to.
+    pub to_assistant: Option<String>,
+    /// `toStepRecord`, as sent.
+    pub to_step_record: Option<serde_json::Value>,
+    /// `fromStepRecord`, as sent.
+    pub from_step_record: Option<serde_json::Value>,
+}
+
+/// One call in a list, and the input of fleet statistics.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CallSummary {
+    /// The call id.
+    pub id: String,
+    /// `call.type`.
+    #[serde(rename = "type")]
+    pub call_type: Option<String>,
+    /// As in [`CallDetail::status`].
+    pub status: Option<String>,
+    /// As in [`CallDetail::ended_reason`].
+    pub ended_reason: Option<String>,
+    /// The assistant the call started with.
+    pub assistant: AssistantRef,
+    /// The customer's phone number.
+    pub customer_number: Option<String>,
+    /// The Vapi phone number.
+    pub phone_number: Option<String>,
+    /// As in [`CallDetail::started_at`].
+    pub started_at: Option<i64>,
+    /// As in [`CallDetail::ended_at`].
+    pub ended_at: Option<i64>,
+    /// As in [`CallDetail::duration_ms`].
+    pub duration_ms: Option<i64>,
+    /// The report's cost (USD).
+    pub cost: Option<f64>,
+    /// Distinct events.
+    pub event_count: u64,
+    /// The earliest message timestamp.
+    pub first_event_at: Option<i64>,
+    /// The latest message timestamp.
+    pub last_event_at: Option<i64>,
+    /// Assistant utterances.
+    pub turn_count: u64,
+    /// Every turn latency of the call, in turn order, so that fleet
+    /// percentiles pool turns instead of averaging per-call percentiles.
+    pub turn_latencies_ms: Vec<i64>,
+    /// As in [`CallMetrics::interruptions_by_user`].
+    pub interruptions_by_user: u64,
+    /// As in [`CallMetrics::interruptions_by_assistant`].
+    pub interruptions_by_assistant: u64,
+    /// Turns flagged `interrupted` or `talked_over_user`.
+    pub interrupted_turns: u64,
+    /// Entries in [`CallDetail::transfers`].
+    pub transfer_count: u64,
+}
+
+impl CallDetail {
+    /// The summary of this call.
+    pub fn summary(&self) -> CallSummary {
+        CallSummary {
+            id: self.id.clone(),
+            call_type: self.call_type.clone(),
+            status: self.status.clone(),
+            ended_reason: self.ended_reason.clone(),
+            assistant: self.assistant.clone(),
+            customer_number: self.customer_number.clone(),
+            phone_number: self.phone_number.clone(),
+            started_at: self.started_at,
+            ended_at: self.ended_at,
+            duration_ms: self.duration_ms,
+            cost: self.cost,
+            event_count: self.event_count,
+            first_event_at: self.first_event_at,
+            last_event_at: self.last_event_at,
+            turn_count: self.metrics.turn_count,
+            turn_latencies_ms: self.turns.iter().filter_map(|t| t.latency_ms).collect(),
+            interruptions_by_user: self.metrics.interruptions_by_user,
+            interruptions_by_assistant: self.metrics.interruptions_by_assistant,
+            interrupted_turns: self
+                .turns
+                .iter()
+                .filter(|t| t.interrupted || t.talked_over_user)
+                .count() as u64,
+            transfer_count: self.transfers.len() as u64,
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! The shape of a JSON document that typed models forget: the order of every
+//! object's keys and which keys held an explicit `null`.
+//!
+//! Typed structs serialise their fields in declaration order and turn
+//! `"key": null` into `None`, which is then skipped. A [`Layout`] captured
+//! from the input puts both back, so a parsed delivery serialises to the JSON
+//! it came from, key order included.
+
+use serde_json::{Map, Value};
+
+/// The key order and explicit nulls of a JSON value, recursively through
+/// objects and arrays.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Layout(Node);
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+enum Node {
+    /// A string, number or boolean: nothing to remember.
+    #[default]
+    Scalar,
+    /// An explicit `null`.
+    Null,
+    /// An object: its keys in order, each with the layout of its value.
+    Object(Vec<(String, Node)>),
+    /// An array: the layout of each element.
+    Array(Vec<Node>),
+}
+
+impl Layout {
+    /// Records the layout of `value`.
+    pub fn capture(value: &Value) -> Self {
+        Layout(Node::capture(value))
+    }
+
+    /// Rearranges `value` to this layout: keys this layout knows come first,
+    /// in its order; keys it saw as `null` and that `value` lacks are put back
+    /// as `null`; keys it does not know follow in `value`'s own order.
+    /// Arrays are rearranged element by element.
+    pub fn apply(&self, value: Value) -> Value {
+        self.0.apply(value)
+    }
+}
+
+impl Node {
+    fn capture(value: &Value) -> Self {
+        match value {
+            Value::Null => Node::Null,
+            Value::Bool(_) | Value::Number(_) | Value::String(_) => Node::Scalar,
+            Value::Array(items) => Node::Array(items.iter().map(Node::capture).collect()),
+            Value::Object(map) => Node::Object(
+                map.iter()
+                    .map(|(key, value)| (key.clone(), Node::capture(value)))
+                    .collect(),
+            ),
+        }
+    }
+
+    fn apply(&self, value: Value) -> Value {
+        match (self, value) {
+            (Node::Object(entries), Value::Object(mut rest)) => {
+                let mut out = Map::with_capacity(rest.len().max(entries.len()));
+                for (key, node) in entries {
+                    // `shift_remove` keeps the order of the keys left in `rest`.
+                    match rest.shift_remove(key) {
+                        Some(value) => {
+                            out.insert(key.clone(), node.apply(value));
+                        }
+                        None if *node == Node::Null => {
+                            out.insert(key.clone(), Value::Null);
+                        }
+                        None => {}
+                    }
+                }
+                out.extend(rest);
+                Value::Object(out)
+            }
+            (Node::Array(nodes), Value::Array(items)) => Value::Array(
+                items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, item)| match nodes.get(i) {
+                        Some(node) => node.apply(item),
+                        None => item,
+                    })
+                    .collect(),
+            ),
+            (_, value) => value,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn keys_come_back_in_the_captured_order_with_nulls_and_new_keys_last() {
+        let input = json!({"b": 1, "a": null, "c": [{"y": 1, "x": null}]});
+        let layout = Layout::capture(&input);
+        let typed = json!({"new": true, "c": [{"y": 1}], "b": 1});
+        let out = layout.apply(typed);
+        assert_eq!(
+            serde_json::to_string(&out).expect("serialises"),
+            r#"{"b":1,"a":null,"c":[{"y":1,"x":null}],"new":true}"#
+        );
+    }
+}
