@@ -8,8 +8,10 @@
 //! fields below are read, every other value is skipped with
 //! [`serde::de::IgnoredAny`], which scans it without building strings, maps or
 //! numbers. Strings without escapes are borrowed from the body; only strings
-//! with JSON escapes are unescaped into an owned [`Cow`]. The body is checked
-//! to be UTF-8 once up front, so that skipped strings are validated too.
+//! with JSON escapes are unescaped into an owned [`Cow`]. Those, and the
+//! small stack `serde_json` grows in each body to skip nested arrays and
+//! objects, are the only allocations on success. The body is checked to be
+//! UTF-8 once up front, so that skipped strings are validated too.
 //!
 //! Hand-written rather than `#[derive(Deserialize)]` for three reasons: a
 //! derived struct also accepts a JSON array in place of an object, it rejects
@@ -24,11 +26,12 @@
 //!
 //! For any body that `serde_json::from_slice::<serde_json::Value>` accepts,
 //! [`DeliveryView::parse`] gives what reading the same paths from that `Value`
-//! gives (the tests check this on every fixture and on random mutations):
+//! gives (the tests check this on every fixture, on generated envelopes and
+//! on random mutations of fixtures):
 //!
 //! - **Repeated keys**: the last occurrence wins, as in `serde_json::Value`
 //!   (a derived struct would reject the body instead). An earlier occurrence
-//!   is only scanned, so it cannot cause an error.
+//!   is read but never checked, so it cannot cause an error.
 //! - **`null`** in an optional field (`call`, `call.id`, `timestamp`, `status`,
 //!   `role`, `turn`, `endedReason`, `destination`, `destination.type`) means
 //!   absent. `message` and `message.type` are required: `null` there is an
