@@ -18,7 +18,7 @@ use calltap_protocol::ParseError;
 use http::{HeaderMap, Method, Uri};
 
 use crate::store::writer::{Job, Outcome, SubmitError, WriterHandle};
-use crate::store::{NewEvent, NewQuarantine};
+use crate::store::{body, NewEvent, NewQuarantine};
 use auth::{AuthRejected, IngestAuth, Signed};
 use limits::TooDeep;
 
@@ -200,6 +200,12 @@ impl Ingestor {
             ),
             body: delivery.body.clone(),
             headers: key::kept_headers(&delivery.headers, &self.kept_headers),
+            // Cut here, on the handler's worker, not in the single writer
+            // thread; a dry run stores nothing, so it cuts nothing.
+            split: self
+                .writer
+                .as_ref()
+                .and_then(|writer| body::split(&delivery.body, writer.known_pieces())),
         })
     }
 

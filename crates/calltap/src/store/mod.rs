@@ -1,9 +1,11 @@
 //! The event log: record types, errors, and the SQLite backend.
 //!
 //! This module knows SQL and nothing of HTTP. All SQL lives in [`sqlite`];
-//! [`writer`] is the single group-commit writer thread in front of it.
+//! [`writer`] is the single group-commit writer thread in front of it;
+//! [`body`] cuts bodies into content-addressed pieces (pure, no SQL).
 //! Records cross this boundary as plain structs; the HTTP layer converts them.
 
+pub mod body;
 pub mod sqlite;
 pub mod writer;
 
@@ -26,6 +28,9 @@ pub struct NewEvent {
     pub body: Bytes,
     /// The relevant request headers, as a JSON object of strings.
     pub headers: String,
+    /// The body cut into content-addressed pieces ([`body::split`], done by
+    /// the handler so the writer thread only inserts); `None` stores it whole.
+    pub split: Option<body::Split>,
 }
 
 /// A rejected body to keep in quarantine.
@@ -115,6 +120,10 @@ pub enum StoreError {
     /// Any other SQLite failure.
     #[error("database error")]
     Sqlite(#[source] rusqlite::Error),
+    /// A stored body does not rebuild (a recipe names a missing piece, or
+    /// is cut short).
+    #[error("a stored body is corrupt")]
+    Corrupt(#[source] body::CorruptRecipe),
     /// The database file's schema is newer than this binary knows.
     #[error("database schema version {found} is newer than this calltap supports ({supported})")]
     SchemaTooNew {
@@ -123,6 +132,12 @@ pub enum StoreError {
         /// The newest version this binary knows.
         supported: i64,
     },
+}
+
+impl From<body::CorruptRecipe> for StoreError {
+    fn from(err: body::CorruptRecipe) -> Self {
+        StoreError::Corrupt(err)
+    }
 }
 
 impl From<rusqlite::Error> for StoreError {

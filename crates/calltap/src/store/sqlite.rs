@@ -1,6 +1,11 @@
 //! The embedded SQLite backend: opening, schema migrations (`PRAGMA
 //! user_version`), the append statements the writer runs, and reads.
 //!
+//! Bodies: `events.format` says how `events.body` holds the delivery: 0, the
+//! raw bytes; 1, a recipe ([`body`]) naming content-addressed rows of
+//! `pieces`. Reads rebuild the exact bytes either way, so callers only ever
+//! see raw bodies.
+//!
 //! Concurrency: WAL mode, so one writer connection (owned by the
 //! [`writer`](super::writer) thread) and reader connections never block each
 //! other; reads keep working while the writer is stalled or failing.
@@ -11,6 +16,7 @@ use std::time::Duration;
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 
+use super::body::{self, PieceHash};
 use super::{
     Event, EventFilter, NewEvent, NewQuarantine, QuarantineFilter, Quarantined, StoreError,
 };
@@ -43,7 +49,19 @@ const MIGRATIONS: &[&str] = &[
         body        BLOB NOT NULL,
         headers     TEXT NOT NULL
     );",
+    // 2: content-addressed bodies. Rows written before keep format 0 (raw).
+    "ALTER TABLE events ADD COLUMN format INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE pieces (
+        id          INTEGER PRIMARY KEY,
+        hash        BLOB NOT NULL UNIQUE,
+        data        BLOB NOT NULL
+    );",
 ];
+
+/// `events.format` of a raw body.
+const FORMAT_RAW: i64 = 0;
+/// `events.format` of a recipe over `pieces`.
+const FORMAT_RECIPE: i64 = 1;
 
 /// Opens (creating if missing) the database for writing, in WAL mode with the
 /// chosen durability, and runs pending migrations.
@@ -89,12 +107,19 @@ pub enum Appended {
     Duplicate(i64),
 }
 
-/// Appends a delivery unless its key is already stored. Run inside the
+/// Appends a delivery unless its key is already stored; its pieces not
+/// marked known are inserted unless stored (`INSERT OR IGNORE`), and
+/// `inserted` collects their hashes (the caller marks them known once the
+/// transaction has committed). Run inside the
 /// writer's batch transaction: the writer is the only one appending, so the
 /// lookup and the insert cannot race. (Looking up first, rather than
 /// `INSERT ... ON CONFLICT DO NOTHING`, keeps seqs gap-free: a conflicting
 /// insert would still consume an AUTOINCREMENT value.)
-pub fn append_event(conn: &Connection, event: &NewEvent) -> Result<Appended, StoreError> {
+pub fn append_event(
+    conn: &Connection,
+    event: &NewEvent,
+    inserted: &mut Vec<PieceHash>,
+) -> Result<Appended, StoreError> {
     let mut existing = conn.prepare_cached("SELECT seq FROM events WHERE key = ?1")?;
     if let Some(seq) = existing
         .query_row([&event.key], |row| row.get(0))
@@ -102,9 +127,30 @@ pub fn append_event(conn: &Connection, event: &NewEvent) -> Result<Appended, Sto
     {
         return Ok(Appended::Duplicate(seq));
     }
+    let (format, stored) = match &event.split {
+        Some(split) => {
+            let mut piece = conn.prepare_cached(
+                "INSERT INTO pieces (hash, data) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+            )?;
+            for p in split.pieces.iter().filter(|p| !p.known) {
+                // A piece repeated within the batch is inserted once.
+                if inserted.contains(&p.hash) {
+                    continue;
+                }
+                let data = event
+                    .body
+                    .get(p.range.clone())
+                    .ok_or(body::CorruptRecipe("a piece lies outside its body"))?;
+                piece.execute(params![&p.hash.0[..], data])?;
+                inserted.push(p.hash);
+            }
+            (FORMAT_RECIPE, &split.recipe[..])
+        }
+        None => (FORMAT_RAW, &event.body[..]),
+    };
     let mut insert = conn.prepare_cached(
-        "INSERT INTO events (received_at, call_id, type, timestamp, key, body, headers)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+        "INSERT INTO events (received_at, call_id, type, timestamp, key, body, headers, format)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          RETURNING seq",
     )?;
     let seq = insert.query_row(
@@ -114,8 +160,9 @@ pub fn append_event(conn: &Connection, event: &NewEvent) -> Result<Appended, Sto
             event.message_type,
             event.timestamp,
             event.key,
-            &event.body[..],
+            stored,
             event.headers,
+            format,
         ],
         |row| row.get(0),
     )?;
@@ -182,7 +229,7 @@ impl Reader {
     pub fn events(&self, filter: &EventFilter) -> Result<Vec<Event>, StoreError> {
         self.with(|conn| {
             let mut stmt = conn.prepare_cached(
-                "SELECT seq, received_at, call_id, type, timestamp, key, body FROM events
+                "SELECT seq, received_at, call_id, type, timestamp, key, body, format FROM events
                  WHERE seq > ?1
                    AND (?2 IS NULL OR call_id = ?2)
                    AND (?3 IS NULL OR type = ?3)
@@ -196,26 +243,40 @@ impl Reader {
                     filter.limit
                 ],
                 |row| {
-                    Ok(Event {
-                        seq: row.get(0)?,
-                        received_at: row.get(1)?,
-                        call_id: row.get(2)?,
-                        message_type: row.get(3)?,
-                        timestamp: row.get(4)?,
-                        key: row.get(5)?,
-                        body: row.get(6)?,
-                    })
+                    Ok((
+                        Event {
+                            seq: row.get(0)?,
+                            received_at: row.get(1)?,
+                            call_id: row.get(2)?,
+                            message_type: row.get(3)?,
+                            timestamp: row.get(4)?,
+                            key: row.get(5)?,
+                            body: row.get(6)?,
+                        },
+                        row.get::<_, i64>(7)?,
+                    ))
                 },
             )?;
-            Ok(rows.collect::<Result<_, _>>()?)
+            let rows: Vec<(Event, i64)> = rows.collect::<Result<_, _>>()?;
+            rows.into_iter()
+                .map(|(mut event, format)| {
+                    event.body = raw_body(conn, event.body, format)?;
+                    Ok(event)
+                })
+                .collect()
         })
     }
 
     /// The exact body stored at `seq`.
     pub fn event_body(&self, seq: i64) -> Result<Option<Vec<u8>>, StoreError> {
         self.with(|conn| {
-            let mut stmt = conn.prepare_cached("SELECT body FROM events WHERE seq = ?1")?;
-            Ok(stmt.query_row([seq], |row| row.get(0)).optional()?)
+            let mut stmt =
+                conn.prepare_cached("SELECT body, format FROM events WHERE seq = ?1")?;
+            let row: Option<(Vec<u8>, i64)> = stmt
+                .query_row([seq], |row| Ok((row.get(0)?, row.get(1)?)))
+                .optional()?;
+            row.map(|(stored, format)| raw_body(conn, stored, format))
+                .transpose()
         })
     }
 
@@ -258,6 +319,30 @@ impl Reader {
     }
 }
 
+/// The raw bytes of a stored body: as stored (format 0), or rebuilt from
+/// its recipe and pieces (format 1).
+fn raw_body(conn: &Connection, stored: Vec<u8>, format: i64) -> Result<Vec<u8>, StoreError> {
+    match format {
+        FORMAT_RAW => Ok(stored),
+        FORMAT_RECIPE => {
+            let mut piece = conn.prepare_cached("SELECT data FROM pieces WHERE hash = ?1")?;
+            body::assemble::<StoreError>(&stored, |hash, out| {
+                let mut rows = piece.query([&hash.0[..]])?;
+                match rows.next()? {
+                    Some(row) => {
+                        out.extend_from_slice(row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?);
+                        Ok(true)
+                    }
+                    None => Ok(false),
+                }
+            })
+        }
+        _ => Err(StoreError::Corrupt(body::CorruptRecipe(
+            "unknown body format",
+        ))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,6 +356,7 @@ mod tests {
             key: key.to_owned(),
             body: bytes::Bytes::from_static(b"{\"message\":{}}"),
             headers: "{}".to_owned(),
+            split: None,
         }
     }
 
@@ -294,15 +380,15 @@ mod tests {
         let path = dir.path().join("t.db");
         let conn = open_writer(&path, Durability::Full).expect("open");
         assert_eq!(
-            append_event(&conn, &event("k")).expect("append"),
+            append_event(&conn, &event("k"), &mut Vec::new()).expect("append"),
             Appended::Stored(1)
         );
         assert_eq!(
-            append_event(&conn, &event("k")).expect("append"),
+            append_event(&conn, &event("k"), &mut Vec::new()).expect("append"),
             Appended::Duplicate(1)
         );
         assert_eq!(
-            append_event(&conn, &event("k2")).expect("append"),
+            append_event(&conn, &event("k2"), &mut Vec::new()).expect("append"),
             Appended::Stored(2)
         );
         let reader = Reader::open(&path).expect("reader");

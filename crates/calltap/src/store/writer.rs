@@ -8,6 +8,11 @@
 //! Why a bounded queue: when the disk is slower than the network the queue
 //! fills and ingest answers 503 instead of buffering without limit.
 //!
+//! Bodies arrive already cut into pieces (the handlers run
+//! [`body::split`](super::body::split) in parallel); the writer inserts only
+//! the pieces not yet known to be committed, and marks a batch's new pieces
+//! known in [`KnownPieces`] only after the batch has committed.
+//!
 //! Each request carries a oneshot reply that is sent only after its batch
 //! has committed (or failed), which is how "200 means committed" holds.
 
@@ -18,6 +23,7 @@ use std::time::Instant;
 use rusqlite::{Connection, TransactionBehavior};
 use tokio::sync::{mpsc, oneshot};
 
+use super::body::KnownPieces;
 use super::sqlite::{self, Appended};
 use super::{NewEvent, NewQuarantine, StoreError};
 
@@ -82,6 +88,7 @@ impl Health {
 pub struct WriterHandle {
     tx: mpsc::Sender<Request>,
     health: Arc<Health>,
+    known: Arc<KnownPieces>,
 }
 
 impl WriterHandle {
@@ -101,6 +108,11 @@ impl WriterHandle {
         }
     }
 
+    /// The pieces known to be committed, for [`body::split`](super::body::split).
+    pub fn known_pieces(&self) -> &KnownPieces {
+        &self.known
+    }
+
     /// The writer's health flag.
     pub fn health(&self) -> &Health {
         &self.health
@@ -116,6 +128,7 @@ impl WriterHandle {
 pub struct Writer {
     conn: Connection,
     max_batch: usize,
+    known: Arc<KnownPieces>,
 }
 
 impl Writer {
@@ -124,6 +137,7 @@ impl Writer {
         Writer {
             conn,
             max_batch: max_batch.max(1),
+            known: Arc::default(),
         }
     }
 
@@ -137,9 +151,10 @@ impl Writer {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut outcomes = Vec::with_capacity(jobs.len());
+        let mut inserted = Vec::new();
         for job in jobs {
             outcomes.push(match job {
-                Job::Event(event) => match sqlite::append_event(&tx, event)? {
+                Job::Event(event) => match sqlite::append_event(&tx, event, &mut inserted)? {
                     Appended::Stored(seq) => Outcome::Stored(seq),
                     Appended::Duplicate(seq) => Outcome::Duplicate(seq),
                 },
@@ -147,6 +162,7 @@ impl Writer {
             });
         }
         tx.commit()?;
+        self.known.insert_committed(inserted);
         metrics::histogram!("calltap_commit_seconds").record(started.elapsed().as_secs_f64());
         metrics::histogram!("calltap_batch_size").record(jobs.len() as f64);
         Ok(outcomes)
@@ -201,10 +217,11 @@ pub fn spawn(
         writable: AtomicBool::new(true),
     });
     let thread_health = Arc::clone(&health);
+    let known = Arc::clone(&writer.known);
     let thread = std::thread::Builder::new()
         .name("calltap-writer".to_owned())
         .spawn(move || writer.run(rx, thread_health))?;
-    Ok((WriterHandle { tx, health }, thread))
+    Ok((WriterHandle { tx, health, known }, thread))
 }
 
 #[cfg(test)]
@@ -221,6 +238,7 @@ mod tests {
             key: key.to_owned(),
             body: bytes::Bytes::from_static(b"{}"),
             headers: "{}".to_owned(),
+            split: None,
         })
     }
 

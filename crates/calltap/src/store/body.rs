@@ -1,0 +1,547 @@
+//! Content-addressed bodies: a delivery's raw bytes cut into pieces that
+//! repeat across deliveries, stored once each, and a small recipe per event
+//! that rebuilds the exact bytes.
+//!
+//! Why: every Vapi message repeats the `call`, `assistant`, `customer` and
+//! `phoneNumber` objects, and each `conversation-update` repeats the whole
+//! history, so most of a body's bytes are already in the log (DESIGN.md:
+//! "Storage grows linearly with a call"). Writing them again costs the
+//! single writer thread its time (WAL, checkpoint, fsync).
+//!
+//! What is cut: the raw byte spans of the values of `message.call`,
+//! `message.assistant`, `message.customer`, `message.phoneNumber`,
+//! `message.squad`, `message.workflow`, and of each element of the history
+//! arrays `message.messages`, `message.messagesOpenAIFormatted`,
+//! `message.conversation`, `message.artifact.messages` and
+//! `message.artifact.messagesOpenAIFormatted`, when at least
+//! [`MIN_PIECE`] bytes long. A piece is named by the blake3 hash of its bytes.
+//! Everything else (keys, punctuation, whitespace, other fields) stays in the
+//! recipe as literal bytes, so any body, however it is formatted, rebuilds
+//! byte for byte: the cut is only about where to look for repeats, never
+//! about what the JSON means. A body the scanner cannot follow is not cut.
+//!
+//! This module is pure (no SQL, no I/O): [`split`] runs in the HTTP handlers,
+//! in parallel, so the writer thread only inserts.
+//!
+//! Recipe format (`events.format = 1`): `varint(n)`, then `n` times
+//! `varint(len) literal[len] hash[32]`, then the final literal up to the end.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::RwLock;
+
+/// Values shorter than this stay literal: a reference costs 33 bytes and a
+/// lookup, which small values do not repay.
+pub const MIN_PIECE: usize = 128;
+
+/// `message.*` values stored as one piece each.
+const WHOLE: [&[u8]; 6] = [
+    b"call",
+    b"assistant",
+    b"customer",
+    b"phoneNumber",
+    b"squad",
+    b"workflow",
+];
+
+/// `message.*` arrays whose elements are pieces (`conversation` is the
+/// undocumented history field of real deliveries).
+const HISTORIES: [&[u8]; 3] = [b"messages", b"messagesOpenAIFormatted", b"conversation"];
+
+/// `message.artifact.*` arrays whose elements are pieces.
+const ARTIFACT_HISTORIES: [&[u8]; 2] = [b"messages", b"messagesOpenAIFormatted"];
+
+/// The blake3 hash of a piece's bytes: its name in the store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PieceHash(pub [u8; 32]);
+
+/// One piece of a body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Piece {
+    /// Its name.
+    pub hash: PieceHash,
+    /// Where its bytes are in the body.
+    pub range: Range<usize>,
+    /// Already committed to the store (seen in [`KnownPieces`]): the writer
+    /// need not insert it.
+    pub known: bool,
+}
+
+/// A body cut into pieces and the recipe that rebuilds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Split {
+    /// The recipe (format 1; see the module docs).
+    pub recipe: Vec<u8>,
+    /// The pieces the recipe refers to, in body order (a piece may repeat).
+    pub pieces: Vec<Piece>,
+}
+
+/// A recipe that does not rebuild: truncated, or naming a missing piece.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("corrupt body recipe: {0}")]
+pub struct CorruptRecipe(pub &'static str);
+
+/// Cuts `body` into pieces, or `None` when it has no piece worth cutting (or
+/// the scanner cannot follow it): such a body is stored whole. Pieces marked
+/// known by `known` are not to be inserted again.
+pub fn split(body: &[u8], known: &KnownPieces) -> Option<Split> {
+    let ranges = piece_ranges(body)?;
+    if ranges.is_empty() {
+        return None;
+    }
+    let known_set = known.read();
+    let mut recipe = Vec::with_capacity(body.len() - covered(&ranges) + 40 * ranges.len() + 8);
+    put_varint(&mut recipe, ranges.len() as u64);
+    let mut cursor = 0;
+    let mut pieces = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        let literal = &body[cursor..range.start];
+        put_varint(&mut recipe, literal.len() as u64);
+        recipe.extend_from_slice(literal);
+        let hash = PieceHash(*blake3::hash(&body[range.clone()]).as_bytes());
+        recipe.extend_from_slice(&hash.0);
+        cursor = range.end;
+        pieces.push(Piece {
+            hash,
+            range,
+            known: known_set.contains(&hash),
+        });
+    }
+    recipe.extend_from_slice(&body[cursor..]);
+    Some(Split { recipe, pieces })
+}
+
+fn covered(ranges: &[Range<usize>]) -> usize {
+    ranges.iter().map(|r| r.len()).sum()
+}
+
+/// The pieces a recipe names, in order.
+pub fn recipe_hashes(recipe: &[u8]) -> Result<Vec<PieceHash>, CorruptRecipe> {
+    let mut hashes = Vec::new();
+    walk_recipe::<CorruptRecipe>(recipe, |part| {
+        if let Part::Piece(hash) = part {
+            hashes.push(hash);
+        }
+        Ok(())
+    })?;
+    Ok(hashes)
+}
+
+/// Rebuilds the exact body from a recipe, fetching each piece by hash
+/// (`Ok(None)`: the piece is missing, the recipe is corrupt).
+pub fn assemble<E: From<CorruptRecipe>>(
+    recipe: &[u8],
+    mut piece: impl FnMut(&PieceHash, &mut Vec<u8>) -> Result<bool, E>,
+) -> Result<Vec<u8>, E> {
+    let mut body = Vec::with_capacity(recipe.len() * 8);
+    walk_recipe::<E>(recipe, |part| match part {
+        Part::Literal(bytes) => {
+            body.extend_from_slice(bytes);
+            Ok(())
+        }
+        Part::Piece(hash) => {
+            if piece(&hash, &mut body)? {
+                Ok(())
+            } else {
+                Err(CorruptRecipe("a piece it names is missing").into())
+            }
+        }
+    })?;
+    Ok(body)
+}
+
+enum Part<'a> {
+    Literal(&'a [u8]),
+    Piece(PieceHash),
+}
+
+fn walk_recipe<E: From<CorruptRecipe>>(
+    recipe: &[u8],
+    mut visit: impl FnMut(Part<'_>) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut at = 0;
+    let count = get_varint(recipe, &mut at)?;
+    for _ in 0..count {
+        let len = get_varint(recipe, &mut at)?;
+        let end = usize::try_from(len)
+            .ok()
+            .and_then(|len| at.checked_add(len))
+            .filter(|&end| end <= recipe.len())
+            .ok_or(CorruptRecipe("a literal runs past the end"))?;
+        visit(Part::Literal(&recipe[at..end]))?;
+        let hash: [u8; 32] = recipe
+            .get(end..end + 32)
+            .and_then(|h| h.try_into().ok())
+            .ok_or(CorruptRecipe("a piece hash is cut short"))?;
+        visit(Part::Piece(PieceHash(hash)))?;
+        at = end + 32;
+    }
+    visit(Part::Literal(&recipe[at..]))
+}
+
+fn put_varint(out: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        out.push((value as u8) | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+fn get_varint(bytes: &[u8], at: &mut usize) -> Result<u64, CorruptRecipe> {
+    let mut value = 0u64;
+    for shift in (0..64).step_by(7) {
+        let byte = *bytes
+            .get(*at)
+            .ok_or(CorruptRecipe("a length is cut short"))?;
+        *at += 1;
+        value |= u64::from(byte & 0x7f) << shift;
+        if byte & 0x80 == 0 {
+            return Ok(value);
+        }
+    }
+    Err(CorruptRecipe("a length is too long"))
+}
+
+/// Hashes of pieces known to be committed, shared by the handlers (which
+/// mark such pieces so the writer skips them) and the writer (which adds
+/// pieces only after the batch that stored them has committed, so a piece
+/// marked known is always in the database). Forgetting is always safe: an
+/// unknown piece costs one `INSERT OR IGNORE`. Bounded: it is cleared when
+/// it holds [`KnownPieces::CAPACITY`] hashes.
+#[derive(Debug, Default)]
+pub struct KnownPieces {
+    set: RwLock<HashSet<PieceHash>>,
+}
+
+impl KnownPieces {
+    /// The most hashes kept (about 80 bytes each).
+    pub const CAPACITY: usize = 1 << 20;
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashSet<PieceHash>> {
+        // The set holds plain hashes; a panic elsewhere cannot leave it
+        // inconsistent, so a poisoned lock is used as is.
+        self.set.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether the piece is known to be committed.
+    pub fn contains(&self, hash: &PieceHash) -> bool {
+        self.read().contains(hash)
+    }
+
+    /// Records pieces whose batch has committed.
+    pub fn insert_committed(&self, hashes: impl IntoIterator<Item = PieceHash>) {
+        let mut hashes = hashes.into_iter().peekable();
+        if hashes.peek().is_none() {
+            return;
+        }
+        let mut set = self.set.write().unwrap_or_else(|e| e.into_inner());
+        if set.len() >= Self::CAPACITY {
+            set.clear();
+        }
+        set.extend(hashes);
+    }
+}
+
+/// The byte ranges to cut out of `body`, in order, or `None` when the
+/// scanner cannot follow it.
+pub fn piece_ranges(body: &[u8]) -> Option<Vec<Range<usize>>> {
+    let mut scanner = Scanner {
+        bytes: body,
+        at: 0,
+        pieces: Vec::new(),
+    };
+    scanner.object(Scanner::root_member)?;
+    Some(scanner.pieces)
+}
+
+/// A forward-only scanner over JSON that has already been parsed (ingest
+/// parses before storing): it follows strings and brackets to find value
+/// boundaries and checks little else. Any surprise stops the cut (`None`).
+struct Scanner<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    pieces: Vec<Range<usize>>,
+}
+
+impl<'a> Scanner<'a> {
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.at) {
+            self.at += 1;
+        }
+    }
+
+    fn peek(&mut self) -> Option<u8> {
+        self.skip_ws();
+        self.bytes.get(self.at).copied()
+    }
+
+    fn expect(&mut self, byte: u8) -> Option<()> {
+        (self.peek()? == byte).then(|| self.at += 1)
+    }
+
+    /// At `"`: skips the string, returns its content (escapes untouched).
+    fn string(&mut self) -> Option<&'a [u8]> {
+        let bytes = self.bytes;
+        self.expect(b'"')?;
+        let start = self.at;
+        loop {
+            let found = self.at + memchr::memchr2(b'"', b'\\', bytes.get(self.at..)?)?;
+            if bytes[found] == b'\\' {
+                self.at = found + 2;
+            } else {
+                self.at = found + 1;
+                return Some(&bytes[start..found]);
+            }
+        }
+    }
+
+    /// Skips one value of any kind, returns its span.
+    fn value(&mut self) -> Option<Range<usize>> {
+        let start = match self.peek()? {
+            b'"' => {
+                let start = self.at;
+                self.string()?;
+                start
+            }
+            b'{' | b'[' => self.container()?,
+            _ => {
+                let start = self.at;
+                while let Some(&byte) = self.bytes.get(self.at) {
+                    if matches!(byte, b',' | b']' | b'}' | b' ' | b'\n' | b'\r' | b'\t') {
+                        break;
+                    }
+                    self.at += 1;
+                }
+                (self.at > start).then_some(start)?
+            }
+        };
+        Some(start..self.at)
+    }
+
+    /// At `{` or `[`: skips to the matching bracket, returns the start.
+    fn container(&mut self) -> Option<usize> {
+        let start = self.at;
+        let mut depth = 0usize;
+        loop {
+            match *self.bytes.get(self.at)? {
+                b'"' => {
+                    self.string()?;
+                }
+                b'{' | b'[' => {
+                    depth += 1;
+                    self.at += 1;
+                }
+                b'}' | b']' => {
+                    depth = depth.checked_sub(1)?;
+                    self.at += 1;
+                    if depth == 0 {
+                        return Some(start);
+                    }
+                }
+                _ => self.at += 1,
+            }
+        }
+    }
+
+    /// At `{`: calls `member` with each key; it must consume the value.
+    fn object(&mut self, member: fn(&mut Self, &[u8]) -> Option<()>) -> Option<()> {
+        self.expect(b'{')?;
+        if self.peek()? == b'}' {
+            self.at += 1;
+            return Some(());
+        }
+        loop {
+            let key = self.string()?;
+            self.expect(b':')?;
+            member(self, key)?;
+            match self.peek()? {
+                b',' => self.at += 1,
+                b'}' => {
+                    self.at += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// At `[`: each element of at least [`MIN_PIECE`] bytes is a piece.
+    fn history(&mut self) -> Option<()> {
+        self.expect(b'[')?;
+        if self.peek()? == b']' {
+            self.at += 1;
+            return Some(());
+        }
+        loop {
+            self.piece()?;
+            match self.peek()? {
+                b',' => self.at += 1,
+                b']' => {
+                    self.at += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// One value, cut out if it is big enough.
+    fn piece(&mut self) -> Option<()> {
+        let range = self.value()?;
+        if range.len() >= MIN_PIECE {
+            self.pieces.push(range);
+        }
+        Some(())
+    }
+
+    fn root_member(&mut self, key: &[u8]) -> Option<()> {
+        if key == b"message" && self.peek()? == b'{' {
+            self.object(Scanner::message_member)
+        } else {
+            self.value().map(drop)
+        }
+    }
+
+    fn message_member(&mut self, key: &[u8]) -> Option<()> {
+        let next = self.peek()?;
+        if WHOLE.contains(&key) {
+            self.piece()
+        } else if next == b'[' && HISTORIES.contains(&key) {
+            self.history()
+        } else if next == b'{' && key == b"artifact" {
+            self.object(Scanner::artifact_member)
+        } else {
+            self.value().map(drop)
+        }
+    }
+
+    fn artifact_member(&mut self, key: &[u8]) -> Option<()> {
+        if self.peek()? == b'[' && ARTIFACT_HISTORIES.contains(&key) {
+            self.history()
+        } else {
+            self.value().map(drop)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    /// Splits and reassembles from a map of the pieces, as the store does.
+    fn round_trip(body: &[u8]) -> Vec<u8> {
+        let Some(split) = split(body, &KnownPieces::default()) else {
+            return body.to_vec();
+        };
+        let pieces: HashMap<PieceHash, &[u8]> = split
+            .pieces
+            .iter()
+            .map(|p| (p.hash, &body[p.range.clone()]))
+            .collect();
+        assert_eq!(
+            recipe_hashes(&split.recipe).expect("hashes"),
+            split.pieces.iter().map(|p| p.hash).collect::<Vec<_>>()
+        );
+        assemble::<CorruptRecipe>(&split.recipe, |hash, out| {
+            Ok(pieces.get(hash).map(|bytes| out.extend_from_slice(bytes)).is_some())
+        })
+        .expect("assembles")
+    }
+
+    #[test]
+    fn every_corpus_body_rebuilds_byte_identical_and_most_bytes_are_shared() {
+        let corpus = calltap_protocol::fixtures::sample_deliveries();
+        let mut unique = HashMap::new();
+        let mut recipes = 0;
+        for body in &corpus {
+            assert_eq!(round_trip(body), *body);
+            if let Some(split) = split(body, &KnownPieces::default()) {
+                recipes += split.recipe.len();
+                for piece in split.pieces {
+                    unique.insert(piece.hash, piece.range.len());
+                }
+            } else {
+                recipes += body.len();
+            }
+        }
+        let raw: usize = corpus.iter().map(Vec::len).sum();
+        let stored = recipes + unique.values().sum::<usize>();
+        assert!(stored * 5 < raw, "stored {stored} of {raw} bytes");
+    }
+
+    #[test]
+    fn pretty_printed_and_reordered_bodies_rebuild_byte_identical() {
+        for (_, body) in calltap_protocol::fixtures::real_deliveries() {
+            assert_eq!(round_trip(&body), body);
+        }
+        let body = br#" { "x" : 1 , "message" : { "call" : { "id" : "a\"b", "pad" : "ccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc" } , "messages" : [ 1 , "short" , {"role":"bot","message":"ddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd\\"} ] } } "#;
+        let split = split(body, &KnownPieces::default()).expect("cut");
+        assert_eq!(split.pieces.len(), 2);
+        assert_eq!(round_trip(body), body);
+    }
+
+    #[test]
+    fn bodies_the_scanner_cannot_follow_are_not_cut() {
+        for body in [
+            &b""[..],
+            b"[1,2]",
+            b"{\"message\":{\"call\":",
+            b"{\"message\":{\"call\":\"unterminated",
+            b"\xff\xfe{}",
+            b"{\"message\": {\"call\": {\"a\": 1}}}",
+        ] {
+            assert!(split(body, &KnownPieces::default()).is_none(), "{body:?}");
+        }
+    }
+
+    #[test]
+    fn a_corrupt_recipe_is_an_error_not_a_panic() {
+        let lookup = |_: &PieceHash, _: &mut Vec<u8>| Ok::<_, CorruptRecipe>(false);
+        for recipe in [&[0x81u8][..], &[1, 5, b'a'], &[1, 0, 1, 2, 3], &[0xff; 12]] {
+            assert!(assemble(recipe, lookup).is_err(), "{recipe:?}");
+        }
+        assert_eq!(assemble(&[0, b'x'], lookup).expect("literal only"), b"x");
+    }
+
+    #[test]
+    fn known_pieces_are_marked_and_the_set_forgets_when_full() {
+        let body = format!(
+            r#"{{"message":{{"call":{{"id":"{}"}}}}}}"#,
+            "c".repeat(MIN_PIECE)
+        );
+        let known = KnownPieces::default();
+        let first = split(body.as_bytes(), &known).expect("cut");
+        assert!(!first.pieces[0].known);
+        known.insert_committed(first.pieces.iter().map(|p| p.hash));
+        let second = split(body.as_bytes(), &known).expect("cut");
+        assert!(second.pieces[0].known);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_bytes_rebuild_byte_identical(body in proptest::collection::vec(proptest::num::u8::ANY, 0..400)) {
+            proptest::prop_assert_eq!(round_trip(&body), body);
+        }
+
+        #[test]
+        fn mutated_corpus_bodies_rebuild_byte_identical(
+            index in 0usize..638,
+            cuts in proptest::collection::vec((0.0f64..1.0, proptest::num::u8::ANY), 0..6),
+        ) {
+            let corpus = corpus();
+            let mut body = corpus[index % corpus.len()].clone();
+            for (at, byte) in cuts {
+                let at = ((body.len() as f64) * at) as usize;
+                if at < body.len() { body[at] = byte; } else { body.push(byte); }
+            }
+            proptest::prop_assert_eq!(round_trip(&body), body);
+        }
+    }
+
+    fn corpus() -> &'static [Vec<u8>] {
+        static CORPUS: std::sync::OnceLock<Vec<Vec<u8>>> = std::sync::OnceLock::new();
+        CORPUS.get_or_init(calltap_protocol::fixtures::sample_deliveries)
+    }
+}
