@@ -6,6 +6,11 @@
 //! is really stored (no dedup shortcut).
 //!
 //! Run: `cargo bench -p calltap --bench ingest -- [--concurrency 64] [--seconds 10]`
+//!
+//! `-- --phases` instead times, on one thread and without HTTP, what a
+//! handler does to each corpus body: the depth check, the fast-path parse,
+//! the dedup key hash, and the durable path's cut into pieces (cold: every
+//! piece hashed; warm: every piece already known), and both in one pass.
 
 use std::net::TcpListener;
 use std::path::Path;
@@ -162,6 +167,77 @@ fn percentile(sorted: &[u64], p: f64) -> f64 {
     sorted[index] as f64 / 1000.0
 }
 
+/// Mean µs per corpus body of `f`, over enough rounds to take ~1 s.
+fn time_per_body(corpus: &[bytes::Bytes], mut f: impl FnMut(&bytes::Bytes)) -> f64 {
+    let started = Instant::now();
+    let mut rounds = 0u32;
+    while started.elapsed() < Duration::from_secs(1) {
+        for body in corpus {
+            f(body);
+        }
+        rounds += 1;
+    }
+    started.elapsed().as_secs_f64() * 1e6 / (f64::from(rounds) * corpus.len() as f64)
+}
+
+fn phases(corpus: &[bytes::Bytes]) {
+    use calltap::store::body::{split, split_within, KnownPieces};
+    let cold = KnownPieces::default();
+    let warm = KnownPieces::default();
+    for body in corpus {
+        if let Some(cut) = split(body, &warm) {
+            warm.insert_committed(
+                cut.pieces
+                    .iter()
+                    .map(|p| (p.key, p.hash, &body[p.range.clone()])),
+            );
+        }
+    }
+    let rows: [(&str, f64); 6] = [
+        (
+            "depth check (`ingest::limits::check_depth`)",
+            time_per_body(corpus, |b| {
+                std::hint::black_box(calltap::ingest::limits::check_depth(b, 128).is_ok());
+            }),
+        ),
+        (
+            "fast-path parse (`DeliveryView::parse`)",
+            time_per_body(corpus, |b| {
+                std::hint::black_box(calltap_protocol::view::DeliveryView::parse(b).is_ok());
+            }),
+        ),
+        (
+            "blake3 of the whole body (dedup key without an id header)",
+            time_per_body(corpus, |b| {
+                std::hint::black_box(blake3::hash(b));
+            }),
+        ),
+        (
+            "cut into pieces, cold (every piece hashed)",
+            time_per_body(corpus, |b| {
+                std::hint::black_box(split(b, &cold));
+            }),
+        ),
+        (
+            "cut into pieces, warm (every piece known)",
+            time_per_body(corpus, |b| {
+                std::hint::black_box(split(b, &warm));
+            }),
+        ),
+        (
+            "depth check and warm cut in one pass (durable handler)",
+            time_per_body(corpus, |b| {
+                std::hint::black_box(split_within(b, &warm, 128));
+            }),
+        ),
+    ];
+    println!("| handler phase | µs per body |");
+    println!("|---|---:|");
+    for (name, us) in rows {
+        println!("| {name} | {us:.1} |");
+    }
+}
+
 fn main() {
     let options = options();
     let corpus: Arc<Vec<bytes::Bytes>> = Arc::new(
@@ -171,6 +247,11 @@ fn main() {
             .collect(),
     );
     let mean = corpus.iter().map(|b| b.len()).sum::<usize>() / corpus.len();
+    if std::env::args().any(|a| a == "--phases") {
+        println!("{} corpus bodies, mean {mean} bytes", corpus.len());
+        phases(&corpus);
+        return;
+    }
     println!(
         "ingest bench: {} corpus bodies (mean {} bytes), concurrency {}, {} s per mode after 1 s warm-up",
         corpus.len(),

@@ -1,6 +1,8 @@
 //! Cheap checks on the raw body before it is parsed: JSON nesting depth.
 //! (The size limit is enforced while the body is read, in the router.)
 
+use crate::store::body::skip_string;
+
 /// The body nests deeper than allowed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("JSON nesting deeper than {limit} levels (at byte {offset})")]
@@ -13,31 +15,32 @@ pub struct TooDeep {
 
 /// Counts `[` and `{` outside strings, one pass, no allocation. Malformed
 /// JSON is not this function's business: the parser reports it afterwards.
+///
+/// Inside a string only `"` and `\` matter, so strings (most of a Vapi
+/// body's bytes: transcripts, prompts) are skipped with `memchr` rather than
+/// byte by byte; outside strings every byte is looked at.
 pub fn check_depth(body: &[u8], limit: usize) -> Result<(), TooDeep> {
     let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for (offset, &byte) in body.iter().enumerate() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if byte == b'\\' {
-                escaped = true;
-            } else if byte == b'"' {
-                in_string = false;
-            }
-            continue;
-        }
+    let mut at = 0;
+    while let Some(&byte) = body.get(at) {
         match byte {
-            b'"' => in_string = true,
+            b'"' => match skip_string(body, at + 1) {
+                Some(end) => at = end,
+                // An unterminated string: nothing after it counts.
+                None => return Ok(()),
+            },
             b'[' | b'{' => {
                 depth += 1;
                 if depth > limit {
-                    return Err(TooDeep { limit, offset });
+                    return Err(TooDeep { limit, offset: at });
                 }
+                at += 1;
             }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
+            b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                at += 1;
+            }
+            _ => at += 1,
         }
     }
     Ok(())
@@ -62,6 +65,69 @@ mod tests {
             check_depth(&nested(128), 128),
             Err(TooDeep { limit: 128, .. })
         ));
+    }
+
+    /// The byte-at-a-time original, the reference for the fast version.
+    fn check_depth_slowly(body: &[u8], limit: usize) -> Result<(), TooDeep> {
+        let mut depth = 0usize;
+        let mut in_string = false;
+        let mut escaped = false;
+        for (offset, &byte) in body.iter().enumerate() {
+            if in_string {
+                if escaped {
+                    escaped = false;
+                } else if byte == b'\\' {
+                    escaped = true;
+                } else if byte == b'"' {
+                    in_string = false;
+                }
+                continue;
+            }
+            match byte {
+                b'"' => in_string = true,
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > limit {
+                        return Err(TooDeep { limit, offset });
+                    }
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_fast_check_agrees_with_the_byte_at_a_time_one(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just(&b"["[..]),
+                    proptest::strategy::Just(&b"{"[..]),
+                    proptest::strategy::Just(&b"]"[..]),
+                    proptest::strategy::Just(&b"}"[..]),
+                    proptest::strategy::Just(&b"\""[..]),
+                    proptest::strategy::Just(&b"\\"[..]),
+                    proptest::strategy::Just(&b"abcdefghijklmnopqrstuvwxyz0123456789"[..]),
+                    proptest::strategy::Just(&b","[..]),
+                ],
+                0..120,
+            ),
+            limit in 1usize..8,
+        ) {
+            let body = parts.concat();
+            proptest::prop_assert_eq!(check_depth(&body, limit), check_depth_slowly(&body, limit));
+        }
+    }
+
+    #[test]
+    fn the_fast_check_agrees_with_the_slow_one_on_the_corpus() {
+        for body in calltap_protocol::fixtures::sample_deliveries() {
+            for limit in [3, 5, 128] {
+                assert_eq!(check_depth(&body, limit), check_depth_slowly(&body, limit));
+            }
+        }
     }
 
     #[test]

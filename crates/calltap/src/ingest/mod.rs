@@ -17,8 +17,9 @@ use calltap_protocol::view::DeliveryView;
 use calltap_protocol::ParseError;
 use http::{HeaderMap, Method, Uri};
 
+use crate::store::body::{self, Scanned};
 use crate::store::writer::{Job, Outcome, SubmitError, WriterHandle};
-use crate::store::{body, NewEvent, NewQuarantine};
+use crate::store::{NewEvent, NewQuarantine};
 use auth::{AuthRejected, IngestAuth, Signed};
 use limits::TooDeep;
 
@@ -185,7 +186,25 @@ impl Ingestor {
         message_id: Option<&str>,
         received_at: i64,
     ) -> Result<NewEvent, IngestError> {
-        limits::check_depth(&delivery.body, self.max_depth).map_err(IngestError::TooDeep)?;
+        // Durable: the depth check and the cut into content-addressed pieces
+        // in one pass, here on the handler's worker rather than in the
+        // single writer thread. A dry run stores nothing, so it only checks.
+        let split = match &self.writer {
+            Some(writer) => {
+                match body::split_within(&delivery.body, writer.known_pieces(), self.max_depth) {
+                    Scanned::Cut(split) => Some(split),
+                    Scanned::Whole => None,
+                    Scanned::Unsure => {
+                        self.check_depth(&delivery.body)?;
+                        None
+                    }
+                }
+            }
+            None => {
+                self.check_depth(&delivery.body)?;
+                None
+            }
+        };
         let view = DeliveryView::parse(&delivery.body).map_err(IngestError::Invalid)?;
         Ok(NewEvent {
             received_at,
@@ -200,13 +219,12 @@ impl Ingestor {
             ),
             body: delivery.body.clone(),
             headers: key::kept_headers(&delivery.headers, &self.kept_headers),
-            // Cut here, on the handler's worker, not in the single writer
-            // thread; a dry run stores nothing, so it cuts nothing.
-            split: self
-                .writer
-                .as_ref()
-                .and_then(|writer| body::split(&delivery.body, writer.known_pieces())),
+            split,
         })
+    }
+
+    fn check_depth(&self, body: &[u8]) -> Result<(), IngestError> {
+        limits::check_depth(body, self.max_depth).map_err(IngestError::TooDeep)
     }
 
     /// Keeps a rejected body; returns the error to answer with, or

@@ -26,7 +26,8 @@
 //! Recipe format (`events.format = 1`): `varint(n)`, then `n` times
 //! `varint(len) literal[len] hash[32]`, then the final literal up to the end.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
+use std::hash::BuildHasher;
 use std::ops::Range;
 use std::sync::RwLock;
 
@@ -65,6 +66,8 @@ pub struct Piece {
     /// Already committed to the store (seen in [`KnownPieces`]): the writer
     /// need not insert it.
     pub known: bool,
+    /// Its [`KnownPieces::key`], for the writer to record it once committed.
+    pub key: u64,
 }
 
 /// A body cut into pieces and the recipe that rebuilds it.
@@ -85,11 +88,35 @@ pub struct CorruptRecipe(pub &'static str);
 /// the scanner cannot follow it): such a body is stored whole. Pieces marked
 /// known by `known` are not to be inserted again.
 pub fn split(body: &[u8], known: &KnownPieces) -> Option<Split> {
-    let ranges = piece_ranges(body)?;
-    if ranges.is_empty() {
-        return None;
+    match split_within(body, known, usize::MAX) {
+        Scanned::Cut(split) => Some(split),
+        Scanned::Whole | Scanned::Unsure => None,
     }
-    let known_set = known.read();
+}
+
+/// What one pass over a body found (see [`split_within`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scanned {
+    /// Followed to the end, nested no deeper than the limit, and cut.
+    Cut(Split),
+    /// Followed to the end, nested no deeper than the limit, nothing to cut.
+    Whole,
+    /// Not followed (not the JSON object the scanner expects) or nested too
+    /// deep: the caller runs its own depth check and stores the body whole.
+    Unsure,
+}
+
+/// [`split`] and the ingest depth check in one pass: [`Scanned::Cut`] and
+/// [`Scanned::Whole`] also mean that no `[` or `{` outside a string nests
+/// deeper than `max_depth` (what `ingest::limits::check_depth` counts),
+/// so the caller need not look at the bytes again.
+pub fn split_within(body: &[u8], known: &KnownPieces, max_depth: usize) -> Scanned {
+    let Some(ranges) = piece_ranges(body, max_depth) else {
+        return Scanned::Unsure;
+    };
+    if ranges.is_empty() {
+        return Scanned::Whole;
+    }
     let mut recipe = Vec::with_capacity(body.len() - covered(&ranges) + 40 * ranges.len() + 8);
     put_varint(&mut recipe, ranges.len() as u64);
     let mut cursor = 0;
@@ -98,17 +125,23 @@ pub fn split(body: &[u8], known: &KnownPieces) -> Option<Split> {
         let literal = &body[cursor..range.start];
         put_varint(&mut recipe, literal.len() as u64);
         recipe.extend_from_slice(literal);
-        let hash = PieceHash(*blake3::hash(&body[range.clone()]).as_bytes());
+        let bytes = &body[range.clone()];
+        let key = known.key(bytes);
+        let (hash, is_known) = match known.get(key, bytes) {
+            Some(hash) => (hash, true),
+            None => (PieceHash(*blake3::hash(bytes).as_bytes()), false),
+        };
         recipe.extend_from_slice(&hash.0);
         cursor = range.end;
         pieces.push(Piece {
             hash,
             range,
-            known: known_set.contains(&hash),
+            known: is_known,
+            key,
         });
     }
     recipe.extend_from_slice(&body[cursor..]);
-    Some(Split { recipe, pieces })
+    Scanned::Cut(Split { recipe, pieces })
 }
 
 fn covered(ranges: &[Range<usize>]) -> usize {
@@ -202,64 +235,154 @@ fn get_varint(bytes: &[u8], at: &mut usize) -> Result<u64, CorruptRecipe> {
     Err(CorruptRecipe("a length is too long"))
 }
 
-/// Hashes of pieces known to be committed, shared by the handlers (which
-/// mark such pieces so the writer skips them) and the writer (which adds
-/// pieces only after the batch that stored them has committed, so a piece
-/// marked known is always in the database). Forgetting is always safe: an
-/// unknown piece costs one `INSERT OR IGNORE`. Bounded: it is cleared when
-/// it holds [`KnownPieces::CAPACITY`] hashes.
+/// The pieces known to be committed, shared by the handlers and the writer.
+///
+/// Handlers look each piece up here before hashing it: a hit gives its
+/// blake3 name without hashing (a fast keyed hash finds the entry, and a
+/// byte comparison confirms it, so a hit is never a guess) and marks it
+/// known, so the writer skips it. The writer adds pieces only after the
+/// batch that stored them has committed, so a piece marked known is always
+/// in the database. Forgetting is always safe (an unknown piece costs a
+/// blake3 hash and one `INSERT OR IGNORE`), so the memo is bounded: it is
+/// cleared when it holds [`KnownPieces::CAPACITY`] bytes.
 #[derive(Debug, Default)]
 pub struct KnownPieces {
-    set: RwLock<HashSet<PieceHash>>,
+    memo: RwLock<Memo>,
+    seed: foldhash::fast::RandomState,
+}
+
+#[derive(Debug, Default)]
+struct Memo {
+    entries: HashMap<u64, (PieceHash, Box<[u8]>), BuildNoHash>,
+    bytes: usize,
 }
 
 impl KnownPieces {
-    /// The most hashes kept (about 80 bytes each).
-    pub const CAPACITY: usize = 1 << 20;
+    /// The most piece bytes kept.
+    pub const CAPACITY: usize = 64 << 20;
 
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashSet<PieceHash>> {
-        // The set holds plain hashes; a panic elsewhere cannot leave it
-        // inconsistent, so a poisoned lock is used as is.
-        self.set.read().unwrap_or_else(|e| e.into_inner())
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Memo> {
+        // The memo holds plain bytes and hashes; a panic elsewhere cannot
+        // leave it inconsistent, so a poisoned lock is used as is.
+        self.memo.read().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Whether the piece is known to be committed.
-    pub fn contains(&self, hash: &PieceHash) -> bool {
-        self.read().contains(hash)
+    /// The fast key of a piece's bytes (random per process, so senders
+    /// cannot aim collisions at it).
+    pub fn key(&self, bytes: &[u8]) -> u64 {
+        self.seed.hash_one(bytes)
     }
 
-    /// Records pieces whose batch has committed.
-    pub fn insert_committed(&self, hashes: impl IntoIterator<Item = PieceHash>) {
-        let mut hashes = hashes.into_iter().peekable();
-        if hashes.peek().is_none() {
+    /// The name of a committed piece with these bytes, if known.
+    pub fn get(&self, key: u64, bytes: &[u8]) -> Option<PieceHash> {
+        match self.read().entries.get(&key) {
+            Some((hash, known)) if known[..] == *bytes => Some(*hash),
+            _ => None,
+        }
+    }
+
+    /// Whether a piece with these bytes is known to be committed.
+    pub fn contains(&self, bytes: &[u8]) -> bool {
+        self.get(self.key(bytes), bytes).is_some()
+    }
+
+    /// Records pieces whose batch has committed: `(key, name, bytes)`.
+    pub fn insert_committed<'a>(
+        &self,
+        pieces: impl IntoIterator<Item = (u64, PieceHash, &'a [u8])>,
+    ) {
+        let mut pieces = pieces.into_iter().peekable();
+        if pieces.peek().is_none() {
             return;
         }
-        let mut set = self.set.write().unwrap_or_else(|e| e.into_inner());
-        if set.len() >= Self::CAPACITY {
-            set.clear();
+        let mut memo = self.memo.write().unwrap_or_else(|e| e.into_inner());
+        for (key, hash, bytes) in pieces {
+            if memo.bytes + bytes.len() > Self::CAPACITY {
+                memo.entries.clear();
+                memo.bytes = 0;
+            }
+            memo.bytes += bytes.len();
+            if let Some((_, old)) = memo.entries.insert(key, (hash, bytes.into())) {
+                memo.bytes -= old.len();
+            }
         }
-        set.extend(hashes);
+    }
+}
+
+/// The memo's keys are already hashes: use them as they are.
+#[derive(Clone, Copy, Debug, Default)]
+struct BuildNoHash;
+
+impl std::hash::BuildHasher for BuildNoHash {
+    type Hasher = NoHash;
+    fn build_hasher(&self) -> NoHash {
+        NoHash(0)
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct NoHash(u64);
+
+impl std::hash::Hasher for NoHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
+        }
+    }
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
     }
 }
 
 /// The byte ranges to cut out of `body`, in order, or `None` when the
-/// scanner cannot follow it.
-pub fn piece_ranges(body: &[u8]) -> Option<Vec<Range<usize>>> {
+/// scanner cannot follow it to its end or it nests deeper than `max_depth`.
+pub fn piece_ranges(body: &[u8], max_depth: usize) -> Option<Vec<Range<usize>>> {
     let mut scanner = Scanner {
         bytes: body,
         at: 0,
+        depth: 0,
+        max_depth,
         pieces: Vec::new(),
     };
     scanner.object(Scanner::root_member)?;
-    Some(scanner.pieces)
+    scanner.skip_ws();
+    (scanner.at == body.len()).then_some(scanner.pieces)
 }
 
-/// A forward-only scanner over JSON that has already been parsed (ingest
-/// parses before storing): it follows strings and brackets to find value
-/// boundaries and checks little else. Any surprise stops the cut (`None`).
+/// From just inside a JSON string, the offset just past its closing quote
+/// (`None`: it does not close). A backslash escapes the byte after it.
+pub fn skip_string(body: &[u8], mut at: usize) -> Option<usize> {
+    loop {
+        // Short strings (keys, ids) are the common case; a call into
+        // memchr costs more than looking at a few bytes.
+        let short = body.len().min(at.saturating_add(16));
+        while at < short {
+            match body[at] {
+                b'"' => return Some(at + 1),
+                b'\\' => at += 2,
+                _ => at += 1,
+            }
+        }
+        let found = at + memchr::memchr2(b'"', b'\\', body.get(at..)?)?;
+        if body[found] == b'"' {
+            return Some(found + 1);
+        }
+        at = found + 2;
+    }
+}
+
+/// A forward-only scanner that follows strings and brackets to find value
+/// boundaries and the nesting depth, and checks little else (the parser
+/// validates the JSON). Any surprise stops the cut (`None`).
 struct Scanner<'a> {
     bytes: &'a [u8],
     at: usize,
+    /// Open `[` and `{` around `at`.
+    depth: usize,
+    max_depth: usize,
     pieces: Vec<Range<usize>>,
 }
 
@@ -284,15 +407,20 @@ impl<'a> Scanner<'a> {
         let bytes = self.bytes;
         self.expect(b'"')?;
         let start = self.at;
-        loop {
-            let found = self.at + memchr::memchr2(b'"', b'\\', bytes.get(self.at..)?)?;
-            if bytes[found] == b'\\' {
-                self.at = found + 2;
-            } else {
-                self.at = found + 1;
-                return Some(&bytes[start..found]);
-            }
-        }
+        self.at = skip_string(bytes, start)?;
+        Some(&bytes[start..self.at - 1])
+    }
+
+    /// At `{` or `[`: one level deeper, within the limit.
+    fn open(&mut self, byte: u8) -> Option<()> {
+        self.expect(byte)?;
+        self.depth += 1;
+        (self.depth <= self.max_depth).then_some(())
+    }
+
+    fn close(&mut self) {
+        self.at += 1;
+        self.depth -= 1;
     }
 
     /// Skips one value of any kind, returns its span.
@@ -307,7 +435,10 @@ impl<'a> Scanner<'a> {
             _ => {
                 let start = self.at;
                 while let Some(&byte) = self.bytes.get(self.at) {
-                    if matches!(byte, b',' | b']' | b'}' | b' ' | b'\n' | b'\r' | b'\t') {
+                    if matches!(
+                        byte,
+                        b',' | b']' | b'}' | b'[' | b'{' | b'"' | b' ' | b'\n' | b'\r' | b'\t'
+                    ) {
                         break;
                     }
                     self.at += 1;
@@ -321,20 +452,20 @@ impl<'a> Scanner<'a> {
     /// At `{` or `[`: skips to the matching bracket, returns the start.
     fn container(&mut self) -> Option<usize> {
         let start = self.at;
-        let mut depth = 0usize;
+        let outer = self.depth;
         loop {
             match *self.bytes.get(self.at)? {
-                b'"' => {
-                    self.string()?;
-                }
+                b'"' => self.at = skip_string(self.bytes, self.at + 1)?,
                 b'{' | b'[' => {
-                    depth += 1;
+                    self.depth += 1;
+                    if self.depth > self.max_depth {
+                        return None;
+                    }
                     self.at += 1;
                 }
                 b'}' | b']' => {
-                    depth = depth.checked_sub(1)?;
-                    self.at += 1;
-                    if depth == 0 {
+                    self.close();
+                    if self.depth == outer {
                         return Some(start);
                     }
                 }
@@ -345,9 +476,9 @@ impl<'a> Scanner<'a> {
 
     /// At `{`: calls `member` with each key; it must consume the value.
     fn object(&mut self, member: fn(&mut Self, &[u8]) -> Option<()>) -> Option<()> {
-        self.expect(b'{')?;
+        self.open(b'{')?;
         if self.peek()? == b'}' {
-            self.at += 1;
+            self.close();
             return Some(());
         }
         loop {
@@ -357,7 +488,7 @@ impl<'a> Scanner<'a> {
             match self.peek()? {
                 b',' => self.at += 1,
                 b'}' => {
-                    self.at += 1;
+                    self.close();
                     return Some(());
                 }
                 _ => return None,
@@ -367,9 +498,9 @@ impl<'a> Scanner<'a> {
 
     /// At `[`: each element of at least [`MIN_PIECE`] bytes is a piece.
     fn history(&mut self) -> Option<()> {
-        self.expect(b'[')?;
+        self.open(b'[')?;
         if self.peek()? == b']' {
-            self.at += 1;
+            self.close();
             return Some(());
         }
         loop {
@@ -377,7 +508,7 @@ impl<'a> Scanner<'a> {
             match self.peek()? {
                 b',' => self.at += 1,
                 b']' => {
-                    self.at += 1;
+                    self.close();
                     return Some(());
                 }
                 _ => return None,
@@ -426,8 +557,6 @@ impl<'a> Scanner<'a> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-
     use super::*;
 
     /// Splits and reassembles from a map of the pieces, as the store does.
@@ -435,7 +564,7 @@ mod tests {
         let Some(split) = split(body, &KnownPieces::default()) else {
             return body.to_vec();
         };
-        let pieces: HashMap<PieceHash, &[u8]> = split
+        let pieces: std::collections::HashMap<PieceHash, &[u8]> = split
             .pieces
             .iter()
             .map(|p| (p.hash, &body[p.range.clone()]))
@@ -445,7 +574,10 @@ mod tests {
             split.pieces.iter().map(|p| p.hash).collect::<Vec<_>>()
         );
         assemble::<CorruptRecipe>(&split.recipe, |hash, out| {
-            Ok(pieces.get(hash).map(|bytes| out.extend_from_slice(bytes)).is_some())
+            Ok(pieces
+                .get(hash)
+                .map(|bytes| out.extend_from_slice(bytes))
+                .is_some())
         })
         .expect("assembles")
     }
@@ -453,7 +585,7 @@ mod tests {
     #[test]
     fn every_corpus_body_rebuilds_byte_identical_and_most_bytes_are_shared() {
         let corpus = calltap_protocol::fixtures::sample_deliveries();
-        let mut unique = HashMap::new();
+        let mut unique = std::collections::HashMap::new();
         let mut recipes = 0;
         for body in &corpus {
             assert_eq!(round_trip(body), *body);
@@ -514,9 +646,19 @@ mod tests {
         let known = KnownPieces::default();
         let first = split(body.as_bytes(), &known).expect("cut");
         assert!(!first.pieces[0].known);
-        known.insert_committed(first.pieces.iter().map(|p| p.hash));
+        let piece = &first.pieces[0];
+        let bytes = &body.as_bytes()[piece.range.clone()];
+        known.insert_committed([(piece.key, piece.hash, bytes)]);
         let second = split(body.as_bytes(), &known).expect("cut");
-        assert!(second.pieces[0].known);
+        assert_eq!(second, first.clone().tap_known());
+        assert!(known.contains(bytes));
+        // A different piece under the same key is not taken for it.
+        let mut other = bytes.to_vec();
+        other[10] ^= 1;
+        assert_eq!(known.get(piece.key, &other), None);
+        // Full: forgotten, which is safe.
+        known.insert_committed([(1, piece.hash, &vec![0u8; KnownPieces::CAPACITY][..])]);
+        assert!(!known.contains(bytes));
     }
 
     proptest::proptest! {
@@ -537,6 +679,62 @@ mod tests {
                 if at < body.len() { body[at] = byte; } else { body.push(byte); }
             }
             proptest::prop_assert_eq!(round_trip(&body), body);
+        }
+    }
+
+    impl Split {
+        fn tap_known(mut self) -> Split {
+            for piece in &mut self.pieces {
+                piece.known = true;
+            }
+            self
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_followed_body_passes_the_depth_check_the_scanner_stood_in_for(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just(&b"{\"message\":{\"call\":"[..]),
+                    proptest::strategy::Just(&b"{\"messages\":["[..]),
+                    proptest::strategy::Just(&b"["[..]),
+                    proptest::strategy::Just(&b"{"[..]),
+                    proptest::strategy::Just(&b"]"[..]),
+                    proptest::strategy::Just(&b"}"[..]),
+                    proptest::strategy::Just(&b"\""[..]),
+                    proptest::strategy::Just(&b"\\"[..]),
+                    proptest::strategy::Just(&b":"[..]),
+                    proptest::strategy::Just(&b","[..]),
+                    proptest::strategy::Just(&b"1"[..]),
+                    proptest::strategy::Just(&b"\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\""[..]),
+                ],
+                0..60,
+            ),
+            limit in 1usize..8,
+        ) {
+            let body = parts.concat();
+            match split_within(&body, &KnownPieces::default(), limit) {
+                Scanned::Unsure => {}
+                Scanned::Whole | Scanned::Cut(_) => proptest::prop_assert_eq!(
+                    crate::ingest::limits::check_depth(&body, limit),
+                    Ok(())
+                ),
+            }
+        }
+    }
+
+    #[test]
+    fn the_corpus_is_followed_within_the_default_depth_and_refused_beyond_a_small_one() {
+        for body in corpus() {
+            assert!(matches!(
+                split_within(body, &KnownPieces::default(), 128),
+                Scanned::Cut(_)
+            ));
+            assert_eq!(
+                split_within(body, &KnownPieces::default(), 3),
+                Scanned::Unsure
+            );
         }
     }
 

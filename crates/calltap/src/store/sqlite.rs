@@ -10,6 +10,7 @@
 //! [`writer`](super::writer) thread) and reader connections never block each
 //! other; reads keep working while the writer is stalled or failing.
 
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -109,7 +110,7 @@ pub enum Appended {
 
 /// Appends a delivery unless its key is already stored; its pieces not
 /// marked known are inserted unless stored (`INSERT OR IGNORE`), and
-/// `inserted` collects their hashes (the caller marks them known once the
+/// `inserted` collects them (the caller marks them known once the
 /// transaction has committed). Run inside the
 /// writer's batch transaction: the writer is the only one appending, so the
 /// lookup and the insert cannot race. (Looking up first, rather than
@@ -118,7 +119,7 @@ pub enum Appended {
 pub fn append_event(
     conn: &Connection,
     event: &NewEvent,
-    inserted: &mut Vec<PieceHash>,
+    inserted: &mut NewPieces,
 ) -> Result<Appended, StoreError> {
     let mut existing = conn.prepare_cached("SELECT seq FROM events WHERE key = ?1")?;
     if let Some(seq) = existing
@@ -134,7 +135,7 @@ pub fn append_event(
             )?;
             for p in split.pieces.iter().filter(|p| !p.known) {
                 // A piece repeated within the batch is inserted once.
-                if inserted.contains(&p.hash) {
+                if !inserted.seen.insert(p.hash) {
                     continue;
                 }
                 let data = event
@@ -142,7 +143,9 @@ pub fn append_event(
                     .get(p.range.clone())
                     .ok_or(body::CorruptRecipe("a piece lies outside its body"))?;
                 piece.execute(params![&p.hash.0[..], data])?;
-                inserted.push(p.hash);
+                inserted
+                    .pieces
+                    .push((p.key, p.hash, event.body.slice(p.range.clone())));
             }
             (FORMAT_RECIPE, &split.recipe[..])
         }
@@ -167,6 +170,14 @@ pub fn append_event(
         |row| row.get(0),
     )?;
     Ok(Appended::Stored(seq))
+}
+
+/// The pieces a batch inserted, to mark known once it has committed.
+#[derive(Debug, Default)]
+pub struct NewPieces {
+    seen: HashSet<PieceHash>,
+    /// `(key, name, bytes)` of each piece inserted.
+    pub pieces: Vec<(u64, PieceHash, bytes::Bytes)>,
 }
 
 /// Appends a rejected body to the quarantine; returns its id.
@@ -270,8 +281,7 @@ impl Reader {
     /// The exact body stored at `seq`.
     pub fn event_body(&self, seq: i64) -> Result<Option<Vec<u8>>, StoreError> {
         self.with(|conn| {
-            let mut stmt =
-                conn.prepare_cached("SELECT body, format FROM events WHERE seq = ?1")?;
+            let mut stmt = conn.prepare_cached("SELECT body, format FROM events WHERE seq = ?1")?;
             let row: Option<(Vec<u8>, i64)> = stmt
                 .query_row([seq], |row| Ok((row.get(0)?, row.get(1)?)))
                 .optional()?;
@@ -330,7 +340,9 @@ fn raw_body(conn: &Connection, stored: Vec<u8>, format: i64) -> Result<Vec<u8>, 
                 let mut rows = piece.query([&hash.0[..]])?;
                 match rows.next()? {
                     Some(row) => {
-                        out.extend_from_slice(row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?);
+                        out.extend_from_slice(
+                            row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?,
+                        );
                         Ok(true)
                     }
                     None => Ok(false),
@@ -380,15 +392,15 @@ mod tests {
         let path = dir.path().join("t.db");
         let conn = open_writer(&path, Durability::Full).expect("open");
         assert_eq!(
-            append_event(&conn, &event("k"), &mut Vec::new()).expect("append"),
+            append_event(&conn, &event("k"), &mut NewPieces::default()).expect("append"),
             Appended::Stored(1)
         );
         assert_eq!(
-            append_event(&conn, &event("k"), &mut Vec::new()).expect("append"),
+            append_event(&conn, &event("k"), &mut NewPieces::default()).expect("append"),
             Appended::Duplicate(1)
         );
         assert_eq!(
-            append_event(&conn, &event("k2"), &mut Vec::new()).expect("append"),
+            append_event(&conn, &event("k2"), &mut NewPieces::default()).expect("append"),
             Appended::Stored(2)
         );
         let reader = Reader::open(&path).expect("reader");

@@ -24,7 +24,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use tokio::sync::{mpsc, oneshot};
 
 use super::body::KnownPieces;
-use super::sqlite::{self, Appended};
+use super::sqlite::{self, Appended, NewPieces};
 use super::{NewEvent, NewQuarantine, StoreError};
 
 /// What to write.
@@ -151,7 +151,7 @@ impl Writer {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut outcomes = Vec::with_capacity(jobs.len());
-        let mut inserted = Vec::new();
+        let mut inserted = NewPieces::default();
         for job in jobs {
             outcomes.push(match job {
                 Job::Event(event) => match sqlite::append_event(&tx, event, &mut inserted)? {
@@ -162,7 +162,12 @@ impl Writer {
             });
         }
         tx.commit()?;
-        self.known.insert_committed(inserted);
+        self.known.insert_committed(
+            inserted
+                .pieces
+                .iter()
+                .map(|(key, hash, bytes)| (*key, *hash, &bytes[..])),
+        );
         metrics::histogram!("calltap_commit_seconds").record(started.elapsed().as_secs_f64());
         metrics::histogram!("calltap_batch_size").record(jobs.len() as f64);
         Ok(outcomes)
