@@ -11,6 +11,10 @@
 //! handler does to each corpus body: the depth check, the fast-path parse,
 //! the dedup key hash, and the durable path's cut into pieces (cold: every
 //! piece hashed; warm: every piece already known), and both in one pass.
+//!
+//! `-- --storage` writes the corpus once through the store (batches of 64,
+//! as the writer would commit them) twice, bodies whole and cut into
+//! pieces, and prints the database file sizes.
 
 use std::net::TcpListener;
 use std::path::Path;
@@ -238,6 +242,72 @@ fn phases(corpus: &[bytes::Bytes]) {
     }
 }
 
+/// The corpus written once into a fresh database; returns its size in bytes
+/// after a full checkpoint (WAL folded in and truncated).
+fn stored_size(corpus: &[bytes::Bytes], path: &Path, cut: bool) -> u64 {
+    use calltap::store::writer::{Job, Writer};
+    use calltap::store::{body, NewEvent};
+    let conn = calltap::store::sqlite::open_writer(path, calltap::config::Durability::Normal)
+        .expect("open the database");
+    let mut writer = Writer::new(conn, 64);
+    let known = body::KnownPieces::default();
+    let jobs: Vec<Job> = corpus
+        .iter()
+        .map(|b| {
+            let view = calltap_protocol::view::DeliveryView::parse(b).expect("corpus parses");
+            Job::Event(NewEvent {
+                received_at: 0,
+                call_id: view.call_id.map(|c| c.into_owned()),
+                message_type: view.message_type.into_owned(),
+                timestamp: view.timestamp_ms,
+                key: format!("b3:{}", blake3::hash(b).to_hex()),
+                body: b.clone(),
+                headers: r#"{"content-type":"application/json"}"#.to_owned(),
+                split: if cut { body::split(b, &known) } else { None },
+            })
+        })
+        .collect();
+    for batch in jobs.chunks(64) {
+        let refs: Vec<&Job> = batch.iter().collect();
+        writer.process_batch(&refs).expect("commit");
+    }
+    drop(writer);
+    let conn = rusqlite::Connection::open(path).expect("reopen");
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+        .expect("checkpoint");
+    drop(conn);
+    std::fs::metadata(path).expect("size").len()
+}
+
+fn storage(corpus: &[bytes::Bytes]) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let raw: usize = corpus.iter().map(|b| b.len()).sum();
+    let calls: std::collections::HashSet<String> = corpus
+        .iter()
+        .filter_map(|b| calltap_protocol::view::DeliveryView::parse(b).ok()?.call_id)
+        .map(|c| c.into_owned())
+        .collect();
+    println!(
+        "corpus: {} deliveries of {} calls, {raw} bytes",
+        corpus.len(),
+        calls.len()
+    );
+    println!("| bodies | database bytes | per call | per delivery | vs raw corpus |");
+    println!("|---|---:|---:|---:|---:|");
+    for (name, cut) in [
+        ("whole (format 0)", false),
+        ("cut into pieces (format 1)", true),
+    ] {
+        let size = stored_size(corpus, &dir.path().join(format!("{cut}.db")), cut);
+        println!(
+            "| {name} | {size} | {} | {} | {:.2} |",
+            size / calls.len() as u64,
+            size / corpus.len() as u64,
+            size as f64 / raw as f64
+        );
+    }
+}
+
 fn main() {
     let options = options();
     let corpus: Arc<Vec<bytes::Bytes>> = Arc::new(
@@ -247,6 +317,10 @@ fn main() {
             .collect(),
     );
     let mean = corpus.iter().map(|b| b.len()).sum::<usize>() / corpus.len();
+    if std::env::args().any(|a| a == "--storage") {
+        storage(&corpus);
+        return;
+    }
     if std::env::args().any(|a| a == "--phases") {
         println!("{} corpus bodies, mean {mean} bytes", corpus.len());
         phases(&corpus);

@@ -292,6 +292,89 @@ mod tests {
         );
     }
 
+    /// A delivery whose `call` object is one piece, shared by every `n`.
+    fn cut_event(known: &KnownPieces, key: &str, n: usize) -> Job {
+        let body = bytes::Bytes::from(format!(
+            r#"{{"message":{{"type":"status-update","n":{n},"call":{{"id":"{}"}}}}}}"#,
+            "c".repeat(200)
+        ));
+        let split = crate::store::body::split(&body, known);
+        assert!(split.is_some(), "the call object is cut");
+        Job::Event(NewEvent {
+            received_at: 1,
+            call_id: None,
+            message_type: "status-update".to_owned(),
+            timestamp: None,
+            key: key.to_owned(),
+            body,
+            headers: "{}".to_owned(),
+            split,
+        })
+    }
+
+    fn piece_rows(dir: &tempfile::TempDir) -> i64 {
+        Connection::open(dir.path().join("w.db"))
+            .expect("open")
+            .query_row("SELECT count(*) FROM pieces", [], |r| r.get(0))
+            .expect("count")
+    }
+
+    #[test]
+    fn a_piece_shared_within_a_batch_is_stored_once_and_known_only_after_commit() {
+        let (dir, mut w) = writer();
+        let known = Arc::clone(&w.known);
+        let (a, b) = (cut_event(&known, "a", 1), cut_event(&known, "b", 2));
+        let Job::Event(event) = &a else {
+            unreachable!()
+        };
+        let call = &event.body[event.split.as_ref().expect("cut").pieces[0].range.clone()];
+        assert!(!known.contains(call));
+
+        w.process_batch(&[&a, &b]).expect("commit");
+
+        assert!(known.contains(call));
+        assert_eq!(piece_rows(&dir), 1);
+        // A later delivery sees the piece as known and the writer skips it.
+        let c = cut_event(&known, "c", 3);
+        let Job::Event(later) = &c else {
+            unreachable!()
+        };
+        assert!(later.split.as_ref().expect("cut").pieces[0].known);
+        assert_eq!(
+            w.process_batch(&[&c]).expect("commit"),
+            [Outcome::Stored(3)]
+        );
+        assert_eq!(piece_rows(&dir), 1);
+    }
+
+    #[test]
+    fn a_failed_batch_marks_no_piece_known() {
+        let (dir, mut w) = writer();
+        let known = Arc::clone(&w.known);
+        let other = Connection::open(dir.path().join("w.db")).expect("second connection");
+        other
+            .execute_batch("BEGIN IMMEDIATE")
+            .expect("hold the write lock");
+        w.conn
+            .busy_timeout(std::time::Duration::ZERO)
+            .expect("timeout");
+        let a = cut_event(&known, "a", 1);
+
+        assert!(w.process_batch(&[&a]).is_err());
+
+        let Job::Event(event) = &a else {
+            unreachable!()
+        };
+        let piece = &event.split.as_ref().expect("cut").pieces[0];
+        assert!(!known.contains(&event.body[piece.range.clone()]));
+        other.execute_batch("ROLLBACK").expect("release");
+        assert_eq!(
+            w.process_batch(&[&a]).expect("commit"),
+            [Outcome::Stored(1)]
+        );
+        assert_eq!(piece_rows(&dir), 1);
+    }
+
     #[tokio::test]
     async fn replies_arrive_after_commit_and_the_thread_ends_when_handles_drop() {
         let (_dir, w) = writer();

@@ -5,6 +5,7 @@
 mod api;
 mod auth;
 mod backpressure;
+mod body_store;
 mod cli_validate;
 mod helpers;
 mod ingest;
