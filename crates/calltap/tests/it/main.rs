@@ -9,3 +9,4 @@ mod cli_validate;
 mod helpers;
 mod ingest;
 mod process;
+mod stream;
