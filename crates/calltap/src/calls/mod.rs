@@ -3,17 +3,20 @@
 //! and many calls into fleet statistics.
 //!
 //! Pure functions over events: this module knows nothing of HTTP, SQL, the
-//! wire format or arrival order. Its input is [`CallEvent`] (filled in by the
-//! one converter from wire messages, outside this module); its output,
+//! wire format or arrival order, with one exception kept at the edge:
+//! [`convert`], the only place that reads wire messages and turns them into
+//! [`CallEvent`], the input of everything else. The output,
 //! [`CallDetail`], [`CallSummary`] and [`analytics::FleetStats`], is the
 //! API's JSON contract.
 //!
+//! - [`convert`]: wire message → [`CallEvent`] (the one edge).
 //! - [`event`]: the input type.
 //! - [`state`]: the order-independent projection, [`CallState`].
 //! - [`analytics`]: turns, latency, interruptions, talk time, fleet stats.
 //! - [`detail`]: the output types.
 
 pub mod analytics;
+pub mod convert;
 pub mod detail;
 pub mod event;
 pub mod state;

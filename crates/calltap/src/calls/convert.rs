@@ -1,0 +1,411 @@
+//! The one edge between the wire and the call domain: a parsed Vapi message
+//! ([`calltap_protocol::model`]) becomes a [`CallEvent`].
+//!
+//! Everything else in `calls/` works on the small owned types of
+//! [`super::event`] and never sees a wire type; this module is where Vapi's
+//! quirks are absorbed: the history may come as `messages`, as
+//! `messagesOpenAIFormatted`, or in the undocumented `conversation` field; the
+//! `call` object's `status` is a stale snapshot and is never read; tool-call
+//! arguments may be JSON text or an object.
+
+use calltap_protocol::model::{
+    ArtifactMessage, Assistant, Call, Customer, Destination, OpenAiMessage, PhoneNumber,
+    ServerMessage,
+};
+use serde_json::{Map, Value};
+
+use super::event::{
+    CallEvent, CallInfo, EndOfCallReport, EventKind, HistoryMessage, Role, SpeechStatus, ToolCall,
+    ToolResult, TransferKind, TransferTarget,
+};
+
+/// The call a message belongs to (`message.call.id`), if it names one.
+pub fn call_id(message: &ServerMessage) -> Option<&str> {
+    message.call().and_then(|call| call.id.as_deref())
+}
+
+/// Converts one stored message into the call event the projection folds.
+///
+/// `seq` is the message's log sequence number. `received_at_ms` stands in for
+/// the message timestamp when a message carries none, so that every event has
+/// a place in time.
+pub fn call_event(seq: i64, received_at_ms: i64, message: &ServerMessage) -> CallEvent {
+    let at_ms = message
+        .timestamp()
+        .map_or(received_at_ms, |timestamp| timestamp.epoch_ms());
+    CallEvent {
+        seq,
+        at_ms,
+        call: call_info(message),
+        kind: event_kind(message),
+    }
+}
+
+fn event_kind(message: &ServerMessage) -> EventKind {
+    match message {
+        ServerMessage::StatusUpdate(update) => EventKind::Status {
+            status: update
+                .status
+                .as_ref()
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
+            ended_reason: update.ended_reason.as_ref().map(|r| r.as_str().to_owned()),
+            destination: update.destination.as_ref().map(transfer_target),
+        },
+        ServerMessage::SpeechUpdate(update) => EventKind::Speech {
+            role: update
+                .role
+                .as_ref()
+                .map_or(Role::Other(String::new()), |r| Role::parse(r.as_str())),
+            status: update
+                .status
+                .as_ref()
+                .map_or(SpeechStatus::Other(String::new()), |s| {
+                    SpeechStatus::parse(s.as_str())
+                }),
+            turn: update.turn_index(),
+        },
+        ServerMessage::ConversationUpdate(update) => EventKind::Conversation {
+            messages: history(
+                update.messages.as_deref(),
+                update.messages_open_ai_formatted.as_deref(),
+                update.extra.get("conversation"),
+            ),
+        },
+        ServerMessage::TransferUpdate(update) => EventKind::Transfer {
+            destination: update.destination.as_ref().map_or(
+                TransferTarget {
+                    kind: TransferKind::Other(String::new()),
+                    assistant_name: None,
+                    number: None,
+                    sip_uri: None,
+                },
+                transfer_target,
+            ),
+            from_assistant: update.from_assistant.as_ref().and_then(|a| a.name.clone()),
+            to_assistant: update.to_assistant.as_ref().and_then(|a| a.name.clone()),
+            to_step_record: update.to_step_record.clone(),
+            from_step_record: update.from_step_record.clone(),
+        },
+        ServerMessage::EndOfCallReport(report) => {
+            let artifact = report.artifact.as_deref();
+            let artifact_history = artifact.map(|a| {
+                history(
+                    a.messages.as_deref(),
+                    a.messages_open_ai_formatted.as_deref(),
+                    None,
+                )
+            });
+            // Real reports also repeat the history at the top level (`messages`,
+            // undocumented); use it when the artifact has none.
+            let messages = match artifact_history {
+                Some(messages) if !messages.is_empty() => messages,
+                _ => report
+                    .extra
+                    .get("messages")
+                    .map(history_from_raw)
+                    .unwrap_or_default(),
+            };
+            EventKind::EndOfCallReport(EndOfCallReport {
+                ended_reason: report.ended_reason.as_ref().map(|r| r.as_str().to_owned()),
+                started_at_ms: report.started_at.as_ref().map(|t| t.epoch_ms()),
+                ended_at_ms: report.ended_at.as_ref().map(|t| t.epoch_ms()),
+                cost: report.cost.as_ref().and_then(serde_json::Number::as_f64),
+                performance_metrics: artifact.and_then(|a| a.performance_metrics.clone()),
+                messages,
+            })
+        }
+        ServerMessage::Other(other) => EventKind::Other {
+            message_type: other.message_type().to_owned(),
+        },
+    }
+}
+
+/// The call-level facts: the message's own `assistant`, `customer` and
+/// `phoneNumber` first, then the copies inside `call`.
+fn call_info(message: &ServerMessage) -> Option<CallInfo> {
+    let call: Option<&Call> = message.call();
+    let assistant: Option<&Assistant> = message
+        .assistant()
+        .or_else(|| call.and_then(|c| c.assistant.as_deref()));
+    let customer: Option<&Customer> = message
+        .customer()
+        .or_else(|| call.and_then(|c| c.customer.as_ref()));
+    let phone_number: Option<&PhoneNumber> = message
+        .phone_number()
+        .or_else(|| call.and_then(|c| c.phone_number.as_ref()));
+    let info = CallInfo {
+        call_type: call
+            .and_then(|c| c.r#type.as_ref())
+            .map(|t| t.as_str().to_owned()),
+        assistant_id: assistant
+            .and_then(|a| a.id.clone())
+            .or_else(|| call.and_then(|c| c.assistant_id.clone())),
+        assistant_name: assistant.and_then(|a| a.name.clone()),
+        customer_number: customer.and_then(|c| c.number.clone()),
+        phone_number: phone_number.and_then(phone_number_text),
+    };
+    (info != CallInfo::default()).then_some(info)
+}
+
+fn phone_number_text(phone_number: &PhoneNumber) -> Option<String> {
+    let (typed, extra) = match phone_number {
+        PhoneNumber::Byo(p) => (p.number.as_ref(), &p.extra),
+        PhoneNumber::Twilio(p) => (p.number.as_ref(), &p.extra),
+        PhoneNumber::Vonage(p) => (p.number.as_ref(), &p.extra),
+        PhoneNumber::Telnyx(p) => (p.number.as_ref(), &p.extra),
+        // The Vapi DTO documents no `number` (Vapi assigns it); read it when sent.
+        PhoneNumber::Vapi(p) => (None, &p.extra),
+        PhoneNumber::Other(map) => (None, map),
+    };
+    typed.cloned().or_else(|| string_field(extra, "number"))
+}
+
+fn transfer_target(destination: &Destination) -> TransferTarget {
+    let mut target = TransferTarget {
+        kind: TransferKind::parse(destination.kind().as_ref().map_or("", |k| k.as_str())),
+        assistant_name: None,
+        number: None,
+        sip_uri: None,
+    };
+    match destination {
+        Destination::Assistant(d) => target.assistant_name = d.assistant_name.clone(),
+        Destination::Number(d) => target.number = d.number.clone(),
+        Destination::Sip(d) => target.sip_uri = d.sip_uri.clone(),
+        Destination::Other(map) => {
+            target.assistant_name = string_field(map, "assistantName");
+            target.number = string_field(map, "number");
+            target.sip_uri = string_field(map, "sipUri");
+        }
+    }
+    target
+}
+
+/// A conversation history from whichever form the message carries: Vapi's
+/// `messages`, else `messagesOpenAIFormatted`, else (when that is empty, as
+/// in real deliveries) the undocumented `conversation` field.
+fn history(
+    messages: Option<&[ArtifactMessage]>,
+    open_ai: Option<&[OpenAiMessage]>,
+    conversation: Option<&Value>,
+) -> Vec<HistoryMessage> {
+    if let Some(messages) = messages {
+        return messages.iter().map(artifact_message).collect();
+    }
+    match open_ai {
+        Some(open_ai) if !open_ai.is_empty() => open_ai.iter().map(open_ai_message).collect(),
+        _ => conversation.map(history_from_raw).unwrap_or_default(),
+    }
+}
+
+fn artifact_message(message: &ArtifactMessage) -> HistoryMessage {
+    let mut out = HistoryMessage {
+        role: message
+            .kind()
+            .map(|role| role.as_str().to_owned())
+            .unwrap_or_default(),
+        text: message.text().map(str::to_owned),
+        at_ms: message.time().map(|t| t.epoch_ms()),
+        ..HistoryMessage::default()
+    };
+    match message {
+        ArtifactMessage::Bot(m) => out.end_at_ms = m.end_time.as_ref().map(|t| t.epoch_ms()),
+        ArtifactMessage::User(m) => out.end_at_ms = m.end_time.as_ref().map(|t| t.epoch_ms()),
+        ArtifactMessage::ToolCalls(m) => out.tool_calls = tool_calls(m.tool_calls.as_ref()),
+        ArtifactMessage::ToolCallResult(m) => {
+            out.tool_result = Some(ToolResult {
+                tool_call_id: m.tool_call_id.clone(),
+                name: m.name.clone(),
+                result: m.result.clone(),
+            });
+        }
+        ArtifactMessage::System(_) => {}
+        ArtifactMessage::Other(map) => {
+            out.text = out
+                .text
+                .or_else(|| string_field(map, "message"))
+                .or_else(|| string_field(map, "content"));
+        }
+    }
+    out
+}
+
+fn open_ai_message(message: &OpenAiMessage) -> HistoryMessage {
+    let role = message
+        .role
+        .as_ref()
+        .map(|r| r.as_str().to_owned())
+        .unwrap_or_default();
+    let tool_result = (role == "tool").then(|| ToolResult {
+        tool_call_id: message.tool_call_id.clone(),
+        name: message.name.clone(),
+        result: message.content.clone(),
+    });
+    HistoryMessage {
+        role,
+        text: message.content.clone(),
+        tool_calls: tool_calls(message.tool_calls.as_ref()),
+        tool_result,
+        ..HistoryMessage::default()
+    }
+}
+
+/// A history kept as raw JSON (the `conversation` field, the report's
+/// top-level `messages`). Both formats share `role`, so an entry is read as
+/// Vapi's format when it has Vapi's keys (`message`, `time`, `toolCalls`,
+/// `result`) and as OpenAI's (`content`, `tool_calls`) otherwise.
+fn history_from_raw(value: &Value) -> Vec<HistoryMessage> {
+    let Some(entries) = value.as_array() else {
+        return Vec::new();
+    };
+    entries.iter().map(raw_history_entry).collect()
+}
+
+fn raw_history_entry(entry: &Value) -> HistoryMessage {
+    let vapi_format = ["message", "time", "toolCalls", "result"]
+        .iter()
+        .any(|key| entry.get(key).is_some());
+    let parsed = if vapi_format {
+        serde_json::from_value::<ArtifactMessage>(entry.clone())
+            .map(|message| artifact_message(&message))
+    } else {
+        serde_json::from_value::<OpenAiMessage>(entry.clone())
+            .map(|message| open_ai_message(&message))
+    };
+    // An entry of the wrong shape still holds its place in the history.
+    parsed.unwrap_or_else(|_| HistoryMessage {
+        role: entry
+            .get("role")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        ..HistoryMessage::default()
+    })
+}
+
+/// `toolCalls` / `tool_calls`: `[{id, type, function: {name, arguments}}]`,
+/// where `arguments` is JSON text or (in some deliveries) an object.
+fn tool_calls(value: Option<&Value>) -> Vec<ToolCall> {
+    let Some(calls) = value.and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    calls
+        .iter()
+        .map(|call| {
+            let function = call.get("function");
+            ToolCall {
+                id: call.get("id").and_then(Value::as_str).map(str::to_owned),
+                name: function
+                    .and_then(|f| f.get("name"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+                arguments: function
+                    .and_then(|f| f.get("arguments"))
+                    .map(|args| match args {
+                        Value::String(text) => text.clone(),
+                        other => other.to_string(),
+                    }),
+            }
+        })
+        .collect()
+}
+
+fn string_field(map: &Map<String, Value>, key: &str) -> Option<String> {
+    map.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use calltap_protocol::model::Envelope;
+
+    use super::*;
+
+    fn convert(body: &[u8]) -> CallEvent {
+        let envelope = Envelope::from_slice(body).expect("fixture parses");
+        call_event(1, 0, &envelope.message)
+    }
+
+    fn real(name: &str) -> Vec<u8> {
+        calltap_protocol::fixtures::real_deliveries()
+            .into_iter()
+            .find(|(file, _)| file == name)
+            .map(|(_, body)| body)
+            .expect("real fixture exists")
+    }
+
+    #[test]
+    fn a_real_status_update_gives_its_status_time_and_call_info() {
+        let event = convert(&real("json_20250619_062706_299.json"));
+        assert_eq!(event.at_ms, 1_750_314_425_773);
+        assert!(matches!(&event.kind, EventKind::Status { status, .. } if status == "in-progress"));
+        let info = event.call.expect("call info");
+        assert_eq!(info.call_type.as_deref(), Some("webCall"));
+        assert_eq!(info.assistant_name.as_deref(), Some("test_vapi_assistant"));
+        assert_eq!(
+            info.assistant_id.as_deref(),
+            Some("7a338cbe-2c73-4f65-b6d0-7326db57c06c")
+        );
+    }
+
+    #[test]
+    fn a_real_end_of_call_report_gives_iso_times_as_epoch_ms_and_the_history() {
+        let event = convert(&real("json_20250619_062714_903.json"));
+        let EventKind::EndOfCallReport(report) = event.kind else {
+            panic!("expected an end-of-call report, got {:?}", event.kind);
+        };
+        assert_eq!(report.ended_reason.as_deref(), Some("customer-ended-call"));
+        // endedAt - startedAt is the report's own durationMs (4135).
+        let (started, ended) = (report.started_at_ms, report.ended_at_ms);
+        assert_eq!(ended.zip(started).map(|(e, s)| e - s), Some(4135));
+        let roles: Vec<_> = report.messages.iter().map(|m| m.role.as_str()).collect();
+        assert_eq!(roles, ["system", "bot"]);
+        assert_eq!(report.messages[1].end_at_ms, Some(1_750_314_425_487));
+    }
+
+    #[test]
+    fn an_empty_open_ai_history_falls_back_to_the_undocumented_conversation_field() {
+        let body = br#"{"message":{"type":"conversation-update","timestamp":5,
+            "messagesOpenAIFormatted":[],
+            "conversation":[{"role":"system","content":"Be brief."},{"role":"assistant","content":"Hello."}]}}"#;
+        let EventKind::Conversation { messages } = convert(body).kind else {
+            panic!("expected a conversation event");
+        };
+        let texts: Vec<_> = messages.iter().map(|m| m.text.as_deref()).collect();
+        assert_eq!(texts, [Some("Be brief."), Some("Hello.")]);
+    }
+
+    #[test]
+    fn tool_calls_and_results_are_kept_with_arguments_as_text() {
+        let body = br#"{"message":{"type":"conversation-update","timestamp":5,
+            "messagesOpenAIFormatted":[],
+            "messages":[
+              {"role":"tool_calls","time":1,"secondsFromStart":0,"message":"",
+               "toolCalls":[{"id":"c1","type":"function","function":{"name":"book","arguments":{"day":"Mon"}}}]},
+              {"role":"tool_call_result","time":2,"secondsFromStart":0,"toolCallId":"c1","name":"book","result":"ok"}]}}"#;
+        let EventKind::Conversation { messages } = convert(body).kind else {
+            panic!("expected a conversation event");
+        };
+        assert_eq!(messages[0].tool_calls[0].name.as_deref(), Some("book"));
+        assert_eq!(
+            messages[0].tool_calls[0].arguments.as_deref(),
+            Some(r#"{"day":"Mon"}"#)
+        );
+        let result = messages[1].tool_result.as_ref().expect("a tool result");
+        assert_eq!(result.tool_call_id.as_deref(), Some("c1"));
+        assert_eq!(result.result.as_deref(), Some("ok"));
+    }
+
+    #[test]
+    fn a_sip_transfer_names_its_uri_and_a_message_without_timestamp_uses_receipt_time() {
+        let body = br#"{"message":{"type":"transfer-update",
+            "destination":{"type":"sip","sipUri":"sip:desk@example.com"}}}"#;
+        let envelope = Envelope::from_slice(body).expect("parses");
+        let event = call_event(7, 42, &envelope.message);
+        assert_eq!((event.seq, event.at_ms), (7, 42));
+        let EventKind::Transfer { destination, .. } = event.kind else {
+            panic!("expected a transfer");
+        };
+        assert_eq!(destination.kind, TransferKind::Sip);
+        assert_eq!(destination.sip_uri.as_deref(), Some("sip:desk@example.com"));
+    }
+}
