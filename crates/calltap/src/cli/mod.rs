@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod replay;
+pub mod simulate;
 pub mod validate;
 
 /// calltap: the receiving end of Vapi's server messages.
@@ -21,6 +23,10 @@ pub struct Cli {
 pub enum Command {
     /// Check files of deliveries against Vapi's schemas (strict unless --lenient).
     Validate(validate::ValidateArgs),
+    /// Play realistic, signed whole calls into a server URL and/or a JSON Lines file.
+    Simulate(simulate::SimulateArgs),
+    /// Re-send stored deliveries byte for byte, re-signed.
+    Replay(replay::ReplayArgs),
 }
 
 impl Cli {
@@ -28,6 +34,8 @@ impl Cli {
     pub fn run(self) -> ExitCode {
         match self.command {
             Command::Validate(args) => validate::run(args),
+            Command::Simulate(args) => simulate::run(args),
+            Command::Replay(args) => replay::run(args),
         }
     }
 }
