@@ -47,11 +47,17 @@ impl ParseError {
     /// Classifies a `serde_json` syntax/EOF error, computing the byte offset
     /// from the line and column it reports.
     pub fn from_json_error(body: &[u8], err: &serde_json::Error) -> Self {
-        let offset = byte_offset(body, err.line(), err.column());
         let reason = strip_position(&err.to_string());
         match err.classify() {
-            serde_json::error::Category::Eof => ParseError::Truncated { offset, reason },
-            _ => ParseError::Syntax { offset, reason },
+            // serde_json points at the last byte it read; the input ended after it.
+            serde_json::error::Category::Eof => ParseError::Truncated {
+                offset: body.len(),
+                reason,
+            },
+            _ => ParseError::Syntax {
+                offset: byte_offset(body, err.line(), err.column()),
+                reason,
+            },
         }
     }
 
@@ -133,8 +139,12 @@ mod tests {
 
     #[test]
     fn truncated_input_is_told_apart_from_a_syntax_error() {
-        let err = parse_err(b"{\"message\": {\"type\": \"status");
-        assert!(matches!(err, ParseError::Truncated { .. }), "{err:?}");
+        let body = b"{\"message\": {\"type\": \"status";
+        let err = parse_err(body);
+        assert!(
+            matches!(err, ParseError::Truncated { offset, .. } if offset == body.len()),
+            "{err:?}"
+        );
         assert_eq!(err.kind(), "truncated_json");
     }
 }
