@@ -62,16 +62,23 @@ pub fn iso_ms(ms: i64) -> String {
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-/// `ms` milliseconds as seconds with three decimals (`12.345`, `0`).
+/// `ms` milliseconds as seconds (`12.345`, `12.3`, `0`).
 fn seconds(out: &mut Vec<u8>, ms: i64) {
-    let ms = ms.max(0);
-    if ms == 0 {
-        out.push(b'0');
-    } else if ms % 1000 == 0 {
-        let _ = write!(out, "{}", ms / 1000);
+    decimal(out, ms, 3);
+}
+
+/// `units / 10^scale` (non-negative) as the shortest decimal that reads
+/// back as the same `f64` and that serde_json writes back identically:
+/// no trailing zeros (`0.04944`, `12.3`, `7`, `0`).
+fn decimal(out: &mut Vec<u8>, units: i64, scale: u32) {
+    let units = units.max(0);
+    let div = 10i64.pow(scale);
+    let (whole, frac) = (units / div, units % div);
+    if frac == 0 {
+        let _ = write!(out, "{whole}");
     } else {
-        let frac = format!("{:03}", ms % 1000);
-        let _ = write!(out, "{}.{}", ms / 1000, frac.trim_end_matches('0'));
+        let digits = format!("{frac:0width$}", width = scale as usize);
+        let _ = write!(out, "{whole}.{}", digits.trim_end_matches('0'));
     }
 }
 
@@ -384,11 +391,10 @@ impl CallRender {
         let s = &self.script;
         let _ = write!(
             b,
-            "\"end-of-call-report\",\"endedReason\":\"{}\",\"cost\":{}.{:06}",
-            s.ended_reason,
-            s.cost_micros / 1_000_000,
-            s.cost_micros % 1_000_000
+            "\"end-of-call-report\",\"endedReason\":\"{}\",\"cost\":",
+            s.ended_reason
         );
+        decimal(b, s.cost_micros, 6);
         let answered = s.started_at.is_some();
         let summary = if answered {
             "The caller spoke with the assistant about their request."
