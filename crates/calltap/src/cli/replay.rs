@@ -21,7 +21,7 @@ use calltap_protocol::auth::parse_timestamp;
 use calltap_protocol::view::DeliveryView;
 use clap::{ArgGroup, Args};
 
-use super::simulate::SignArgs;
+use super::simulate::{positive, SignArgs};
 use crate::sim::jsonl;
 use crate::sim::send::{self, Pace, SendOptions, StoredSource};
 
@@ -151,7 +151,7 @@ pub fn run(args: ReplayArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if args.rate.is_some_and(|r| !(r > 0.0)) || !(args.timeout > 0.0) {
+    if args.rate.is_some_and(|r| !positive(r)) || !positive(args.timeout) {
         eprintln!("error: --rate and --timeout must be positive");
         return ExitCode::from(2);
     }

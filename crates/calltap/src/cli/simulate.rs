@@ -182,7 +182,7 @@ impl SimulateArgs {
                 return Err(format!("{name} {p} is not between 0 and 1"));
             }
         }
-        if !(self.latency_p50_ms > 0.0 && self.latency_p95_ms >= self.latency_p50_ms) {
+        if !positive(self.latency_p50_ms) || self.latency_p95_ms < self.latency_p50_ms {
             return Err("latencies need 0 < --latency-p50-ms <= --latency-p95-ms".to_owned());
         }
         if self.min_turns == 0 || self.max_turns < self.min_turns {
@@ -239,6 +239,11 @@ impl SimulateArgs {
     }
 }
 
+/// Whether `x` is a finite number above zero.
+pub fn positive(x: f64) -> bool {
+    x > 0.0 && x.is_finite()
+}
+
 /// A usage error: exit 2, like clap's own.
 fn usage(message: &str) -> ExitCode {
     eprintln!("error: {message}");
@@ -251,7 +256,7 @@ pub fn run(args: SimulateArgs) -> ExitCode {
         (Ok(c), Ok(p)) => (c, p),
         (Err(e), _) | (_, Err(e)) => return usage(&e),
     };
-    if args.rate.is_some_and(|r| !(r > 0.0)) || !(args.timeout > 0.0) {
+    if args.rate.is_some_and(|r| !positive(r)) || !positive(args.timeout) {
         return usage("--rate and --timeout must be positive");
     }
     match simulate(&args, config, pace) {
