@@ -80,7 +80,10 @@ fn main() {
             out.write_all(b"\n").expect("writes");
         }
         out.flush().expect("flushes");
-        (values.len() as u64, std::fs::metadata(&path).map_or(0, |m| m.len()))
+        (
+            values.len() as u64,
+            std::fs::metadata(&path).map_or(0, |m| m.len()),
+        )
     });
 
     let prerendered = best_of_three(|| {
@@ -90,7 +93,10 @@ fn main() {
             out.write_all(b"\n").expect("writes");
         }
         out.flush().expect("flushes");
-        (bodies.len() as u64, std::fs::metadata(&path).map_or(0, |m| m.len()))
+        (
+            bodies.len() as u64,
+            std::fs::metadata(&path).map_or(0, |m| m.len()),
+        )
     });
 
     println!("{calls} calls, file in {}", std::env::temp_dir().display());

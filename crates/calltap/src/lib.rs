@@ -4,6 +4,11 @@
 //! The binary is a thin shell over this library so that integration tests
 //! drive the same code paths as `main` (see `ARCHITECTURE.md`).
 
+pub mod api;
 pub mod calls;
 pub mod cli;
+pub mod config;
+pub mod ingest;
+pub mod server;
 pub mod sim;
+pub mod store;

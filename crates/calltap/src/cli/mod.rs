@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod replay;
+pub mod serve;
 pub mod simulate;
 pub mod validate;
 
@@ -21,6 +22,8 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Receive deliveries: verify, record durably and exactly once, serve the log.
+    Serve(Box<serve::ServeArgs>),
     /// Check files of deliveries against Vapi's schemas (strict unless --lenient).
     Validate(validate::ValidateArgs),
     /// Play realistic, signed whole calls into a server URL and/or a JSON Lines file.
@@ -33,6 +36,7 @@ impl Cli {
     /// Runs the chosen subcommand and returns the process exit code.
     pub fn run(self) -> ExitCode {
         match self.command {
+            Command::Serve(args) => args.run(),
             Command::Validate(args) => validate::run(args),
             Command::Simulate(args) => simulate::run(args),
             Command::Replay(args) => replay::run(args),

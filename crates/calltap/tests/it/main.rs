@@ -1,4 +1,13 @@
-//! calltap's integration tests, one binary with a module per area.
+//! calltap's integration tests, one binary with a module per area. Each
+//! server test gets its own server on port 0 and its own temporary database
+//! (`helpers::spawn_app`). Quiet unless `TEST_LOG=1`.
 
+mod api;
+mod auth;
+mod backpressure;
 mod cli_validate;
+mod helpers;
+mod ingest;
+mod process;
 mod sim;
+mod sim_serve;

@@ -20,43 +20,49 @@ use serde_json::Value;
 
 /// What the recording server saw.
 #[derive(Default)]
-struct Recorded {
-    requests: Mutex<Vec<(HeaderMap, Bytes)>>,
+pub(crate) struct Recorded {
+    pub(crate) requests: Mutex<Vec<(HeaderMap, Bytes)>>,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
 }
 
 /// A server on 127.0.0.1 that records every POST and answers 200 after
 /// `delay`; it runs until the returned runtime is dropped.
-struct TestServer {
-    url: String,
-    recorded: Arc<Recorded>,
+pub(crate) struct TestServer {
+    pub(crate) url: String,
+    pub(crate) recorded: Arc<Recorded>,
     _runtime: tokio::runtime::Runtime,
 }
 
-fn spawn_server(delay: Duration) -> TestServer {
+pub(crate) fn spawn_server(delay: Duration) -> TestServer {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .expect("a runtime");
+    let (url, recorded) = runtime.block_on(start_recorder(delay));
+    TestServer {
+        url,
+        recorded,
+        _runtime: runtime,
+    }
+}
+
+/// Starts the recording server on the current runtime; returns its URL.
+pub(crate) async fn start_recorder(delay: Duration) -> (String, Arc<Recorded>) {
     let recorded = Arc::new(Recorded::default());
     let state = (Arc::clone(&recorded), delay);
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
         .expect("a port");
     let addr = listener.local_addr().expect("an address");
     let app = Router::new()
         .route("/webhook", post(record))
         .with_state(state);
-    runtime.spawn(async move {
+    tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
-    TestServer {
-        url: format!("http://{addr}/webhook"),
-        recorded,
-        _runtime: runtime,
-    }
+    (format!("http://{addr}/webhook"), recorded)
 }
 
 async fn record(
@@ -333,9 +339,9 @@ fn replay_of_one_call_sends_only_that_calls_deliveries() {
 
 #[test]
 fn two_thousand_calls_in_flight_are_held_open_at_once_without_failures() {
-    // Every answer takes 400 ms, so the simulator can only be fast by
+    // Every answer takes a second, so the simulator can only be fast by
     // keeping all 2,000 calls' requests open at the same time.
-    let server = spawn_server(Duration::from_millis(400));
+    let server = spawn_server(Duration::from_secs(1));
     let started = Instant::now();
 
     let run = calltap(&[
@@ -362,6 +368,6 @@ fn two_thousand_calls_in_flight_are_held_open_at_once_without_failures() {
     assert!(run.status.success(), "{stdout}{}", text(&run.stderr));
     assert!(stdout.contains(" 0 failed"), "{stdout}");
     let max = server.recorded.max_in_flight.load(Ordering::SeqCst);
-    assert!(max >= 1_900, "only {max} requests were in flight at once");
+    assert!(max >= 1_950, "only {max} requests were in flight at once");
     assert!(started.elapsed() < Duration::from_secs(20), "{stdout}");
 }

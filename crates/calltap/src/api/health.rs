@@ -1,0 +1,39 @@
+//! `GET /healthz` (the process is up) and `GET /readyz` (the database
+//! takes writes).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::Json;
+
+use super::ApiError;
+use crate::server::AppState;
+
+/// 200 while the process serves HTTP.
+pub async fn healthz() -> Json<serde_json::Value> {
+    Json(serde_json::json!({"status": "ok"}))
+}
+
+/// 200 when the writer is running and its last commit succeeded (or it has
+/// not had to commit yet); 503 otherwise, e.g. while the disk is full.
+pub async fn readyz(State(app): State<Arc<AppState>>) -> Result<Json<serde_json::Value>, ApiError> {
+    let Some(writer) = &app.writer else {
+        return Ok(Json(serde_json::json!({"status": "ok", "dry_run": true})));
+    };
+    if !writer.is_running() {
+        return Err(ApiError::Unavailable {
+            kind: "writer_stopped",
+            reason: "the database writer has stopped".to_owned(),
+            retry_after: Duration::from_secs(5),
+        });
+    }
+    if !writer.health().is_writable() {
+        return Err(ApiError::Unavailable {
+            kind: "store_unavailable",
+            reason: "the last commit failed; the database is not taking writes".to_owned(),
+            retry_after: app.config.retry_after,
+        });
+    }
+    Ok(Json(serde_json::json!({"status": "ok"})))
+}

@@ -1,0 +1,88 @@
+//! `GET /metrics` in the Prometheus text format.
+//!
+//! The `metrics` crate has ONE global recorder per process, while the
+//! integration tests run many servers in one process. So the Prometheus
+//! recorder is installed once ([`install`], guarded by a `OnceLock`) and
+//! every server in the process renders the same registry: counters are
+//! process-wide, and tests assert with `>=`.
+
+use std::sync::OnceLock;
+
+use axum::http::header;
+use axum::response::IntoResponse;
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
+
+/// Installs the process-wide Prometheus recorder (once) and returns its
+/// handle; `None` if another recorder was installed first.
+pub fn install() -> Option<&'static PrometheusHandle> {
+    HANDLE
+        .get_or_init(|| {
+            let builder = PrometheusBuilder::new()
+                .set_buckets_for_metric(
+                    Matcher::Full("calltap_commit_seconds".to_owned()),
+                    &[0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5],
+                )
+                .and_then(|b| {
+                    b.set_buckets_for_metric(
+                        Matcher::Full("calltap_batch_size".to_owned()),
+                        &[1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 512.0],
+                    )
+                });
+            match builder.and_then(|b| b.install_recorder()) {
+                Ok(handle) => {
+                    describe();
+                    Some(handle)
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err, "metrics recorder not installed; /metrics will be empty");
+                    None
+                }
+            }
+        })
+        .as_ref()
+}
+
+fn describe() {
+    metrics::describe_counter!(
+        "calltap_deliveries_received_total",
+        "Deliveries received on an ingest path."
+    );
+    metrics::describe_counter!(
+        "calltap_deliveries_stored_total",
+        "Deliveries committed to the log."
+    );
+    metrics::describe_counter!(
+        "calltap_deliveries_duplicate_total",
+        "Deliveries whose key was already stored."
+    );
+    metrics::describe_counter!(
+        "calltap_deliveries_rejected_total",
+        "Deliveries rejected as bad input, by reason."
+    );
+    metrics::describe_counter!(
+        "calltap_auth_failures_total",
+        "Deliveries that failed ingest auth, by reason."
+    );
+    metrics::describe_counter!(
+        "calltap_overloaded_total",
+        "Deliveries answered 503 because the write queue was full."
+    );
+    metrics::describe_counter!(
+        "calltap_commit_failures_total",
+        "Batches the database did not take."
+    );
+    metrics::describe_histogram!("calltap_batch_size", "Jobs per committed batch.");
+    metrics::describe_histogram!(
+        "calltap_commit_seconds",
+        "Time to write and commit one batch."
+    );
+    metrics::describe_gauge!("calltap_queue_depth", "Jobs waiting for the writer.");
+}
+
+/// Renders every metric of the process.
+pub async fn render() -> impl IntoResponse {
+    let text = install().map(|h| h.render()).unwrap_or_default();
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
+}

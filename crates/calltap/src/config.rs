@@ -1,0 +1,555 @@
+//! The one typed configuration of `calltap serve`.
+//!
+//! Layers, lowest first: built-in defaults, a TOML file (`--config`),
+//! `CALLTAP_*` environment variables, command-line flags. Clap resolves the
+//! last two (a flag wins over its variable); [`FileConfig`] is the file; and
+//! [`Config::resolve`] merges them into a [`Config`] that is validated before
+//! any socket is bound. Secrets are [`Secret`]s, so `Debug` never prints them.
+//!
+//! This module knows nothing of HTTP or SQL: it only describes settings.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use serde::Deserialize;
+
+pub use calltap_protocol::auth::Secret;
+use calltap_protocol::auth::{BearerPlan, VapiSecretPlan, Verifier};
+
+/// Parses a secret from a flag or variable (clap value parser).
+pub fn parse_secret(text: &str) -> Result<Secret, std::convert::Infallible> {
+    Ok(Secret::new(text))
+}
+
+/// How hard SQLite works to keep a commit (`PRAGMA synchronous` in WAL mode).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Durability {
+    /// `synchronous=NORMAL`: a commit survives the process being killed, but
+    /// the last commits may be lost if the machine loses power.
+    Normal,
+    /// `synchronous=FULL`: the WAL is fsynced at every commit, so a commit
+    /// survives power loss. The default: "200 means committed" is calltap's
+    /// core promise, and group commit pays one fsync per batch, not per delivery.
+    Full,
+}
+
+/// The log line format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Everything `calltap serve` needs, resolved and validated.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Where to listen (default `127.0.0.1:4242`).
+    pub listen: SocketAddr,
+    /// The SQLite database file (default `./calltap.db`).
+    pub db: PathBuf,
+    /// SQLite durability (default [`Durability::Full`]).
+    pub durability: Durability,
+    /// The paths that accept deliveries (default `/` and `/webhook`).
+    pub ingest_paths: Vec<String>,
+    /// The largest body accepted, in bytes (default 16 MiB).
+    pub body_limit: usize,
+    /// The deepest JSON nesting accepted (default 128).
+    pub max_depth: usize,
+    /// Deliveries waiting for the writer before ingest answers 503 (default 1024).
+    pub queue_capacity: usize,
+    /// The most deliveries committed in one transaction (default 256).
+    pub max_batch: usize,
+    /// The `Retry-After` seconds sent with a 503 (default 1).
+    pub retry_after: Duration,
+    /// Ingest checks (`calltap_protocol::auth` plans). A delivery passing
+    /// ANY one is accepted; with none, every delivery is.
+    pub auth: Vec<Verifier>,
+    /// The public base URL Vapi posts to (`https://hooks.example.com`), for
+    /// HMAC templates that sign `{url}`; default: `http://` + the Host header.
+    pub public_url: Option<String>,
+    /// The bearer token that protects `/api/*` (none: the API is open).
+    pub api_token: Option<Secret>,
+    /// Serve on a non-loopback address with no ingest auth.
+    pub allow_unauthenticated: bool,
+    /// Parse and answer, but store nothing (a no-op baseline for benchmarks).
+    pub dry_run: bool,
+    /// The log line format.
+    pub log_format: LogFormat,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 4242)),
+            db: PathBuf::from("calltap.db"),
+            durability: Durability::Full,
+            ingest_paths: vec!["/".to_owned(), "/webhook".to_owned()],
+            body_limit: 16 * 1024 * 1024,
+            max_depth: 128,
+            queue_capacity: 1024,
+            max_batch: 256,
+            retry_after: Duration::from_secs(1),
+            auth: Vec::new(),
+            public_url: None,
+            api_token: None,
+            allow_unauthenticated: false,
+            dry_run: false,
+            log_format: LogFormat::Text,
+        }
+    }
+}
+
+impl Config {
+    /// Checks the settings against each other and against the address
+    /// actually bound; called before serving.
+    pub fn validate(&self, bound: SocketAddr) -> anyhow::Result<()> {
+        if self.auth.is_empty() && !bound.ip().is_loopback() && !self.allow_unauthenticated {
+            bail!(
+                "refusing to listen on {bound} with no ingest auth: anyone could write to the log. \
+                 Configure --vapi-secret, --bearer-token, --hmac-secret or \
+                 --standard-webhooks-secret, or pass --allow-unauthenticated"
+            );
+        }
+        if self.ingest_paths.is_empty() {
+            bail!("at least one ingest path is needed");
+        }
+        for path in &self.ingest_paths {
+            if !path.starts_with('/') {
+                bail!("ingest path {path:?} must start with '/'");
+            }
+            if path.starts_with("/api/")
+                || ["/healthz", "/readyz", "/metrics"].contains(&path.as_str())
+            {
+                bail!("ingest path {path:?} collides with calltap's own routes");
+            }
+        }
+        if self.body_limit == 0 || self.max_depth == 0 {
+            bail!("body_limit and max_depth must be positive");
+        }
+        if self.queue_capacity == 0 || self.max_batch == 0 {
+            bail!("queue_capacity and max_batch must be positive");
+        }
+        for verifier in &self.auth {
+            verifier
+                .validate()
+                .with_context(|| format!("ingest auth `{}`", verifier.scheme().as_str()))?;
+        }
+        if matches!(&self.api_token, Some(t) if t.is_empty()) {
+            bail!("the API token is empty");
+        }
+        if let Some(url) = &self.public_url {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                bail!("public_url {url:?} must start with http:// or https://");
+            }
+        }
+        Ok(())
+    }
+
+    /// Merges the layers: `overrides` (flags and env, already merged by clap)
+    /// over `file` over the defaults.
+    pub fn resolve(file: FileConfig, overrides: Overrides) -> anyhow::Result<Config> {
+        let d = Config::default();
+        let ingest = file.ingest.unwrap_or_default();
+        let api = file.api.unwrap_or_default();
+        let auth_file = file.auth.unwrap_or_default();
+
+        let auth = resolve_auth(auth_file, &overrides)?;
+
+        let listen = match overrides.listen.or(file.listen) {
+            Some(text) => parse_addr(&text)?,
+            None => d.listen,
+        };
+
+        Ok(Config {
+            listen,
+            db: overrides.db.or(file.db).unwrap_or(d.db),
+            durability: overrides
+                .durability
+                .or(file.durability)
+                .unwrap_or(d.durability),
+            ingest_paths: overrides
+                .ingest_paths
+                .filter(|p| !p.is_empty())
+                .or(ingest.paths)
+                .unwrap_or(d.ingest_paths),
+            body_limit: overrides
+                .body_limit
+                .or(ingest.body_limit)
+                .unwrap_or(d.body_limit),
+            max_depth: overrides
+                .max_depth
+                .or(ingest.max_depth)
+                .unwrap_or(d.max_depth),
+            queue_capacity: overrides
+                .queue_capacity
+                .or(ingest.queue_capacity)
+                .unwrap_or(d.queue_capacity),
+            max_batch: overrides
+                .max_batch
+                .or(ingest.max_batch)
+                .unwrap_or(d.max_batch),
+            retry_after: overrides
+                .retry_after_secs
+                .or(ingest.retry_after_secs)
+                .map_or(d.retry_after, Duration::from_secs),
+            auth,
+            public_url: overrides
+                .public_url
+                .or(file.public_url)
+                .map(|u| u.trim_end_matches('/').to_owned()),
+            api_token: overrides.api_token.or(api.token),
+            allow_unauthenticated: overrides.allow_unauthenticated
+                || file.allow_unauthenticated.unwrap_or(false),
+            dry_run: overrides.dry_run || file.dry_run.unwrap_or(false),
+            log_format: overrides
+                .log_format
+                .or(file.log_format)
+                .unwrap_or(d.log_format),
+        })
+    }
+}
+
+/// Builds the ingest checks: each from its file section (Vapi's credential
+/// JSON field names) with the flag's secret, if given, taking precedence.
+fn resolve_auth(file: AuthFile, o: &Overrides) -> anyhow::Result<Vec<Verifier>> {
+    let mut verifiers = Vec::new();
+    if let Some(secret) = o.vapi_secret.clone().or(file.vapi_secret) {
+        verifiers.push(VapiSecretPlan::new(secret).into());
+    }
+    let bearer_file = file.bearer.unwrap_or_default();
+    if let Some(token) = o.bearer_token.clone().or(bearer_file.token) {
+        let mut plan = BearerPlan::new(token);
+        if let Some(header) = o.bearer_header.clone().or(bearer_file.header_name) {
+            plan.header_name = header.to_ascii_lowercase();
+        }
+        if let Some(enabled) = o
+            .bearer_prefix_enabled
+            .or(bearer_file.bearer_prefix_enabled)
+        {
+            plan.bearer_prefix_enabled = enabled;
+        }
+        verifiers.push(plan.into());
+    }
+    if let Some(plan) = plan_from(
+        file.hmac,
+        "hmac",
+        "secretKey",
+        o.hmac_secret.as_ref(),
+        &[("algorithm", "sha256")],
+    )? {
+        verifiers.push(plan);
+    }
+    if let Some(plan) = plan_from(
+        file.standard_webhooks,
+        "standard-webhooks",
+        "secret",
+        o.standard_webhooks_secret.as_ref(),
+        &[],
+    )? {
+        verifiers.push(plan);
+    }
+    Ok(verifiers)
+}
+
+/// A plan from its TOML table, tagged with `kind`, the flag's secret put in
+/// `secret_field`, and `defaults` for required fields left out.
+fn plan_from(
+    table: Option<toml::Table>,
+    kind: &str,
+    secret_field: &str,
+    secret: Option<&Secret>,
+    defaults: &[(&str, &str)],
+) -> anyhow::Result<Option<Verifier>> {
+    if table.is_none() && secret.is_none() {
+        return Ok(None);
+    }
+    let mut table = table.unwrap_or_default();
+    if let Some(secret) = secret {
+        table.insert(
+            secret_field.to_owned(),
+            toml::Value::String(secret.expose().to_owned()),
+        );
+    }
+    for (key, value) in defaults {
+        table
+            .entry(key.to_string())
+            .or_insert_with(|| toml::Value::String(value.to_string()));
+    }
+    table.insert("type".to_owned(), toml::Value::String(kind.to_owned()));
+    let verifier = toml::Value::Table(table)
+        .try_into::<Verifier>()
+        // The message names the field at fault; it never echoes values.
+        .map_err(|err| anyhow::anyhow!("[auth.{}]: {}", kind.replace('-', "_"), err.message()))?;
+    Ok(Some(verifier))
+}
+
+/// Accepts `host:port`, with `localhost` meaning `127.0.0.1`.
+fn parse_addr(text: &str) -> anyhow::Result<SocketAddr> {
+    let normalised = text.replacen("localhost:", "127.0.0.1:", 1);
+    normalised
+        .parse()
+        .with_context(|| format!("listen address {text:?} is not HOST:PORT"))
+}
+
+/// Values from flags and `CALLTAP_*` variables (clap merges those two);
+/// `None` means "not given", so lower layers apply.
+#[derive(Debug, Default)]
+#[allow(missing_docs)] // Each field is the flag of the same name, documented in `cli::serve`.
+pub struct Overrides {
+    pub listen: Option<String>,
+    pub db: Option<PathBuf>,
+    pub durability: Option<Durability>,
+    pub ingest_paths: Option<Vec<String>>,
+    pub body_limit: Option<usize>,
+    pub max_depth: Option<usize>,
+    pub queue_capacity: Option<usize>,
+    pub max_batch: Option<usize>,
+    pub retry_after_secs: Option<u64>,
+    pub vapi_secret: Option<Secret>,
+    pub bearer_token: Option<Secret>,
+    pub bearer_header: Option<String>,
+    pub bearer_prefix_enabled: Option<bool>,
+    pub hmac_secret: Option<Secret>,
+    pub standard_webhooks_secret: Option<Secret>,
+    pub api_token: Option<Secret>,
+    pub public_url: Option<String>,
+    pub allow_unauthenticated: bool,
+    pub dry_run: bool,
+    pub log_format: Option<LogFormat>,
+}
+
+/// The TOML config file. Every key is optional; unknown keys are errors so
+/// that a typo does not silently leave a default (or no auth) in place.
+///
+/// ```toml
+/// listen = "127.0.0.1:4242"
+/// db = "calltap.db"
+/// durability = "full"          # or "normal"
+/// log_format = "text"          # or "json"
+/// allow_unauthenticated = false
+/// dry_run = false
+/// public_url = "https://hooks.example.com"  # for HMAC templates with {url}
+///
+/// [ingest]
+/// paths = ["/", "/webhook"]
+/// body_limit = 16777216
+/// max_depth = 128
+/// queue_capacity = 1024
+/// max_batch = 256
+/// retry_after_secs = 1
+///
+/// [auth]                      # any one passing check accepts a delivery
+/// vapi_secret = "..."
+/// [auth.bearer]                # Vapi's BearerAuthenticationPlan
+/// token = "..."
+/// headerName = "authorization"
+/// bearerPrefixEnabled = true
+/// [auth.hmac]                  # Vapi's HMACAuthenticationPlan
+/// secretKey = "..."
+/// algorithm = "sha256"         # sha512, sha1
+/// signatureHeader = "x-signature"
+/// timestampHeader = "x-timestamp"
+/// messageIdHeader = "svix-id"  # also the dedup key when present
+/// signaturePrefix = "sha256="
+/// payloadFormat = "{timestamp}.{body}"
+/// signatureEncoding = "hex"    # or "base64"
+/// secretIsBase64 = false
+/// toleranceSeconds = 300
+/// [auth.standard_webhooks]
+/// secret = "whsec_..."
+/// toleranceSeconds = 300
+///
+/// [api]
+/// token = "..."
+/// ```
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)] // The fields are documented by the example above and by `Config`.
+pub struct FileConfig {
+    pub listen: Option<String>,
+    pub db: Option<PathBuf>,
+    pub durability: Option<Durability>,
+    pub log_format: Option<LogFormat>,
+    pub allow_unauthenticated: Option<bool>,
+    pub dry_run: Option<bool>,
+    pub public_url: Option<String>,
+    pub ingest: Option<IngestFile>,
+    pub auth: Option<AuthFile>,
+    pub api: Option<ApiFile>,
+}
+
+/// `[ingest]` of the config file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct IngestFile {
+    pub paths: Option<Vec<String>>,
+    pub body_limit: Option<usize>,
+    pub max_depth: Option<usize>,
+    pub queue_capacity: Option<usize>,
+    pub max_batch: Option<usize>,
+    pub retry_after_secs: Option<u64>,
+}
+
+/// `[auth]` of the config file. The plan sections take the field names of
+/// Vapi's credential JSON (`secretKey`, `signatureHeader`, ...), so a
+/// credential's `authenticationPlan` can be pasted in as TOML.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct AuthFile {
+    pub vapi_secret: Option<Secret>,
+    pub bearer: Option<BearerFile>,
+    pub hmac: Option<toml::Table>,
+    pub standard_webhooks: Option<toml::Table>,
+}
+
+/// `[auth.bearer]` of the config file (Vapi's `BearerAuthenticationPlan`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct BearerFile {
+    pub token: Option<Secret>,
+    pub header_name: Option<String>,
+    pub bearer_prefix_enabled: Option<bool>,
+}
+
+/// `[api]` of the config file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct ApiFile {
+    pub token: Option<Secret>,
+}
+
+impl FileConfig {
+    /// Reads and parses a TOML config file.
+    pub fn load(path: &Path) -> anyhow::Result<FileConfig> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading config file {}", path.display()))?;
+        FileConfig::parse(&text).with_context(|| format!("in config file {}", path.display()))
+    }
+
+    /// Parses TOML text.
+    pub fn parse(text: &str) -> anyhow::Result<FileConfig> {
+        Ok(toml::from_str(text)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_layers_give_the_documented_defaults() {
+        let config =
+            Config::resolve(FileConfig::default(), Overrides::default()).expect("resolves");
+        assert_eq!(config.listen.to_string(), "127.0.0.1:4242");
+        assert_eq!(config.db, PathBuf::from("calltap.db"));
+        assert_eq!(config.durability, Durability::Full);
+        assert_eq!(config.ingest_paths, ["/", "/webhook"]);
+        assert_eq!(config.body_limit, 16 * 1024 * 1024);
+        assert_eq!(config.max_depth, 128);
+        assert!(config.auth.is_empty());
+    }
+
+    #[test]
+    fn flags_win_over_the_file_and_the_file_over_defaults() {
+        let file = FileConfig::parse(
+            r#"
+            listen = "0.0.0.0:9000"
+            durability = "normal"
+            [ingest]
+            max_depth = 10
+            [auth.hmac]
+            secretKey = "from-file"
+            algorithm = "sha512"
+            messageIdHeader = "svix-id"
+            "#,
+        )
+        .expect("parses");
+        let overrides = Overrides {
+            listen: Some("127.0.0.1:1".to_owned()),
+            hmac_secret: Some(Secret::new("from-flag")),
+            ..Overrides::default()
+        };
+        let config = Config::resolve(file, overrides).expect("resolves");
+        assert_eq!(config.listen.to_string(), "127.0.0.1:1");
+        assert_eq!(config.durability, Durability::Normal);
+        assert_eq!(config.max_depth, 10);
+        let [Verifier::Hmac(hmac)] = &config.auth[..] else {
+            panic!("one HMAC plan expected: {:?}", config.auth);
+        };
+        assert_eq!(hmac.secret_key.expose(), "from-flag");
+        assert_eq!(
+            hmac.algorithm,
+            calltap_protocol::auth::HmacAlgorithm::Sha512
+        );
+        assert_eq!(hmac.signature_header, "x-signature");
+        assert_eq!(hmac.message_id_header.as_deref(), Some("svix-id"));
+    }
+
+    #[test]
+    fn a_secret_flag_alone_configures_its_scheme_with_defaults() {
+        let overrides = Overrides {
+            hmac_secret: Some(Secret::new("h")),
+            standard_webhooks_secret: Some(Secret::new("whsec_c2VjcmV0")),
+            bearer_token: Some(Secret::new("b")),
+            vapi_secret: Some(Secret::new("v")),
+            ..Overrides::default()
+        };
+        let config = Config::resolve(FileConfig::default(), overrides).expect("resolves");
+        assert_eq!(config.auth.len(), 4);
+        config.validate(config.listen).expect("valid");
+    }
+
+    #[test]
+    fn an_unknown_key_in_the_file_is_an_error() {
+        let err = FileConfig::parse("[auth]\nvapi_secrt = \"x\"\n").expect_err("typo");
+        assert!(format!("{err:#}").contains("vapi_secrt"), "{err:#}");
+    }
+
+    #[test]
+    fn secrets_never_appear_in_debug_output() {
+        let file = FileConfig::parse("[auth]\nvapi_secret = \"hunter2\"\n[api]\ntoken = \"tok3n\"")
+            .expect("parses");
+        let overrides = Overrides {
+            bearer_token: Some(Secret::new("b3arer")),
+            ..Overrides::default()
+        };
+        let config = Config::resolve(file, overrides).expect("resolves");
+        let debug = format!("{config:?}");
+        for secret in ["hunter2", "tok3n", "b3arer"] {
+            assert!(!debug.contains(secret), "{secret} leaked: {debug}");
+        }
+    }
+
+    #[test]
+    fn no_auth_on_a_public_address_is_refused_unless_allowed() {
+        let mut config = Config::default();
+        let public: SocketAddr = "0.0.0.0:4242".parse().expect("addr");
+        assert!(config.validate(public).is_err());
+        assert!(config.validate(config.listen).is_ok());
+        config.allow_unauthenticated = true;
+        assert!(config.validate(public).is_ok());
+        config.allow_unauthenticated = false;
+        config.auth.push(VapiSecretPlan::new("s").into());
+        assert!(config.validate(public).is_ok());
+    }
+
+    #[test]
+    fn ingest_paths_may_not_shadow_the_api() {
+        let config = Config {
+            ingest_paths: vec!["/api/v1/events".to_owned()],
+            ..Config::default()
+        };
+        assert!(config.validate(config.listen).is_err());
+    }
+}

@@ -1,0 +1,260 @@
+//! Receiving deliveries: auth, limits, parse, append, acknowledge.
+//!
+//! [`Ingestor::ingest`] is the whole pipeline over one [`Delivery`], free of
+//! HTTP response types; [`handler`] is the thin axum edge that extracts a
+//! `Delivery` and maps the result to a response. This module knows neither
+//! SQL (it submits [`Job`]s to the writer) nor the API.
+
+pub mod auth;
+pub mod handler;
+pub mod key;
+pub mod limits;
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use calltap_protocol::view::DeliveryView;
+use calltap_protocol::ParseError;
+use http::{HeaderMap, Method, Uri};
+
+use crate::store::writer::{Job, Outcome, SubmitError, WriterHandle};
+use crate::store::{NewEvent, NewQuarantine};
+use auth::{AuthRejected, IngestAuth, Signed};
+use limits::TooDeep;
+
+/// The message types whose sender waits for a response body.
+pub const RESPONSE_EXPECTED: [&str; 5] = [
+    "assistant-request",
+    "tool-calls",
+    "transfer-destination-request",
+    "knowledge-base-request",
+    "handoff-destination-request",
+];
+
+/// One request as received.
+#[derive(Clone, Debug)]
+pub struct Delivery {
+    /// The HTTP method.
+    pub method: Method,
+    /// The request URI.
+    pub uri: Uri,
+    /// All request headers.
+    pub headers: HeaderMap,
+    /// The raw body.
+    pub body: Bytes,
+}
+
+/// A delivery that was accepted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ack {
+    /// Committed at this seq.
+    Stored(i64),
+    /// Already stored at this seq; not stored again.
+    Duplicate(i64),
+    /// Parsed and acknowledged without storing (`--dry-run`).
+    DryRun,
+}
+
+/// Why a delivery was not accepted.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// No configured credential matched.
+    #[error("unauthorized: {0}")]
+    Unauthorized(#[from] AuthRejected),
+    /// The body nests too deep (quarantined).
+    #[error(transparent)]
+    TooDeep(TooDeep),
+    /// The body is not a Vapi server message (quarantined).
+    #[error(transparent)]
+    Invalid(ParseError),
+    /// The writer's queue is full.
+    #[error("calltap is overloaded; retry later")]
+    Overloaded,
+    /// The database could not take the write.
+    #[error("the store is unavailable: {0}")]
+    StoreUnavailable(String),
+}
+
+impl IngestError {
+    /// The machine-readable class (metrics label, `kind` in the response).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            IngestError::Unauthorized(rejected) => rejected.kind,
+            IngestError::TooDeep(_) => "too_deep",
+            IngestError::Invalid(err) => err.kind(),
+            IngestError::Overloaded => "overloaded",
+            IngestError::StoreUnavailable(_) => "store_unavailable",
+        }
+    }
+}
+
+/// The ingest pipeline and what it needs.
+#[derive(Debug)]
+pub struct Ingestor {
+    auth: IngestAuth,
+    max_depth: usize,
+    /// None in `--dry-run`: nothing is written.
+    writer: Option<WriterHandle>,
+    /// A configured message-id header (HMAC plan), consulted for the dedup key.
+    id_header: Option<String>,
+    /// Extra headers to keep with each delivery (the HMAC plan's).
+    kept_headers: Vec<String>,
+}
+
+impl Ingestor {
+    /// Builds the pipeline; `writer` is `None` for a dry run.
+    pub fn new(
+        auth: IngestAuth,
+        max_depth: usize,
+        writer: Option<WriterHandle>,
+        id_header: Option<String>,
+        kept_headers: Vec<String>,
+    ) -> Ingestor {
+        Ingestor {
+            auth,
+            max_depth,
+            writer,
+            id_header,
+            kept_headers,
+        }
+    }
+
+    /// Verifies, checks, parses and appends one delivery; resolves once the
+    /// delivery (or, for bad input, its quarantine row) is committed.
+    #[tracing::instrument(name = "delivery", skip_all, fields(call_id, message_type, bytes = delivery.body.len()))]
+    pub async fn ingest(&self, delivery: Delivery) -> Result<Ack, IngestError> {
+        let received_at = epoch_ms(SystemTime::now());
+        metrics::counter!("calltap_deliveries_received_total").increment(1);
+
+        let signed = Signed {
+            method: &delivery.method,
+            uri: &delivery.uri,
+            headers: &delivery.headers,
+            body: &delivery.body,
+            now: SystemTime::now(),
+        };
+        let authenticated = match self.auth.verify(&signed) {
+            Ok(authenticated) => authenticated,
+            Err(rejected) => {
+                metrics::counter!("calltap_auth_failures_total", "reason" => rejected.kind)
+                    .increment(1);
+                tracing::warn!(reason = %rejected.reason, "delivery failed auth");
+                return Err(rejected.into());
+            }
+        };
+
+        let message_id = authenticated.message_id.as_deref();
+        let event = match self.understand(&delivery, message_id, received_at) {
+            Ok(event) => event,
+            Err(rejection) => return Err(self.quarantine(&delivery, received_at, rejection).await),
+        };
+        let span = tracing::Span::current();
+        span.record("call_id", event.call_id.as_deref().unwrap_or(""));
+        span.record("message_type", event.message_type.as_str());
+        if RESPONSE_EXPECTED.contains(&event.message_type.as_str()) {
+            tracing::warn!(
+                "`{}` expects a response but no upstream is configured; answering {{}}",
+                event.message_type
+            );
+        }
+
+        let Some(writer) = &self.writer else {
+            return Ok(Ack::DryRun);
+        };
+        match commit(writer, Job::Event(event)).await? {
+            Outcome::Stored(seq) => {
+                metrics::counter!("calltap_deliveries_stored_total").increment(1);
+                tracing::debug!(seq, "stored");
+                Ok(Ack::Stored(seq))
+            }
+            Outcome::Duplicate(seq) => {
+                metrics::counter!("calltap_deliveries_duplicate_total").increment(1);
+                tracing::info!(seq, "duplicate delivery, already stored");
+                Ok(Ack::Duplicate(seq))
+            }
+            Outcome::Quarantined(_) => Err(IngestError::StoreUnavailable(
+                "the writer answered a delivery with a quarantine id".to_owned(),
+            )),
+        }
+    }
+
+    /// Limits and parse: the record to append, or why the body is bad.
+    fn understand(
+        &self,
+        delivery: &Delivery,
+        message_id: Option<&str>,
+        received_at: i64,
+    ) -> Result<NewEvent, IngestError> {
+        limits::check_depth(&delivery.body, self.max_depth).map_err(IngestError::TooDeep)?;
+        let view = DeliveryView::parse(&delivery.body).map_err(IngestError::Invalid)?;
+        Ok(NewEvent {
+            received_at,
+            call_id: view.call_id.map(|id| id.into_owned()),
+            message_type: view.message_type.into_owned(),
+            timestamp: view.timestamp_ms,
+            key: key::dedup_key(
+                message_id,
+                &delivery.headers,
+                self.id_header.as_deref(),
+                &delivery.body,
+            ),
+            body: delivery.body.clone(),
+            headers: key::kept_headers(&delivery.headers, &self.kept_headers),
+        })
+    }
+
+    /// Keeps a rejected body; returns the error to answer with, or
+    /// `StoreUnavailable`/`Overloaded` if it could not be kept (a 503 lets the
+    /// sender retry rather than believe the body was recorded).
+    async fn quarantine(
+        &self,
+        delivery: &Delivery,
+        received_at: i64,
+        rejection: IngestError,
+    ) -> IngestError {
+        let kind = rejection.kind();
+        metrics::counter!("calltap_deliveries_rejected_total", "reason" => kind).increment(1);
+        tracing::warn!(kind, reason = %rejection, "delivery rejected");
+        let Some(writer) = &self.writer else {
+            return rejection;
+        };
+        let row = NewQuarantine {
+            received_at,
+            kind: kind.to_owned(),
+            reason: rejection.to_string(),
+            body: delivery.body.clone(),
+            headers: key::kept_headers(&delivery.headers, &self.kept_headers),
+        };
+        match commit(writer, Job::Quarantine(row)).await {
+            Ok(_) => rejection,
+            Err(err) => err,
+        }
+    }
+}
+
+/// Submits a job and waits for its batch to commit.
+async fn commit(writer: &WriterHandle, job: Job) -> Result<Outcome, IngestError> {
+    let reply = writer.try_submit(job).map_err(|err| match err {
+        SubmitError::Full => {
+            metrics::counter!("calltap_overloaded_total").increment(1);
+            IngestError::Overloaded
+        }
+        SubmitError::Closed => IngestError::StoreUnavailable("the writer has stopped".to_owned()),
+    })?;
+    match reply.await {
+        Ok(Ok(outcome)) => Ok(outcome),
+        Ok(Err(failed)) => Err(IngestError::StoreUnavailable(failed.0)),
+        Err(_) => Err(IngestError::StoreUnavailable(
+            "the writer stopped before committing".to_owned(),
+        )),
+    }
+}
+
+/// Milliseconds since the epoch (0 for a clock before 1970).
+pub fn epoch_ms(time: SystemTime) -> i64 {
+    time.duration_since(UNIX_EPOCH)
+        .unwrap_or(Duration::ZERO)
+        .as_millis()
+        .try_into()
+        .unwrap_or(i64::MAX)
+}

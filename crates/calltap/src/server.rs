@@ -1,0 +1,145 @@
+//! The server as a function: [`run`] takes a validated [`Config`], a bound
+//! listener and a shutdown future, and serves until the future resolves.
+//! `main` and the integration tests call the same function.
+//!
+//! Shutdown order: stop accepting, let in-flight requests finish (each
+//! waits for its batch to commit), drop the last queue handle so the writer
+//! drains and flushes what is left, join the writer thread, return.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::post;
+use axum::Router;
+use calltap_protocol::auth::Verifier;
+use tokio::net::TcpListener;
+
+use crate::api;
+use crate::config::Config;
+use crate::ingest::auth::IngestAuth;
+use crate::ingest::{handler, Ingestor};
+use crate::store::sqlite::{self, Reader};
+use crate::store::writer::{self, Writer, WriterHandle};
+
+/// What every handler can reach.
+#[derive(Debug)]
+pub struct AppState {
+    /// The configuration the server runs with.
+    pub config: Config,
+    /// The ingest pipeline.
+    pub ingestor: Ingestor,
+    /// Read access to the log.
+    pub reader: Arc<Reader>,
+    /// The writer queue (for `/readyz`); `None` never happens today but
+    /// keeps a storeless mode possible.
+    pub writer: Option<WriterHandle>,
+}
+
+/// Serves until `shutdown` resolves, then drains and returns.
+pub async fn run(
+    config: Config,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let local = listener.local_addr().context("reading the bound address")?;
+    config.validate(local)?;
+    let auth = IngestAuth::new(config.auth.clone(), config.public_url.clone());
+    if auth.is_enabled() {
+        tracing::info!(checks = ?auth.describe(), "ingest auth: a delivery passing any one check is accepted");
+    } else {
+        tracing::warn!(
+            "NO INGEST AUTH CONFIGURED: anyone who can reach {local} can write to the log. \
+             Set --vapi-secret, --bearer-token, --hmac-secret or --standard-webhooks-secret."
+        );
+    }
+    if config.api_token.is_none() {
+        tracing::warn!(
+            "no --api-token: the query API under /api is open to anyone who can reach {local}"
+        );
+    }
+    api::metrics::install();
+
+    // Opening and migrating touch the disk: keep them off the async workers.
+    let db = config.db.clone();
+    let durability = config.durability;
+    let conn = tokio::task::spawn_blocking(move || sqlite::open_writer(&db, durability))
+        .await?
+        .with_context(|| format!("opening the database {}", config.db.display()))?;
+    let reader = Arc::new(
+        Reader::open(&config.db)
+            .with_context(|| format!("opening {} for reading", config.db.display()))?,
+    );
+    let (writer, writer_thread) =
+        writer::spawn(Writer::new(conn, config.max_batch), config.queue_capacity)
+            .context("starting the writer thread")?;
+
+    // The HMAC plan's headers are kept with each delivery (to re-check the
+    // signature later) and its message-id header is a dedup key.
+    let mut id_header = None;
+    let mut kept_headers = Vec::new();
+    for verifier in &config.auth {
+        if let Verifier::Hmac(plan) = verifier {
+            kept_headers.push(plan.signature_header.to_ascii_lowercase());
+            kept_headers.push(plan.timestamp_header.to_ascii_lowercase());
+            if let Some(header) = &plan.message_id_header {
+                kept_headers.push(header.to_ascii_lowercase());
+                id_header.get_or_insert_with(|| header.to_ascii_lowercase());
+            }
+        }
+    }
+    let ingestor = Ingestor::new(
+        auth,
+        config.max_depth,
+        (!config.dry_run).then(|| writer.clone()),
+        id_header,
+        kept_headers,
+    );
+    if config.dry_run {
+        tracing::warn!("--dry-run: deliveries are parsed and answered but NOT stored");
+    }
+    let state = Arc::new(AppState {
+        config,
+        ingestor,
+        reader,
+        writer: Some(writer),
+    });
+    let app = router(Arc::clone(&state));
+    tracing::info!(
+        addr = %local,
+        db = %state.config.db.display(),
+        durability = ?state.config.durability,
+        paths = ?state.config.ingest_paths,
+        "calltap serving"
+    );
+
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("serving HTTP")?;
+    tracing::info!("stopped accepting; flushing the writer");
+
+    // Every connection has finished, so the router's clones of the state
+    // are gone; dropping ours closes the queue and the writer drains it.
+    drop(state);
+    tokio::task::spawn_blocking(move || writer_thread.join())
+        .await?
+        .map_err(|_| anyhow::anyhow!("the writer thread panicked"))?;
+    tracing::info!("calltap stopped");
+    Ok(())
+}
+
+/// All routes: the ingest paths, `/api/v1/*`, health and metrics.
+pub fn router(state: Arc<AppState>) -> Router {
+    let mut ingest = Router::new();
+    for path in &state.config.ingest_paths {
+        ingest = ingest.route(path, post(handler::receive));
+    }
+    let ingest = ingest.layer(DefaultBodyLimit::max(state.config.body_limit));
+    Router::new()
+        .merge(ingest)
+        .merge(api::router(Arc::clone(&state)))
+        .merge(api::ops_router())
+        .with_state(state)
+}

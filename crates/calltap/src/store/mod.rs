@@ -1,0 +1,138 @@
+//! The event log: record types, errors, and the SQLite backend.
+//!
+//! This module knows SQL and nothing of HTTP. All SQL lives in [`sqlite`];
+//! [`writer`] is the single group-commit writer thread in front of it.
+//! Records cross this boundary as plain structs; the HTTP layer converts them.
+
+pub mod sqlite;
+pub mod writer;
+
+use bytes::Bytes;
+
+/// A delivery to append to the log.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewEvent {
+    /// When calltap received it (ms since the epoch).
+    pub received_at: i64,
+    /// `message.call.id`, if any.
+    pub call_id: Option<String>,
+    /// `message.type`.
+    pub message_type: String,
+    /// `message.timestamp` in ms since the epoch, if any.
+    pub timestamp: Option<i64>,
+    /// The dedup key: the message-id header or a hash of the body.
+    pub key: String,
+    /// The exact bytes received.
+    pub body: Bytes,
+    /// The relevant request headers, as a JSON object of strings.
+    pub headers: String,
+}
+
+/// A rejected body to keep in quarantine.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewQuarantine {
+    /// When calltap received it (ms since the epoch).
+    pub received_at: i64,
+    /// Machine-readable class of the rejection (`not_json`, `missing_type`, `too_deep`, ...).
+    pub kind: String,
+    /// The human-readable reason given to the sender.
+    pub reason: String,
+    /// The exact bytes received.
+    pub body: Bytes,
+    /// The relevant request headers, as a JSON object of strings.
+    pub headers: String,
+}
+
+/// One stored delivery.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    /// Position in the log, strictly increasing, never reused.
+    pub seq: i64,
+    /// When calltap received it (ms since the epoch).
+    pub received_at: i64,
+    /// `message.call.id`, if any.
+    pub call_id: Option<String>,
+    /// `message.type`.
+    pub message_type: String,
+    /// `message.timestamp` in ms since the epoch, if any.
+    pub timestamp: Option<i64>,
+    /// The dedup key.
+    pub key: String,
+    /// The exact bytes received.
+    pub body: Vec<u8>,
+}
+
+/// One quarantined body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Quarantined {
+    /// Position in the quarantine table.
+    pub id: i64,
+    /// When calltap received it (ms since the epoch).
+    pub received_at: i64,
+    /// Machine-readable class of the rejection.
+    pub kind: String,
+    /// The reason given to the sender.
+    pub reason: String,
+    /// The relevant request headers, as a JSON object of strings.
+    pub headers: String,
+    /// The exact bytes received.
+    pub body: Vec<u8>,
+}
+
+/// A page request over the log.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EventFilter {
+    /// Only this call.
+    pub call_id: Option<String>,
+    /// Only this message type.
+    pub message_type: Option<String>,
+    /// Only events with a larger seq (a cursor).
+    pub after: Option<i64>,
+    /// At most this many.
+    pub limit: u32,
+}
+
+/// A page request over the quarantine.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct QuarantineFilter {
+    /// Only this kind.
+    pub kind: Option<String>,
+    /// Only rows with a larger id (a cursor).
+    pub after: Option<i64>,
+    /// At most this many.
+    pub limit: u32,
+}
+
+/// Why the store could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database is locked by another writer beyond the busy timeout.
+    #[error("the database is busy (locked by another connection)")]
+    Busy(#[source] rusqlite::Error),
+    /// The disk is full.
+    #[error("the disk is full")]
+    Full(#[source] rusqlite::Error),
+    /// Any other SQLite failure.
+    #[error("database error")]
+    Sqlite(#[source] rusqlite::Error),
+    /// The database file's schema is newer than this binary knows.
+    #[error("database schema version {found} is newer than this calltap supports ({supported})")]
+    SchemaTooNew {
+        /// `PRAGMA user_version` in the file.
+        found: i64,
+        /// The newest version this binary knows.
+        supported: i64,
+    },
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(err: rusqlite::Error) -> Self {
+        match err.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                StoreError::Busy(err)
+            }
+            Some(rusqlite::ErrorCode::DiskFull) => StoreError::Full(err),
+            _ => StoreError::Sqlite(err),
+        }
+    }
+}

@@ -1,0 +1,324 @@
+//! The embedded SQLite backend: opening, schema migrations (`PRAGMA
+//! user_version`), the append statements the writer runs, and reads.
+//!
+//! Concurrency: WAL mode, so one writer connection (owned by the
+//! [`writer`](super::writer) thread) and reader connections never block each
+//! other; reads keep working while the writer is stalled or failing.
+
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+
+use super::{
+    Event, EventFilter, NewEvent, NewQuarantine, QuarantineFilter, Quarantined, StoreError,
+};
+use crate::config::Durability;
+
+/// How long a connection waits for a lock held by another before failing.
+/// Short on purpose: a stuck writer should turn into 503s, not hung requests.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The migrations, in order; `PRAGMA user_version` is how many have run.
+const MIGRATIONS: &[&str] = &[
+    // 1: the event log and the quarantine.
+    "CREATE TABLE events (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        received_at INTEGER NOT NULL,
+        call_id     TEXT,
+        type        TEXT NOT NULL,
+        timestamp   INTEGER,
+        key         TEXT NOT NULL UNIQUE,
+        body        BLOB NOT NULL,
+        headers     TEXT NOT NULL
+    );
+    CREATE INDEX events_by_call ON events (call_id, seq);
+    CREATE INDEX events_by_type ON events (type, seq);
+    CREATE TABLE quarantine (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        received_at INTEGER NOT NULL,
+        kind        TEXT NOT NULL,
+        reason      TEXT NOT NULL,
+        body        BLOB NOT NULL,
+        headers     TEXT NOT NULL
+    );",
+];
+
+/// Opens (creating if missing) the database for writing, in WAL mode with the
+/// chosen durability, and runs pending migrations.
+pub fn open_writer(path: &Path, durability: Durability) -> Result<Connection, StoreError> {
+    let mut conn = Connection::open(path)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    // journal_mode returns a row, so it is read with query_row.
+    let _mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |row| row.get(0))?;
+    let sync = match durability {
+        Durability::Normal => "NORMAL",
+        Durability::Full => "FULL",
+    };
+    conn.pragma_update(None, "synchronous", sync)?;
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
+/// Runs the migrations the file has not seen yet, each in its own transaction.
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    let supported = MIGRATIONS.len() as i64;
+    if version > supported {
+        return Err(StoreError::SchemaTooNew {
+            found: version,
+            supported,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// What appending one delivery did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Appended {
+    /// Stored at this seq.
+    Stored(i64),
+    /// Its key was already stored, at this seq.
+    Duplicate(i64),
+}
+
+/// Appends a delivery unless its key is already stored. Run inside the
+/// writer's batch transaction: the writer is the only one appending, so the
+/// lookup and the insert cannot race. (Looking up first, rather than
+/// `INSERT ... ON CONFLICT DO NOTHING`, keeps seqs gap-free: a conflicting
+/// insert would still consume an AUTOINCREMENT value.)
+pub fn append_event(conn: &Connection, event: &NewEvent) -> Result<Appended, StoreError> {
+    let mut existing = conn.prepare_cached("SELECT seq FROM events WHERE key = ?1")?;
+    if let Some(seq) = existing
+        .query_row([&event.key], |row| row.get(0))
+        .optional()?
+    {
+        return Ok(Appended::Duplicate(seq));
+    }
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO events (received_at, call_id, type, timestamp, key, body, headers)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         RETURNING seq",
+    )?;
+    let seq = insert.query_row(
+        params![
+            event.received_at,
+            event.call_id,
+            event.message_type,
+            event.timestamp,
+            event.key,
+            &event.body[..],
+            event.headers,
+        ],
+        |row| row.get(0),
+    )?;
+    Ok(Appended::Stored(seq))
+}
+
+/// Appends a rejected body to the quarantine; returns its id.
+pub fn append_quarantine(conn: &Connection, row: &NewQuarantine) -> Result<i64, StoreError> {
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO quarantine (received_at, kind, reason, body, headers)
+         VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+    )?;
+    Ok(insert.query_row(
+        params![
+            row.received_at,
+            row.kind,
+            row.reason,
+            &row.body[..],
+            row.headers
+        ],
+        |r| r.get(0),
+    )?)
+}
+
+/// A read-only connection for the query API.
+///
+/// One connection behind a mutex: reads are short indexed range scans, and
+/// WAL lets them run beside the writer. A pool is the next step if reads
+/// ever contend.
+pub struct Reader {
+    conn: Mutex<Connection>,
+}
+
+impl std::fmt::Debug for Reader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Reader")
+    }
+}
+
+impl Reader {
+    /// Opens a read-only connection to a database the writer has created.
+    pub fn open(path: &Path) -> Result<Reader, StoreError> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        Ok(Reader {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        // A panic while holding the lock leaves the connection usable: the
+        // statements are read-only, so there is no half-done state to fear.
+        let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        f(&conn)
+    }
+
+    /// Events matching the filter, by seq.
+    pub fn events(&self, filter: &EventFilter) -> Result<Vec<Event>, StoreError> {
+        self.with(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT seq, received_at, call_id, type, timestamp, key, body FROM events
+                 WHERE seq > ?1
+                   AND (?2 IS NULL OR call_id = ?2)
+                   AND (?3 IS NULL OR type = ?3)
+                 ORDER BY seq LIMIT ?4",
+            )?;
+            let rows = stmt.query_map(
+                params![
+                    filter.after.unwrap_or(0),
+                    filter.call_id,
+                    filter.message_type,
+                    filter.limit
+                ],
+                |row| {
+                    Ok(Event {
+                        seq: row.get(0)?,
+                        received_at: row.get(1)?,
+                        call_id: row.get(2)?,
+                        message_type: row.get(3)?,
+                        timestamp: row.get(4)?,
+                        key: row.get(5)?,
+                        body: row.get(6)?,
+                    })
+                },
+            )?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// The exact body stored at `seq`.
+    pub fn event_body(&self, seq: i64) -> Result<Option<Vec<u8>>, StoreError> {
+        self.with(|conn| {
+            let mut stmt = conn.prepare_cached("SELECT body FROM events WHERE seq = ?1")?;
+            Ok(stmt.query_row([seq], |row| row.get(0)).optional()?)
+        })
+    }
+
+    /// Quarantined bodies matching the filter, by id.
+    pub fn quarantine(&self, filter: &QuarantineFilter) -> Result<Vec<Quarantined>, StoreError> {
+        self.with(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT id, received_at, kind, reason, headers, body FROM quarantine
+                 WHERE id > ?1 AND (?2 IS NULL OR kind = ?2)
+                 ORDER BY id LIMIT ?3",
+            )?;
+            let rows = stmt.query_map(
+                params![filter.after.unwrap_or(0), filter.kind, filter.limit],
+                |row| {
+                    Ok(Quarantined {
+                        id: row.get(0)?,
+                        received_at: row.get(1)?,
+                        kind: row.get(2)?,
+                        reason: row.get(3)?,
+                        headers: row.get(4)?,
+                        body: row.get(5)?,
+                    })
+                },
+            )?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// The exact body quarantined under `id`.
+    pub fn quarantine_body(&self, id: i64) -> Result<Option<Vec<u8>>, StoreError> {
+        self.with(|conn| {
+            let mut stmt = conn.prepare_cached("SELECT body FROM quarantine WHERE id = ?1")?;
+            Ok(stmt.query_row([id], |row| row.get(0)).optional()?)
+        })
+    }
+
+    /// The number of stored events (for tests and tools).
+    pub fn count_events(&self) -> Result<i64, StoreError> {
+        self.with(|conn| Ok(conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(key: &str) -> NewEvent {
+        NewEvent {
+            received_at: 1,
+            call_id: Some("c1".to_owned()),
+            message_type: "status-update".to_owned(),
+            timestamp: Some(2),
+            key: key.to_owned(),
+            body: bytes::Bytes::from_static(b"{\"message\":{}}"),
+            headers: "{}".to_owned(),
+        }
+    }
+
+    #[test]
+    fn migrating_twice_is_a_no_op_and_a_newer_schema_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("t.db");
+        drop(open_writer(&path, Durability::Normal).expect("first open"));
+        let conn = open_writer(&path, Durability::Normal).expect("second open");
+        conn.pragma_update(None, "user_version", 99).expect("bump");
+        drop(conn);
+        assert!(matches!(
+            open_writer(&path, Durability::Normal),
+            Err(StoreError::SchemaTooNew { found: 99, .. })
+        ));
+    }
+
+    #[test]
+    fn the_same_key_is_stored_once_and_reads_back_byte_identical() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("t.db");
+        let conn = open_writer(&path, Durability::Full).expect("open");
+        assert_eq!(
+            append_event(&conn, &event("k")).expect("append"),
+            Appended::Stored(1)
+        );
+        assert_eq!(
+            append_event(&conn, &event("k")).expect("append"),
+            Appended::Duplicate(1)
+        );
+        assert_eq!(
+            append_event(&conn, &event("k2")).expect("append"),
+            Appended::Stored(2)
+        );
+        let reader = Reader::open(&path).expect("reader");
+        assert_eq!(reader.count_events().expect("count"), 2);
+        assert_eq!(
+            reader.event_body(1).expect("read").as_deref(),
+            Some(&b"{\"message\":{}}"[..])
+        );
+        let page = reader
+            .events(&EventFilter {
+                after: Some(1),
+                limit: 10,
+                ..EventFilter::default()
+            })
+            .expect("page");
+        assert_eq!(page.len(), 1);
+        assert_eq!(page[0].seq, 2);
+    }
+}

@@ -1,0 +1,284 @@
+//! The group-commit writer: one dedicated thread owns the only write
+//! connection and commits whatever is queued as one transaction.
+//!
+//! Why a thread and not a task: rusqlite is blocking, and a commit with
+//! `synchronous=FULL` waits for an fsync; a thread keeps that off the async
+//! workers. Why one writer: SQLite allows one writer at a time anyway, and
+//! batching N deliveries into one transaction pays one fsync for all N.
+//! Why a bounded queue: when the disk is slower than the network the queue
+//! fills and ingest answers 503 instead of buffering without limit.
+//!
+//! Each request carries a oneshot reply that is sent only after its batch
+//! has committed (or failed), which is how "200 means committed" holds.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use rusqlite::{Connection, TransactionBehavior};
+use tokio::sync::{mpsc, oneshot};
+
+use super::sqlite::{self, Appended};
+use super::{NewEvent, NewQuarantine, StoreError};
+
+/// What to write.
+#[derive(Clone, Debug)]
+pub enum Job {
+    /// Append a delivery to the log (unless its key is stored).
+    Event(NewEvent),
+    /// Keep a rejected body.
+    Quarantine(NewQuarantine),
+}
+
+/// What writing a job did, once committed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The delivery was stored at this seq.
+    Stored(i64),
+    /// The delivery's key was already stored at this seq.
+    Duplicate(i64),
+    /// The body was quarantined under this id.
+    Quarantined(i64),
+}
+
+/// The batch could not be committed; nothing of it was written.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the batch was not committed: {0}")]
+pub struct CommitFailed(pub String);
+
+/// The queue refused a job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SubmitError {
+    /// The queue is at capacity: the writer is behind.
+    #[error("the write queue is full")]
+    Full,
+    /// The writer has stopped.
+    #[error("the writer has stopped")]
+    Closed,
+}
+
+type Reply = oneshot::Sender<Result<Outcome, CommitFailed>>;
+
+struct Request {
+    job: Job,
+    reply: Reply,
+}
+
+/// Whether the last commit succeeded; read by `/readyz`.
+#[derive(Debug)]
+pub struct Health {
+    writable: AtomicBool,
+}
+
+impl Health {
+    /// Whether the database took the last batch (true before the first).
+    pub fn is_writable(&self) -> bool {
+        self.writable.load(Ordering::Relaxed)
+    }
+}
+
+/// The ingest side of the queue; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct WriterHandle {
+    tx: mpsc::Sender<Request>,
+    health: Arc<Health>,
+}
+
+impl WriterHandle {
+    /// Queues a job without waiting; the receiver resolves after the commit.
+    pub fn try_submit(
+        &self,
+        job: Job,
+    ) -> Result<oneshot::Receiver<Result<Outcome, CommitFailed>>, SubmitError> {
+        let (reply, rx) = oneshot::channel();
+        match self.tx.try_send(Request { job, reply }) {
+            Ok(()) => {
+                metrics::gauge!("calltap_queue_depth").increment(1.0);
+                Ok(rx)
+            }
+            Err(mpsc::error::TrySendError::Full(_)) => Err(SubmitError::Full),
+            Err(mpsc::error::TrySendError::Closed(_)) => Err(SubmitError::Closed),
+        }
+    }
+
+    /// The writer's health flag.
+    pub fn health(&self) -> &Health {
+        &self.health
+    }
+
+    /// Whether the writer thread is still running.
+    pub fn is_running(&self) -> bool {
+        !self.tx.is_closed()
+    }
+}
+
+/// The writer: the write connection and its batching rule.
+pub struct Writer {
+    conn: Connection,
+    max_batch: usize,
+}
+
+impl Writer {
+    /// A writer over an open write connection (see [`sqlite::open_writer`]).
+    pub fn new(conn: Connection, max_batch: usize) -> Writer {
+        Writer {
+            conn,
+            max_batch: max_batch.max(1),
+        }
+    }
+
+    /// Writes the jobs in one transaction and commits it. Either every job is
+    /// written or none is. Tests drive this directly.
+    pub fn process_batch(&mut self, jobs: &[&Job]) -> Result<Vec<Outcome>, StoreError> {
+        let started = Instant::now();
+        // IMMEDIATE takes the write lock up front, so a lock conflict fails
+        // here (after the busy timeout) instead of half-way through.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut outcomes = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            outcomes.push(match job {
+                Job::Event(event) => match sqlite::append_event(&tx, event)? {
+                    Appended::Stored(seq) => Outcome::Stored(seq),
+                    Appended::Duplicate(seq) => Outcome::Duplicate(seq),
+                },
+                Job::Quarantine(row) => Outcome::Quarantined(sqlite::append_quarantine(&tx, row)?),
+            });
+        }
+        tx.commit()?;
+        metrics::histogram!("calltap_commit_seconds").record(started.elapsed().as_secs_f64());
+        metrics::histogram!("calltap_batch_size").record(jobs.len() as f64);
+        Ok(outcomes)
+    }
+
+    /// Runs until every [`WriterHandle`] is dropped, committing whatever is
+    /// queued as one batch each time. The last batch is flushed before return.
+    fn run(mut self, mut rx: mpsc::Receiver<Request>, health: Arc<Health>) {
+        let mut batch: Vec<Request> = Vec::with_capacity(self.max_batch);
+        // `blocking_recv` returns None only when all senders are gone and the
+        // queue is drained, so nothing queued is dropped at shutdown.
+        while let Some(first) = rx.blocking_recv() {
+            batch.push(first);
+            while batch.len() < self.max_batch {
+                match rx.try_recv() {
+                    Ok(request) => batch.push(request),
+                    Err(_) => break,
+                }
+            }
+            metrics::gauge!("calltap_queue_depth").decrement(batch.len() as f64);
+            let jobs: Vec<&Job> = batch.iter().map(|r| &r.job).collect();
+            match self.process_batch(&jobs) {
+                Ok(outcomes) => {
+                    health.writable.store(true, Ordering::Relaxed);
+                    for (request, outcome) in batch.drain(..).zip(outcomes) {
+                        // The handler may have gone (client hung up); the
+                        // delivery is committed either way.
+                        let _ = request.reply.send(Ok(outcome));
+                    }
+                }
+                Err(err) => {
+                    health.writable.store(false, Ordering::Relaxed);
+                    tracing::error!(error = %err, cause = ?std::error::Error::source(&err), batch = batch.len(), "commit failed");
+                    metrics::counter!("calltap_commit_failures_total").increment(1);
+                    let failure = CommitFailed(err.to_string());
+                    for request in batch.drain(..) {
+                        let _ = request.reply.send(Err(failure.clone()));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Starts the writer thread with a queue of `capacity` jobs.
+pub fn spawn(
+    writer: Writer,
+    capacity: usize,
+) -> std::io::Result<(WriterHandle, std::thread::JoinHandle<()>)> {
+    let (tx, rx) = mpsc::channel(capacity.max(1));
+    let health = Arc::new(Health {
+        writable: AtomicBool::new(true),
+    });
+    let thread_health = Arc::clone(&health);
+    let thread = std::thread::Builder::new()
+        .name("calltap-writer".to_owned())
+        .spawn(move || writer.run(rx, thread_health))?;
+    Ok((WriterHandle { tx, health }, thread))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Durability;
+
+    fn event(key: &str) -> Job {
+        Job::Event(NewEvent {
+            received_at: 1,
+            call_id: None,
+            message_type: "status-update".to_owned(),
+            timestamp: None,
+            key: key.to_owned(),
+            body: bytes::Bytes::from_static(b"{}"),
+            headers: "{}".to_owned(),
+        })
+    }
+
+    fn writer() -> (tempfile::TempDir, Writer) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let conn = sqlite::open_writer(&dir.path().join("w.db"), Durability::Normal).expect("open");
+        (dir, Writer::new(conn, 8))
+    }
+
+    #[test]
+    fn a_batch_dedups_within_itself_and_against_earlier_batches() {
+        let (_dir, mut w) = writer();
+        let (a, b) = (event("a"), event("b"));
+        let out = w.process_batch(&[&a, &a, &b]).expect("commit");
+        assert_eq!(
+            out,
+            [
+                Outcome::Stored(1),
+                Outcome::Duplicate(1),
+                Outcome::Stored(2)
+            ]
+        );
+        let out = w.process_batch(&[&b]).expect("commit");
+        assert_eq!(out, [Outcome::Duplicate(2)]);
+    }
+
+    #[test]
+    fn a_failed_batch_writes_nothing() {
+        let (dir, mut w) = writer();
+        let other = Connection::open(dir.path().join("w.db")).expect("second connection");
+        other
+            .busy_timeout(std::time::Duration::ZERO)
+            .expect("timeout");
+        other
+            .execute_batch("BEGIN IMMEDIATE")
+            .expect("hold the write lock");
+        w.conn
+            .busy_timeout(std::time::Duration::ZERO)
+            .expect("timeout");
+        let a = event("a");
+        assert!(matches!(w.process_batch(&[&a]), Err(StoreError::Busy(_))));
+        other.execute_batch("ROLLBACK").expect("release");
+        assert_eq!(
+            w.process_batch(&[&a]).expect("commit"),
+            [Outcome::Stored(1)]
+        );
+    }
+
+    #[tokio::test]
+    async fn replies_arrive_after_commit_and_the_thread_ends_when_handles_drop() {
+        let (_dir, w) = writer();
+        let (handle, thread) = spawn(w, 4).expect("spawn");
+        let rx = handle.try_submit(event("x")).expect("queued");
+        assert_eq!(rx.await.expect("reply"), Ok(Outcome::Stored(1)));
+        drop(handle);
+        tokio::task::spawn_blocking(move || thread.join())
+            .await
+            .expect("join task")
+            .expect("writer thread did not panic");
+    }
+}

@@ -1,0 +1,145 @@
+//! The query API: listing, filters, cursors, raw bytes, the API token,
+//! health and metrics.
+
+use crate::helpers::{spawn_app, spawn_app_with, status_update};
+use calltap::config::Secret;
+use calltap_protocol::auth::VapiSecretPlan;
+
+#[tokio::test]
+async fn events_are_listed_by_seq_with_filters_and_a_cursor() {
+    // call-0 gets one status-update (the same body thrice is one event) and
+    // three speech-updates; call-1 one and two.
+    let app = spawn_app().await;
+    for i in 0..5 {
+        app.post(status_update(&format!("call-{}", i % 2))).await;
+        app.post(format!(
+            r#"{{"message":{{"type":"speech-update","turn":{i},"call":{{"id":"call-{}"}}}}}}"#,
+            i % 2
+        ))
+        .await;
+    }
+
+    let page = app.get_json("/api/v1/events?call_id=call-0&limit=2").await;
+    let events = page["events"].as_array().expect("events");
+    assert_eq!(events.len(), 2);
+    assert!(events.iter().all(|e| e["call_id"] == "call-0"));
+    assert!(events[0]["seq"].as_i64() < events[1]["seq"].as_i64());
+    assert_eq!(events[0]["body"]["message"]["call"]["id"], "call-0");
+    assert_eq!(events[0]["timestamp"], 1_750_314_425_773_i64);
+    assert!(events[0]["received_at"].as_i64().expect("ms") > 1_700_000_000_000);
+    let next = page["next"].as_i64().expect("a next cursor");
+
+    let rest = app
+        .get_json(&format!(
+            "/api/v1/events?call_id=call-0&after={next}&limit=100"
+        ))
+        .await;
+    assert_eq!(rest["events"].as_array().expect("events").len(), 2);
+    assert!(rest["next"].is_null());
+
+    let speech = app.get_json("/api/v1/events?type=speech-update").await;
+    assert_eq!(speech["events"].as_array().expect("events").len(), 5);
+}
+
+#[tokio::test]
+async fn bad_query_parameters_get_400_with_a_reason() {
+    let app = spawn_app().await;
+    for query in [
+        "after=abc",
+        "limit=0",
+        "limit=1001",
+        "limit=-1",
+        "calll_id=x",
+    ] {
+        let response = app.get(&format!("/api/v1/events?{query}")).await;
+        assert_eq!(response.status(), 400, "{query}");
+        let answer: serde_json::Value = response.json().await.expect("JSON error");
+        assert!(!answer["error"].as_str().expect("reason").is_empty());
+    }
+    assert_eq!(app.get("/api/v1/events/abc/raw").await.status(), 400);
+}
+
+#[tokio::test]
+async fn a_missing_event_or_quarantined_body_is_404() {
+    let app = spawn_app().await;
+    assert_eq!(app.get("/api/v1/events/42/raw").await.status(), 404);
+    assert_eq!(app.get("/api/v1/quarantine/42/raw").await.status(), 404);
+}
+
+#[tokio::test]
+async fn the_api_token_is_required_and_ingest_credentials_do_not_grant_access() {
+    let app = spawn_app_with(|c| {
+        c.api_token = Some(Secret::new("api-tok"));
+        c.auth.push(VapiSecretPlan::new("ingest-secret").into());
+    })
+    .await;
+    let url = format!("{}/api/v1/events", app.base);
+
+    let none = app.client.get(&url).send().await.expect("GET");
+    let ingest_secret = app
+        .client
+        .get(&url)
+        .header("x-vapi-secret", "ingest-secret")
+        .bearer_auth("ingest-secret")
+        .send()
+        .await
+        .expect("GET");
+    let wrong = app
+        .client
+        .get(&url)
+        .bearer_auth("api-to")
+        .send()
+        .await
+        .expect("GET");
+    let right = app
+        .client
+        .get(&url)
+        .bearer_auth("api-tok")
+        .send()
+        .await
+        .expect("GET");
+
+    assert_eq!(none.status(), 401);
+    assert_eq!(ingest_secret.status(), 401);
+    assert_eq!(wrong.status(), 401);
+    assert_eq!(right.status(), 200);
+    let answer = wrong.text().await.expect("body");
+    assert!(!answer.contains("api-tok"), "{answer}");
+    // Probes stay open.
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    assert_eq!(app.get("/readyz").await.status(), 200);
+}
+
+#[tokio::test]
+async fn metrics_count_what_happened() {
+    let app = spawn_app().await;
+    app.post(status_update("m1")).await;
+    app.post(status_update("m1")).await;
+    app.post("garbage").await;
+
+    let text = app.get("/metrics").await.text().await.expect("metrics");
+
+    // The recorder is process-wide and tests run in parallel: assert >=.
+    for (name, at_least) in [
+        ("calltap_deliveries_received_total", 3.0),
+        ("calltap_deliveries_stored_total", 1.0),
+        ("calltap_deliveries_duplicate_total", 1.0),
+        (
+            "calltap_deliveries_rejected_total{reason=\"not_json\"}",
+            1.0,
+        ),
+        ("calltap_commit_seconds_count", 1.0),
+        ("calltap_batch_size_count", 1.0),
+    ] {
+        let value = metric(&text, name).unwrap_or_else(|| panic!("{name} missing in\n{text}"));
+        assert!(value >= at_least, "{name} = {value}");
+    }
+    assert!(text.contains("calltap_queue_depth"), "{text}");
+}
+
+fn metric(text: &str, name: &str) -> Option<f64> {
+    text.lines()
+        .find(|line| line.starts_with(name) && line[name.len()..].starts_with(' '))
+        .and_then(|line| line.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+}
