@@ -7,6 +7,9 @@
 //! - pre-rendered bytes: the bodies already in memory, only copied to the
 //!   file (the ceiling: the cost of the write itself).
 //!
+//! A fourth line renders into a writer that discards the bytes: the
+//! simulator's own cost, without the file system.
+//!
 //! Run: `cargo bench -p calltap --bench sim` (optional argument: the number
 //! of calls, default 400). Each figure is the best of three runs.
 
@@ -19,6 +22,20 @@ use calltap::sim::jsonl::write_calls;
 use calltap::sim::{Renderer, SimConfig};
 
 const BUFFER: usize = 8 * 1024 * 1024;
+
+/// A writer that only counts bytes.
+struct CountingSink(u64);
+
+impl Write for CountingSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len() as u64;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
 
 fn best_of_three(mut f: impl FnMut() -> (u64, u64)) -> (u64, u64, Duration) {
     let mut best = (0, 0, Duration::MAX);
@@ -61,6 +78,15 @@ fn main() {
         (n, std::fs::metadata(&path).map_or(0, |m| m.len()))
     });
 
+    // The same, rendered into a discarding writer: the simulator's own cost
+    // without the file system's.
+    let sim_sink = best_of_three(|| {
+        let mut out = BufWriter::with_capacity(BUFFER, CountingSink(0));
+        let n = write_calls(&renderer, calls, &mut out, |_| {}).expect("writes");
+        out.flush().expect("flushes");
+        (n, out.get_ref().0)
+    });
+
     // The same deliveries, for the baselines.
     let bodies: Vec<Vec<u8>> = std::fs::read(&path)
         .expect("the file")
@@ -101,6 +127,7 @@ fn main() {
 
     println!("{calls} calls, file in {}", std::env::temp_dir().display());
     report("simulator (write_calls)", sim);
+    report("simulator, no file (sink)", sim_sink);
     report("baseline: serde_json Value", to_writer);
     report("ceiling: pre-rendered bytes", prerendered);
     let _ = std::fs::remove_file(&path);
