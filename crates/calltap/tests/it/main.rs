@@ -9,4 +9,6 @@ mod cli_validate;
 mod helpers;
 mod ingest;
 mod process;
+mod sim;
+mod sim_serve;
 mod stream;
