@@ -10,4 +10,5 @@ pub mod cli;
 pub mod config;
 pub mod ingest;
 pub mod server;
+pub mod sim;
 pub mod store;

@@ -2,8 +2,8 @@
 //! listener and a shutdown future, and serves until the future resolves.
 //! `main` and the integration tests call the same function.
 //!
-//! Shutdown order: stop accepting, let in-flight requests finish (each
-//! waits for its batch to commit), drop the last queue handle so the writer
+//! Shutdown order: stop accepting, end live streams, let in-flight requests
+//! finish (each waits for its batch to commit), drop the last queue handle so the writer
 //! drains and flushes what is left, join the writer thread, return.
 
 use std::future::Future;
@@ -17,9 +17,11 @@ use calltap_protocol::auth::Verifier;
 use tokio::net::TcpListener;
 
 use crate::api;
+use crate::api::sse::Shutdown;
 use crate::config::Config;
 use crate::ingest::auth::IngestAuth;
 use crate::ingest::{handler, Ingestor};
+use crate::store::feed::Feed;
 use crate::store::sqlite::{self, Reader};
 use crate::store::writer::{self, Writer, WriterHandle};
 
@@ -35,6 +37,10 @@ pub struct AppState {
     /// The writer queue (for `/readyz`); `None` never happens today but
     /// keeps a storeless mode possible.
     pub writer: Option<WriterHandle>,
+    /// Every delivery the writer commits, for live streams.
+    pub feed: Feed,
+    /// Fires when the server starts shutting down, to end live streams.
+    pub shutdown: Shutdown,
 }
 
 /// Serves until `shutdown` resolves, then drains and returns.
@@ -71,9 +77,12 @@ pub async fn run(
         Reader::open(&config.db)
             .with_context(|| format!("opening {} for reading", config.db.display()))?,
     );
-    let (writer, writer_thread) =
-        writer::spawn(Writer::new(conn, config.max_batch), config.queue_capacity)
-            .context("starting the writer thread")?;
+    let feed = Feed::new(config.stream_capacity);
+    let (writer, writer_thread) = writer::spawn(
+        Writer::new(conn, config.max_batch).with_feed(feed.clone()),
+        config.queue_capacity,
+    )
+    .context("starting the writer thread")?;
 
     // The HMAC plan's headers are kept with each delivery (to re-check the
     // signature later) and its message-id header is a dedup key.
@@ -99,11 +108,14 @@ pub async fn run(
     if config.dry_run {
         tracing::warn!("--dry-run: deliveries are parsed and answered but NOT stored");
     }
+    let (end_streams, streams_shutdown) = Shutdown::new();
     let state = Arc::new(AppState {
         config,
         ingestor,
         reader,
         writer: Some(writer),
+        feed,
+        shutdown: streams_shutdown,
     });
     let app = router(Arc::clone(&state));
     tracing::info!(
@@ -114,6 +126,13 @@ pub async fn run(
         "calltap serving"
     );
 
+    // Graceful shutdown waits for every open response to finish, and a live
+    // stream never finishes by itself: tell the streams to end as soon as
+    // shutdown begins, so that the drain completes promptly.
+    let shutdown = async move {
+        shutdown.await;
+        end_streams.trigger();
+    };
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await

@@ -9,6 +9,8 @@ pub mod events;
 pub mod health;
 pub mod metrics;
 pub mod quarantine;
+pub mod sse;
+pub mod stream;
 
 use std::sync::Arc;
 
@@ -31,6 +33,7 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/api/v1/events/{seq}/raw", get(events::raw))
         .route("/api/v1/quarantine", get(quarantine::list))
         .route("/api/v1/quarantine/{id}/raw", get(quarantine::raw))
+        .route("/api/v1/stream", get(stream::stream))
         .route_layer(axum::middleware::from_fn_with_state(
             state,
             require_api_token,

@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod replay;
 pub mod serve;
+pub mod simulate;
 pub mod validate;
 
 /// calltap: the receiving end of Vapi's server messages.
@@ -24,6 +26,10 @@ pub enum Command {
     Serve(Box<serve::ServeArgs>),
     /// Check files of deliveries against Vapi's schemas (strict unless --lenient).
     Validate(validate::ValidateArgs),
+    /// Play realistic, signed whole calls into a server URL and/or a JSON Lines file.
+    Simulate(simulate::SimulateArgs),
+    /// Re-send stored deliveries byte for byte, re-signed.
+    Replay(replay::ReplayArgs),
 }
 
 impl Cli {
@@ -32,6 +38,8 @@ impl Cli {
         match self.command {
             Command::Serve(args) => args.run(),
             Command::Validate(args) => validate::run(args),
+            Command::Simulate(args) => simulate::run(args),
+            Command::Replay(args) => replay::run(args),
         }
     }
 }

@@ -2,10 +2,12 @@
 //!
 //! This module knows SQL and nothing of HTTP. All SQL lives in [`sqlite`];
 //! [`writer`] is the single group-commit writer thread in front of it;
-//! [`body`] cuts bodies into content-addressed pieces (pure, no SQL).
+//! [`body`] cuts bodies into content-addressed pieces (pure, no SQL);
+//! [`feed`] publishes what it commits to live subscribers.
 //! Records cross this boundary as plain structs; the HTTP layer converts them.
 
 pub mod body;
+pub mod feed;
 pub mod sqlite;
 pub mod writer;
 

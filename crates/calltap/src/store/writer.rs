@@ -24,6 +24,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use tokio::sync::{mpsc, oneshot};
 
 use super::body::KnownPieces;
+use super::feed::Feed;
 use super::sqlite::{self, Appended, NewPieces};
 use super::{NewEvent, NewQuarantine, StoreError};
 
@@ -129,6 +130,8 @@ pub struct Writer {
     conn: Connection,
     max_batch: usize,
     known: Arc<KnownPieces>,
+    /// Where committed deliveries are published (the SSE streams).
+    feed: Option<Feed>,
 }
 
 impl Writer {
@@ -138,7 +141,14 @@ impl Writer {
             conn,
             max_batch: max_batch.max(1),
             known: Arc::default(),
+            feed: None,
         }
+    }
+
+    /// Publishes every committed delivery on `feed` (see [`Feed`]).
+    pub fn with_feed(mut self, feed: Feed) -> Writer {
+        self.feed = Some(feed);
+        self
     }
 
     /// Writes the jobs in one transaction and commits it. Either every job is
@@ -168,6 +178,11 @@ impl Writer {
                 .iter()
                 .map(|(key, hash, bytes)| (*key, *hash, &bytes[..])),
         );
+        // Only now, never before the commit: a subscriber must not see an
+        // event that could still be rolled back. Publishing never blocks.
+        if let Some(feed) = &self.feed {
+            feed.publish_committed(jobs, &outcomes);
+        }
         metrics::histogram!("calltap_commit_seconds").record(started.elapsed().as_secs_f64());
         metrics::histogram!("calltap_batch_size").record(jobs.len() as f64);
         Ok(outcomes)

@@ -10,3 +10,6 @@ mod cli_validate;
 mod helpers;
 mod ingest;
 mod process;
+mod sim;
+mod sim_serve;
+mod stream;
