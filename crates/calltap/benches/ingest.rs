@@ -197,6 +197,14 @@ fn phases(corpus: &[bytes::Bytes]) {
             );
         }
     }
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (cut, batch) in [(false, 16), (true, 16), (true, 64)] {
+        println!(
+            "writer, {} bodies, batches of {batch}, --durability full: {:.1} µs per delivery (wall)",
+            if cut { "cut" } else { "whole" },
+            writer_cost(corpus, &dir.path().join(format!("w-{cut}-{batch}.db")), cut, batch)
+        );
+    }
     let rows: [(&str, f64); 6] = [
         (
             "depth check (`ingest::limits::check_depth`)",
@@ -277,6 +285,51 @@ fn stored_size(corpus: &[bytes::Bytes], path: &Path, cut: bool) -> u64 {
         .expect("checkpoint");
     drop(conn);
     std::fs::metadata(path).expect("size").len()
+}
+
+/// µs per delivery the writer thread spends committing the corpus in
+/// batches of `batch` (unique keys, so every delivery is stored), after one
+/// warm-up pass, bodies cut (`cut`) or whole.
+fn writer_cost(corpus: &[bytes::Bytes], path: &Path, cut: bool, batch: usize) -> f64 {
+    use calltap::store::writer::{Job, Writer};
+    use calltap::store::{body, NewEvent};
+    let conn = calltap::store::sqlite::open_writer(path, calltap::config::Durability::Full)
+        .expect("open the database");
+    let mut writer = Writer::new(conn, batch);
+    let known = writer.known_pieces();
+    let mut n = 0u64;
+    let mut pass = |writer: &mut Writer| -> Duration {
+        let jobs: Vec<Job> = corpus
+            .iter()
+            .map(|b| {
+                n += 1;
+                Job::Event(NewEvent {
+                    received_at: 0,
+                    call_id: Some("c".to_owned()),
+                    message_type: "conversation-update".to_owned(),
+                    timestamp: None,
+                    key: format!("id:bench-{n}"),
+                    body: b.clone(),
+                    headers: r#"{"content-type":"application/json"}"#.to_owned(),
+                    split: if cut { body::split(b, &known) } else { None },
+                })
+            })
+            .collect();
+        let started = Instant::now();
+        for chunk in jobs.chunks(batch) {
+            let refs: Vec<&Job> = chunk.iter().collect();
+            writer.process_batch(&refs).expect("commit");
+        }
+        started.elapsed()
+    };
+    pass(&mut writer);
+    let mut spent = Duration::ZERO;
+    let mut passes = 0u32;
+    while spent < Duration::from_secs(2) {
+        spent += pass(&mut writer);
+        passes += 1;
+    }
+    spent.as_secs_f64() * 1e6 / (f64::from(passes) * corpus.len() as f64)
 }
 
 fn storage(corpus: &[bytes::Bytes]) {

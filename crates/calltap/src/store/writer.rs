@@ -151,6 +151,11 @@ impl Writer {
         self
     }
 
+    /// The pieces this writer has committed (shared with its handle).
+    pub fn known_pieces(&self) -> Arc<KnownPieces> {
+        Arc::clone(&self.known)
+    }
+
     /// Writes the jobs in one transaction and commits it. Either every job is
     /// written or none is. Tests drive this directly.
     pub fn process_batch(&mut self, jobs: &[&Job]) -> Result<Vec<Outcome>, StoreError> {
