@@ -85,12 +85,13 @@ pub async fn stream(
     // Subscribe before reading where "now" is, so that nothing committed
     // after that read can slip between the two.
     let live = app.feed.subscribe();
+    let now = read(&app.reader, |r| r.last_seq()).await?;
     let deliveries = match resume {
-        Some(after) => Deliveries::new(Arc::clone(&app.reader), filter, live, after, true),
-        None => {
-            let now = read(&app.reader, |r| r.last_seq()).await?;
-            Deliveries::new(Arc::clone(&app.reader), filter, live, now, false)
-        }
+        // A resume point past the end of the log (a client of a database that
+        // was since replaced) would silently skip the next deliveries up to
+        // it: resume from the end instead.
+        Some(after) => Deliveries::new(Arc::clone(&app.reader), filter, live, after.min(now), true),
+        None => Deliveries::new(Arc::clone(&app.reader), filter, live, now, false),
     };
     tracing::debug!(?resume, "stream opened");
     Ok(sse::response(
