@@ -9,5 +9,6 @@ pub mod calls;
 pub mod cli;
 pub mod config;
 pub mod ingest;
+pub mod project;
 pub mod server;
 pub mod store;

@@ -2,9 +2,11 @@
 //! listener and a shutdown future, and serves until the future resolves.
 //! `main` and the integration tests call the same function.
 //!
-//! Shutdown order: stop accepting, let in-flight requests finish (each
-//! waits for its batch to commit), drop the last queue handle so the writer
-//! drains and flushes what is left, join the writer thread, return.
+//! Shutdown order: tell live streams to end (they would otherwise keep
+//! graceful shutdown waiting forever), stop accepting, let in-flight requests
+//! finish (each waits for its batch to commit), drop the last queue handle so
+//! the writer drains and flushes what is left, join the writer thread, let
+//! the projector catch up with the last batch, return.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -15,11 +17,13 @@ use axum::routing::post;
 use axum::Router;
 use calltap_protocol::auth::Verifier;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 
 use crate::api;
 use crate::config::Config;
 use crate::ingest::auth::IngestAuth;
 use crate::ingest::{handler, Ingestor};
+use crate::project::{self, Projection, Projector};
 use crate::store::sqlite::{self, Reader};
 use crate::store::writer::{self, Writer, WriterHandle};
 
@@ -35,6 +39,11 @@ pub struct AppState {
     /// The writer queue (for `/readyz`); `None` never happens today but
     /// keeps a storeless mode possible.
     pub writer: Option<WriterHandle>,
+    /// The call projections' position and live updates.
+    pub projection: Projection,
+    /// Turns `true` when the server starts shutting down; live streams
+    /// watch it and end.
+    pub shutdown: watch::Receiver<bool>,
 }
 
 /// Serves until `shutdown` resolves, then drains and returns.
@@ -74,6 +83,14 @@ pub async fn run(
     let (writer, writer_thread) =
         writer::spawn(Writer::new(conn, config.max_batch), config.queue_capacity)
             .context("starting the writer thread")?;
+    let db = config.db.clone();
+    let projector = tokio::task::spawn_blocking(move || {
+        Projector::open(&db, project::DEFAULT_BATCH, project::DEFAULT_CACHE)
+    })
+    .await?
+    .context("opening the projector")?;
+    let projection = projector.projection();
+    let projector_task = projector.spawn(writer.committed());
 
     // The HMAC plan's headers are kept with each delivery (to re-check the
     // signature later) and its message-id header is a dedup key.
@@ -99,11 +116,14 @@ pub async fn run(
     if config.dry_run {
         tracing::warn!("--dry-run: deliveries are parsed and answered but NOT stored");
     }
+    let (stopping, shutdown_rx) = watch::channel(false);
     let state = Arc::new(AppState {
         config,
         ingestor,
         reader,
         writer: Some(writer),
+        projection,
+        shutdown: shutdown_rx,
     });
     let app = router(Arc::clone(&state));
     tracing::info!(
@@ -114,6 +134,10 @@ pub async fn run(
         "calltap serving"
     );
 
+    let shutdown = async move {
+        shutdown.await;
+        stopping.send_replace(true);
+    };
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
@@ -126,6 +150,8 @@ pub async fn run(
     tokio::task::spawn_blocking(move || writer_thread.join())
         .await?
         .map_err(|_| anyhow::anyhow!("the writer thread panicked"))?;
+    // The writer is gone, so the projector makes its last catch-up and ends.
+    projector_task.await.context("joining the projector")?;
     tracing::info!("calltap stopped");
     Ok(())
 }
