@@ -1,1 +1,3 @@
+//! Call-state benchmarks (written below).
+
 fn main() {}

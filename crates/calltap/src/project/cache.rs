@@ -79,10 +79,9 @@ impl CallCache {
     pub fn get_mut(&mut self, id: &str) -> Option<&mut CachedCall> {
         self.tick += 1;
         let tick = self.tick;
-        self.calls.get_mut(id).map(|c| {
-            c.used = tick;
-            c
-        })
+        let call = self.calls.get_mut(id)?;
+        call.used = tick;
+        Some(call)
     }
 
     /// The cached call.

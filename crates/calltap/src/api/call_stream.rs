@@ -1,0 +1,155 @@
+//! `GET /api/v1/calls/{id}/stream`: a call's state, live, as Server-Sent
+//! Events.
+//!
+//! Framing: every message is `event: state`, `id: <seq>`, `data: <the
+//! CallDetail JSON>`, where `seq` is the highest log seq folded into that
+//! state. First the current state, then a new state after each projected
+//! event of the call (several events projected in one batch give one
+//! state). Resuming with `Last-Event-ID: <seq>` sends the current state only
+//! if it is newer than `seq`: a state stream has no history to replay, the
+//! latest state already contains every earlier event.
+//!
+//! Fan-out never slows ingest: updates come from the projector on a bounded
+//! broadcast. A client that falls behind by more than its capacity gets
+//! `event: lagged` (data `{"skipped": n}`) followed by the current state
+//! read from the store. Streams end when the server shuts down.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::stream::{self, Stream};
+use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::{broadcast, watch};
+
+use super::{read, ApiError};
+use crate::project::CallUpdate;
+use crate::server::AppState;
+use crate::store::sqlite::Reader;
+
+/// A call's state, live.
+#[utoipa::path(
+    get,
+    path = "/api/v1/calls/{id}/stream",
+    tag = "calls",
+    params(
+        ("id" = String, Path, description = "The call id."),
+        ("Last-Event-ID" = Option<i64>, Header, description = "Resume: send the current state only if its seq is greater."),
+    ),
+    responses(
+        (status = 200, description = "Server-Sent Events. `event: state` with `id: <log seq>` and `data: <CallDetail JSON>`: first the current state, then one after each projected event of the call. `event: lagged` with `data: {\"skipped\": n}` when this client fell behind, followed by the current state. The stream ends when the server shuts down.", content_type = "text/event-stream", body = String),
+        (status = 404, description = "No event of this call has been projected.", body = super::ErrorOut),
+        (status = 401, description = "Missing or wrong API token.", body = super::ErrorOut),
+    ),
+    security(("api_token" = []))
+)]
+pub async fn stream(
+    State(app): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    // Subscribe before reading the current state, so that no update falls
+    // between the two.
+    let updates = app.projection.updates.subscribe();
+    let key = id.clone();
+    let Some(current) = read(&app.reader, move |r| r.call_detail(&key)).await? else {
+        return Err(ApiError::NotFound(format!("no call with id {id:?}")));
+    };
+    let resume_after = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .unwrap_or(i64::MIN);
+    let mut pending = Vec::new();
+    let mut sent = resume_after;
+    if current.last_seq > resume_after {
+        pending.push(state_event(current.last_seq, &current.detail));
+        sent = current.last_seq;
+    }
+    let call = CallStream {
+        id,
+        sent,
+        pending,
+        updates,
+        shutdown: app.shutdown.clone(),
+        reader: Arc::clone(&app.reader),
+    };
+    Ok(Sse::new(call.into_stream())
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response())
+}
+
+fn state_event(seq: i64, detail: &str) -> Event {
+    Event::default()
+        .event("state")
+        .id(seq.to_string())
+        .data(detail)
+}
+
+/// One client's stream: what it has been sent and where updates come from.
+struct CallStream {
+    id: String,
+    /// The seq of the last state sent (or resumed from).
+    sent: i64,
+    /// Events to send before waiting again.
+    pending: Vec<Event>,
+    updates: broadcast::Receiver<CallUpdate>,
+    shutdown: watch::Receiver<bool>,
+    reader: Arc<Reader>,
+}
+
+impl CallStream {
+    fn into_stream(self) -> impl Stream<Item = Result<Event, Infallible>> + Send {
+        stream::unfold(self, |mut s| async move {
+            s.next().await.map(|event| (Ok(event), s))
+        })
+    }
+
+    /// The next event, or `None` to end the stream.
+    async fn next(&mut self) -> Option<Event> {
+        loop {
+            if !self.pending.is_empty() {
+                return Some(self.pending.remove(0));
+            }
+            if *self.shutdown.borrow() {
+                return None;
+            }
+            tokio::select! {
+                // The loop then sees the flag; a vanished sender ends too.
+                changed = self.shutdown.changed() => {
+                    if changed.is_err() {
+                        return None;
+                    }
+                }
+                received = self.updates.recv() => match received {
+                    Ok(update) => {
+                        if *update.id == *self.id && update.seq > self.sent {
+                            self.sent = update.seq;
+                            return Some(state_event(update.seq, &update.detail));
+                        }
+                    }
+                    Err(RecvError::Lagged(skipped)) => {
+                        metrics::counter!("calltap_stream_lagged_total").increment(1);
+                        self.pending.push(
+                            Event::default()
+                                .event("lagged")
+                                .data(format!("{{\"skipped\":{skipped}}}")),
+                        );
+                        let key = self.id.clone();
+                        if let Ok(Some(current)) = read(&self.reader, move |r| r.call_detail(&key)).await {
+                            if current.last_seq > self.sent {
+                                self.sent = current.last_seq;
+                                self.pending.push(state_event(current.last_seq, &current.detail));
+                            }
+                        }
+                    }
+                    Err(RecvError::Closed) => return None,
+                },
+            }
+        }
+    }
+}
