@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod rebuild;
 pub mod serve;
 pub mod validate;
 
@@ -24,6 +25,8 @@ pub enum Command {
     Serve(Box<serve::ServeArgs>),
     /// Check files of deliveries against Vapi's schemas (strict unless --lenient).
     Validate(validate::ValidateArgs),
+    /// Recompute the call projections from the log (stop `serve` first).
+    Rebuild(rebuild::RebuildArgs),
 }
 
 impl Cli {
@@ -32,6 +35,7 @@ impl Cli {
         match self.command {
             Command::Serve(args) => args.run(),
             Command::Validate(args) => validate::run(args),
+            Command::Rebuild(args) => rebuild::run(args),
         }
     }
 }
