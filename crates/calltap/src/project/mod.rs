@@ -335,3 +335,115 @@ pub fn row(state: &CallState, last_seq: i64) -> Result<CallRow, serde_json::Erro
         detail: serde_json::to_string(&detail)?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Durability;
+    use crate::store::projections::CallFilter;
+    use crate::store::sqlite;
+    use crate::store::writer::{Job, Writer};
+    use crate::store::NewEvent;
+
+    fn job(i: usize, call_id: Option<&str>, message_type: &str, body: Vec<u8>) -> Job {
+        Job::Event(NewEvent {
+            received_at: 1_000 + i as i64,
+            call_id: call_id.map(str::to_owned),
+            message_type: message_type.to_owned(),
+            timestamp: None,
+            key: format!("k{i}"),
+            body: body.into(),
+            headers: "{}".to_owned(),
+        })
+    }
+
+    /// A database holding the sample corpus (call id and type read from
+    /// each body, as ingest would).
+    fn corpus_db() -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("p.db");
+        let conn = sqlite::open_writer(&path, Durability::Normal).expect("open");
+        let mut writer = Writer::new(conn, 1024);
+        let jobs: Vec<Job> = calltap_protocol::fixtures::sample_deliveries()
+            .into_iter()
+            .enumerate()
+            .map(|(i, body)| {
+                let envelope = Envelope::from_slice(&body).expect("sample parses");
+                let id = calls::convert::call_id(&envelope.message).map(str::to_owned);
+                let kind = envelope.message.message_type().to_owned();
+                job(i, id.as_deref(), &kind, body)
+            })
+            .collect();
+        writer
+            .process_batch(&jobs.iter().collect::<Vec<_>>())
+            .expect("commit");
+        (dir, path)
+    }
+
+    fn all_rows(path: &Path) -> Vec<(String, String)> {
+        let reader = Reader::open(path).expect("reader");
+        let rows = reader
+            .calls(&CallFilter {
+                limit: 1000,
+                ..CallFilter::default()
+            })
+            .expect("list");
+        rows.into_iter()
+            .map(|r| {
+                let detail = reader.call_detail(&r.id).expect("read").expect("a detail");
+                (r.id, detail.detail)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_one_call_cache_and_tiny_batches_give_the_same_rows_as_a_large_cache() {
+        let (_a, small) = corpus_db();
+        let (_b, large) = corpus_db();
+        let mut evicting = Projector::open(&small, 7, 1).expect("open");
+        let mut roomy = Projector::open(&large, 512, 4096).expect("open");
+
+        let n = evicting.catch_up().expect("catch up");
+        roomy.catch_up().expect("catch up");
+
+        assert!(n > 600, "read the corpus: {n}");
+        assert!(evicting.cache.len() <= 1);
+        let rows = all_rows(&small);
+        assert_eq!(rows.len(), 12);
+        assert_eq!(rows, all_rows(&large));
+        assert_eq!(evicting.process_once().expect("step"), 0, "caught up");
+    }
+
+    #[test]
+    fn a_body_that_fails_typed_parsing_is_still_an_event_of_its_call() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("p.db");
+        let conn = sqlite::open_writer(&path, Durability::Normal).expect("open");
+        let body = br#"{"message":{"type":"status-update","status":{"not":"a string"},"call":{"id":"odd"}}}"#;
+        assert!(
+            Envelope::from_slice(body).is_err(),
+            "the body must fail typed parsing"
+        );
+        let event = job(0, Some("odd"), "status-update", body.to_vec());
+        Writer::new(conn, 8)
+            .process_batch(&[&event])
+            .expect("commit");
+        let mut projector = Projector::open(&path, 8, 8).expect("open");
+        let mut position = projector.projection().position;
+
+        projector.catch_up().expect("catch up");
+
+        let stored = Reader::open(&path)
+            .expect("reader")
+            .call_detail("odd")
+            .expect("read")
+            .expect("the call exists");
+        let detail: serde_json::Value = serde_json::from_str(&stored.detail).expect("JSON");
+        assert_eq!(detail["event_count"], 1);
+        assert_eq!(
+            detail["last_event_at"], 1_000,
+            "received_at stands in for the time"
+        );
+        assert_eq!(*position.borrow_and_update(), 1);
+    }
+}
