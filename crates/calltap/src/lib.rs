@@ -11,4 +11,5 @@ pub mod config;
 pub mod ingest;
 pub mod project;
 pub mod server;
+pub mod sim;
 pub mod store;

@@ -6,7 +6,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod rebuild;
+pub mod replay;
 pub mod serve;
+pub mod simulate;
 pub mod validate;
 
 /// calltap: the receiving end of Vapi's server messages.
@@ -27,6 +29,10 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     /// Recompute the call projections from the log (stop `serve` first).
     Rebuild(rebuild::RebuildArgs),
+    /// Play realistic, signed whole calls into a server URL and/or a JSON Lines file.
+    Simulate(simulate::SimulateArgs),
+    /// Re-send stored deliveries byte for byte, re-signed.
+    Replay(replay::ReplayArgs),
 }
 
 impl Cli {
@@ -36,6 +42,8 @@ impl Cli {
             Command::Serve(args) => args.run(),
             Command::Validate(args) => validate::run(args),
             Command::Rebuild(args) => rebuild::run(args),
+            Command::Simulate(args) => simulate::run(args),
+            Command::Replay(args) => replay::run(args),
         }
     }
 }

@@ -11,3 +11,5 @@ mod cli_validate;
 mod helpers;
 mod ingest;
 mod process;
+mod sim;
+mod sim_serve;
