@@ -44,8 +44,10 @@ pub const DEFAULT_BATCH: u32 = 512;
 /// call's events in the log.
 pub const DEFAULT_CACHE: usize = 4096;
 /// Updates buffered for live subscribers; a subscriber further behind is
-/// told it lagged and re-reads the current state.
-pub const UPDATES_CAPACITY: usize = 1024;
+/// told it lagged and re-reads the current state. Each buffered update
+/// holds one detail shared by every subscriber, so this bounds the memory
+/// that slow clients can pin (256 details, whatever the number of clients).
+pub const UPDATES_CAPACITY: usize = 256;
 
 /// One call's new state, as published to live subscribers after the
 /// transaction that stored it committed.
