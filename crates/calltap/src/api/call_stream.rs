@@ -153,3 +153,73 @@ impl CallStream {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Durability;
+    use crate::store::projections::{self, CallRow};
+    use crate::store::sqlite;
+
+    fn row(last_seq: i64) -> CallRow {
+        CallRow {
+            id: "c".to_owned(),
+            status: None,
+            ended_reason: None,
+            assistant_id: None,
+            assistant_name: None,
+            call_type: None,
+            started_at: None,
+            ended_at: None,
+            sort_at: 0,
+            last_event_at: None,
+            event_count: 1,
+            last_seq,
+            summary: "{}".to_owned(),
+            detail: format!("{{\"at\":{last_seq}}}"),
+        }
+    }
+
+    /// An SSE event as the bytes it is framed into.
+    fn framed(event: &Event) -> String {
+        format!("{event:?}")
+    }
+
+    #[tokio::test]
+    async fn a_lagging_client_is_told_and_gets_the_current_state_then_ends_at_shutdown() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("s.db");
+        drop(sqlite::open_writer(&path, Durability::Normal).expect("open"));
+        let mut conn = projections::open_projector(&path).expect("projector connection");
+        projections::write_batch(&mut conn, &[row(9)], 9).expect("write");
+        let (updates, receiver) = broadcast::channel(2);
+        let (stop, shutdown) = watch::channel(false);
+        let mut stream = CallStream {
+            id: "c".to_owned(),
+            sent: 1,
+            pending: Vec::new(),
+            updates: receiver,
+            shutdown,
+            reader: Arc::new(Reader::open(&path).expect("reader")),
+        };
+        for seq in 2..=6 {
+            let _ = updates.send(CallUpdate {
+                id: Arc::from("c"),
+                seq,
+                detail: Arc::from("{}"),
+            });
+        }
+
+        let lagged = stream.next().await.expect("lagged");
+        let current = stream.next().await.expect("the current state");
+        // The two updates still buffered (5, 6) are older than the state sent.
+        stop.send_replace(true);
+        let end = stream.next().await;
+
+        assert!(framed(&lagged).contains("lagged"), "{lagged:?}");
+        assert!(framed(&lagged).contains("skipped"), "{lagged:?}");
+        assert!(framed(&current).contains("id: 9"), "{current:?}");
+        assert!(framed(&current).contains("{\\\"at\\\":9}"), "{current:?}");
+        assert!(end.is_none(), "the stream ends at shutdown");
+    }
+}
