@@ -276,11 +276,6 @@ impl Reader {
             let value = Value::Text(reason.clone());
             push(&mut sql, &mut args, " AND ended_reason = ?", value);
         }
-        if let Some(assistant) = &filter.assistant {
-            let value = Value::Text(assistant.clone());
-            let condition = " AND (assistant_id = ? OR assistant_name = ?)";
-            push(&mut sql, &mut args, condition, value);
-        }
         if let Some(since) = filter.since {
             push(
                 &mut sql,
@@ -306,13 +301,36 @@ impl Reader {
             let id = Value::Text(after.id.clone());
             push(&mut sql, &mut args, " AND id < ?))", id);
         }
+        let order = " ORDER BY sort_at DESC, id DESC LIMIT ?";
         let limit = Value::Integer(i64::from(filter.limit));
-        push(
-            &mut sql,
-            &mut args,
-            " ORDER BY sort_at DESC, id DESC LIMIT ?",
-            limit,
-        );
+        let sql = match &filter.assistant {
+            None => {
+                push(&mut sql, &mut args, order, limit);
+                sql
+            }
+            // `assistant_id = ? OR assistant_name = ?` makes SQLite union
+            // both indexes and sort every match. Instead: the first page of
+            // each index, each an ordered range scan that stops after
+            // `limit` rows, merged (UNION drops a call matched twice).
+            Some(assistant) => {
+                let (mut by_id, mut by_name) = (sql.clone(), sql);
+                push(
+                    &mut by_id,
+                    &mut args,
+                    " AND assistant_id = ?",
+                    Value::Text(assistant.clone()),
+                );
+                let n = args.len();
+                by_name.push_str(&format!(" AND assistant_name = ?{n}"));
+                let mut outer = String::new();
+                push(&mut outer, &mut args, order, limit);
+                format!(
+                    "SELECT sort_at, id, summary FROM (
+                       SELECT * FROM ({by_id}{outer}) UNION SELECT * FROM ({by_name}{outer})
+                     ){outer}"
+                )
+            }
+        };
         self.with(|conn| {
             let mut stmt = conn.prepare_cached(&sql)?;
             let rows = stmt.query_map(params_from_iter(args), |row| {
