@@ -19,6 +19,9 @@ use serde::Deserialize;
 pub use calltap_protocol::auth::Secret;
 use calltap_protocol::auth::{BearerPlan, VapiSecretPlan, Verifier};
 
+/// The largest `stream_capacity`: the feed keeps this many events in memory.
+pub const MAX_STREAM_CAPACITY: usize = 1 << 20;
+
 /// Parses a secret from a flag or variable (clap value parser).
 pub fn parse_secret(text: &str) -> Result<Secret, std::convert::Infallible> {
     Ok(Secret::new(text))
@@ -76,6 +79,13 @@ pub struct Config {
     pub public_url: Option<String>,
     /// The bearer token that protects `/api/*` (none: the API is open).
     pub api_token: Option<Secret>,
+    /// Committed deliveries kept for live streams that fall behind (default
+    /// 1024); a stream further behind is told it lagged and catches up from
+    /// the log.
+    pub stream_capacity: usize,
+    /// The longest a live stream stays silent before a keep-alive comment
+    /// (default 15 s), so proxies do not close idle streams.
+    pub stream_keep_alive: Duration,
     /// Serve on a non-loopback address with no ingest auth.
     pub allow_unauthenticated: bool,
     /// Parse and answer, but store nothing (a no-op baseline for benchmarks).
@@ -99,6 +109,8 @@ impl Default for Config {
             auth: Vec::new(),
             public_url: None,
             api_token: None,
+            stream_capacity: 1024,
+            stream_keep_alive: Duration::from_secs(15),
             allow_unauthenticated: false,
             dry_run: false,
             log_format: LogFormat::Text,
@@ -140,6 +152,12 @@ impl Config {
             verifier
                 .validate()
                 .with_context(|| format!("ingest auth `{}`", verifier.scheme().as_str()))?;
+        }
+        if !(1..=MAX_STREAM_CAPACITY).contains(&self.stream_capacity) {
+            bail!("stream_capacity must be between 1 and {MAX_STREAM_CAPACITY}");
+        }
+        if self.stream_keep_alive.is_zero() {
+            bail!("the stream keep-alive interval must be positive");
         }
         if matches!(&self.api_token, Some(t) if t.is_empty()) {
             bail!("the API token is empty");
@@ -205,6 +223,10 @@ impl Config {
                 .or(file.public_url)
                 .map(|u| u.trim_end_matches('/').to_owned()),
             api_token: overrides.api_token.or(api.token),
+            stream_capacity: api.stream_capacity.unwrap_or(d.stream_capacity),
+            stream_keep_alive: api
+                .stream_keep_alive_secs
+                .map_or(d.stream_keep_alive, Duration::from_secs),
             allow_unauthenticated: overrides.allow_unauthenticated
                 || file.allow_unauthenticated.unwrap_or(false),
             dry_run: overrides.dry_run || file.dry_run.unwrap_or(false),
@@ -368,6 +390,8 @@ pub struct Overrides {
 ///
 /// [api]
 /// token = "..."
+/// stream_capacity = 1024       # deliveries kept for live streams that lag
+/// stream_keep_alive_secs = 15
 /// ```
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -427,6 +451,8 @@ pub struct BearerFile {
 #[allow(missing_docs)]
 pub struct ApiFile {
     pub token: Option<Secret>,
+    pub stream_capacity: Option<usize>,
+    pub stream_keep_alive_secs: Option<u64>,
 }
 
 impl FileConfig {
@@ -458,6 +484,23 @@ mod tests {
         assert_eq!(config.body_limit, 16 * 1024 * 1024);
         assert_eq!(config.max_depth, 128);
         assert!(config.auth.is_empty());
+        assert_eq!(config.stream_capacity, 1024);
+        assert_eq!(config.stream_keep_alive, Duration::from_secs(15));
+    }
+
+    #[test]
+    fn the_stream_settings_come_from_the_api_section_and_are_checked() {
+        let file = FileConfig::parse("[api]\nstream_capacity = 8\nstream_keep_alive_secs = 2")
+            .expect("parses");
+        let mut config = Config::resolve(file, Overrides::default()).expect("resolves");
+        assert_eq!(config.stream_capacity, 8);
+        assert_eq!(config.stream_keep_alive, Duration::from_secs(2));
+        config.validate(config.listen).expect("valid");
+        config.stream_capacity = 0;
+        assert!(config.validate(config.listen).is_err());
+        config.stream_capacity = 8;
+        config.stream_keep_alive = Duration::ZERO;
+        assert!(config.validate(config.listen).is_err());
     }
 
     #[test]

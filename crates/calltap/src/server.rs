@@ -2,11 +2,11 @@
 //! listener and a shutdown future, and serves until the future resolves.
 //! `main` and the integration tests call the same function.
 //!
-//! Shutdown order: tell live streams to end (they would otherwise keep
-//! graceful shutdown waiting forever), stop accepting, let in-flight requests
-//! finish (each waits for its batch to commit), drop the last queue handle so
-//! the writer drains and flushes what is left, join the writer thread, let
-//! the projector catch up with the last batch, return.
+//! Shutdown order: stop accepting, end live streams (they would otherwise
+//! keep graceful shutdown waiting forever), let in-flight requests finish
+//! (each waits for its batch to commit), drop the last queue handle so the
+//! writer drains and flushes what is left, join the writer thread, let the
+//! projector catch up with the last batch, return.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -17,13 +17,14 @@ use axum::routing::post;
 use axum::Router;
 use calltap_protocol::auth::Verifier;
 use tokio::net::TcpListener;
-use tokio::sync::watch;
 
 use crate::api;
+use crate::api::sse::Shutdown;
 use crate::config::Config;
 use crate::ingest::auth::IngestAuth;
 use crate::ingest::{handler, Ingestor};
 use crate::project::{self, Projection, Projector};
+use crate::store::feed::Feed;
 use crate::store::sqlite::{self, Reader};
 use crate::store::writer::{self, Writer, WriterHandle};
 
@@ -39,11 +40,12 @@ pub struct AppState {
     /// The writer queue (for `/readyz`); `None` never happens today but
     /// keeps a storeless mode possible.
     pub writer: Option<WriterHandle>,
+    /// Every delivery the writer commits, for live streams.
+    pub feed: Feed,
     /// The call projections' position and live updates.
     pub projection: Projection,
-    /// Turns `true` when the server starts shutting down; live streams
-    /// watch it and end.
-    pub shutdown: watch::Receiver<bool>,
+    /// Fires when the server starts shutting down, to end live streams.
+    pub shutdown: Shutdown,
 }
 
 /// Serves until `shutdown` resolves, then drains and returns.
@@ -80,9 +82,12 @@ pub async fn run(
         Reader::open(&config.db)
             .with_context(|| format!("opening {} for reading", config.db.display()))?,
     );
-    let (writer, writer_thread) =
-        writer::spawn(Writer::new(conn, config.max_batch), config.queue_capacity)
-            .context("starting the writer thread")?;
+    let feed = Feed::new(config.stream_capacity);
+    let (writer, writer_thread) = writer::spawn(
+        Writer::new(conn, config.max_batch).with_feed(feed.clone()),
+        config.queue_capacity,
+    )
+    .context("starting the writer thread")?;
     let db = config.db.clone();
     let projector = tokio::task::spawn_blocking(move || {
         Projector::open(&db, project::DEFAULT_BATCH, project::DEFAULT_CACHE)
@@ -116,14 +121,15 @@ pub async fn run(
     if config.dry_run {
         tracing::warn!("--dry-run: deliveries are parsed and answered but NOT stored");
     }
-    let (stopping, shutdown_rx) = watch::channel(false);
+    let (end_streams, streams_shutdown) = Shutdown::new();
     let state = Arc::new(AppState {
         config,
         ingestor,
         reader,
         writer: Some(writer),
+        feed,
         projection,
-        shutdown: shutdown_rx,
+        shutdown: streams_shutdown,
     });
     let app = router(Arc::clone(&state));
     tracing::info!(
@@ -134,9 +140,12 @@ pub async fn run(
         "calltap serving"
     );
 
+    // Graceful shutdown waits for every open response to finish, and a live
+    // stream never finishes by itself: tell the streams to end as soon as
+    // shutdown begins, so that the drain completes promptly.
     let shutdown = async move {
         shutdown.await;
-        stopping.send_replace(true);
+        end_streams.trigger();
     };
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

@@ -12,20 +12,19 @@
 //! Fan-out never slows ingest: updates come from the projector on a bounded
 //! broadcast. A client that falls behind by more than its capacity gets
 //! `event: lagged` (data `{"skipped": n}`) followed by the current state
-//! read from the store. Streams end when the server shuts down.
+//! read from the store. Streams end when the server shuts down. Framing,
+//! keep-alives and shutdown are `api::sse`'s, shared with `/api/v1/stream`.
 
-use std::convert::Infallible;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use futures_util::stream::{self, Stream};
+use tokio::sync::broadcast;
 use tokio::sync::broadcast::error::RecvError;
-use tokio::sync::{broadcast, watch};
 
+use super::sse::{self, Frame};
 use super::{read, ApiError};
 use crate::project::CallUpdate;
 use crate::server::AppState;
@@ -75,19 +74,17 @@ pub async fn stream(
         sent,
         pending,
         updates,
-        shutdown: app.shutdown.clone(),
         reader: Arc::clone(&app.reader),
     };
-    Ok(Sse::new(call.into_stream())
-        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
-        .into_response())
+    Ok(sse::response(
+        call.into_stream(),
+        app.config.stream_keep_alive,
+        app.shutdown.clone(),
+    ))
 }
 
-fn state_event(seq: i64, detail: &str) -> Event {
-    Event::default()
-        .event("state")
-        .id(seq.to_string())
-        .data(detail)
+fn state_event(seq: i64, detail: &str) -> Frame {
+    Frame::event("state", Some(seq), detail)
 }
 
 /// One client's stream: what it has been sent and where updates come from.
@@ -95,60 +92,49 @@ struct CallStream {
     id: String,
     /// The seq of the last state sent (or resumed from).
     sent: i64,
-    /// Events to send before waiting again.
-    pending: Vec<Event>,
+    /// Frames to send before waiting again.
+    pending: Vec<Frame>,
     updates: broadcast::Receiver<CallUpdate>,
-    shutdown: watch::Receiver<bool>,
     reader: Arc<Reader>,
 }
 
 impl CallStream {
-    fn into_stream(self) -> impl Stream<Item = Result<Event, Infallible>> + Send {
+    fn into_stream(self) -> impl Stream<Item = Frame> + Send {
         stream::unfold(self, |mut s| async move {
-            s.next().await.map(|event| (Ok(event), s))
+            s.next().await.map(|frame| (frame, s))
         })
     }
 
-    /// The next event, or `None` to end the stream.
-    async fn next(&mut self) -> Option<Event> {
+    /// The next frame, or `None` to end the stream (the projector stopped).
+    /// Shutdown is `sse::response`'s job.
+    async fn next(&mut self) -> Option<Frame> {
         loop {
             if !self.pending.is_empty() {
                 return Some(self.pending.remove(0));
             }
-            if *self.shutdown.borrow() {
-                return None;
-            }
-            tokio::select! {
-                // The loop then sees the flag; a vanished sender ends too.
-                changed = self.shutdown.changed() => {
-                    if changed.is_err() {
-                        return None;
+            match self.updates.recv().await {
+                Ok(update) => {
+                    if *update.id == *self.id && update.seq > self.sent {
+                        self.sent = update.seq;
+                        return Some(state_event(update.seq, &update.detail));
                     }
                 }
-                received = self.updates.recv() => match received {
-                    Ok(update) => {
-                        if *update.id == *self.id && update.seq > self.sent {
-                            self.sent = update.seq;
-                            return Some(state_event(update.seq, &update.detail));
+                Err(RecvError::Lagged(skipped)) => {
+                    metrics::counter!("calltap_stream_lagged_total").increment(1);
+                    let lagged = format!("{{\"skipped\":{skipped}}}");
+                    self.pending.push(Frame::event("lagged", None, &lagged));
+                    let key = self.id.clone();
+                    if let Ok(Some(current)) =
+                        read(&self.reader, move |r| r.call_detail(&key)).await
+                    {
+                        if current.last_seq > self.sent {
+                            self.sent = current.last_seq;
+                            self.pending
+                                .push(state_event(current.last_seq, &current.detail));
                         }
                     }
-                    Err(RecvError::Lagged(skipped)) => {
-                        metrics::counter!("calltap_stream_lagged_total").increment(1);
-                        self.pending.push(
-                            Event::default()
-                                .event("lagged")
-                                .data(format!("{{\"skipped\":{skipped}}}")),
-                        );
-                        let key = self.id.clone();
-                        if let Ok(Some(current)) = read(&self.reader, move |r| r.call_detail(&key)).await {
-                            if current.last_seq > self.sent {
-                                self.sent = current.last_seq;
-                                self.pending.push(state_event(current.last_seq, &current.detail));
-                            }
-                        }
-                    }
-                    Err(RecvError::Closed) => return None,
-                },
+                }
+                Err(RecvError::Closed) => return None,
             }
         }
     }
@@ -180,26 +166,23 @@ mod tests {
         }
     }
 
-    /// An SSE event as the bytes it is framed into.
-    fn framed(event: &Event) -> String {
-        format!("{event:?}")
+    fn framed(frame: &Frame) -> String {
+        String::from_utf8_lossy(frame.as_bytes()).into_owned()
     }
 
     #[tokio::test]
-    async fn a_lagging_client_is_told_and_gets_the_current_state_then_ends_at_shutdown() {
+    async fn a_lagging_client_is_told_and_gets_the_current_state_and_stale_updates_are_skipped() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("s.db");
         drop(sqlite::open_writer(&path, Durability::Normal).expect("open"));
         let mut conn = projections::open_projector(&path).expect("projector connection");
         projections::write_batch(&mut conn, &[row(9)], 9).expect("write");
         let (updates, receiver) = broadcast::channel(2);
-        let (stop, shutdown) = watch::channel(false);
         let mut stream = CallStream {
             id: "c".to_owned(),
             sent: 1,
             pending: Vec::new(),
             updates: receiver,
-            shutdown,
             reader: Arc::new(Reader::open(&path).expect("reader")),
         };
         for seq in 2..=6 {
@@ -212,14 +195,16 @@ mod tests {
 
         let lagged = stream.next().await.expect("lagged");
         let current = stream.next().await.expect("the current state");
-        // The two updates still buffered (5, 6) are older than the state sent.
-        stop.send_replace(true);
+        // The two updates still buffered (5, 6) are older than the state
+        // sent, so they are skipped; then the projector goes away.
+        drop(updates);
         let end = stream.next().await;
 
-        assert!(framed(&lagged).contains("lagged"), "{lagged:?}");
-        assert!(framed(&lagged).contains("skipped"), "{lagged:?}");
-        assert!(framed(&current).contains("id: 9"), "{current:?}");
-        assert!(framed(&current).contains("{\\\"at\\\":9}"), "{current:?}");
-        assert!(end.is_none(), "the stream ends at shutdown");
+        assert_eq!(framed(&lagged), "event: lagged\ndata: {\"skipped\":3}\n\n");
+        assert_eq!(
+            framed(&current),
+            "id: 9\nevent: state\ndata: {\"at\":9}\n\n"
+        );
+        assert!(end.is_none(), "the stream ends when its updates end");
     }
 }

@@ -79,6 +79,11 @@ fn describe() {
         "Time to write and commit one batch."
     );
     metrics::describe_gauge!("calltap_queue_depth", "Jobs waiting for the writer.");
+    metrics::describe_gauge!("calltap_stream_clients", "Open SSE streams.");
+    metrics::describe_counter!(
+        "calltap_stream_lagged_total",
+        "Times an SSE stream fell behind the live feed and caught up from the log."
+    );
 }
 
 /// Renders every metric of the process.

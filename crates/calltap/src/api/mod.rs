@@ -12,7 +12,9 @@ pub mod health;
 pub mod metrics;
 pub mod openapi;
 pub mod quarantine;
+pub mod sse;
 pub mod stats;
+pub mod stream;
 
 use std::sync::Arc;
 
@@ -40,6 +42,7 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/api/v1/calls/{id}/events", get(calls::events))
         .route("/api/v1/calls/{id}/stream", get(call_stream::stream))
         .route("/api/v1/stats", get(stats::stats))
+        .route("/api/v1/stream", get(stream::stream))
         .route_layer(axum::middleware::from_fn_with_state(
             state,
             require_api_token,

@@ -26,6 +26,7 @@ use utoipa::{Modify, OpenApi};
     paths(
         super::events::list,
         super::events::raw,
+        super::stream::stream,
         super::quarantine::list,
         super::quarantine::raw,
         super::calls::list,

@@ -263,6 +263,13 @@ impl Reader {
         })
     }
 
+    /// The seq of the newest event, 0 for an empty log.
+    pub fn last_seq(&self) -> Result<i64, StoreError> {
+        self.with(|conn| {
+            Ok(conn.query_row("SELECT coalesce(max(seq), 0) FROM events", [], |r| r.get(0))?)
+        })
+    }
+
     /// The number of stored events (for tests and tools).
     pub fn count_events(&self) -> Result<i64, StoreError> {
         self.with(|conn| Ok(conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?))

@@ -20,6 +20,7 @@ use std::time::Instant;
 use rusqlite::{Connection, TransactionBehavior};
 use tokio::sync::{mpsc, oneshot, watch};
 
+use super::feed::Feed;
 use super::sqlite::{self, Appended};
 use super::{NewEvent, NewQuarantine, StoreError};
 
@@ -125,6 +126,8 @@ impl WriterHandle {
 pub struct Writer {
     conn: Connection,
     max_batch: usize,
+    /// Where committed deliveries are published (the SSE streams).
+    feed: Option<Feed>,
 }
 
 impl Writer {
@@ -133,7 +136,14 @@ impl Writer {
         Writer {
             conn,
             max_batch: max_batch.max(1),
+            feed: None,
         }
+    }
+
+    /// Publishes every committed delivery on `feed` (see [`Feed`]).
+    pub fn with_feed(mut self, feed: Feed) -> Writer {
+        self.feed = Some(feed);
+        self
     }
 
     /// Writes the jobs in one transaction and commits it. Either every job is
@@ -156,6 +166,11 @@ impl Writer {
             });
         }
         tx.commit()?;
+        // Only now, never before the commit: a subscriber must not see an
+        // event that could still be rolled back. Publishing never blocks.
+        if let Some(feed) = &self.feed {
+            feed.publish_committed(jobs, &outcomes);
+        }
         metrics::histogram!("calltap_commit_seconds").record(started.elapsed().as_secs_f64());
         metrics::histogram!("calltap_batch_size").record(jobs.len() as f64);
         Ok(outcomes)

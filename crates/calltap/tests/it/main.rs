@@ -13,3 +13,4 @@ mod ingest;
 mod process;
 mod sim;
 mod sim_serve;
+mod stream;

@@ -1,0 +1,158 @@
+//! The live feed: every delivery the writer commits, published to any number
+//! of subscribers (the SSE streams) right after its batch commits.
+//!
+//! Why a `tokio::sync::broadcast`: it is bounded, and sending on it never
+//! blocks or waits for a receiver, so the writer thread (and with it ingest)
+//! never slows down for a subscriber. A subscriber that falls more than the
+//! channel's capacity behind is told how much it missed
+//! (`RecvError::Lagged`) and can read the gap back from the log, which holds
+//! everything that was ever published.
+//!
+//! Why publish only after the commit: a subscriber must never see an event
+//! that could still be rolled back. That ordering also gives resuming
+//! subscribers their no-gap rule: subscribe first, then read the log; an
+//! event committed after the read is published after the subscription.
+//!
+//! This module knows neither SQL nor HTTP.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use tokio::sync::broadcast;
+
+use super::writer::{Job, Outcome};
+
+/// One committed delivery as the feed carries it: the fields of a log row,
+/// with the body as [`Bytes`] shared with the request that brought it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Committed {
+    /// Its position in the log.
+    pub seq: i64,
+    /// When calltap received it (ms since the epoch).
+    pub received_at: i64,
+    /// `message.call.id`, if any.
+    pub call_id: Option<String>,
+    /// `message.type`.
+    pub message_type: String,
+    /// `message.timestamp` in ms since the epoch, if any.
+    pub timestamp: Option<i64>,
+    /// The dedup key.
+    pub key: String,
+    /// The exact bytes received.
+    pub body: Bytes,
+}
+
+/// A subscription to the feed. Each item is shared (`Arc`) by every
+/// subscriber, so a slow subscriber costs a pointer per retained event.
+pub type Subscription = broadcast::Receiver<Arc<Committed>>;
+
+/// The sending side of the feed; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Feed {
+    tx: broadcast::Sender<Arc<Committed>>,
+}
+
+impl Feed {
+    /// A feed that keeps the last `capacity` events for subscribers that
+    /// are behind (at least 1).
+    pub fn new(capacity: usize) -> Feed {
+        let (tx, _) = broadcast::channel(capacity.max(1));
+        Feed { tx }
+    }
+
+    /// A new subscription that receives every event published from now on.
+    pub fn subscribe(&self) -> Subscription {
+        self.tx.subscribe()
+    }
+
+    /// How many subscriptions are open.
+    pub fn subscribers(&self) -> usize {
+        self.tx.receiver_count()
+    }
+
+    /// Publishes the stored events of a committed batch, in seq order.
+    /// Duplicates are not published: they were stored (and published)
+    /// before. Call only after the batch's transaction has committed.
+    pub fn publish_committed(&self, jobs: &[&Job], outcomes: &[Outcome]) {
+        // Nobody listening: skip building the events at all.
+        if self.tx.receiver_count() == 0 {
+            return;
+        }
+        for (job, outcome) in jobs.iter().zip(outcomes) {
+            if let (Job::Event(event), Outcome::Stored(seq)) = (job, outcome) {
+                // `send` fails only when there is no subscriber left, in
+                // which case there is nobody to tell.
+                let _ = self.tx.send(Arc::new(Committed {
+                    seq: *seq,
+                    received_at: event.received_at,
+                    call_id: event.call_id.clone(),
+                    message_type: event.message_type.clone(),
+                    timestamp: event.timestamp,
+                    key: event.key.clone(),
+                    body: event.body.clone(),
+                }));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Durability;
+    use crate::store::sqlite;
+    use crate::store::writer::Writer;
+    use crate::store::NewEvent;
+
+    fn event(key: &str) -> Job {
+        Job::Event(NewEvent {
+            received_at: 7,
+            call_id: Some("c1".to_owned()),
+            message_type: "status-update".to_owned(),
+            timestamp: Some(8),
+            key: key.to_owned(),
+            body: Bytes::from_static(b"{\"message\":{}}"),
+            headers: "{}".to_owned(),
+        })
+    }
+
+    #[test]
+    fn stored_events_are_published_once_after_commit_and_duplicates_not_at_all() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let conn = sqlite::open_writer(&dir.path().join("f.db"), Durability::Normal).expect("open");
+        let feed = Feed::new(16);
+        let mut rx = feed.subscribe();
+        let mut writer = Writer::new(conn, 8).with_feed(feed.clone());
+        let (a, b) = (event("a"), event("b"));
+
+        writer.process_batch(&[&a, &a, &b]).expect("commit");
+        writer.process_batch(&[&b]).expect("commit");
+
+        let first = rx.try_recv().expect("seq 1 published");
+        assert_eq!(first.seq, 1);
+        assert_eq!(first.call_id.as_deref(), Some("c1"));
+        assert_eq!(&first.body[..], b"{\"message\":{}}");
+        assert_eq!(rx.try_recv().expect("seq 2 published").seq, 2);
+        assert!(rx.try_recv().is_err(), "duplicates were published");
+    }
+
+    #[test]
+    fn a_batch_that_fails_to_commit_publishes_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("f.db");
+        let conn = sqlite::open_writer(&path, Durability::Normal).expect("open");
+        conn.busy_timeout(std::time::Duration::ZERO)
+            .expect("timeout");
+        let feed = Feed::new(16);
+        let mut rx = feed.subscribe();
+        let mut writer = Writer::new(conn, 8).with_feed(feed);
+        let other = rusqlite::Connection::open(&path).expect("second connection");
+        other
+            .execute_batch("BEGIN IMMEDIATE")
+            .expect("hold the write lock");
+
+        assert!(writer.process_batch(&[&event("a")]).is_err());
+
+        assert!(rx.try_recv().is_err(), "an uncommitted event was published");
+    }
+}
