@@ -5,6 +5,8 @@
 mod api;
 mod auth;
 mod backpressure;
+mod calls;
+mod calls_stream;
 mod cli_validate;
 mod helpers;
 mod ingest;
