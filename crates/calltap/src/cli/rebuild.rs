@@ -21,7 +21,7 @@ use crate::store::sqlite;
 /// Recompute the call projections from the log.
 #[derive(Debug, Args)]
 pub struct RebuildArgs {
-    /// SQLite database file [default: ./calltap.db].
+    /// SQLite database file.
     #[arg(long, env = "CALLTAP_DB", default_value = "calltap.db")]
     pub db: PathBuf,
 }
