@@ -97,7 +97,7 @@ async fn read<T: Send + 'static>(
         .map_err(ApiError::from)
 }
 
-/// The default and largest page sizes.
+/// The page size when the query names none.
 pub const DEFAULT_LIMIT: u32 = 100;
 /// The largest page size.
 pub const MAX_LIMIT: u32 = 1000;
