@@ -37,9 +37,8 @@ pub struct AppState {
     pub ingestor: Ingestor,
     /// Read access to the log.
     pub reader: Arc<Reader>,
-    /// The writer queue (for `/readyz`); `None` never happens today but
-    /// keeps a storeless mode possible.
-    pub writer: Option<WriterHandle>,
+    /// The writer queue (for `/readyz`; it runs in `--dry-run` too).
+    pub writer: WriterHandle,
     /// Every delivery the writer commits, for live streams.
     pub feed: Feed,
     /// The call projections' position and live updates.
@@ -126,7 +125,7 @@ pub async fn run(
         config,
         ingestor,
         reader,
-        writer: Some(writer),
+        writer,
         feed,
         projection,
         shutdown: streams_shutdown,

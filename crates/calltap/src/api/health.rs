@@ -33,9 +33,7 @@ pub async fn healthz() -> Json<serde_json::Value> {
     )
 )]
 pub async fn readyz(State(app): State<Arc<AppState>>) -> Result<Json<serde_json::Value>, ApiError> {
-    let Some(writer) = &app.writer else {
-        return Ok(Json(serde_json::json!({"status": "ok", "dry_run": true})));
-    };
+    let writer = &app.writer;
     if !writer.is_running() {
         return Err(ApiError::Unavailable {
             kind: "writer_stopped",
