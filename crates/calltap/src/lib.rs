@@ -9,6 +9,7 @@ pub mod calls;
 pub mod cli;
 pub mod config;
 pub mod ingest;
+pub mod project;
 pub mod server;
 pub mod sim;
 pub mod store;

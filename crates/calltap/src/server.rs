@@ -2,9 +2,11 @@
 //! listener and a shutdown future, and serves until the future resolves.
 //! `main` and the integration tests call the same function.
 //!
-//! Shutdown order: stop accepting, end live streams, let in-flight requests
-//! finish (each waits for its batch to commit), drop the last queue handle so the writer
-//! drains and flushes what is left, join the writer thread, return.
+//! Shutdown order: stop accepting, end live streams (they would otherwise
+//! keep graceful shutdown waiting forever), let in-flight requests finish
+//! (each waits for its batch to commit), drop the last queue handle so the
+//! writer drains and flushes what is left, join the writer thread, let the
+//! projector catch up with the last batch, return.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -21,6 +23,7 @@ use crate::api::sse::Shutdown;
 use crate::config::Config;
 use crate::ingest::auth::IngestAuth;
 use crate::ingest::{handler, Ingestor};
+use crate::project::{self, Projection, Projector};
 use crate::store::feed::Feed;
 use crate::store::sqlite::{self, Reader};
 use crate::store::writer::{self, Writer, WriterHandle};
@@ -34,11 +37,12 @@ pub struct AppState {
     pub ingestor: Ingestor,
     /// Read access to the log.
     pub reader: Arc<Reader>,
-    /// The writer queue (for `/readyz`); `None` never happens today but
-    /// keeps a storeless mode possible.
-    pub writer: Option<WriterHandle>,
+    /// The writer queue (for `/readyz`; it runs in `--dry-run` too).
+    pub writer: WriterHandle,
     /// Every delivery the writer commits, for live streams.
     pub feed: Feed,
+    /// The call projections' position and live updates.
+    pub projection: Projection,
     /// Fires when the server starts shutting down, to end live streams.
     pub shutdown: Shutdown,
 }
@@ -83,6 +87,14 @@ pub async fn run(
         config.queue_capacity,
     )
     .context("starting the writer thread")?;
+    let db = config.db.clone();
+    let projector = tokio::task::spawn_blocking(move || {
+        Projector::open(&db, project::DEFAULT_BATCH, project::DEFAULT_CACHE)
+    })
+    .await?
+    .context("opening the projector")?;
+    let projection = projector.projection();
+    let projector_task = projector.spawn(writer.committed());
 
     // The HMAC plan's headers are kept with each delivery (to re-check the
     // signature later) and its message-id header is a dedup key.
@@ -113,8 +125,9 @@ pub async fn run(
         config,
         ingestor,
         reader,
-        writer: Some(writer),
+        writer,
         feed,
+        projection,
         shutdown: streams_shutdown,
     });
     let app = router(Arc::clone(&state));
@@ -145,6 +158,8 @@ pub async fn run(
     tokio::task::spawn_blocking(move || writer_thread.join())
         .await?
         .map_err(|_| anyhow::anyhow!("the writer thread panicked"))?;
+    // The writer is gone, so the projector makes its last catch-up and ends.
+    projector_task.await.context("joining the projector")?;
     tracing::info!("calltap stopped");
     Ok(())
 }

@@ -10,14 +10,16 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
+use utoipa::{IntoParams, ToSchema};
 
 use super::{bad_query, page_limit, path_id, read, ApiError};
 use crate::server::AppState;
 use crate::store::{Event, EventFilter};
 
 /// Query string of the events listing.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct EventsQuery {
     /// Only this call.
     pub call_id: Option<String>,
@@ -31,15 +33,23 @@ pub struct EventsQuery {
 }
 
 /// One event as served.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct EventOut {
+    /// Position in the log.
     seq: i64,
+    /// When calltap received it (epoch ms).
     received_at: i64,
+    /// `message.call.id`, if any.
     call_id: Option<String>,
+    /// `message.type`.
     #[serde(rename = "type")]
     message_type: String,
+    /// `message.timestamp` (epoch ms), if any.
     timestamp: Option<i64>,
+    /// The dedup key.
     key: String,
+    /// The delivery's JSON body as received.
+    #[schema(value_type = Object)]
     body: BodyOut,
 }
 
@@ -52,10 +62,23 @@ enum BodyOut {
 }
 
 /// A page of events; `next` is the `after` of the following page.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct EventsOut {
+    /// The events, by seq.
     events: Vec<EventOut>,
+    /// The `after` of the next page; `null` on the last page.
     next: Option<i64>,
+}
+
+/// A page of `limit` or fewer events as served.
+pub(crate) fn page(events: Vec<Event>, limit: u32) -> EventsOut {
+    let next = (events.len() == limit as usize)
+        .then(|| events.last().map(|e| e.seq))
+        .flatten();
+    EventsOut {
+        events: events.into_iter().map(EventOut::from).collect(),
+        next,
+    }
 }
 
 impl From<Event> for EventOut {
@@ -82,6 +105,18 @@ fn json_body(body: Vec<u8>) -> BodyOut {
 }
 
 /// Lists events by seq, filtered by `call_id` and `type`, after a cursor.
+#[utoipa::path(
+    get,
+    path = "/api/v1/events",
+    tag = "events",
+    params(EventsQuery),
+    responses(
+        (status = 200, description = "A page of the log, by seq.", body = EventsOut),
+        (status = 400, description = "A bad filter, cursor or limit.", body = super::ErrorOut),
+        (status = 401, description = "Missing or wrong API token.", body = super::ErrorOut),
+    ),
+    security(("api_token" = []))
+)]
 pub async fn list(
     State(app): State<Arc<AppState>>,
     query: Result<Query<EventsQuery>, QueryRejection>,
@@ -95,16 +130,23 @@ pub async fn list(
         limit,
     };
     let events = read(&app.reader, move |r| r.events(&filter)).await?;
-    let next = (events.len() == limit as usize)
-        .then(|| events.last().map(|e| e.seq))
-        .flatten();
-    Ok(Json(EventsOut {
-        events: events.into_iter().map(EventOut::from).collect(),
-        next,
-    }))
+    Ok(Json(page(events, limit)))
 }
 
 /// The exact bytes received for `seq`, as `application/json`; 404 when absent.
+#[utoipa::path(
+    get,
+    path = "/api/v1/events/{seq}/raw",
+    tag = "events",
+    params(("seq" = i64, Path, description = "The event's seq.")),
+    responses(
+        (status = 200, description = "The exact bytes received.", content_type = "application/json", body = Object),
+        (status = 400, description = "`seq` is not an integer.", body = super::ErrorOut),
+        (status = 404, description = "No event with this seq.", body = super::ErrorOut),
+        (status = 401, description = "Missing or wrong API token.", body = super::ErrorOut),
+    ),
+    security(("api_token" = []))
+)]
 pub async fn raw(
     State(app): State<Arc<AppState>>,
     Path(seq): Path<String>,

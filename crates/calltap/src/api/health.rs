@@ -11,16 +11,29 @@ use super::ApiError;
 use crate::server::AppState;
 
 /// 200 while the process serves HTTP.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "ops",
+    responses((status = 200, description = "`{\"status\": \"ok\"}`.", body = Object))
+)]
 pub async fn healthz() -> Json<serde_json::Value> {
     Json(serde_json::json!({"status": "ok"}))
 }
 
 /// 200 when the writer is running and its last commit succeeded (or it has
 /// not had to commit yet); 503 otherwise, e.g. while the disk is full.
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    tag = "ops",
+    responses(
+        (status = 200, description = "`{\"status\": \"ok\"}`: the database takes writes.", body = Object),
+        (status = 503, description = "The writer stopped or its last commit failed; `Retry-After` says when to ask again.", body = super::ErrorOut),
+    )
+)]
 pub async fn readyz(State(app): State<Arc<AppState>>) -> Result<Json<serde_json::Value>, ApiError> {
-    let Some(writer) = &app.writer else {
-        return Ok(Json(serde_json::json!({"status": "ok", "dry_run": true})));
-    };
+    let writer = &app.writer;
     if !writer.is_running() {
         return Err(ApiError::Unavailable {
             kind: "writer_stopped",

@@ -87,6 +87,12 @@ fn describe() {
 }
 
 /// Renders every metric of the process.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "ops",
+    responses((status = 200, description = "Every metric, in the Prometheus text format.", content_type = "text/plain; version=0.0.4", body = String))
+)]
 pub async fn render() -> impl IntoResponse {
     let text = install().map(|h| h.render()).unwrap_or_default();
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)

@@ -4,12 +4,16 @@
 //! Handlers here translate query strings into store filters and store rows
 //! into JSON; the SQL is in `store`.
 
+pub mod call_stream;
+pub mod calls;
 pub mod error;
 pub mod events;
 pub mod health;
 pub mod metrics;
+pub mod openapi;
 pub mod quarantine;
 pub mod sse;
+pub mod stats;
 pub mod stream;
 
 use std::sync::Arc;
@@ -33,6 +37,11 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/api/v1/events/{seq}/raw", get(events::raw))
         .route("/api/v1/quarantine", get(quarantine::list))
         .route("/api/v1/quarantine/{id}/raw", get(quarantine::raw))
+        .route("/api/v1/calls", get(calls::list))
+        .route("/api/v1/calls/{id}", get(calls::detail))
+        .route("/api/v1/calls/{id}/events", get(calls::events))
+        .route("/api/v1/calls/{id}/stream", get(call_stream::stream))
+        .route("/api/v1/stats", get(stats::stats))
         .route("/api/v1/stream", get(stream::stream))
         .route_layer(axum::middleware::from_fn_with_state(
             state,
@@ -88,7 +97,7 @@ async fn read<T: Send + 'static>(
         .map_err(ApiError::from)
 }
 
-/// The default and largest page sizes.
+/// The page size when the query names none.
 pub const DEFAULT_LIMIT: u32 = 100;
 /// The largest page size.
 pub const MAX_LIMIT: u32 = 1000;
@@ -120,10 +129,21 @@ fn path_id(text: &str, what: &str) -> Result<i64, ApiError> {
     })
 }
 
-/// The health and metrics routes (never behind the API token, so probes
-/// and scrapers need no credential).
+/// The body of every error answer (see [`ApiError`]).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorOut {
+    /// What went wrong, for a person.
+    pub error: String,
+    /// What went wrong, for a program (`invalid_query`, `not_found`, ...).
+    pub kind: String,
+}
+
+/// The health and metrics routes and the OpenAPI document (never behind
+/// the API token: probes and scrapers need no credential, and the document
+/// describes the API without revealing any of its data).
 pub fn ops_router() -> Router<Arc<AppState>> {
     Router::new()
+        .route("/api/openapi.json", get(openapi::serve))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))

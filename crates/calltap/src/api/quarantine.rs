@@ -10,14 +10,16 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::{bad_query, page_limit, path_id, read, ApiError};
 use crate::server::AppState;
 use crate::store::{QuarantineFilter, Quarantined};
 
 /// Query string of the quarantine listing.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct QuarantineQuery {
     /// Only this kind (`not_json`, `missing_type`, `too_deep`, ...).
     pub kind: Option<String>,
@@ -29,21 +31,30 @@ pub struct QuarantineQuery {
 
 /// One quarantined body as served. The body is not JSON (that is why it is
 /// here), so it is given as lossy UTF-8 text; `/raw` has the exact bytes.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct QuarantinedOut {
+    /// Position in the quarantine.
     id: i64,
+    /// When calltap received it (epoch ms).
     received_at: i64,
+    /// Machine-readable class of the rejection.
     kind: String,
+    /// The reason given to the sender.
     reason: String,
+    /// The relevant request headers.
     headers: BTreeMap<String, String>,
+    /// The body's size in bytes.
     size: usize,
+    /// The body as (lossy) UTF-8 text.
     body: String,
 }
 
 /// A page of quarantined bodies.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct QuarantineOut {
+    /// The rows, by id.
     quarantine: Vec<QuarantinedOut>,
+    /// The `after` of the next page; `null` on the last page.
     next: Option<i64>,
 }
 
@@ -62,6 +73,18 @@ impl From<Quarantined> for QuarantinedOut {
 }
 
 /// Lists quarantined bodies by id.
+#[utoipa::path(
+    get,
+    path = "/api/v1/quarantine",
+    tag = "quarantine",
+    params(QuarantineQuery),
+    responses(
+        (status = 200, description = "A page of rejected bodies with their reasons.", body = QuarantineOut),
+        (status = 400, description = "A bad filter, cursor or limit.", body = super::ErrorOut),
+        (status = 401, description = "Missing or wrong API token.", body = super::ErrorOut),
+    ),
+    security(("api_token" = []))
+)]
 pub async fn list(
     State(app): State<Arc<AppState>>,
     query: Result<Query<QuarantineQuery>, QueryRejection>,
@@ -85,6 +108,19 @@ pub async fn list(
 
 /// The exact bytes quarantined under `id` (`application/octet-stream`:
 /// they are usually not valid JSON); 404 when absent.
+#[utoipa::path(
+    get,
+    path = "/api/v1/quarantine/{id}/raw",
+    tag = "quarantine",
+    params(("id" = i64, Path, description = "The quarantined body's id.")),
+    responses(
+        (status = 200, description = "The exact bytes received.", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 400, description = "`id` is not an integer.", body = super::ErrorOut),
+        (status = 404, description = "No quarantined body with this id.", body = super::ErrorOut),
+        (status = 401, description = "Missing or wrong API token.", body = super::ErrorOut),
+    ),
+    security(("api_token" = []))
+)]
 pub async fn raw(
     State(app): State<Arc<AppState>>,
     Path(id): Path<String>,

@@ -57,8 +57,9 @@ const REPLAY_PAGE: u32 = 256;
 const LAST_EVENT_ID: &str = "last-event-id";
 
 /// Query string of the stream.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct StreamQuery {
     /// Only this call.
     pub call_id: Option<String>,
@@ -71,6 +72,21 @@ pub struct StreamQuery {
 
 /// Streams deliveries as they are committed; see the module docs for the
 /// events, filters and resuming. 400 for a bad `after` or `Last-Event-ID`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/stream",
+    tag = "events",
+    params(
+        StreamQuery,
+        ("Last-Event-ID" = Option<i64>, Header, description = "Resume after this seq (wins over `after`)."),
+    ),
+    responses(
+        (status = 200, description = "Server-Sent Events. `event: delivery` with `id: <seq>` and `data:` an item of `/api/v1/events`, in seq order, each once; `event: lagged` with `data: {\"missed\":N,\"resume_after\":SEQ}` (the missed deliveries follow, read from the log); `event: error` with `data: {\"error\":...,\"resume_after\":SEQ}`, then the end. Without `Last-Event-ID` or `after` the stream starts live. It ends when the server shuts down.", content_type = "text/event-stream", body = String),
+        (status = 400, description = "A bad filter, `after` or `Last-Event-ID`.", body = super::ErrorOut),
+        (status = 401, description = "Missing or wrong API token.", body = super::ErrorOut),
+    ),
+    security(("api_token" = []))
+)]
 pub async fn stream(
     State(app): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -85,12 +101,13 @@ pub async fn stream(
     // Subscribe before reading where "now" is, so that nothing committed
     // after that read can slip between the two.
     let live = app.feed.subscribe();
+    let now = read(&app.reader, |r| r.last_seq()).await?;
     let deliveries = match resume {
-        Some(after) => Deliveries::new(Arc::clone(&app.reader), filter, live, after, true),
-        None => {
-            let now = read(&app.reader, |r| r.last_seq()).await?;
-            Deliveries::new(Arc::clone(&app.reader), filter, live, now, false)
-        }
+        // A resume point past the end of the log (a client of a database that
+        // was since replaced) would silently skip the next deliveries up to
+        // it: resume from the end instead.
+        Some(after) => Deliveries::new(Arc::clone(&app.reader), filter, live, after.min(now), true),
+        None => Deliveries::new(Arc::clone(&app.reader), filter, live, now, false),
     };
     tracing::debug!(?resume, "stream opened");
     Ok(sse::response(

@@ -38,6 +38,7 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::detail::{CallMetrics, CallSummary, LatencyStats, Turn};
 use super::event::{Role, SpeechStatus};
@@ -301,7 +302,7 @@ pub fn latency_stats(values: &[i64]) -> Option<LatencyStats> {
 }
 
 /// How fleet statistics group calls.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum GroupBy {
     /// By the assistant the call started with: its id, else its name, else
@@ -323,7 +324,7 @@ pub struct FleetQuery {
 }
 
 /// Fleet statistics: one group per key, plus the total over all of them.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct FleetStats {
     /// As queried.
     pub from_ms: i64,
@@ -338,7 +339,7 @@ pub struct FleetStats {
 }
 
 /// Aggregates over one group of calls.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct FleetGroup {
     /// The group key (assistant id/name, or day); `all` for the total.
     pub key: String,

@@ -6,12 +6,14 @@
 //! a breaking change (the snapshot tests under `calls/tests/snapshots/` show
 //! it). All times are integer milliseconds since the Unix epoch and all
 //! durations integer milliseconds; unknown values are `null`, never `0`.
-//! This module knows nothing of HTTP or SQL.
+//! This module knows nothing of HTTP or SQL; the `ToSchema` derives describe
+//! the same JSON in the OpenAPI document.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// Everything calltap knows about one call, rebuilt from its events.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct CallDetail {
     /// The call id.
     pub id: String,
@@ -66,7 +68,7 @@ pub struct CallDetail {
 }
 
 /// An assistant, by id and name.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AssistantRef {
     /// The assistant id.
     pub id: Option<String>,
@@ -75,7 +77,7 @@ pub struct AssistantRef {
 }
 
 /// One status-update.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct StatusChange {
     /// The status, as sent.
     pub status: String,
@@ -87,7 +89,7 @@ pub struct StatusChange {
 
 /// One speech interval of one role and turn; either half may be missing
 /// when its speech-update was lost.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct SpeechSpan {
     /// `user`, `assistant` or the role as sent.
     pub role: String,
@@ -100,7 +102,7 @@ pub struct SpeechSpan {
 }
 
 /// One assistant utterance and the user speech it answers.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct Turn {
     /// The assistant's turn number, when sent.
     pub turn: Option<u32>,
@@ -126,7 +128,7 @@ pub struct Turn {
 }
 
 /// Per-call metrics. See `calls::analytics` for each exact definition.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct CallMetrics {
     /// Number of entries in `turns` (assistant utterances, greeting included).
     pub turn_count: u64,
@@ -156,7 +158,7 @@ pub struct CallMetrics {
 /// Percentiles use the nearest-rank method: the p-th percentile of n sorted
 /// values is the value at 1-based rank `ceil(p / 100 * n)`; it is always one
 /// of the values. `mean` is rounded to the nearest millisecond.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct LatencyStats {
     /// How many values.
     pub count: u64,
@@ -175,7 +177,7 @@ pub struct LatencyStats {
 }
 
 /// One entry of the conversation history.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct TranscriptEntry {
     /// `system`, `user`, `assistant` (Vapi's `bot`), `tool_calls`,
     /// `tool_call_result`, or the role as sent.
@@ -193,7 +195,7 @@ pub struct TranscriptEntry {
 }
 
 /// A tool call in the transcript.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct ToolCallEntry {
     /// The call id.
     pub id: Option<String>,
@@ -204,7 +206,7 @@ pub struct ToolCallEntry {
 }
 
 /// A tool result in the transcript.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct ToolResultEntry {
     /// The id of the call it answers.
     pub tool_call_id: Option<String>,
@@ -215,7 +217,7 @@ pub struct ToolResultEntry {
 }
 
 /// One transfer of the call.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct TransferEntry {
     /// The transfer-update's timestamp, or the forwarding status-update's
     /// when there was no matching transfer-update.
@@ -245,8 +247,9 @@ pub struct TransferEntry {
     pub from_step_record: Option<serde_json::Value>,
 }
 
-/// One call in a list, and the input of fleet statistics.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// One call in a list, and the input of fleet statistics. (`Deserialize`:
+/// fleet statistics read summaries back from the projection.)
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CallSummary {
     /// The call id.
     pub id: String,

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod rebuild;
 pub mod replay;
 pub mod serve;
 pub mod simulate;
@@ -26,6 +27,8 @@ pub enum Command {
     Serve(Box<serve::ServeArgs>),
     /// Check files of deliveries against Vapi's schemas (strict unless --lenient).
     Validate(validate::ValidateArgs),
+    /// Recompute the call projections from the log (stop `serve` first).
+    Rebuild(rebuild::RebuildArgs),
     /// Play realistic, signed whole calls into a server URL and/or a JSON Lines file.
     Simulate(simulate::SimulateArgs),
     /// Re-send stored deliveries byte for byte, re-signed.
@@ -38,6 +41,7 @@ impl Cli {
         match self.command {
             Command::Serve(args) => args.run(),
             Command::Validate(args) => validate::run(args),
+            Command::Rebuild(args) => rebuild::run(args),
             Command::Simulate(args) => simulate::run(args),
             Command::Replay(args) => replay::run(args),
         }

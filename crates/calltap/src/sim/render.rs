@@ -242,11 +242,6 @@ impl CallRender {
         self.script.steps.get(self.next).map(|s| s.at_ms)
     }
 
-    /// How many messages are left.
-    pub fn remaining(&self) -> usize {
-        self.script.steps.len() - self.next
-    }
-
     /// Writes the next message's body to `out` and returns its timestamp;
     /// `Ok(None)` when the call is over.
     pub fn write_next<W: Write>(&mut self, out: &mut W) -> io::Result<Option<i64>> {

@@ -1,13 +1,15 @@
 //! The event log: record types, errors, and the SQLite backend.
 //!
-//! This module knows SQL and nothing of HTTP. All SQL lives in [`sqlite`];
-//! [`writer`] is the single group-commit writer thread in front of it;
+//! This module knows SQL and nothing of HTTP. All SQL lives in [`sqlite`]
+//! (the log) and [`projections`] (the call tables derived from it);
+//! [`writer`] is the single group-commit writer thread in front of the log;
 //! [`body`] cuts bodies into content-addressed pieces (pure, no SQL);
 //! [`feed`] publishes what it commits to live subscribers.
 //! Records cross this boundary as plain structs; the HTTP layer converts them.
 
 pub mod body;
 pub mod feed;
+pub mod projections;
 pub mod sqlite;
 pub mod writer;
 

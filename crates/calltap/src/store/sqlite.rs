@@ -25,7 +25,7 @@ use crate::config::Durability;
 
 /// How long a connection waits for a lock held by another before failing.
 /// Short on purpose: a stuck writer should turn into 503s, not hung requests.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
+pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// The migrations, in order; `PRAGMA user_version` is how many have run.
 const MIGRATIONS: &[&str] = &[
@@ -50,7 +50,9 @@ const MIGRATIONS: &[&str] = &[
         body        BLOB NOT NULL,
         headers     TEXT NOT NULL
     );",
-    // 2: content-addressed bodies. Rows written before keep format 0 (raw).
+    // 2: the call projections (see `projections`).
+    super::projections::MIGRATION_CALLS,
+    // 3: content-addressed bodies. Rows written before keep format 0 (raw).
     // `events_by_type` goes: no read uses it (the listing's optional
     // filters scan by seq), and every append paid for it (~10% of the
     // writer's time per delivery, `cargo bench --bench ingest -- --phases`).
@@ -104,6 +106,15 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
         tx.commit()?;
     }
     Ok(())
+}
+
+/// The highest seq in the log, 0 when it is empty.
+pub fn max_seq(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(
+        conn.query_row("SELECT coalesce(max(seq), 0) FROM events", [], |row| {
+            row.get(0)
+        })?,
+    )
 }
 
 /// What appending one delivery did.
@@ -233,7 +244,7 @@ impl Reader {
         })
     }
 
-    fn with<T>(
+    pub(super) fn with<T>(
         &self,
         f: impl FnOnce(&Connection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {

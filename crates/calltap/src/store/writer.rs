@@ -15,13 +15,15 @@
 //!
 //! Each request carries a oneshot reply that is sent only after its batch
 //! has committed (or failed), which is how "200 means committed" holds.
+//! After each commit the writer also publishes the log's highest committed
+//! seq on a `watch` ([`WriterHandle::committed`]), which wakes the projector.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
 use rusqlite::{Connection, TransactionBehavior};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 
 use super::body::KnownPieces;
 use super::feed::Feed;
@@ -90,6 +92,7 @@ pub struct WriterHandle {
     tx: mpsc::Sender<Request>,
     health: Arc<Health>,
     known: Arc<KnownPieces>,
+    committed: watch::Receiver<i64>,
 }
 
 impl WriterHandle {
@@ -122,6 +125,12 @@ impl WriterHandle {
     /// Whether the writer thread is still running.
     pub fn is_running(&self) -> bool {
         !self.tx.is_closed()
+    }
+
+    /// The highest seq committed to the log, updated after every commit that
+    /// stored something; its sender closes when the writer thread ends.
+    pub fn committed(&self) -> watch::Receiver<i64> {
+        self.committed.clone()
     }
 }
 
@@ -195,7 +204,12 @@ impl Writer {
 
     /// Runs until every [`WriterHandle`] is dropped, committing whatever is
     /// queued as one batch each time. The last batch is flushed before return.
-    fn run(mut self, mut rx: mpsc::Receiver<Request>, health: Arc<Health>) {
+    fn run(
+        mut self,
+        mut rx: mpsc::Receiver<Request>,
+        health: Arc<Health>,
+        committed: watch::Sender<i64>,
+    ) {
         let mut batch: Vec<Request> = Vec::with_capacity(self.max_batch);
         // `blocking_recv` returns None only when all senders are gone and the
         // queue is drained, so nothing queued is dropped at shutdown.
@@ -212,6 +226,18 @@ impl Writer {
             match self.process_batch(&jobs) {
                 Ok(outcomes) => {
                     health.writable.store(true, Ordering::Relaxed);
+                    let stored = outcomes.iter().filter_map(|o| match o {
+                        Outcome::Stored(seq) => Some(*seq),
+                        _ => None,
+                    });
+                    if let Some(max) = stored.max() {
+                        // No receiver (no projector) is fine: nothing to wake.
+                        committed.send_if_modified(|seq| {
+                            let moved = max > *seq;
+                            *seq = (*seq).max(max);
+                            moved
+                        });
+                    }
                     for (request, outcome) in batch.drain(..).zip(outcomes) {
                         // The handler may have gone (client hung up); the
                         // delivery is committed either way.
@@ -243,10 +269,21 @@ pub fn spawn(
     });
     let thread_health = Arc::clone(&health);
     let known = Arc::clone(&writer.known);
+    // Start from what the log already holds, so a projector behind it wakes.
+    let last = sqlite::max_seq(&writer.conn).unwrap_or(0);
+    let (committed_tx, committed) = watch::channel(last);
     let thread = std::thread::Builder::new()
         .name("calltap-writer".to_owned())
-        .spawn(move || writer.run(rx, thread_health))?;
-    Ok((WriterHandle { tx, health, known }, thread))
+        .spawn(move || writer.run(rx, thread_health, committed_tx))?;
+    Ok((
+        WriterHandle {
+            tx,
+            health,
+            known,
+            committed,
+        },
+        thread,
+    ))
 }
 
 #[cfg(test)]

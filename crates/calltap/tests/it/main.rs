@@ -6,6 +6,8 @@ mod api;
 mod auth;
 mod backpressure;
 mod body_store;
+mod calls;
+mod calls_stream;
 mod cli_validate;
 mod helpers;
 mod ingest;

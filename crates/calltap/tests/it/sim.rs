@@ -18,6 +18,37 @@ use calltap_protocol::model::Envelope;
 use calltap_protocol::validate::{validate, Mode};
 use serde_json::Value;
 
+/// Asserts that a call's state, as calltap's call API writes it, equals the
+/// simulator's truth for that call: status path, ended reason, times, turns
+/// (latencies, interruptions), transfers, the interruption counts, and one
+/// event per delivery.
+pub(crate) fn assert_matches_truth(served: &Value, truth: &Value) {
+    let id = &truth["id"];
+    for field in [
+        "type",
+        "status",
+        "ended_reason",
+        "started_at",
+        "ended_at",
+        "status_history",
+        "turns",
+        "transfers",
+    ] {
+        assert_eq!(served[field], truth[field], "call {id}, field {field}");
+    }
+    for metric in [
+        "turn_count",
+        "interruptions_by_user",
+        "interruptions_by_assistant",
+    ] {
+        assert_eq!(
+            served["metrics"][metric], truth["metrics"][metric],
+            "call {id}, metric {metric}"
+        );
+    }
+    assert_eq!(served["event_count"], truth["deliveries"], "call {id}");
+}
+
 /// What the recording server saw.
 #[derive(Default)]
 pub(crate) struct Recorded {
@@ -254,30 +285,7 @@ fn every_delivery_is_acked_signed_and_the_call_state_equals_the_truth() {
     for call in &truth {
         let id = call["id"].as_str().expect("an id");
         let detail = CallState::from_events(id, &events[id]).detail();
-        let served = serde_json::to_value(&detail).expect("serialises");
-        for field in [
-            "type",
-            "status",
-            "ended_reason",
-            "started_at",
-            "ended_at",
-            "status_history",
-            "turns",
-            "transfers",
-        ] {
-            assert_eq!(served[field], call[field], "call {id}, field {field}");
-        }
-        for metric in [
-            "turn_count",
-            "interruptions_by_user",
-            "interruptions_by_assistant",
-        ] {
-            assert_eq!(
-                served["metrics"][metric], call["metrics"][metric],
-                "{id} {metric}"
-            );
-        }
-        assert_eq!(served["event_count"], call["deliveries"]);
+        assert_matches_truth(&serde_json::to_value(&detail).expect("serialises"), call);
     }
 }
 

@@ -312,6 +312,21 @@ async fn reconnecting_with_last_event_id_gets_exactly_the_missed_deliveries() {
 }
 
 #[tokio::test]
+async fn a_resume_point_past_the_end_of_the_log_resumes_from_the_end() {
+    let app = stream_app().await;
+    for i in 1..=2 {
+        app.post(status_update(&format!("old-{i}"))).await;
+    }
+    // A client of an earlier database that had reached seq 500.
+    let mut client = SseClient::open(&app, "/api/v1/stream", &[("Last-Event-ID", "500")]).await;
+
+    app.post(status_update("new")).await;
+
+    assert_eq!(client.delivery_seqs(1).await, [3]);
+    client.assert_nothing_more().await;
+}
+
+#[tokio::test]
 async fn after_zero_replays_the_whole_log_and_then_continues_live() {
     let app = stream_app().await;
     for i in 1..=3 {

@@ -1,0 +1,340 @@
+//! Call-state read paths (criterion):
+//!
+//! - `detail_500_turns`: one call of 500 turns (2,000 speech-updates, 500
+//!   conversation-updates each repeating the history so far, status-updates
+//!   and an end-of-call report). `projection` reads the stored detail (what
+//!   `GET /api/v1/calls/{id}` serves), `http_get` is that GET through a real
+//!   server on loopback, and the baseline `recompute_from_log` reads the
+//!   call's events from the log, parses and folds them with
+//!   `CallState::from_events` and serialises the detail.
+//! - `list_100k`: 100,000 seeded projection rows; filtered first pages and a
+//!   deep page by cursor, with the list's indexes (`indexed`) and on a copy
+//!   of the same database with them dropped (`no_index`, the baseline).
+//!
+//! Run: `cargo bench -p calltap --bench calls`
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use calltap::calls::CallState;
+use calltap::config::{Config, Durability};
+use calltap::project::{self, Projector};
+use calltap::store::projections::{self, CallCursor, CallFilter, CallRow};
+use calltap::store::sqlite::{self, Reader};
+use calltap::store::writer::{Job, Writer};
+use calltap::store::{EventFilter, NewEvent};
+use criterion::Criterion;
+
+const CALL: &str = "call-500";
+const T0: i64 = 1_750_000_000_000;
+
+fn body(message: serde_json::Value) -> Vec<u8> {
+    let mut message = message;
+    message["call"] = serde_json::json!({"id": CALL, "type": "inboundPhoneCall"});
+    message["assistant"] = serde_json::json!({"id": "asst-1", "name": "Bench"});
+    serde_json::to_vec(&serde_json::json!({ "message": message })).unwrap_or_default()
+}
+
+/// The deliveries of a 500-turn call, in time order.
+fn long_call() -> Vec<(Option<i64>, String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut push = |at: i64, kind: &str, message: serde_json::Value| {
+        out.push((Some(at), kind.to_owned(), body(message)));
+    };
+    push(
+        T0,
+        "status-update",
+        serde_json::json!({"type": "status-update", "status": "in-progress", "timestamp": T0}),
+    );
+    let mut history =
+        vec![serde_json::json!({"role": "system", "message": "Be brief.", "time": T0})];
+    let mut t = T0 + 1_000;
+    for turn in 0..500_u32 {
+        for (role, status, at) in [
+            ("user", "started", t),
+            ("user", "stopped", t + 2_000),
+            ("assistant", "started", t + 2_700),
+            ("assistant", "stopped", t + 5_000),
+        ] {
+            push(
+                at,
+                "speech-update",
+                serde_json::json!({
+                    "type": "speech-update", "role": role, "status": status, "turn": turn, "timestamp": at
+                }),
+            );
+        }
+        history.push(serde_json::json!({"role": "user", "message": format!("question number {turn}, please"), "time": t, "endTime": t + 2_000}));
+        history.push(serde_json::json!({"role": "bot", "message": format!("answer number {turn}, certainly"), "time": t + 2_700, "endTime": t + 5_000}));
+        push(
+            t + 5_001,
+            "conversation-update",
+            serde_json::json!({
+                "type": "conversation-update", "timestamp": t + 5_001, "messages": history
+            }),
+        );
+        t += 6_000;
+    }
+    push(
+        t,
+        "status-update",
+        serde_json::json!({"type": "status-update", "status": "ended", "endedReason": "customer-ended-call", "timestamp": t}),
+    );
+    push(
+        t + 1,
+        "end-of-call-report",
+        serde_json::json!({
+            "type": "end-of-call-report", "timestamp": t + 1, "endedReason": "customer-ended-call",
+            "artifact": {"messages": history}
+        }),
+    );
+    out
+}
+
+fn seed_long_call(path: &Path) {
+    let conn = sqlite::open_writer(path, Durability::Normal).expect("open");
+    let mut writer = Writer::new(conn, 256);
+    let jobs: Vec<Job> = long_call()
+        .into_iter()
+        .enumerate()
+        .map(|(i, (timestamp, kind, body))| {
+            // Cut as ingest cuts it, so reads rebuild bodies as in production.
+            let split = calltap::store::body::split(&body, &Default::default());
+            Job::Event(NewEvent {
+                received_at: T0 + i as i64,
+                call_id: Some(CALL.to_owned()),
+                message_type: kind,
+                timestamp,
+                key: format!("k{i}"),
+                body: body.into(),
+                headers: "{}".to_owned(),
+                split,
+            })
+        })
+        .collect();
+    for chunk in jobs.chunks(256) {
+        writer
+            .process_batch(&chunk.iter().collect::<Vec<_>>())
+            .expect("commit");
+    }
+    Projector::open(path, project::DEFAULT_BATCH, project::DEFAULT_CACHE)
+        .expect("projector")
+        .catch_up()
+        .expect("project");
+}
+
+/// What serving the detail would cost without the projection.
+fn recompute(reader: &Reader) -> String {
+    let mut events = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = reader
+            .events(&EventFilter {
+                call_id: Some(CALL.to_owned()),
+                after: Some(after),
+                limit: 1000,
+                ..EventFilter::default()
+            })
+            .expect("events");
+        events.extend(page.iter().map(project::call_event));
+        match page.last() {
+            Some(last) if page.len() == 1000 => after = last.seq,
+            _ => break,
+        }
+    }
+    serde_json::to_string(&CallState::from_events(CALL, &events).detail()).expect("JSON")
+}
+
+fn detail_500_turns(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("long.db");
+    seed_long_call(&path);
+    let reader = Reader::open(&path).expect("reader");
+    let stored = reader.call_detail(CALL).expect("read").expect("projected");
+    let recomputed = recompute(&reader);
+    assert_eq!(
+        stored.detail, recomputed,
+        "the projection is the recomputed detail"
+    );
+    eprintln!(
+        "detail_500_turns: {} events, {} log bytes, detail {} bytes",
+        reader.count_events().unwrap_or(0),
+        long_call().iter().map(|(_, _, b)| b.len()).sum::<usize>(),
+        stored.detail.len()
+    );
+
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let config = Config {
+        db: path.clone(),
+        ..Config::default()
+    };
+    let server = runtime.spawn(calltap::server::run(config, listener, async move {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::new();
+    let url = format!("{base}/api/v1/calls/{CALL}");
+    let get = || {
+        runtime.block_on(async {
+            let response = client.get(&url).send().await.expect("GET");
+            assert_eq!(response.status(), 200);
+            response.bytes().await.expect("body").len()
+        })
+    };
+    for _ in 0..200 {
+        if runtime
+            .block_on(client.get(format!("{base}/healthz")).send())
+            .is_ok()
+        {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(get(), stored.detail.len());
+
+    let mut group = c.benchmark_group("detail_500_turns");
+    group.sample_size(20);
+    group.bench_function("projection", |b| {
+        b.iter(|| reader.call_detail(CALL).expect("read"))
+    });
+    group.bench_function("http_get", |b| b.iter(get));
+    group.sample_size(10);
+    group.bench_function("recompute_from_log", |b| b.iter(|| recompute(&reader)));
+    group.finish();
+    let _ = stop.send(());
+    let _ = runtime.block_on(server);
+}
+
+const CALLS: usize = 100_000;
+const ASSISTANTS: usize = 50;
+const REASONS: [&str; 5] = [
+    "customer-ended-call",
+    "assistant-ended-call",
+    "silence-timed-out",
+    "customer-did-not-answer",
+    "pipeline-error-openai-llm-failed",
+];
+const DAY: i64 = 86_400_000;
+
+fn seed_calls(path: &Path) {
+    drop(sqlite::open_writer(path, Durability::Normal).expect("open"));
+    let mut conn = projections::open_projector(path).expect("projector connection");
+    let rows: Vec<CallRow> = (0..CALLS)
+        .map(|i| {
+            // Spread over 30 days; a cheap deterministic mix of the fields.
+            let mix = (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 16;
+            let sort_at = T0 + (mix % (30 * DAY as u64)) as i64;
+            let ended = mix % 10 != 0;
+            let assistant = format!("asst-{}", (mix >> 8) as usize % ASSISTANTS);
+            let reason = ended.then(|| REASONS[(mix >> 20) as usize % REASONS.len()].to_owned());
+            let summary = serde_json::json!({
+                "id": format!("call-{i:06}"), "type": "inboundPhoneCall",
+                "status": if ended { "ended" } else { "in-progress" },
+                "ended_reason": reason, "assistant": {"id": assistant, "name": format!("Assistant {assistant}")},
+                "customer_number": "+15550100", "phone_number": "+15550199",
+                "started_at": sort_at, "ended_at": sort_at + 120_000, "duration_ms": 120_000,
+                "cost": 0.12, "event_count": 60, "first_event_at": sort_at,
+                "last_event_at": sort_at + 121_000, "turn_count": 12,
+                "turn_latencies_ms": [700, 820, 650, 900, 710, 1200, 640, 800, 760, 690, 880, 720],
+                "interruptions_by_user": 1, "interruptions_by_assistant": 0,
+                "interrupted_turns": 1, "transfer_count": 0
+            })
+            .to_string();
+            CallRow {
+                id: format!("call-{i:06}"),
+                status: Some(if ended { "ended" } else { "in-progress" }.to_owned()),
+                ended_reason: reason,
+                assistant_name: Some(format!("Assistant {assistant}")),
+                assistant_id: Some(assistant),
+                call_type: Some("inboundPhoneCall".to_owned()),
+                started_at: Some(sort_at),
+                ended_at: Some(sort_at + 120_000),
+                sort_at,
+                last_event_at: Some(sort_at + 121_000),
+                event_count: 60,
+                last_seq: i as i64 + 1,
+                detail: summary.clone(),
+                summary,
+            }
+        })
+        .collect();
+    for chunk in rows.chunks(5_000) {
+        projections::write_batch(&mut conn, chunk, 0).expect("seed");
+    }
+    conn.execute_batch("ANALYZE").expect("analyze");
+}
+
+fn list_100k(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let indexed = dir.path().join("indexed.db");
+    seed_calls(&indexed);
+    let bare = dir.path().join("bare.db");
+    std::fs::copy(&indexed, &bare).expect("copy");
+    projections::drop_filter_indexes(&projections::open_projector(&bare).expect("open"))
+        .expect("drop indexes");
+
+    let by_assistant = CallFilter {
+        status: Some("ended".to_owned()),
+        assistant: Some("asst-7".to_owned()),
+        limit: 50,
+        ..CallFilter::default()
+    };
+    let by_reason_in_range = CallFilter {
+        ended_reason: Some("silence-timed-out".to_owned()),
+        since: Some(T0 + 10 * DAY),
+        until: Some(T0 + 20 * DAY),
+        limit: 50,
+        ..CallFilter::default()
+    };
+    let unfiltered = CallFilter {
+        limit: 50,
+        ..CallFilter::default()
+    };
+    let cases: Vec<(&str, CallFilter)> = {
+        let reader = Reader::open(&indexed).expect("reader");
+        // The 20th page of the assistant filter, reached by cursor.
+        let mut deep = by_assistant.clone();
+        for _ in 0..19 {
+            let page = reader.calls(&deep).expect("page");
+            let last = page.last().expect("a full page");
+            deep.after = Some(CallCursor {
+                sort_at: last.sort_at,
+                id: last.id.clone(),
+            });
+        }
+        vec![
+            ("status+assistant", by_assistant),
+            ("status+assistant_page20", deep),
+            ("reason+since+until", by_reason_in_range),
+            ("unfiltered", unfiltered),
+        ]
+    };
+
+    let mut group = c.benchmark_group("list_100k");
+    group.sample_size(20);
+    for (db, label) in [(&indexed, "indexed"), (&bare, "no_index")] {
+        let reader = Arc::new(Reader::open(db).expect("reader"));
+        for (name, filter) in &cases {
+            let rows = reader.calls(filter).expect("list");
+            assert_eq!(rows.len(), 50, "{label}/{name}");
+            group.bench_function(format!("{label}/{name}"), |b| {
+                b.iter(|| reader.calls(filter).expect("list"))
+            });
+        }
+    }
+    group.finish();
+}
+
+// What `criterion_group!`/`criterion_main!` expand to, written out because
+// the macro's generated `pub fn` trips the workspace's `missing_docs` lint.
+fn main() {
+    let mut criterion = Criterion::default().configure_from_args();
+    detail_500_turns(&mut criterion);
+    list_100k(&mut criterion);
+    criterion.final_summary();
+}

@@ -1,0 +1,210 @@
+//! `GET /api/v1/calls/{id}/stream`: a call's state, live, as Server-Sent
+//! Events.
+//!
+//! Framing: every message is `event: state`, `id: <seq>`, `data: <the
+//! CallDetail JSON>`, where `seq` is the highest log seq folded into that
+//! state. First the current state, then a new state after each projected
+//! event of the call (several events projected in one batch give one
+//! state). Resuming with `Last-Event-ID: <seq>` sends the current state only
+//! if it is newer than `seq`: a state stream has no history to replay, the
+//! latest state already contains every earlier event.
+//!
+//! Fan-out never slows ingest: updates come from the projector on a bounded
+//! broadcast. A client that falls behind by more than its capacity gets
+//! `event: lagged` (data `{"skipped": n}`) followed by the current state
+//! read from the store. Streams end when the server shuts down. Framing,
+//! keep-alives and shutdown are `api::sse`'s, shared with `/api/v1/stream`.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use futures_util::stream::{self, Stream};
+use tokio::sync::broadcast;
+use tokio::sync::broadcast::error::RecvError;
+
+use super::sse::{self, Frame};
+use super::{read, ApiError};
+use crate::project::CallUpdate;
+use crate::server::AppState;
+use crate::store::sqlite::Reader;
+
+/// A call's state, live.
+#[utoipa::path(
+    get,
+    path = "/api/v1/calls/{id}/stream",
+    tag = "calls",
+    params(
+        ("id" = String, Path, description = "The call id."),
+        ("Last-Event-ID" = Option<i64>, Header, description = "Resume: send the current state only if its seq is greater."),
+    ),
+    responses(
+        (status = 200, description = "Server-Sent Events. `event: state` with `id: <log seq>` and `data: <CallDetail JSON>`: first the current state, then one after each projected event of the call. `event: lagged` with `data: {\"skipped\": n}` when this client fell behind, followed by the current state. The stream ends when the server shuts down.", content_type = "text/event-stream", body = String),
+        (status = 404, description = "No event of this call has been projected.", body = super::ErrorOut),
+        (status = 401, description = "Missing or wrong API token.", body = super::ErrorOut),
+    ),
+    security(("api_token" = []))
+)]
+pub async fn stream(
+    State(app): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    // Subscribe before reading the current state, so that no update falls
+    // between the two.
+    let updates = app.projection.updates.subscribe();
+    let key = id.clone();
+    let Some(current) = read(&app.reader, move |r| r.call_detail(&key)).await? else {
+        return Err(ApiError::NotFound(format!("no call with id {id:?}")));
+    };
+    let resume_after = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .unwrap_or(i64::MIN);
+    let mut pending = Vec::new();
+    let mut sent = resume_after;
+    if current.last_seq > resume_after {
+        pending.push(state_event(current.last_seq, &current.detail));
+        sent = current.last_seq;
+    }
+    let call = CallStream {
+        id,
+        sent,
+        pending,
+        updates,
+        reader: Arc::clone(&app.reader),
+    };
+    Ok(sse::response(
+        call.into_stream(),
+        app.config.stream_keep_alive,
+        app.shutdown.clone(),
+    ))
+}
+
+fn state_event(seq: i64, detail: &str) -> Frame {
+    Frame::event("state", Some(seq), detail)
+}
+
+/// One client's stream: what it has been sent and where updates come from.
+struct CallStream {
+    id: String,
+    /// The seq of the last state sent (or resumed from).
+    sent: i64,
+    /// Frames to send before waiting again.
+    pending: Vec<Frame>,
+    updates: broadcast::Receiver<CallUpdate>,
+    reader: Arc<Reader>,
+}
+
+impl CallStream {
+    fn into_stream(self) -> impl Stream<Item = Frame> + Send {
+        stream::unfold(self, |mut s| async move {
+            s.next().await.map(|frame| (frame, s))
+        })
+    }
+
+    /// The next frame, or `None` to end the stream (the projector stopped).
+    /// Shutdown is `sse::response`'s job.
+    async fn next(&mut self) -> Option<Frame> {
+        loop {
+            if !self.pending.is_empty() {
+                return Some(self.pending.remove(0));
+            }
+            match self.updates.recv().await {
+                Ok(update) => {
+                    if *update.id == *self.id && update.seq > self.sent {
+                        self.sent = update.seq;
+                        return Some(state_event(update.seq, &update.detail));
+                    }
+                }
+                Err(RecvError::Lagged(skipped)) => {
+                    metrics::counter!("calltap_stream_lagged_total").increment(1);
+                    let lagged = format!("{{\"skipped\":{skipped}}}");
+                    self.pending.push(Frame::event("lagged", None, &lagged));
+                    let key = self.id.clone();
+                    if let Ok(Some(current)) =
+                        read(&self.reader, move |r| r.call_detail(&key)).await
+                    {
+                        if current.last_seq > self.sent {
+                            self.sent = current.last_seq;
+                            self.pending
+                                .push(state_event(current.last_seq, &current.detail));
+                        }
+                    }
+                }
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Durability;
+    use crate::store::projections::{self, CallRow};
+    use crate::store::sqlite;
+
+    fn row(last_seq: i64) -> CallRow {
+        CallRow {
+            id: "c".to_owned(),
+            status: None,
+            ended_reason: None,
+            assistant_id: None,
+            assistant_name: None,
+            call_type: None,
+            started_at: None,
+            ended_at: None,
+            sort_at: 0,
+            last_event_at: None,
+            event_count: 1,
+            last_seq,
+            summary: "{}".to_owned(),
+            detail: format!("{{\"at\":{last_seq}}}"),
+        }
+    }
+
+    fn framed(frame: &Frame) -> String {
+        String::from_utf8_lossy(frame.as_bytes()).into_owned()
+    }
+
+    #[tokio::test]
+    async fn a_lagging_client_is_told_and_gets_the_current_state_and_stale_updates_are_skipped() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("s.db");
+        drop(sqlite::open_writer(&path, Durability::Normal).expect("open"));
+        let mut conn = projections::open_projector(&path).expect("projector connection");
+        projections::write_batch(&mut conn, &[row(9)], 9).expect("write");
+        let (updates, receiver) = broadcast::channel(2);
+        let mut stream = CallStream {
+            id: "c".to_owned(),
+            sent: 1,
+            pending: Vec::new(),
+            updates: receiver,
+            reader: Arc::new(Reader::open(&path).expect("reader")),
+        };
+        for seq in 2..=6 {
+            let _ = updates.send(CallUpdate {
+                id: Arc::from("c"),
+                seq,
+                detail: Arc::from("{}"),
+            });
+        }
+
+        let lagged = stream.next().await.expect("lagged");
+        let current = stream.next().await.expect("the current state");
+        // The two updates still buffered (5, 6) are older than the state
+        // sent, so they are skipped; then the projector goes away.
+        drop(updates);
+        let end = stream.next().await;
+
+        assert_eq!(framed(&lagged), "event: lagged\ndata: {\"skipped\":3}\n\n");
+        assert_eq!(
+            framed(&current),
+            "id: 9\nevent: state\ndata: {\"at\":9}\n\n"
+        );
+        assert!(end.is_none(), "the stream ends when its updates end");
+    }
+}

@@ -1,0 +1,280 @@
+//! `GET /api/v1/calls` (the list, filtered, newest first, paged by an
+//! opaque cursor), `GET /api/v1/calls/{id}` (one call's detail) and
+//! `GET /api/v1/calls/{id}/events` (its deliveries, by seq).
+//!
+//! Call state is eventually consistent with the log: ingest answers before
+//! the projector has run, so a call may trail its latest delivery by a
+//! batch (normally milliseconds). Every answer here carries
+//! `x-calltap-projected-seq`, the log seq the projections cover.
+
+use std::sync::Arc;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use utoipa::{IntoParams, ToSchema};
+
+use super::events::{self, EventsOut};
+use super::{bad_query, page_limit, read, ApiError};
+use crate::calls::{CallDetail, CallSummary};
+use crate::server::AppState;
+use crate::store::projections::{CallCursor, CallFilter};
+use crate::store::EventFilter;
+
+/// The header with the log seq the call projections cover.
+pub const PROJECTED_SEQ: &str = "x-calltap-projected-seq";
+
+/// Query string of the call list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CallsQuery {
+    /// Only calls with this status (`queued`, `ringing`, `in-progress`,
+    /// `forwarding`, `ended`, ...).
+    pub status: Option<String>,
+    /// Only calls whose assistant (the one the call started with) has this
+    /// id **or** this name.
+    pub assistant: Option<String>,
+    /// Only calls that ended for this reason (`customer-ended-call`, ...).
+    pub ended_reason: Option<String>,
+    /// Only calls whose time (`started_at`, else the first event's time) is
+    /// at or after this: epoch milliseconds or RFC 3339.
+    pub since: Option<String>,
+    /// Only calls whose time is before this: epoch milliseconds or RFC 3339.
+    pub until: Option<String>,
+    /// Page size (default 100, at most 1000).
+    pub limit: Option<u32>,
+    /// The `next` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// A page of calls, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CallsOut {
+    /// The calls' summaries.
+    #[schema(value_type = Vec<CallSummary>)]
+    calls: Vec<Box<RawValue>>,
+    /// The cursor of the next page; `null` on the last page.
+    next: Option<String>,
+}
+
+/// Query string of a call's events.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CallEventsQuery {
+    /// Only events after this seq (the `next` of the previous page).
+    pub after: Option<i64>,
+    /// Page size (default 100, at most 1000).
+    pub limit: Option<u32>,
+}
+
+/// Lists calls, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/calls",
+    tag = "calls",
+    params(CallsQuery),
+    responses(
+        (status = 200, description = "A page of calls, newest first (`started_at`, else the first event's time; then id). `x-calltap-projected-seq`: the log seq the projections cover.", body = CallsOut),
+        (status = 400, description = "A bad filter, time, limit or cursor.", body = super::ErrorOut),
+        (status = 401, description = "Missing or wrong API token.", body = super::ErrorOut),
+    ),
+    security(("api_token" = []))
+)]
+pub async fn list(
+    State(app): State<Arc<AppState>>,
+    query: Result<Query<CallsQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(query) = query.map_err(bad_query)?;
+    let limit = page_limit(query.limit)?;
+    let filter = CallFilter {
+        status: query.status,
+        assistant: query.assistant,
+        ended_reason: query.ended_reason,
+        since: query
+            .since
+            .as_deref()
+            .map(|t| parse_time(t, "since"))
+            .transpose()?,
+        until: query
+            .until
+            .as_deref()
+            .map(|t| parse_time(t, "until"))
+            .transpose()?,
+        after: query.cursor.as_deref().map(decode_cursor).transpose()?,
+        limit,
+    };
+    let projected = projected(&app);
+    let rows = read(&app.reader, move |r| r.calls(&filter)).await?;
+    let next = (rows.len() == limit as usize)
+        .then(|| rows.last())
+        .flatten()
+        .map(|row| {
+            encode_cursor(&CallCursor {
+                sort_at: row.sort_at,
+                id: row.id.clone(),
+            })
+        });
+    let calls = rows
+        .into_iter()
+        .map(|row| RawValue::from_string(row.summary))
+        .collect::<Result<_, _>>()
+        .map_err(|err| ApiError::Internal(anyhow::Error::new(err).context("a stored summary")))?;
+    Ok(with_projected(Json(CallsOut { calls, next }), projected))
+}
+
+/// One call: its status timeline, speech, turns and latency, metrics,
+/// transcript and transfers.
+#[utoipa::path(
+    get,
+    path = "/api/v1/calls/{id}",
+    tag = "calls",
+    params(("id" = String, Path, description = "The call id.")),
+    responses(
+        (status = 200, description = "The call's detail. `x-calltap-projected-seq`: the log seq the projections cover.", body = CallDetail),
+        (status = 404, description = "No event of this call has been projected.", body = super::ErrorOut),
+        (status = 401, description = "Missing or wrong API token.", body = super::ErrorOut),
+    ),
+    security(("api_token" = []))
+)]
+pub async fn detail(
+    State(app): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let projected = projected(&app);
+    let key = id.clone();
+    match read(&app.reader, move |r| r.call_detail(&key)).await? {
+        // The stored text is served as it is: no parse, no re-serialise.
+        Some(stored) => Ok(with_projected(
+            ([(header::CONTENT_TYPE, "application/json")], stored.detail),
+            projected,
+        )),
+        None => Err(ApiError::NotFound(format!("no call with id {id:?}"))),
+    }
+}
+
+/// The call's deliveries, by seq: the same items and paging as
+/// `/api/v1/events?call_id=`. Read from the log, so never behind.
+#[utoipa::path(
+    get,
+    path = "/api/v1/calls/{id}/events",
+    tag = "calls",
+    params(("id" = String, Path, description = "The call id."), CallEventsQuery),
+    responses(
+        (status = 200, description = "A page of the call's events by seq (empty for an unknown call).", body = EventsOut),
+        (status = 400, description = "A bad `after` or `limit`.", body = super::ErrorOut),
+        (status = 401, description = "Missing or wrong API token.", body = super::ErrorOut),
+    ),
+    security(("api_token" = []))
+)]
+pub async fn events(
+    State(app): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    query: Result<Query<CallEventsQuery>, QueryRejection>,
+) -> Result<Json<EventsOut>, ApiError> {
+    let Query(query) = query.map_err(bad_query)?;
+    let limit = page_limit(query.limit)?;
+    let filter = EventFilter {
+        call_id: Some(id),
+        message_type: None,
+        after: query.after,
+        limit,
+    };
+    let page = read(&app.reader, move |r| r.events(&filter)).await?;
+    Ok(Json(events::page(page, limit)))
+}
+
+/// The projector's position now (read before the query, so the header
+/// never claims more than the answer holds).
+pub(super) fn projected(app: &AppState) -> i64 {
+    *app.projection.position.borrow()
+}
+
+/// Adds `x-calltap-projected-seq` to a response.
+pub(super) fn with_projected(response: impl IntoResponse, seq: i64) -> Response {
+    let mut response = response.into_response();
+    if let Ok(value) = HeaderValue::from_str(&seq.to_string()) {
+        response.headers_mut().insert(PROJECTED_SEQ, value);
+    }
+    response
+}
+
+/// A time in a query: epoch milliseconds (an integer) or RFC 3339.
+pub(super) fn parse_time(text: &str, what: &str) -> Result<i64, ApiError> {
+    if let Ok(ms) = text.parse::<i64>() {
+        return Ok(ms);
+    }
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.timestamp_millis())
+        .map_err(|_| ApiError::BadRequest {
+            kind: "invalid_query",
+            reason: format!("{what} must be epoch milliseconds or an RFC 3339 time, got {text:?}"),
+        })
+}
+
+/// The opaque cursor: `sort_at` and id, base64url.
+pub fn encode_cursor(cursor: &CallCursor) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{}:{}", cursor.sort_at, cursor.id))
+}
+
+/// Reads a cursor made by [`encode_cursor`]; anything else is a 400.
+pub fn decode_cursor(text: &str) -> Result<CallCursor, ApiError> {
+    let bad = || ApiError::BadRequest {
+        kind: "invalid_cursor",
+        reason: "cursor is not one this server handed out".to_owned(),
+    };
+    let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| bad())?;
+    let text = String::from_utf8(bytes).map_err(|_| bad())?;
+    let (sort_at, id) = text.split_once(':').ok_or_else(bad)?;
+    Ok(CallCursor {
+        sort_at: sort_at.parse().map_err(|_| bad())?,
+        id: id.to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cursor_reads_back_as_written_even_with_colons_in_the_id() {
+        let cursor = CallCursor {
+            sort_at: -5,
+            id: "a:b".to_owned(),
+        };
+        let decoded = decode_cursor(&encode_cursor(&cursor)).expect("round trip");
+        assert_eq!(decoded, cursor);
+    }
+
+    #[test]
+    fn garbage_cursors_and_times_are_bad_requests() {
+        for cursor in ["!!", "bm9jb2xvbg", "eDox"] {
+            assert!(
+                matches!(
+                    decode_cursor(cursor),
+                    Err(ApiError::BadRequest {
+                        kind: "invalid_cursor",
+                        ..
+                    })
+                ),
+                "{cursor}"
+            );
+        }
+        assert!(parse_time("yesterday", "since").is_err());
+        assert_eq!(
+            parse_time("1750314425773", "since").ok(),
+            Some(1_750_314_425_773)
+        );
+        assert_eq!(
+            parse_time("2025-06-19T06:27:05.773Z", "since").ok(),
+            Some(1_750_314_425_773)
+        );
+    }
+}

@@ -1,0 +1,108 @@
+//! The OpenAPI document of every HTTP endpoint under `/api`, plus the
+//! health and metrics routes, generated from the handlers' `#[utoipa::path]`
+//! attributes and the wire types' `ToSchema` derives, served at
+//! `/api/openapi.json` (without the API token: it describes the API and
+//! holds no data).
+//!
+//! The document is checked in at `crates/calltap/openapi.json`; a test
+//! compares it with the generated one byte for byte, so any change to the
+//! API contract shows up in review. Regenerate with
+//! `UPDATE_OPENAPI=1 cargo test -p calltap --lib openapi`.
+
+use std::sync::OnceLock;
+
+use axum::http::header;
+use axum::response::IntoResponse;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+/// The aggregated document.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "calltap",
+        description = "The query API of calltap, the receiver of Vapi server messages: the event log, the quarantine, call state (eventually consistent with the log: every calls answer carries `x-calltap-projected-seq`), fleet statistics and live streams. Times are epoch milliseconds. When the server has an API token, every `/api/v1` route needs `Authorization: Bearer <token>`."
+    ),
+    paths(
+        super::events::list,
+        super::events::raw,
+        super::stream::stream,
+        super::quarantine::list,
+        super::quarantine::raw,
+        super::calls::list,
+        super::calls::detail,
+        super::calls::events,
+        super::call_stream::stream,
+        super::stats::stats,
+        super::health::healthz,
+        super::health::readyz,
+        super::metrics::render,
+    ),
+    // Query-string enums are referenced by name but not collected by
+    // `IntoParams`: list them here so no `$ref` dangles.
+    components(schemas(super::stats::GroupByIn)),
+    modifiers(&ApiToken),
+    tags(
+        (name = "events", description = "The log: every accepted delivery, byte for byte."),
+        (name = "quarantine", description = "Rejected bodies and why."),
+        (name = "calls", description = "Call state rebuilt from the log, and fleet statistics."),
+        (name = "ops", description = "Health, readiness and Prometheus metrics; never behind the API token."),
+    )
+)]
+pub struct ApiDoc;
+
+/// Declares the `api_token` bearer scheme the paths refer to.
+struct ApiToken;
+
+impl Modify for ApiToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("The server's `--api-token`, when one is set."))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The document as served and checked in: pretty JSON and a final newline.
+pub fn document() -> String {
+    let mut text = ApiDoc::openapi()
+        .to_pretty_json()
+        .unwrap_or_else(|err| format!("{{\"error\": \"{err}\"}}"));
+    text.push('\n');
+    text
+}
+
+/// `GET /api/openapi.json`.
+pub async fn serve() -> impl IntoResponse {
+    static DOCUMENT: OnceLock<String> = OnceLock::new();
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        DOCUMENT.get_or_init(document).clone(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_checked_in_openapi_document_is_the_generated_one() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi.json");
+        let generated = super::document();
+        if std::env::var_os("UPDATE_OPENAPI").is_some() {
+            std::fs::write(&path, &generated).expect("write openapi.json");
+        }
+        let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            checked_in == generated,
+            "{} differs from the generated OpenAPI document; if the API change is \
+             intended, regenerate it with `UPDATE_OPENAPI=1 cargo test -p calltap --lib openapi` \
+             and commit it",
+            path.display()
+        );
+    }
+}

@@ -1,0 +1,454 @@
+//! The projector: keeps the call projections (`store::projections`) up to
+//! date with the log, and tells live subscribers what changed.
+//!
+//! It tails the log after its checkpoint, in batches read through the
+//! store's read API; parses each body into the typed model; converts it with
+//! [`calls::convert`]; folds it into the call's [`CallState`] (held in a
+//! bounded cache, rebuilt from the log on a miss); and writes the touched
+//! calls' rows and the new checkpoint in one transaction on its own
+//! connection. It adds nothing of its own: a row's detail is exactly
+//! `CallState::detail()` over the call's events.
+//!
+//! **Consistency.** Ingest answers 200 once a delivery is in the log and
+//! does not wait for the projector, so call state is eventually consistent:
+//! it trails the log by one batch, normally milliseconds. The projector's
+//! position is published on a `watch` ([`Projection::position`]) and the
+//! API reports it in the `x-calltap-projected-seq` header.
+//!
+//! What it must not know: HTTP, and SQL (both sides of it are `store/`).
+//! Tests drive it step by step with [`Projector::process_once`] and
+//! [`Projector::catch_up`]; `serve` runs it with [`Projector::spawn`].
+
+mod cache;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use calltap_protocol::model::Envelope;
+use rusqlite::Connection;
+use tokio::sync::{broadcast, watch};
+
+use crate::calls::{self, CallEvent, CallState, EventKind};
+use crate::store::projections::{self, CallRow};
+use crate::store::sqlite::Reader;
+use crate::store::{Event, EventFilter, StoreError};
+use cache::CallCache;
+
+/// Events read and projected per transaction. Big enough that a burst costs
+/// few transactions (the ingest writer waits for none of them for long),
+/// small enough that one transaction stays short.
+pub const DEFAULT_BATCH: u32 = 512;
+/// Calls whose state is kept in memory; a miss rebuilds the state from the
+/// call's events in the log.
+pub const DEFAULT_CACHE: usize = 4096;
+/// Updates buffered for live subscribers; a subscriber further behind is
+/// told it lagged and re-reads the current state. Each buffered update
+/// holds one detail shared by every subscriber, so this bounds the memory
+/// that slow clients can pin (256 details, whatever the number of clients).
+pub const UPDATES_CAPACITY: usize = 256;
+
+/// One call's new state, as published to live subscribers after the
+/// transaction that stored it committed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CallUpdate {
+    /// The call id.
+    pub id: Arc<str>,
+    /// The highest log seq folded into this state.
+    pub seq: i64,
+    /// The call's detail, JSON (the same text as the stored row).
+    pub detail: Arc<str>,
+}
+
+/// What the rest of the server sees of the projector: how far it is, and
+/// the stream of updated calls.
+#[derive(Clone, Debug)]
+pub struct Projection {
+    /// The highest log seq projected (0 before any).
+    pub position: watch::Receiver<i64>,
+    /// Updated calls; subscribe for a live stream.
+    pub updates: broadcast::Sender<CallUpdate>,
+}
+
+impl Projection {
+    /// Waits until the projections cover the log up to `seq` (or the
+    /// projector stopped); returns the position reached.
+    pub async fn wait_for(&self, seq: i64) -> i64 {
+        let mut position = self.position.clone();
+        let reached = position.wait_for(|p| *p >= seq).await.map(|p| *p);
+        reached.unwrap_or_else(|_| *position.borrow())
+    }
+}
+
+/// Why a projection step failed. The log is untouched; the step is retried.
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectError {
+    /// Reading the log or writing the projections failed.
+    #[error("the store failed")]
+    Store(#[from] StoreError),
+    /// A state could not be serialised (a bug).
+    #[error("serialising a call failed")]
+    Json(#[from] serde_json::Error),
+}
+
+/// The projector: its connections, its cache and its position.
+pub struct Projector {
+    conn: Connection,
+    reader: Reader,
+    cache: CallCache,
+    position: i64,
+    batch: u32,
+    position_tx: watch::Sender<i64>,
+    updates: broadcast::Sender<CallUpdate>,
+}
+
+impl std::fmt::Debug for Projector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Projector")
+            .field("position", &self.position)
+            .field("cached", &self.cache.len())
+            .finish()
+    }
+}
+
+impl Projector {
+    /// A projector over the database at `path` (already migrated by the
+    /// writer), starting from the stored checkpoint.
+    pub fn open(path: &Path, batch: u32, cache: usize) -> Result<Projector, StoreError> {
+        let conn = projections::open_projector(path)?;
+        let reader = Reader::open(path)?;
+        let position = projections::checkpoint(&conn)?;
+        let (position_tx, _) = watch::channel(position);
+        let (updates, _) = broadcast::channel(UPDATES_CAPACITY);
+        Ok(Projector {
+            conn,
+            reader,
+            cache: CallCache::new(cache),
+            position,
+            batch: batch.max(1),
+            position_tx,
+            updates,
+        })
+    }
+
+    /// The handles the API uses.
+    pub fn projection(&self) -> Projection {
+        Projection {
+            position: self.position_tx.subscribe(),
+            updates: self.updates.clone(),
+        }
+    }
+
+    /// The highest log seq projected.
+    pub fn position(&self) -> i64 {
+        self.position
+    }
+
+    /// Empties the projections and starts again from the beginning of the
+    /// log (the first step of `calltap rebuild`).
+    pub fn reset(&mut self) -> Result<(), StoreError> {
+        projections::reset(&mut self.conn)?;
+        self.cache.clear();
+        self.position = 0;
+        self.position_tx.send_replace(0);
+        Ok(())
+    }
+
+    /// Projects the next batch of the log, if any: one read, one
+    /// transaction. Returns how many events it consumed (0: caught up).
+    #[tracing::instrument(level = "debug", skip(self), fields(after = self.position))]
+    pub fn process_once(&mut self) -> Result<usize, ProjectError> {
+        let events = self.reader.events(&EventFilter {
+            after: Some(self.position),
+            limit: self.batch,
+            ..EventFilter::default()
+        })?;
+        let Some(last) = events.last().map(|e| e.seq) else {
+            return Ok(0);
+        };
+        let mut touched = BTreeSet::new();
+        for event in &events {
+            // Events that name no call (e.g. an assistant-request before the
+            // call exists) belong to no call's state.
+            let Some(id) = event.call_id.as_deref() else {
+                continue;
+            };
+            let call_event = call_event(event);
+            if !self.cache.contains(id) {
+                let (state, last_seq) = self.load(id)?;
+                self.cache.insert(id, state, last_seq);
+            }
+            if let Some(cached) = self.cache.get_mut(id) {
+                cached.apply(&call_event);
+                touched.insert(id.to_owned());
+            }
+        }
+        let mut rows = Vec::with_capacity(touched.len());
+        let mut updates = Vec::with_capacity(touched.len());
+        for id in &touched {
+            if let Some(cached) = self.cache.get(id) {
+                let row = row(cached.state(), cached.last_seq())?;
+                updates.push(CallUpdate {
+                    id: Arc::from(id.as_str()),
+                    seq: row.last_seq,
+                    detail: Arc::from(row.detail.as_str()),
+                });
+                rows.push(row);
+            }
+        }
+        projections::write_batch(&mut self.conn, &rows, last)?;
+        self.position = last;
+        self.cache.evict();
+        self.position_tx.send_replace(last);
+        for update in updates {
+            // No subscriber is fine: nobody is watching these calls.
+            let _ = self.updates.send(update);
+        }
+        metrics::counter!("calltap_projected_events_total").increment(events.len() as u64);
+        metrics::gauge!("calltap_projection_position").set(last as f64);
+        Ok(events.len())
+    }
+
+    /// Projects batches until the log has no more; returns how many events
+    /// that took.
+    pub fn catch_up(&mut self) -> Result<u64, ProjectError> {
+        let mut total = 0;
+        loop {
+            match self.process_once()? {
+                0 => return Ok(total),
+                n => total += n as u64,
+            }
+        }
+    }
+
+    /// A call's state from its events already projected (seq up to the
+    /// position); later ones are folded in by the batches that read them.
+    fn load(&self, id: &str) -> Result<(CallState, i64), StoreError> {
+        let mut state = CallState::new(id);
+        let mut last_seq = 0;
+        let mut after = 0;
+        'pages: loop {
+            let page = self.reader.events(&EventFilter {
+                call_id: Some(id.to_owned()),
+                after: Some(after),
+                limit: self.batch,
+                ..EventFilter::default()
+            })?;
+            for event in &page {
+                if event.seq > self.position {
+                    break 'pages;
+                }
+                state.apply(&call_event(event));
+                last_seq = event.seq;
+            }
+            match page.last() {
+                Some(last) if page.len() == self.batch as usize => after = last.seq,
+                _ => break,
+            }
+        }
+        Ok((state, last_seq))
+    }
+
+    /// Runs the projector on the blocking pool until the writer stops
+    /// (`committed` closes): a catch-up at start, then one after each
+    /// commit; a last one once the writer has flushed, so that a clean
+    /// shutdown leaves the projections complete. A failed step is logged
+    /// and retried a second later; the log is never affected.
+    pub fn spawn(self, mut committed: watch::Receiver<i64>) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            let mut projector = self;
+            loop {
+                let result;
+                (projector, result) = match tokio::task::spawn_blocking(move || {
+                    let result = projector.catch_up();
+                    (projector, result)
+                })
+                .await
+                {
+                    Ok(done) => done,
+                    Err(err) => {
+                        tracing::error!(error = %err, "the projector panicked; call state stops here");
+                        return;
+                    }
+                };
+                if let Err(err) = result {
+                    tracing::error!(error = %err, cause = ?std::error::Error::source(&err), "projection step failed; retrying");
+                    metrics::counter!("calltap_projection_failures_total").increment(1);
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+                if committed.changed().await.is_err() {
+                    // The writer has stopped: one last catch-up, then done.
+                    let _ = tokio::task::spawn_blocking(move || {
+                        if let Err(err) = projector.catch_up() {
+                            tracing::error!(error = %err, "the final projection step failed");
+                        }
+                    })
+                    .await;
+                    return;
+                }
+            }
+        })
+    }
+}
+
+/// The call event of one stored delivery. A body that fails typed parsing
+/// was still accepted by ingest, so it is never dropped: it is counted,
+/// logged and projected as an `Other` event of its type.
+pub fn call_event(event: &Event) -> CallEvent {
+    match Envelope::from_slice(&event.body) {
+        Ok(envelope) => calls::convert::call_event(event.seq, event.received_at, &envelope.message),
+        Err(err) => {
+            tracing::warn!(seq = event.seq, error = %err, "stored body fails typed parsing; projected as an opaque event");
+            metrics::counter!("calltap_projection_unparsed_total").increment(1);
+            CallEvent {
+                seq: event.seq,
+                at_ms: event.timestamp.unwrap_or(event.received_at),
+                call: None,
+                kind: EventKind::Other {
+                    message_type: event.message_type.clone(),
+                },
+            }
+        }
+    }
+}
+
+/// The stored row of a call's state.
+pub fn row(state: &CallState, last_seq: i64) -> Result<CallRow, serde_json::Error> {
+    let detail = state.detail();
+    let summary = detail.summary();
+    Ok(CallRow {
+        id: detail.id.clone(),
+        status: detail.status.clone(),
+        ended_reason: detail.ended_reason.clone(),
+        assistant_id: detail.assistant.id.clone(),
+        assistant_name: detail.assistant.name.clone(),
+        call_type: detail.call_type.clone(),
+        started_at: detail.started_at,
+        ended_at: detail.ended_at,
+        // Every stored call has at least one event, so one of the two is
+        // known; 0 is unreachable.
+        sort_at: calls::analytics::call_time(&summary).unwrap_or(0),
+        last_event_at: detail.last_event_at,
+        event_count: detail.event_count as i64,
+        last_seq,
+        summary: serde_json::to_string(&summary)?,
+        detail: serde_json::to_string(&detail)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Durability;
+    use crate::store::projections::CallFilter;
+    use crate::store::sqlite;
+    use crate::store::writer::{Job, Writer};
+    use crate::store::NewEvent;
+
+    fn job(i: usize, call_id: Option<&str>, message_type: &str, body: Vec<u8>) -> Job {
+        // Cut as ingest cuts it, so the projector reads rebuilt bodies.
+        let split = crate::store::body::split(&body, &Default::default());
+        Job::Event(NewEvent {
+            received_at: 1_000 + i as i64,
+            call_id: call_id.map(str::to_owned),
+            message_type: message_type.to_owned(),
+            timestamp: None,
+            key: format!("k{i}"),
+            body: body.into(),
+            headers: "{}".to_owned(),
+            split,
+        })
+    }
+
+    /// A database holding the sample corpus (call id and type read from
+    /// each body, as ingest would).
+    fn corpus_db() -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("p.db");
+        let conn = sqlite::open_writer(&path, Durability::Normal).expect("open");
+        let mut writer = Writer::new(conn, 1024);
+        let jobs: Vec<Job> = calltap_protocol::fixtures::sample_deliveries()
+            .into_iter()
+            .enumerate()
+            .map(|(i, body)| {
+                let envelope = Envelope::from_slice(&body).expect("sample parses");
+                let id = calls::convert::call_id(&envelope.message).map(str::to_owned);
+                let kind = envelope.message.message_type().to_owned();
+                job(i, id.as_deref(), &kind, body)
+            })
+            .collect();
+        writer
+            .process_batch(&jobs.iter().collect::<Vec<_>>())
+            .expect("commit");
+        (dir, path)
+    }
+
+    fn all_rows(path: &Path) -> Vec<(String, String)> {
+        let reader = Reader::open(path).expect("reader");
+        let rows = reader
+            .calls(&CallFilter {
+                limit: 1000,
+                ..CallFilter::default()
+            })
+            .expect("list");
+        rows.into_iter()
+            .map(|r| {
+                let detail = reader.call_detail(&r.id).expect("read").expect("a detail");
+                (r.id, detail.detail)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_one_call_cache_and_tiny_batches_give_the_same_rows_as_a_large_cache() {
+        let (_a, small) = corpus_db();
+        let (_b, large) = corpus_db();
+        let mut evicting = Projector::open(&small, 7, 1).expect("open");
+        let mut roomy = Projector::open(&large, 512, 4096).expect("open");
+
+        let n = evicting.catch_up().expect("catch up");
+        roomy.catch_up().expect("catch up");
+
+        assert!(n > 600, "read the corpus: {n}");
+        assert!(evicting.cache.len() <= 1);
+        let rows = all_rows(&small);
+        assert_eq!(rows.len(), 12);
+        assert_eq!(rows, all_rows(&large));
+        assert_eq!(evicting.process_once().expect("step"), 0, "caught up");
+    }
+
+    #[test]
+    fn a_body_that_fails_typed_parsing_is_still_an_event_of_its_call() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("p.db");
+        let conn = sqlite::open_writer(&path, Durability::Normal).expect("open");
+        let body = br#"{"message":{"type":"status-update","status":{"not":"a string"},"call":{"id":"odd"}}}"#;
+        assert!(
+            Envelope::from_slice(body).is_err(),
+            "the body must fail typed parsing"
+        );
+        let event = job(0, Some("odd"), "status-update", body.to_vec());
+        Writer::new(conn, 8)
+            .process_batch(&[&event])
+            .expect("commit");
+        let mut projector = Projector::open(&path, 8, 8).expect("open");
+        let mut position = projector.projection().position;
+
+        projector.catch_up().expect("catch up");
+
+        let stored = Reader::open(&path)
+            .expect("reader")
+            .call_detail("odd")
+            .expect("read")
+            .expect("the call exists");
+        let detail: serde_json::Value = serde_json::from_str(&stored.detail).expect("JSON");
+        assert_eq!(detail["event_count"], 1);
+        assert_eq!(
+            detail["last_event_at"], 1_000,
+            "received_at stands in for the time"
+        );
+        assert_eq!(*position.borrow_and_update(), 1);
+    }
+}

@@ -1,0 +1,359 @@
+//! The call projections in SQLite: the `calls` table (one row per call: the
+//! columns the list filters and sorts on, the summary and the detail as
+//! JSON text) and `projection_checkpoint` (how far into the log they are).
+//!
+//! Everything here is derived from the log and can be thrown away and
+//! rebuilt (`calltap rebuild`). This module knows SQL and nothing of HTTP or
+//! of how a call's state is computed: the projector (`crate::project`) hands
+//! it finished [`CallRow`]s. Rows and checkpoint are written together in one
+//! transaction, so the table never claims to be further than it is.
+
+use std::path::Path;
+
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, TransactionBehavior};
+
+use super::sqlite::{Reader, BUSY_TIMEOUT};
+use super::StoreError;
+
+/// Migration 2: the call tables. Each filter of the list has an index
+/// ending in the list's order, `(sort_at DESC, id DESC)`, so a filtered page
+/// is an index range scan that stops after `limit` rows.
+pub const MIGRATION_CALLS: &str = "CREATE TABLE calls (
+        id             TEXT PRIMARY KEY,
+        status         TEXT,
+        ended_reason   TEXT,
+        assistant_id   TEXT,
+        assistant_name TEXT,
+        call_type      TEXT,
+        started_at     INTEGER,
+        ended_at       INTEGER,
+        sort_at        INTEGER NOT NULL,
+        last_event_at  INTEGER,
+        event_count    INTEGER NOT NULL,
+        last_seq       INTEGER NOT NULL,
+        summary        TEXT NOT NULL,
+        detail         TEXT NOT NULL
+    );
+    CREATE INDEX calls_by_time ON calls (sort_at DESC, id DESC);
+    CREATE INDEX calls_by_status ON calls (status, sort_at DESC, id DESC);
+    CREATE INDEX calls_by_assistant_id ON calls (assistant_id, sort_at DESC, id DESC);
+    CREATE INDEX calls_by_assistant_name ON calls (assistant_name, sort_at DESC, id DESC);
+    CREATE INDEX calls_by_ended_reason ON calls (ended_reason, sort_at DESC, id DESC);
+    CREATE TABLE projection_checkpoint (
+        name TEXT PRIMARY KEY,
+        seq  INTEGER NOT NULL
+    );
+    INSERT INTO projection_checkpoint (name, seq) VALUES ('calls', 0);";
+
+/// The secondary indexes of `calls`, by name (for the list benchmark's
+/// baseline, which drops them).
+pub const FILTER_INDEXES: [&str; 5] = [
+    "calls_by_time",
+    "calls_by_status",
+    "calls_by_assistant_id",
+    "calls_by_assistant_name",
+    "calls_by_ended_reason",
+];
+
+/// One call as stored: the filter and sort columns, and the JSON forms.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CallRow {
+    /// The call id.
+    pub id: String,
+    /// The furthest status reached.
+    pub status: Option<String>,
+    /// Why the call ended.
+    pub ended_reason: Option<String>,
+    /// The assistant the call started with, by id.
+    pub assistant_id: Option<String>,
+    /// The assistant the call started with, by name.
+    pub assistant_name: Option<String>,
+    /// `call.type`.
+    pub call_type: Option<String>,
+    /// When the call started (epoch ms).
+    pub started_at: Option<i64>,
+    /// When the call ended (epoch ms).
+    pub ended_at: Option<i64>,
+    /// The list's order and the time filters' subject: `started_at`, else
+    /// the first event's time.
+    pub sort_at: i64,
+    /// The latest message timestamp (epoch ms).
+    pub last_event_at: Option<i64>,
+    /// Distinct events of the call.
+    pub event_count: i64,
+    /// The highest log seq folded into this row.
+    pub last_seq: i64,
+    /// The call's summary, JSON.
+    pub summary: String,
+    /// The call's detail, JSON.
+    pub detail: String,
+}
+
+/// Where a page of the list starts: after the row with this sort key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallCursor {
+    /// The previous page's last `sort_at`.
+    pub sort_at: i64,
+    /// The previous page's last id.
+    pub id: String,
+}
+
+/// A page request over the calls, newest first.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CallFilter {
+    /// Only this status.
+    pub status: Option<String>,
+    /// Only calls whose assistant has this id or this name.
+    pub assistant: Option<String>,
+    /// Only this ended reason.
+    pub ended_reason: Option<String>,
+    /// Only calls with `sort_at >= since`.
+    pub since: Option<i64>,
+    /// Only calls with `sort_at < until`.
+    pub until: Option<i64>,
+    /// Only rows after this one in the list's order.
+    pub after: Option<CallCursor>,
+    /// At most this many.
+    pub limit: u32,
+}
+
+/// One row of a page of the list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CallListRow {
+    /// The row's `sort_at` (for the next cursor).
+    pub sort_at: i64,
+    /// The call id.
+    pub id: String,
+    /// The summary, JSON.
+    pub summary: String,
+}
+
+/// A call's stored detail.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredDetail {
+    /// The highest log seq folded into it.
+    pub last_seq: i64,
+    /// The detail, JSON.
+    pub detail: String,
+}
+
+/// Opens the projector's own write connection. `synchronous=NORMAL`: a
+/// projection lost to a power cut is rebuilt from the log, which is the
+/// durable truth, so the projector need not pay for an fsync per batch.
+pub fn open_projector(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    let _mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |row| row.get(0))?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    Ok(conn)
+}
+
+/// How far into the log the projections are.
+pub fn checkpoint(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT seq FROM projection_checkpoint WHERE name = 'calls'",
+            [],
+            |row| row.get(0),
+        )
+        .optional()?
+        .unwrap_or(0))
+}
+
+/// Upserts `rows` and moves the checkpoint to `seq`, in one transaction.
+pub fn write_batch(conn: &mut Connection, rows: &[CallRow], seq: i64) -> Result<(), StoreError> {
+    // IMMEDIATE: a lock conflict with the ingest writer fails (after the busy
+    // timeout) at BEGIN, not half-way through.
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    {
+        let mut upsert = tx.prepare_cached(
+            "INSERT INTO calls (id, status, ended_reason, assistant_id, assistant_name,
+                 call_type, started_at, ended_at, sort_at, last_event_at, event_count,
+                 last_seq, summary, detail)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+             ON CONFLICT (id) DO UPDATE SET
+                 status = excluded.status, ended_reason = excluded.ended_reason,
+                 assistant_id = excluded.assistant_id,
+                 assistant_name = excluded.assistant_name,
+                 call_type = excluded.call_type, started_at = excluded.started_at,
+                 ended_at = excluded.ended_at, sort_at = excluded.sort_at,
+                 last_event_at = excluded.last_event_at,
+                 event_count = excluded.event_count, last_seq = excluded.last_seq,
+                 summary = excluded.summary, detail = excluded.detail",
+        )?;
+        for row in rows {
+            upsert.execute(params![
+                row.id,
+                row.status,
+                row.ended_reason,
+                row.assistant_id,
+                row.assistant_name,
+                row.call_type,
+                row.started_at,
+                row.ended_at,
+                row.sort_at,
+                row.last_event_at,
+                row.event_count,
+                row.last_seq,
+                row.summary,
+                row.detail,
+            ])?;
+        }
+        tx.execute(
+            "UPDATE projection_checkpoint SET seq = ?1 WHERE name = 'calls'",
+            [seq],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Empties the projections and sets the checkpoint back to the start of
+/// the log, in one transaction (the first step of a rebuild).
+pub fn reset(conn: &mut Connection) -> Result<(), StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute_batch(
+        "DELETE FROM calls;
+         UPDATE projection_checkpoint SET seq = 0 WHERE name = 'calls';",
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Drops the list's supporting indexes. Only the list benchmark calls this,
+/// to measure its baseline; nothing recreates them but a fresh database.
+pub fn drop_filter_indexes(conn: &Connection) -> Result<(), StoreError> {
+    for index in FILTER_INDEXES {
+        conn.execute_batch(&format!("DROP INDEX IF EXISTS {index}"))?;
+    }
+    Ok(())
+}
+
+impl Reader {
+    /// How far into the log the projections are.
+    pub fn projection_checkpoint(&self) -> Result<i64, StoreError> {
+        self.with(checkpoint)
+    }
+
+    /// The stored detail of call `id`.
+    pub fn call_detail(&self, id: &str) -> Result<Option<StoredDetail>, StoreError> {
+        self.with(|conn| {
+            let mut stmt =
+                conn.prepare_cached("SELECT last_seq, detail FROM calls WHERE id = ?1")?;
+            Ok(stmt
+                .query_row([id], |row| {
+                    Ok(StoredDetail {
+                        last_seq: row.get(0)?,
+                        detail: row.get(1)?,
+                    })
+                })
+                .optional()?)
+        })
+    }
+
+    /// A page of calls matching the filter, newest first (`sort_at DESC,
+    /// id DESC`).
+    pub fn calls(&self, filter: &CallFilter) -> Result<Vec<CallListRow>, StoreError> {
+        // Only the filters given become conditions: `?1 IS NULL OR ...`
+        // would keep SQLite from choosing the filter's index.
+        let mut sql = String::from("SELECT sort_at, id, summary FROM calls WHERE 1");
+        let mut args: Vec<Value> = Vec::new();
+        // Each `?` in `condition` is this argument.
+        fn push(sql: &mut String, args: &mut Vec<Value>, condition: &str, value: Value) {
+            args.push(value);
+            sql.push_str(&condition.replace('?', &format!("?{}", args.len())));
+        }
+        if let Some(status) = &filter.status {
+            push(
+                &mut sql,
+                &mut args,
+                " AND status = ?",
+                Value::Text(status.clone()),
+            );
+        }
+        if let Some(reason) = &filter.ended_reason {
+            let value = Value::Text(reason.clone());
+            push(&mut sql, &mut args, " AND ended_reason = ?", value);
+        }
+        if let Some(since) = filter.since {
+            push(
+                &mut sql,
+                &mut args,
+                " AND sort_at >= ?",
+                Value::Integer(since),
+            );
+        }
+        if let Some(until) = filter.until {
+            push(
+                &mut sql,
+                &mut args,
+                " AND sort_at < ?",
+                Value::Integer(until),
+            );
+        }
+        if let Some(after) = &filter.after {
+            // Spelled out rather than as a row value, so that SQLite uses the
+            // index range on sort_at.
+            let at = Value::Integer(after.sort_at);
+            push(&mut sql, &mut args, " AND (sort_at < ?", at.clone());
+            push(&mut sql, &mut args, " OR (sort_at = ?", at);
+            let id = Value::Text(after.id.clone());
+            push(&mut sql, &mut args, " AND id < ?))", id);
+        }
+        let order = " ORDER BY sort_at DESC, id DESC LIMIT ?";
+        let limit = Value::Integer(i64::from(filter.limit));
+        let sql = match &filter.assistant {
+            None => {
+                push(&mut sql, &mut args, order, limit);
+                sql
+            }
+            // `assistant_id = ? OR assistant_name = ?` makes SQLite union
+            // both indexes and sort every match. Instead: the first page of
+            // each index, each an ordered range scan that stops after
+            // `limit` rows, merged (UNION drops a call matched twice).
+            Some(assistant) => {
+                let (mut by_id, mut by_name) = (sql.clone(), sql);
+                push(
+                    &mut by_id,
+                    &mut args,
+                    " AND assistant_id = ?",
+                    Value::Text(assistant.clone()),
+                );
+                let n = args.len();
+                by_name.push_str(&format!(" AND assistant_name = ?{n}"));
+                let mut outer = String::new();
+                push(&mut outer, &mut args, order, limit);
+                format!(
+                    "SELECT sort_at, id, summary FROM (
+                       SELECT * FROM ({by_id}{outer}) UNION SELECT * FROM ({by_name}{outer})
+                     ){outer}"
+                )
+            }
+        };
+        self.with(|conn| {
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(params_from_iter(args), |row| {
+                Ok(CallListRow {
+                    sort_at: row.get(0)?,
+                    id: row.get(1)?,
+                    summary: row.get(2)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// The summaries (JSON) of every call with `since <= sort_at < until`,
+    /// the input of fleet statistics.
+    pub fn call_summaries(&self, since: i64, until: i64) -> Result<Vec<String>, StoreError> {
+        self.with(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT summary FROM calls WHERE sort_at >= ?1 AND sort_at < ?2
+                 ORDER BY sort_at, id",
+            )?;
+            let rows = stmt.query_map([since, until], |row| row.get(0))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+}
