@@ -10,7 +10,7 @@
 //! [`writer`](super::writer) thread) and reader connections never block each
 //! other; reads keep working while the writer is stalled or failing.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -287,9 +287,10 @@ impl Reader {
                 },
             )?;
             let rows: Vec<(Event, i64)> = rows.collect::<Result<_, _>>()?;
+            let mut cache = PieceCache::new();
             rows.into_iter()
                 .map(|(mut event, format)| {
-                    event.body = raw_body(conn, event.body, format)?;
+                    event.body = raw_body(conn, event.body, format, &mut cache)?;
                     Ok(event)
                 })
                 .collect()
@@ -303,7 +304,7 @@ impl Reader {
             let row: Option<(Vec<u8>, i64)> = stmt
                 .query_row([seq], |row| Ok((row.get(0)?, row.get(1)?)))
                 .optional()?;
-            row.map(|(stored, format)| raw_body(conn, stored, format))
+            row.map(|(stored, format)| raw_body(conn, stored, format, &mut PieceCache::new()))
                 .transpose()
         })
     }
@@ -354,20 +355,34 @@ impl Reader {
     }
 }
 
+/// Pieces already fetched while reading one page of events: the events of
+/// a call repeat the same pieces (each `conversation-update` carries the
+/// whole history), so each is read from the table once per page.
+type PieceCache = HashMap<PieceHash, Vec<u8>>;
+
 /// The raw bytes of a stored body: as stored (format 0), or rebuilt from
 /// its recipe and pieces (format 1).
-fn raw_body(conn: &Connection, stored: Vec<u8>, format: i64) -> Result<Vec<u8>, StoreError> {
+fn raw_body(
+    conn: &Connection,
+    stored: Vec<u8>,
+    format: i64,
+    cache: &mut PieceCache,
+) -> Result<Vec<u8>, StoreError> {
     match format {
         FORMAT_RAW => Ok(stored),
         FORMAT_RECIPE => {
             let mut piece = conn.prepare_cached("SELECT data FROM pieces WHERE hash = ?1")?;
             body::assemble::<StoreError>(&stored, |hash, out| {
+                if let Some(bytes) = cache.get(hash) {
+                    out.extend_from_slice(bytes);
+                    return Ok(true);
+                }
                 let mut rows = piece.query([&hash.0[..]])?;
                 match rows.next()? {
                     Some(row) => {
-                        out.extend_from_slice(
-                            row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?,
-                        );
+                        let bytes = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
+                        out.extend_from_slice(bytes);
+                        cache.insert(*hash, bytes.to_vec());
                         Ok(true)
                     }
                     None => Ok(false),
