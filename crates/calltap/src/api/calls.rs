@@ -178,7 +178,7 @@ pub async fn events(
     State(app): State<Arc<AppState>>,
     Path(id): Path<String>,
     query: Result<Query<CallEventsQuery>, QueryRejection>,
-) -> Result<Json<EventsOut>, ApiError> {
+) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(bad_query)?;
     let limit = page_limit(query.limit)?;
     let filter = EventFilter {
@@ -188,7 +188,7 @@ pub async fn events(
         limit,
     };
     let page = read(&app.reader, move |r| r.events(&filter)).await?;
-    Ok(Json(events::page(page, limit)))
+    Ok(events::page(&page, limit))
 }
 
 /// The projector's position now (read before the query, so the header

@@ -1,6 +1,7 @@
 //! `GET /api/v1/events` (a page of the log) and
 //! `GET /api/v1/events/{seq}/raw` (the exact bytes of one delivery).
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use axum::extract::rejection::QueryRejection;
@@ -32,76 +33,81 @@ pub struct EventsQuery {
     pub limit: Option<u32>,
 }
 
-/// One event as served.
+// One shape, one serialiser, borrowed from the stored `Event`: the listings
+// and the live stream write deliveries through this type only.
+/// One logged delivery: an item of `/api/v1/events`, and the data of each
+/// `delivery` event of `/api/v1/stream`.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct EventOut {
+pub struct EventOut<'a> {
     /// Position in the log.
-    seq: i64,
+    pub(crate) seq: i64,
     /// When calltap received it (epoch ms).
     received_at: i64,
     /// `message.call.id`, if any.
-    call_id: Option<String>,
+    call_id: Option<&'a str>,
     /// `message.type`.
     #[serde(rename = "type")]
-    message_type: String,
+    message_type: &'a str,
     /// `message.timestamp` (epoch ms), if any.
     timestamp: Option<i64>,
     /// The dedup key.
-    key: String,
+    key: &'a str,
     /// The delivery's JSON body as received.
     #[schema(value_type = Object)]
-    body: BodyOut,
+    body: BodyOut<'a>,
 }
 
-/// The body: embedded JSON, or (defensively) text if it somehow is not JSON.
+/// The body: embedded JSON as it is, or (defensively: bodies are parsed
+/// before they are stored) the text as a JSON string if it is not JSON.
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
-enum BodyOut {
-    Json(Box<RawValue>),
-    Text(String),
+enum BodyOut<'a> {
+    Json(&'a RawValue),
+    Text(Cow<'a, str>),
 }
 
-/// A page of events; `next` is the `after` of the following page.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct EventsOut {
-    /// The events, by seq.
-    events: Vec<EventOut>,
-    /// The `after` of the next page; `null` on the last page.
-    next: Option<i64>,
-}
-
-/// A page of `limit` or fewer events as served.
-pub(crate) fn page(events: Vec<Event>, limit: u32) -> EventsOut {
-    let next = (events.len() == limit as usize)
-        .then(|| events.last().map(|e| e.seq))
-        .flatten();
-    EventsOut {
-        events: events.into_iter().map(EventOut::from).collect(),
-        next,
-    }
-}
-
-impl From<Event> for EventOut {
-    fn from(event: Event) -> Self {
-        EventOut {
-            seq: event.seq,
-            received_at: event.received_at,
-            call_id: event.call_id,
-            message_type: event.message_type,
-            timestamp: event.timestamp,
-            key: event.key,
-            body: json_body(event.body),
+impl<'a> BodyOut<'a> {
+    fn new(body: &'a [u8]) -> BodyOut<'a> {
+        match serde_json::from_slice::<&RawValue>(body) {
+            Ok(raw) => BodyOut::Json(raw),
+            Err(_) => BodyOut::Text(String::from_utf8_lossy(body)),
         }
     }
 }
 
-/// The stored body embedded as JSON as it is. Bodies are parsed before they
-/// are stored, so the fallback (the body as a JSON string) is defensive.
-fn json_body(body: Vec<u8>) -> BodyOut {
-    match serde_json::from_slice::<&RawValue>(&body) {
-        Ok(raw) => BodyOut::Json(raw.to_owned()),
-        Err(_) => BodyOut::Text(String::from_utf8_lossy(&body).into_owned()),
+impl<'a> From<&'a Event> for EventOut<'a> {
+    fn from(event: &'a Event) -> Self {
+        EventOut {
+            seq: event.seq,
+            received_at: event.received_at,
+            call_id: event.call_id.as_deref(),
+            message_type: &event.message_type,
+            timestamp: event.timestamp,
+            key: &event.key,
+            body: BodyOut::new(&event.body),
+        }
     }
+}
+
+/// A page of events; `next` is the `after` of the following page.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventsOut<'a> {
+    /// The events, by seq.
+    events: Vec<EventOut<'a>>,
+    /// The `after` of the next page; `null` on the last page.
+    next: Option<i64>,
+}
+
+/// A page of `limit` or fewer events as served (a full page has a `next`).
+pub(crate) fn page(events: &[Event], limit: u32) -> Response {
+    let next = (events.len() == limit as usize)
+        .then(|| events.last().map(|e| e.seq))
+        .flatten();
+    Json(EventsOut {
+        events: events.iter().map(EventOut::from).collect(),
+        next,
+    })
+    .into_response()
 }
 
 /// Lists events by seq, filtered by `call_id` and `type`, after a cursor.
@@ -120,7 +126,7 @@ fn json_body(body: Vec<u8>) -> BodyOut {
 pub async fn list(
     State(app): State<Arc<AppState>>,
     query: Result<Query<EventsQuery>, QueryRejection>,
-) -> Result<Json<EventsOut>, ApiError> {
+) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(bad_query)?;
     let limit = page_limit(query.limit)?;
     let filter = EventFilter {
@@ -130,7 +136,7 @@ pub async fn list(
         limit,
     };
     let events = read(&app.reader, move |r| r.events(&filter)).await?;
-    Ok(Json(page(events, limit)))
+    Ok(page(&events, limit))
 }
 
 /// The exact bytes received for `seq`, as `application/json`; 404 when absent.

@@ -30,7 +30,6 @@
 //! is either visible to that read or published after the subscription.
 //! `cursor`, the last seq sent, drops whatever arrives twice that way.
 
-use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
@@ -39,14 +38,14 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use futures_util::Stream;
-use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
+use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 
+use super::events::EventOut;
 use super::sse::{self, Frame};
 use super::{bad_query, read, ApiError};
 use crate::server::AppState;
-use crate::store::feed::{Committed, Subscription};
+use crate::store::feed::Subscription;
 use crate::store::sqlite::Reader;
 use crate::store::{Event, EventFilter};
 
@@ -155,7 +154,7 @@ struct StreamFilter {
 }
 
 impl StreamFilter {
-    fn matches(&self, event: &Committed) -> bool {
+    fn matches(&self, event: &Event) -> bool {
         self.call_id
             .as_deref()
             .is_none_or(|id| event.call_id.as_deref() == Some(id))
@@ -219,7 +218,7 @@ impl Deliveries {
                 return None;
             }
             if let Some(event) = self.backlog.pop_front() {
-                let frame = delivery_frame(&DeliveryOut::from(&event));
+                let frame = delivery_frame(&EventOut::from(&event));
                 return Some(self.sent(event.seq, frame));
             }
             if self.replaying {
@@ -243,7 +242,7 @@ impl Deliveries {
                     if event.seq <= self.cursor || !self.filter.matches(&event) {
                         continue;
                     }
-                    let frame = delivery_frame(&DeliveryOut::from(&*event));
+                    let frame = delivery_frame(&EventOut::from(&*event));
                     return Some(self.sent(event.seq, frame));
                 }
                 Err(RecvError::Lagged(missed)) => {
@@ -313,67 +312,8 @@ impl Drop for ClientGauge {
     }
 }
 
-/// A delivery as sent: the fields of an `/api/v1/events` item, borrowed.
-#[derive(Debug, Serialize)]
-struct DeliveryOut<'a> {
-    seq: i64,
-    received_at: i64,
-    call_id: Option<&'a str>,
-    #[serde(rename = "type")]
-    message_type: &'a str,
-    timestamp: Option<i64>,
-    key: &'a str,
-    body: BodyOut<'a>,
-}
-
-/// The body embedded as JSON, or (defensively, as `/api/v1/events` does)
-/// as a string if it somehow is not JSON.
-#[derive(Debug, Serialize)]
-#[serde(untagged)]
-enum BodyOut<'a> {
-    Json(&'a RawValue),
-    Text(Cow<'a, str>),
-}
-
-impl<'a> BodyOut<'a> {
-    fn new(body: &'a [u8]) -> BodyOut<'a> {
-        match serde_json::from_slice::<&RawValue>(body) {
-            Ok(raw) => BodyOut::Json(raw),
-            Err(_) => BodyOut::Text(String::from_utf8_lossy(body)),
-        }
-    }
-}
-
-impl<'a> From<&'a Event> for DeliveryOut<'a> {
-    fn from(event: &'a Event) -> Self {
-        DeliveryOut {
-            seq: event.seq,
-            received_at: event.received_at,
-            call_id: event.call_id.as_deref(),
-            message_type: &event.message_type,
-            timestamp: event.timestamp,
-            key: &event.key,
-            body: BodyOut::new(&event.body),
-        }
-    }
-}
-
-impl<'a> From<&'a Committed> for DeliveryOut<'a> {
-    fn from(event: &'a Committed) -> Self {
-        DeliveryOut {
-            seq: event.seq,
-            received_at: event.received_at,
-            call_id: event.call_id.as_deref(),
-            message_type: &event.message_type,
-            timestamp: event.timestamp,
-            key: &event.key,
-            body: BodyOut::new(&event.body),
-        }
-    }
-}
-
 /// `event: delivery` with the seq as its id.
-fn delivery_frame(delivery: &DeliveryOut<'_>) -> Result<Frame, serde_json::Error> {
+fn delivery_frame(delivery: &EventOut<'_>) -> Result<Frame, serde_json::Error> {
     let json = serde_json::to_string(delivery)?;
     Ok(Frame::event("delivery", Some(delivery.seq), &json))
 }

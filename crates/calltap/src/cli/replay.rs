@@ -202,7 +202,7 @@ fn load(args: &ReplayArgs) -> anyhow::Result<Vec<Stored>> {
         out.extend(page.into_iter().map(|e| Stored {
             call_id: e.call_id,
             timestamp_ms: e.timestamp,
-            body: Bytes::from(e.body),
+            body: e.body,
         }));
         filter.after = Some(last);
     }

@@ -1,5 +1,6 @@
 //! The live feed: every delivery the writer commits, published to any number
-//! of subscribers (the SSE streams) right after its batch commits.
+//! of subscribers (the SSE streams) right after its batch commits, as the
+//! same [`Event`] a log read gives (its body shared with the request).
 //!
 //! Why a `tokio::sync::broadcast`: it is bounded, and sending on it never
 //! blocks or waits for a receiver, so the writer thread (and with it ingest)
@@ -17,39 +18,19 @@
 
 use std::sync::Arc;
 
-use bytes::Bytes;
 use tokio::sync::broadcast;
 
 use super::writer::{Job, Outcome};
-
-/// One committed delivery as the feed carries it: the fields of a log row,
-/// with the body as [`Bytes`] shared with the request that brought it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Committed {
-    /// Its position in the log.
-    pub seq: i64,
-    /// When calltap received it (ms since the epoch).
-    pub received_at: i64,
-    /// `message.call.id`, if any.
-    pub call_id: Option<String>,
-    /// `message.type`.
-    pub message_type: String,
-    /// `message.timestamp` in ms since the epoch, if any.
-    pub timestamp: Option<i64>,
-    /// The dedup key.
-    pub key: String,
-    /// The exact bytes received.
-    pub body: Bytes,
-}
+use super::Event;
 
 /// A subscription to the feed. Each item is shared (`Arc`) by every
 /// subscriber, so a slow subscriber costs a pointer per retained event.
-pub type Subscription = broadcast::Receiver<Arc<Committed>>;
+pub type Subscription = broadcast::Receiver<Arc<Event>>;
 
 /// The sending side of the feed; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Feed {
-    tx: broadcast::Sender<Arc<Committed>>,
+    tx: broadcast::Sender<Arc<Event>>,
 }
 
 impl Feed {
@@ -82,7 +63,7 @@ impl Feed {
             if let (Job::Event(event), Outcome::Stored(seq)) = (job, outcome) {
                 // `send` fails only when there is no subscriber left, in
                 // which case there is nobody to tell.
-                let _ = self.tx.send(Arc::new(Committed {
+                let _ = self.tx.send(Arc::new(Event {
                     seq: *seq,
                     received_at: event.received_at,
                     call_id: event.call_id.clone(),
@@ -103,6 +84,7 @@ mod tests {
     use crate::store::sqlite;
     use crate::store::writer::Writer;
     use crate::store::NewEvent;
+    use bytes::Bytes;
 
     fn event(key: &str) -> Job {
         Job::Event(NewEvent {

@@ -67,8 +67,9 @@ pub struct Event {
     pub timestamp: Option<i64>,
     /// The dedup key.
     pub key: String,
-    /// The exact bytes received.
-    pub body: Vec<u8>,
+    /// The exact bytes received (shared, cheap to clone: the live feed hands
+    /// one event to every subscriber).
+    pub body: Bytes,
 }
 
 /// One quarantined body.

@@ -17,6 +17,8 @@ use std::time::Duration;
 
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 
+use bytes::Bytes;
+
 use super::body::{self, PieceHash};
 use super::{
     Event, EventFilter, NewEvent, NewQuarantine, QuarantineFilter, Quarantined, StoreError,
@@ -280,17 +282,18 @@ impl Reader {
                             message_type: row.get(3)?,
                             timestamp: row.get(4)?,
                             key: row.get(5)?,
-                            body: row.get(6)?,
+                            body: Bytes::new(),
                         },
+                        row.get::<_, Vec<u8>>(6)?,
                         row.get::<_, i64>(7)?,
                     ))
                 },
             )?;
-            let rows: Vec<(Event, i64)> = rows.collect::<Result<_, _>>()?;
+            let rows: Vec<(Event, Vec<u8>, i64)> = rows.collect::<Result<_, _>>()?;
             let mut cache = PieceCache::new();
             rows.into_iter()
-                .map(|(mut event, format)| {
-                    event.body = raw_body(conn, event.body, format, &mut cache)?;
+                .map(|(mut event, stored, format)| {
+                    event.body = Bytes::from(raw_body(conn, stored, format, &mut cache)?);
                     Ok(event)
                 })
                 .collect()
