@@ -223,7 +223,7 @@ const DAY: i64 = 86_400_000;
 
 fn seed_calls(path: &Path) {
     drop(sqlite::open_writer(path, Durability::Normal).expect("open"));
-    let mut conn = projections::open_projector(path).expect("projector connection");
+    let mut store = projections::ProjectionWriter::open(path).expect("projector connection");
     let rows: Vec<CallRow> = (0..CALLS)
         .map(|i| {
             // Spread over 30 days; a cheap deterministic mix of the fields.
@@ -264,9 +264,9 @@ fn seed_calls(path: &Path) {
         })
         .collect();
     for chunk in rows.chunks(5_000) {
-        projections::write_batch(&mut conn, chunk, 0).expect("seed");
+        store.write_batch(chunk, 0).expect("seed");
     }
-    conn.execute_batch("ANALYZE").expect("analyze");
+    store.analyze().expect("analyze");
 }
 
 fn list_100k(c: &mut Criterion) {
@@ -275,7 +275,9 @@ fn list_100k(c: &mut Criterion) {
     seed_calls(&indexed);
     let bare = dir.path().join("bare.db");
     std::fs::copy(&indexed, &bare).expect("copy");
-    projections::drop_filter_indexes(&projections::open_projector(&bare).expect("open"))
+    projections::ProjectionWriter::open(&bare)
+        .expect("open")
+        .drop_filter_indexes()
         .expect("drop indexes");
 
     let by_assistant = CallFilter {

@@ -175,8 +175,8 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("s.db");
         drop(sqlite::open_writer(&path, Durability::Normal).expect("open"));
-        let mut conn = projections::open_projector(&path).expect("projector connection");
-        projections::write_batch(&mut conn, &[row(9)], 9).expect("write");
+        let mut store = projections::ProjectionWriter::open(&path).expect("projector connection");
+        store.write_batch(&[row(9)], 9).expect("write");
         let (updates, receiver) = broadcast::channel(2);
         let mut stream = CallStream {
             id: "c".to_owned(),

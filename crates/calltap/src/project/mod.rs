@@ -27,11 +27,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use calltap_protocol::model::Envelope;
-use rusqlite::Connection;
 use tokio::sync::{broadcast, watch};
 
 use crate::calls::{self, CallEvent, CallState, EventKind};
-use crate::store::projections::{self, CallRow};
+use crate::store::projections::{CallRow, ProjectionWriter};
 use crate::store::sqlite::Reader;
 use crate::store::{Event, EventFilter, StoreError};
 use cache::CallCache;
@@ -94,7 +93,7 @@ pub enum ProjectError {
 
 /// The projector: its connections, its cache and its position.
 pub struct Projector {
-    conn: Connection,
+    store: ProjectionWriter,
     reader: Reader,
     cache: CallCache,
     position: i64,
@@ -116,13 +115,13 @@ impl Projector {
     /// A projector over the database at `path` (already migrated by the
     /// writer), starting from the stored checkpoint.
     pub fn open(path: &Path, batch: u32, cache: usize) -> Result<Projector, StoreError> {
-        let conn = projections::open_projector(path)?;
+        let store = ProjectionWriter::open(path)?;
         let reader = Reader::open(path)?;
-        let position = projections::checkpoint(&conn)?;
+        let position = store.checkpoint()?;
         let (position_tx, _) = watch::channel(position);
         let (updates, _) = broadcast::channel(UPDATES_CAPACITY);
         Ok(Projector {
-            conn,
+            store,
             reader,
             cache: CallCache::new(cache),
             position,
@@ -148,7 +147,7 @@ impl Projector {
     /// Empties the projections and starts again from the beginning of the
     /// log (the first step of `calltap rebuild`).
     pub fn reset(&mut self) -> Result<(), StoreError> {
-        projections::reset(&mut self.conn)?;
+        self.store.reset()?;
         self.cache.clear();
         self.position = 0;
         self.position_tx.send_replace(0);
@@ -197,7 +196,7 @@ impl Projector {
                 rows.push(row);
             }
         }
-        projections::write_batch(&mut self.conn, &rows, last)?;
+        self.store.write_batch(&rows, last)?;
         self.position = last;
         self.cache.evict();
         self.position_tx.send_replace(last);

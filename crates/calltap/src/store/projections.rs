@@ -138,19 +138,115 @@ pub struct StoredDetail {
     pub detail: String,
 }
 
-/// Opens the projector's own write connection. `synchronous=NORMAL`: a
-/// projection lost to a power cut is rebuilt from the log, which is the
-/// durable truth, so the projector need not pay for an fsync per batch.
-pub fn open_projector(path: &Path) -> Result<Connection, StoreError> {
-    let conn = Connection::open(path)?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    let _mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |row| row.get(0))?;
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
-    Ok(conn)
+/// The projector's own write connection to the projection tables: the only
+/// way to change them, so the projector itself never touches SQL.
+#[derive(Debug)]
+pub struct ProjectionWriter {
+    conn: Connection,
+}
+
+impl ProjectionWriter {
+    /// Opens the connection. `synchronous=NORMAL`: a projection lost to a
+    /// power cut is rebuilt from the log, which is the durable truth, so the
+    /// projector need not pay for an fsync per batch.
+    pub fn open(path: &Path) -> Result<ProjectionWriter, StoreError> {
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let _mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |row| row.get(0))?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Ok(ProjectionWriter { conn })
+    }
+
+    /// How far into the log the projections are.
+    pub fn checkpoint(&self) -> Result<i64, StoreError> {
+        checkpoint(&self.conn)
+    }
+
+    /// Upserts `rows` and moves the checkpoint to `seq`, in one transaction.
+    pub fn write_batch(&mut self, rows: &[CallRow], seq: i64) -> Result<(), StoreError> {
+        // IMMEDIATE: a lock conflict with the ingest writer fails (after the busy
+        // timeout) at BEGIN, not half-way through.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        {
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO calls (id, status, ended_reason, assistant_id, assistant_name,
+                     call_type, started_at, ended_at, sort_at, last_event_at, event_count,
+                     last_seq, summary, detail)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                 ON CONFLICT (id) DO UPDATE SET
+                     status = excluded.status, ended_reason = excluded.ended_reason,
+                     assistant_id = excluded.assistant_id,
+                     assistant_name = excluded.assistant_name,
+                     call_type = excluded.call_type, started_at = excluded.started_at,
+                     ended_at = excluded.ended_at, sort_at = excluded.sort_at,
+                     last_event_at = excluded.last_event_at,
+                     event_count = excluded.event_count, last_seq = excluded.last_seq,
+                     summary = excluded.summary, detail = excluded.detail",
+            )?;
+            for row in rows {
+                upsert.execute(params![
+                    row.id,
+                    row.status,
+                    row.ended_reason,
+                    row.assistant_id,
+                    row.assistant_name,
+                    row.call_type,
+                    row.started_at,
+                    row.ended_at,
+                    row.sort_at,
+                    row.last_event_at,
+                    row.event_count,
+                    row.last_seq,
+                    row.summary,
+                    row.detail,
+                ])?;
+            }
+            tx.execute(
+                "UPDATE projection_checkpoint SET seq = ?1 WHERE name = 'calls'",
+                [seq],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Empties the projections and sets the checkpoint back to the start of
+    /// the log, in one transaction (the first step of a rebuild).
+    pub fn reset(&mut self) -> Result<(), StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch(
+            "DELETE FROM calls;
+             UPDATE projection_checkpoint SET seq = 0 WHERE name = 'calls';",
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Refreshes the query planner's statistics (`ANALYZE`), as after a bulk
+    /// load.
+    pub fn analyze(&self) -> Result<(), StoreError> {
+        self.conn.execute_batch("ANALYZE")?;
+        Ok(())
+    }
+
+    /// Drops the list's supporting indexes. Only the list benchmark calls
+    /// this, to measure its baseline; nothing recreates them but a fresh
+    /// database.
+    pub fn drop_filter_indexes(&self) -> Result<(), StoreError> {
+        for index in FILTER_INDEXES {
+            self.conn
+                .execute_batch(&format!("DROP INDEX IF EXISTS {index}"))?;
+        }
+        Ok(())
+    }
 }
 
 /// How far into the log the projections are.
-pub fn checkpoint(conn: &Connection) -> Result<i64, StoreError> {
+fn checkpoint(conn: &Connection) -> Result<i64, StoreError> {
     Ok(conn
         .query_row(
             "SELECT seq FROM projection_checkpoint WHERE name = 'calls'",
@@ -159,75 +255,6 @@ pub fn checkpoint(conn: &Connection) -> Result<i64, StoreError> {
         )
         .optional()?
         .unwrap_or(0))
-}
-
-/// Upserts `rows` and moves the checkpoint to `seq`, in one transaction.
-pub fn write_batch(conn: &mut Connection, rows: &[CallRow], seq: i64) -> Result<(), StoreError> {
-    // IMMEDIATE: a lock conflict with the ingest writer fails (after the busy
-    // timeout) at BEGIN, not half-way through.
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    {
-        let mut upsert = tx.prepare_cached(
-            "INSERT INTO calls (id, status, ended_reason, assistant_id, assistant_name,
-                 call_type, started_at, ended_at, sort_at, last_event_at, event_count,
-                 last_seq, summary, detail)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
-             ON CONFLICT (id) DO UPDATE SET
-                 status = excluded.status, ended_reason = excluded.ended_reason,
-                 assistant_id = excluded.assistant_id,
-                 assistant_name = excluded.assistant_name,
-                 call_type = excluded.call_type, started_at = excluded.started_at,
-                 ended_at = excluded.ended_at, sort_at = excluded.sort_at,
-                 last_event_at = excluded.last_event_at,
-                 event_count = excluded.event_count, last_seq = excluded.last_seq,
-                 summary = excluded.summary, detail = excluded.detail",
-        )?;
-        for row in rows {
-            upsert.execute(params![
-                row.id,
-                row.status,
-                row.ended_reason,
-                row.assistant_id,
-                row.assistant_name,
-                row.call_type,
-                row.started_at,
-                row.ended_at,
-                row.sort_at,
-                row.last_event_at,
-                row.event_count,
-                row.last_seq,
-                row.summary,
-                row.detail,
-            ])?;
-        }
-        tx.execute(
-            "UPDATE projection_checkpoint SET seq = ?1 WHERE name = 'calls'",
-            [seq],
-        )?;
-    }
-    tx.commit()?;
-    Ok(())
-}
-
-/// Empties the projections and sets the checkpoint back to the start of
-/// the log, in one transaction (the first step of a rebuild).
-pub fn reset(conn: &mut Connection) -> Result<(), StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    tx.execute_batch(
-        "DELETE FROM calls;
-         UPDATE projection_checkpoint SET seq = 0 WHERE name = 'calls';",
-    )?;
-    tx.commit()?;
-    Ok(())
-}
-
-/// Drops the list's supporting indexes. Only the list benchmark calls this,
-/// to measure its baseline; nothing recreates them but a fresh database.
-pub fn drop_filter_indexes(conn: &Connection) -> Result<(), StoreError> {
-    for index in FILTER_INDEXES {
-        conn.execute_batch(&format!("DROP INDEX IF EXISTS {index}"))?;
-    }
-    Ok(())
 }
 
 impl Reader {
