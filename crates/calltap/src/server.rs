@@ -15,7 +15,6 @@ use anyhow::Context;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::post;
 use axum::Router;
-use calltap_protocol::auth::Verifier;
 use tokio::net::TcpListener;
 
 use crate::api;
@@ -96,20 +95,10 @@ pub async fn run(
     let projection = projector.projection();
     let projector_task = projector.spawn(writer.committed());
 
-    // The HMAC plan's headers are kept with each delivery (to re-check the
-    // signature later) and its message-id header is a dedup key.
-    let mut id_header = None;
-    let mut kept_headers = Vec::new();
-    for verifier in &config.auth {
-        if let Verifier::Hmac(plan) = verifier {
-            kept_headers.push(plan.signature_header.to_ascii_lowercase());
-            kept_headers.push(plan.timestamp_header.to_ascii_lowercase());
-            if let Some(header) = &plan.message_id_header {
-                kept_headers.push(header.to_ascii_lowercase());
-                id_header.get_or_insert_with(|| header.to_ascii_lowercase());
-            }
-        }
-    }
+    // The HMAC plans' headers are kept with each delivery (to re-check the
+    // signature later) and their message-id header is a dedup key.
+    let id_header = auth.message_id_header();
+    let kept_headers = auth.kept_headers();
     let ingestor = Ingestor::new(
         auth,
         config.max_depth,

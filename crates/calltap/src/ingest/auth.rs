@@ -71,6 +71,38 @@ impl IngestAuth {
         }
     }
 
+    /// The headers kept with each delivery so that its signature can be
+    /// re-checked later: the HMAC plans' signature, timestamp and message-id
+    /// headers, lower-cased.
+    pub fn kept_headers(&self) -> Vec<String> {
+        let mut kept = Vec::new();
+        for plan in self.hmac_plans() {
+            kept.push(plan.signature_header.to_ascii_lowercase());
+            kept.push(plan.timestamp_header.to_ascii_lowercase());
+            kept.extend(
+                plan.message_id_header
+                    .as_ref()
+                    .map(|h| h.to_ascii_lowercase()),
+            );
+        }
+        kept
+    }
+
+    /// The first HMAC plan's message-id header, lower-cased: a dedup key
+    /// when a delivery carries it.
+    pub fn message_id_header(&self) -> Option<String> {
+        self.hmac_plans()
+            .find_map(|plan| plan.message_id_header.as_ref())
+            .map(|h| h.to_ascii_lowercase())
+    }
+
+    fn hmac_plans(&self) -> impl Iterator<Item = &calltap_protocol::auth::HmacPlan> {
+        self.verifiers.iter().filter_map(|verifier| match verifier {
+            Verifier::Hmac(plan) => Some(plan),
+            _ => None,
+        })
+    }
+
     /// Whether any check is configured.
     pub fn is_enabled(&self) -> bool {
         !self.verifiers.is_empty()
