@@ -22,6 +22,7 @@ use bytes::Bytes;
 use super::body::{self, PieceHash};
 use super::{
     Event, EventFilter, NewEvent, NewQuarantine, QuarantineFilter, Quarantined, StoreError,
+    StoredBody, StoredEvent,
 };
 use crate::config::Durability;
 
@@ -258,46 +259,75 @@ impl Reader {
 
     /// Events matching the filter, by seq.
     pub fn events(&self, filter: &EventFilter) -> Result<Vec<Event>, StoreError> {
+        let stored = self.stored_events(filter)?;
         self.with(|conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT seq, received_at, call_id, type, timestamp, key, body, format FROM events
-                 WHERE seq > ?1
-                   AND (?2 IS NULL OR call_id = ?2)
-                   AND (?3 IS NULL OR type = ?3)
-                 ORDER BY seq LIMIT ?4",
-            )?;
-            let rows = stmt.query_map(
-                params![
-                    filter.after.unwrap_or(0),
-                    filter.call_id,
-                    filter.message_type,
-                    filter.limit
-                ],
-                |row| {
-                    Ok((
-                        Event {
-                            seq: row.get(0)?,
-                            received_at: row.get(1)?,
-                            call_id: row.get(2)?,
-                            message_type: row.get(3)?,
-                            timestamp: row.get(4)?,
-                            key: row.get(5)?,
-                            body: Bytes::new(),
-                        },
-                        row.get::<_, Vec<u8>>(6)?,
-                        row.get::<_, i64>(7)?,
-                    ))
-                },
-            )?;
-            let rows: Vec<(Event, Vec<u8>, i64)> = rows.collect::<Result<_, _>>()?;
             let mut cache = PieceCache::new();
-            rows.into_iter()
-                .map(|(mut event, stored, format)| {
-                    event.body = Bytes::from(raw_body(conn, stored, format, &mut cache)?);
-                    Ok(event)
+            stored
+                .into_iter()
+                .map(|event| {
+                    Ok(Event {
+                        body: rebuilt(conn, event.body, &mut cache)?,
+                        seq: event.seq,
+                        received_at: event.received_at,
+                        call_id: event.call_id,
+                        message_type: event.message_type,
+                        timestamp: event.timestamp,
+                        key: event.key,
+                    })
                 })
                 .collect()
         })
+    }
+
+    /// Like [`Reader::events`], with the bodies as stored, not rebuilt.
+    pub fn stored_events(&self, filter: &EventFilter) -> Result<Vec<StoredEvent>, StoreError> {
+        self.with(|conn| {
+            let mut stmt = conn.prepare_cached(events_query(filter))?;
+            let after = filter.after.unwrap_or(0);
+            let mut params: Vec<(&str, &dyn rusqlite::ToSql)> =
+                vec![(":after", &after), (":limit", &filter.limit)];
+            if let Some(call_id) = &filter.call_id {
+                params.push((":call_id", call_id));
+            }
+            if let Some(message_type) = &filter.message_type {
+                params.push((":type", message_type));
+            }
+            let rows = stmt.query_map(&params[..], |row| {
+                let stored: Vec<u8> = row.get(6)?;
+                let body = match row.get::<_, i64>(7)? {
+                    FORMAT_RAW => StoredBody::Whole(Bytes::from(stored)),
+                    FORMAT_RECIPE => StoredBody::Recipe(stored),
+                    _ => {
+                        return Ok(Err(StoreError::Corrupt(body::CorruptRecipe(
+                            "unknown body format",
+                        ))))
+                    }
+                };
+                Ok(Ok(StoredEvent {
+                    seq: row.get(0)?,
+                    received_at: row.get(1)?,
+                    call_id: row.get(2)?,
+                    message_type: row.get(3)?,
+                    timestamp: row.get(4)?,
+                    key: row.get(5)?,
+                    body,
+                }))
+            })?;
+            rows.map(|row| row?).collect()
+        })
+    }
+
+    /// The bytes of the piece named `hash`, if stored.
+    pub fn piece(&self, hash: &PieceHash) -> Result<Option<Vec<u8>>, StoreError> {
+        self.with(|conn| {
+            let mut stmt = conn.prepare_cached("SELECT data FROM pieces WHERE hash = ?1")?;
+            Ok(stmt.query_row([&hash.0[..]], |row| row.get(0)).optional()?)
+        })
+    }
+
+    /// The exact bytes of a stored body.
+    pub fn rebuild(&self, body: StoredBody) -> Result<Bytes, StoreError> {
+        self.with(|conn| rebuilt(conn, body, &mut PieceCache::new()))
     }
 
     /// The exact body stored at `seq`.
@@ -307,8 +337,19 @@ impl Reader {
             let row: Option<(Vec<u8>, i64)> = stmt
                 .query_row([seq], |row| Ok((row.get(0)?, row.get(1)?)))
                 .optional()?;
-            row.map(|(stored, format)| raw_body(conn, stored, format, &mut PieceCache::new()))
-                .transpose()
+            row.map(|(stored, format)| {
+                let body = match format {
+                    FORMAT_RAW => StoredBody::Whole(Bytes::from(stored)),
+                    FORMAT_RECIPE => StoredBody::Recipe(stored),
+                    _ => {
+                        return Err(StoreError::Corrupt(body::CorruptRecipe(
+                            "unknown body format",
+                        )))
+                    }
+                };
+                Ok(rebuilt(conn, body, &mut PieceCache::new())?.to_vec())
+            })
+            .transpose()
         })
     }
 
@@ -358,44 +399,68 @@ impl Reader {
     }
 }
 
+/// The events query for the filters given. Only the given filters become
+/// conditions, each combination its own statement naming its index: a
+/// catch-all `(?2 IS NULL OR call_id = ?2)` hides the indexes from the
+/// planner, which then walks the whole log by seq.
+fn events_query(filter: &EventFilter) -> &'static str {
+    match (filter.call_id.is_some(), filter.message_type.is_some()) {
+        (false, false) => {
+            "SELECT seq, received_at, call_id, type, timestamp, key, body, format FROM events
+             WHERE seq > :after ORDER BY seq LIMIT :limit"
+        }
+        (true, false) => {
+            "SELECT seq, received_at, call_id, type, timestamp, key, body, format FROM events
+             INDEXED BY events_by_call
+             WHERE call_id = :call_id AND seq > :after ORDER BY seq LIMIT :limit"
+        }
+        (false, true) => {
+            // No index by type (migration 3 dropped it): walk by seq.
+            "SELECT seq, received_at, call_id, type, timestamp, key, body, format FROM events
+             WHERE seq > :after AND type = :type ORDER BY seq LIMIT :limit"
+        }
+        (true, true) => {
+            "SELECT seq, received_at, call_id, type, timestamp, key, body, format FROM events
+             INDEXED BY events_by_call
+             WHERE call_id = :call_id AND type = :type AND seq > :after ORDER BY seq LIMIT :limit"
+        }
+    }
+}
+
 /// Pieces already fetched while reading one page of events: the events of
 /// a call repeat the same pieces (each `conversation-update` carries the
 /// whole history), so each is read from the table once per page.
 type PieceCache = HashMap<PieceHash, Vec<u8>>;
 
-/// The raw bytes of a stored body: as stored (format 0), or rebuilt from
-/// its recipe and pieces (format 1).
-fn raw_body(
+/// The raw bytes of a stored body: as stored, or rebuilt from its recipe
+/// and pieces.
+fn rebuilt(
     conn: &Connection,
-    stored: Vec<u8>,
-    format: i64,
+    body: StoredBody,
     cache: &mut PieceCache,
-) -> Result<Vec<u8>, StoreError> {
-    match format {
-        FORMAT_RAW => Ok(stored),
-        FORMAT_RECIPE => {
-            let mut piece = conn.prepare_cached("SELECT data FROM pieces WHERE hash = ?1")?;
-            body::assemble::<StoreError>(&stored, |hash, out| {
-                if let Some(bytes) = cache.get(hash) {
-                    out.extend_from_slice(bytes);
-                    return Ok(true);
-                }
-                let mut rows = piece.query([&hash.0[..]])?;
-                match rows.next()? {
-                    Some(row) => {
-                        let bytes = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
-                        out.extend_from_slice(bytes);
-                        cache.insert(*hash, bytes.to_vec());
-                        Ok(true)
-                    }
-                    None => Ok(false),
-                }
-            })
+) -> Result<Bytes, StoreError> {
+    let recipe = match body {
+        StoredBody::Whole(bytes) => return Ok(bytes),
+        StoredBody::Recipe(recipe) => recipe,
+    };
+    let mut piece = conn.prepare_cached("SELECT data FROM pieces WHERE hash = ?1")?;
+    body::assemble::<StoreError>(&recipe, |hash, out| {
+        if let Some(bytes) = cache.get(hash) {
+            out.extend_from_slice(bytes);
+            return Ok(true);
         }
-        _ => Err(StoreError::Corrupt(body::CorruptRecipe(
-            "unknown body format",
-        ))),
-    }
+        let mut rows = piece.query([&hash.0[..]])?;
+        match rows.next()? {
+            Some(row) => {
+                let bytes = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
+                out.extend_from_slice(bytes);
+                cache.insert(*hash, bytes.to_vec());
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    })
+    .map(Bytes::from)
 }
 
 #[cfg(test)]
@@ -412,6 +477,52 @@ mod tests {
             body: bytes::Bytes::from_static(b"{\"message\":{}}"),
             headers: "{}".to_owned(),
             split: None,
+        }
+    }
+
+    #[test]
+    fn a_call_filter_reads_the_calls_index_not_the_whole_log() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let conn = open_writer(&dir.path().join("t.db"), Durability::Normal).expect("open");
+        let filters = [
+            (None, None, "USING INTEGER PRIMARY KEY (rowid>?)"),
+            (
+                Some("c"),
+                None,
+                "USING INDEX events_by_call (call_id=? AND seq>?)",
+            ),
+            (None, Some("t"), "USING INTEGER PRIMARY KEY (rowid>?)"),
+            (
+                Some("c"),
+                Some("t"),
+                "USING INDEX events_by_call (call_id=? AND seq>?)",
+            ),
+        ];
+        for (call_id, message_type, expected) in filters {
+            let filter = EventFilter {
+                call_id: call_id.map(str::to_owned),
+                message_type: message_type.map(str::to_owned),
+                ..EventFilter::default()
+            };
+            let mut plan = conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {}", events_query(&filter)))
+                .expect("prepare");
+            let detail: Vec<String> = plan
+                .query_map(
+                    rusqlite::named_params! {":after": 0, ":limit": 10, ":call_id": "c", ":type": "t"}
+                        .iter()
+                        .filter(|(name, _)| events_query(&filter).contains(name))
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .as_slice(),
+                    |row| row.get(3),
+                )
+                .expect("plan")
+                .collect::<Result<_, _>>()
+                .expect("rows");
+            let plan = detail.join("; ");
+            assert!(plan.contains(expected), "{filter:?}: {plan}");
+            assert!(!plan.contains("USE TEMP B-TREE"), "{filter:?}: {plan}");
         }
     }
 
