@@ -3,14 +3,18 @@
 //! concurrency, first to a `--dry-run` server (parse and answer, no store:
 //! the no-op baseline), then to durable servers (`--durability full` and
 //! `normal`). Each request carries a unique `webhook-id`, so every delivery
-//! is really stored (no dedup shortcut).
+//! is really stored (no dedup shortcut). Each pass over the corpus rewrites
+//! the call ids in the bodies (same length), so that, as in real traffic,
+//! every call is a new call with its own few dozen deliveries rather than
+//! the same 12 calls collecting every delivery of the run.
 //!
 //! Run: `cargo bench -p calltap --bench ingest -- [--concurrency 64] [--seconds 10]`
 //!
 //! `-- --phases` instead times, on one thread and without HTTP, what a
 //! handler does to each corpus body: the depth check, the fast-path parse,
 //! the dedup key hash, and the durable path's cut into pieces (cold: every
-//! piece hashed; warm: every piece already known), and both in one pass.
+//! piece hashed; warm: every piece already known), and both in one pass;
+//! and the projector's typed parse of a whole body and of its skeleton.
 //!
 //! `-- --storage` writes the corpus once through the store (batches of 64,
 //! as the writer would commit them) twice, bodies whole and cut into
@@ -101,7 +105,48 @@ struct Run {
     latencies_us: Vec<u64>,
 }
 
-async fn load(base: &str, corpus: Arc<Vec<bytes::Bytes>>, options: &Options, tag: &str) -> Run {
+/// A corpus body and where its call id appears in it.
+struct Body {
+    bytes: bytes::Bytes,
+    call_id_at: Vec<usize>,
+    call_id_len: usize,
+}
+
+impl Body {
+    fn new(bytes: bytes::Bytes) -> Body {
+        let call_id = calltap_protocol::view::DeliveryView::parse(&bytes)
+            .ok()
+            .and_then(|view| view.call_id.map(|id| id.into_owned()))
+            .unwrap_or_default();
+        let call_id_at = if call_id.len() >= 8 {
+            memchr::memmem::find_iter(&bytes, call_id.as_bytes()).collect()
+        } else {
+            Vec::new()
+        };
+        Body {
+            bytes,
+            call_id_at,
+            call_id_len: call_id.len(),
+        }
+    }
+
+    /// The body as sent in pass `round` over the corpus: the last 8
+    /// characters of its call id replaced by the pass number in hex.
+    fn for_round(&self, round: u64) -> bytes::Bytes {
+        if round == 0 || self.call_id_at.is_empty() {
+            return self.bytes.clone();
+        }
+        let mut out = self.bytes.to_vec();
+        let suffix = format!("{:08x}", round as u32);
+        for &at in &self.call_id_at {
+            let end = at + self.call_id_len;
+            out[end - 8..end].copy_from_slice(suffix.as_bytes());
+        }
+        bytes::Bytes::from(out)
+    }
+}
+
+async fn load(base: &str, corpus: Arc<Vec<Body>>, options: &Options, tag: &str) -> Run {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(options.concurrency)
         .build()
@@ -125,7 +170,8 @@ async fn load(base: &str, corpus: Arc<Vec<bytes::Bytes>>, options: &Options, tag
                 let mut latencies = Vec::new();
                 loop {
                     let n = counter.fetch_add(1, Ordering::Relaxed);
-                    let body = corpus[(n as usize) % corpus.len()].clone();
+                    let len = corpus.len() as u64;
+                    let body = corpus[(n % len) as usize].for_round(n / len);
                     let started = Instant::now();
                     if started >= deadline {
                         break;
@@ -205,7 +251,22 @@ fn phases(corpus: &[bytes::Bytes]) {
             writer_cost(corpus, &dir.path().join(format!("w-{cut}-{batch}.db")), cut, batch)
         );
     }
-    let rows: [(&str, f64); 6] = [
+    let placeholder = calltap::project::pieces::Placeholder::new();
+    let skeletons: Vec<bytes::Bytes> = corpus
+        .iter()
+        .map(|b| match split(b, &cold) {
+            Some(cut) => {
+                let (skeleton, _) =
+                    calltap::store::body::skeleton(&cut.recipe, |i, out| placeholder.write(i, out))
+                        .expect("a fresh recipe walks");
+                bytes::Bytes::from(skeleton)
+            }
+            None => b.clone(),
+        })
+        .collect();
+    let skeleton_mean = skeletons.iter().map(|s| s.len()).sum::<usize>() / skeletons.len();
+    println!("skeletons (pieces replaced by placeholders): mean {skeleton_mean} bytes");
+    let rows: [(&str, f64); 8] = [
         (
             "depth check (`ingest::limits::check_depth`)",
             time_per_body(corpus, |b| {
@@ -242,8 +303,20 @@ fn phases(corpus: &[bytes::Bytes]) {
                 std::hint::black_box(split_within(b, &warm, 128));
             }),
         ),
+        (
+            "projector: typed parse of the whole body (`Envelope::from_slice`)",
+            time_per_body(corpus, |b| {
+                std::hint::black_box(calltap_protocol::model::Envelope::from_slice(b).is_ok());
+            }),
+        ),
+        (
+            "projector: typed parse of the skeleton",
+            time_per_body(&skeletons, |b| {
+                std::hint::black_box(calltap_protocol::model::Envelope::from_slice(b).is_ok());
+            }),
+        ),
     ];
-    println!("| handler phase | µs per body |");
+    println!("| phase | µs per body |");
     println!("|---|---:|");
     for (name, us) in rows {
         println!("| {name} | {us:.1} |");
@@ -386,6 +459,7 @@ fn main() {
         options.concurrency,
         options.seconds
     );
+    let bodies: Arc<Vec<Body>> = Arc::new(corpus.iter().cloned().map(Body::new).collect());
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let dir = tempfile::tempdir().expect("tempdir");
     let modes: [(&str, &[&str]); 3] = [
@@ -398,7 +472,7 @@ fn main() {
     println!("|---|---:|---:|---:|---:|---:|");
     for (i, (name, extra)) in modes.iter().enumerate() {
         let server = start(&dir.path().join(format!("bench-{i}.db")), extra);
-        let run = runtime.block_on(load(&server.base, corpus.clone(), &options, &i.to_string()));
+        let run = runtime.block_on(load(&server.base, bodies.clone(), &options, &i.to_string()));
         drop(server);
         let rate = run.ok as f64 / run.elapsed.as_secs_f64();
         let ratio = baseline.map_or("1.00".to_owned(), |b: f64| format!("{:.2}", rate / b));

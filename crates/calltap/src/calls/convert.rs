@@ -7,11 +7,26 @@
 //! `messagesOpenAIFormatted`, or in the undocumented `conversation` field; the
 //! `call` object's `status` is a stale snapshot and is never read; tool-call
 //! arguments may be JSON text or an object.
+//!
+//! **Pieces.** The log stores the parts of a body that repeat across
+//! deliveries (the `call`, `assistant`, `customer` and `phoneNumber` objects
+//! and each history entry) once, as content-addressed pieces
+//! (`store::body`). The projector need not parse them again for every
+//! delivery: it parses the body with each piece replaced by a *placeholder*
+//! object (the *skeleton*), and [`call_event_with`] asks a [`Pieces`] for
+//! what a placeholder stands for, which [`read_piece`] computes once per
+//! distinct piece. For a body whose pieces all read, the event is the one
+//! [`call_event`] gives for the whole body; a piece that does not read makes
+//! [`call_event_with`] fail, and the caller converts the whole body instead.
+
+use std::ops::Deref;
+use std::sync::Arc;
 
 use calltap_protocol::model::{
     ArtifactMessage, Assistant, Call, Customer, Destination, OpenAiMessage, PhoneNumber,
     ServerMessage,
 };
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::event::{
@@ -30,122 +45,395 @@ pub fn call_id(message: &ServerMessage) -> Option<&str> {
 /// the message timestamp when a message carries none, so that every event has
 /// a place in time.
 pub fn call_event(seq: i64, received_at_ms: i64, message: &ServerMessage) -> CallEvent {
-    let at_ms = message
-        .timestamp()
-        .map_or(received_at_ms, |timestamp| timestamp.epoch_ms());
-    CallEvent {
-        seq,
-        at_ms,
-        call: call_info(message),
-        kind: event_kind(message),
-    }
-}
-
-fn event_kind(message: &ServerMessage) -> EventKind {
-    match message {
-        ServerMessage::StatusUpdate(update) => EventKind::Status {
-            status: update
-                .status
-                .as_ref()
-                .map(|s| s.as_str().to_owned())
-                .unwrap_or_default(),
-            ended_reason: update.ended_reason.as_ref().map(|r| r.as_str().to_owned()),
-            destination: update.destination.as_ref().map(transfer_target),
-        },
-        ServerMessage::SpeechUpdate(update) => EventKind::Speech {
-            role: update
-                .role
-                .as_ref()
-                .map_or(Role::Other(String::new()), |r| Role::parse(r.as_str())),
-            status: update
-                .status
-                .as_ref()
-                .map_or(SpeechStatus::Other(String::new()), |s| {
-                    SpeechStatus::parse(s.as_str())
-                }),
-            turn: update.turn_index(),
-        },
-        ServerMessage::ConversationUpdate(update) => EventKind::Conversation {
-            messages: history(
-                update.messages.as_deref(),
-                update.messages_open_ai_formatted.as_deref(),
-                update.extra.get("conversation"),
-            ),
-        },
-        ServerMessage::TransferUpdate(update) => EventKind::Transfer {
-            destination: update.destination.as_ref().map_or(
-                TransferTarget {
-                    kind: TransferKind::Other(String::new()),
-                    assistant_name: None,
-                    number: None,
-                    sip_uri: None,
-                },
-                transfer_target,
-            ),
-            from_assistant: update.from_assistant.as_ref().and_then(|a| a.name.clone()),
-            to_assistant: update.to_assistant.as_ref().and_then(|a| a.name.clone()),
-            to_step_record: update.to_step_record.clone(),
-            from_step_record: update.from_step_record.clone(),
-        },
-        ServerMessage::EndOfCallReport(report) => {
-            let artifact = report.artifact.as_deref();
-            let artifact_history = artifact.map(|a| {
-                history(
-                    a.messages.as_deref(),
-                    a.messages_open_ai_formatted.as_deref(),
-                    None,
-                )
-            });
-            // Real reports also repeat the history at the top level (`messages`,
-            // undocumented); use it when the artifact has none.
-            let messages = match artifact_history {
-                Some(messages) if !messages.is_empty() => messages,
-                _ => report
-                    .extra
-                    .get("messages")
-                    .map(history_from_raw)
-                    .unwrap_or_default(),
-            };
-            EventKind::EndOfCallReport(EndOfCallReport {
-                ended_reason: report.ended_reason.as_ref().map(|r| r.as_str().to_owned()),
-                started_at_ms: report.started_at.as_ref().map(|t| t.epoch_ms()),
-                ended_at_ms: report.ended_at.as_ref().map(|t| t.epoch_ms()),
-                cost: report.cost.as_ref().and_then(serde_json::Number::as_f64),
-                performance_metrics: artifact.and_then(|a| a.performance_metrics.clone()),
-                messages,
-            })
-        }
-        ServerMessage::Other(other) => EventKind::Other {
-            message_type: other.message_type().to_owned(),
-        },
-    }
-}
-
-/// The call-level facts: the message's own `assistant`, `customer` and
-/// `phoneNumber` first, then the copies inside `call`.
-fn call_info(message: &ServerMessage) -> Option<CallInfo> {
-    let call: Option<&Call> = message.call();
-    let assistant: Option<&Assistant> = message
-        .assistant()
-        .or_else(|| call.and_then(|c| c.assistant.as_deref()));
-    let customer: Option<&Customer> = message
-        .customer()
-        .or_else(|| call.and_then(|c| c.customer.as_ref()));
-    let phone_number: Option<&PhoneNumber> = message
-        .phone_number()
-        .or_else(|| call.and_then(|c| c.phone_number.as_ref()));
-    let info = CallInfo {
-        call_type: call
-            .and_then(|c| c.r#type.as_ref())
-            .map(|t| t.as_str().to_owned()),
-        assistant_id: assistant
-            .and_then(|a| a.id.clone())
-            .or_else(|| call.and_then(|c| c.assistant_id.clone())),
-        assistant_name: assistant.and_then(|a| a.name.clone()),
-        customer_number: customer.and_then(|c| c.number.clone()),
-        phone_number: phone_number.and_then(phone_number_text),
+    let mut reading = Reading {
+        pieces: &mut NoPieces,
+        failed: false,
     };
-    (info != CallInfo::default()).then_some(info)
+    reading.call_event(seq, received_at_ms, message)
+}
+
+/// [`call_event`] for a message parsed from a skeleton: each placeholder
+/// object is replaced by what `pieces` says its piece holds.
+pub fn call_event_with(
+    seq: i64,
+    received_at_ms: i64,
+    message: &ServerMessage,
+    pieces: &mut dyn Pieces,
+) -> Result<CallEvent, UnreadablePiece> {
+    let mut reading = Reading {
+        pieces,
+        failed: false,
+    };
+    let event = reading.call_event(seq, received_at_ms, message);
+    if reading.failed {
+        Err(UnreadablePiece)
+    } else {
+        Ok(event)
+    }
+}
+
+/// A placeholder's piece could not be read in the role its place gives it
+/// (missing, or not of the type expected there); convert the whole body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("a piece of the body could not be read where it stands")]
+pub struct UnreadablePiece;
+
+/// What the placeholders of a skeleton stand for.
+pub trait Pieces {
+    /// The index of the piece that `object` stands for, or `None` when
+    /// `object` is not a placeholder.
+    fn placeholder(&self, object: &Map<String, Value>) -> Option<usize>;
+    /// What piece `index` holds when read as `role` (see [`read_piece`]);
+    /// `None` when it is missing or does not read so.
+    fn resolve(&mut self, index: usize, role: PieceRole) -> Option<Resolved>;
+}
+
+/// No placeholders: a whole body.
+struct NoPieces;
+
+impl Pieces for NoPieces {
+    fn placeholder(&self, _: &Map<String, Value>) -> Option<usize> {
+        None
+    }
+
+    fn resolve(&mut self, _: usize, _: PieceRole) -> Option<Resolved> {
+        None
+    }
+}
+
+/// Where a piece stands, which says how to read it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PieceRole {
+    /// `message.call`.
+    Call,
+    /// `message.assistant`.
+    Assistant,
+    /// `message.customer`.
+    Customer,
+    /// `message.phoneNumber`.
+    PhoneNumber,
+    /// An entry of a history in Vapi's format (`messages`, `artifact.messages`).
+    VapiHistory,
+    /// An entry of a history in OpenAI's format (`messagesOpenAIFormatted`).
+    OpenAiHistory,
+    /// An entry of a history kept as raw JSON (`conversation`, a report's
+    /// top-level `messages`).
+    RawHistory,
+}
+
+/// What a piece holds, read in its role; shared, so a cache can hand it out
+/// for every delivery that repeats the piece.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Resolved {
+    /// A `call` object.
+    Call(Arc<Call>),
+    /// An `assistant` object.
+    Assistant(Arc<Assistant>),
+    /// A `customer` object.
+    Customer(Arc<Customer>),
+    /// A `phoneNumber` object.
+    PhoneNumber(Arc<PhoneNumber>),
+    /// A history entry, already converted.
+    History(Arc<HistoryMessage>),
+}
+
+/// Reads a piece's bytes in `role`, as the whole-body parse would read the
+/// same value in that place; `None` when they do not read so.
+pub fn read_piece(role: PieceRole, bytes: &[u8]) -> Option<Resolved> {
+    fn typed<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+        // Through `Value`, as the envelope parses nested values.
+        let value: Value = serde_json::from_slice(bytes).ok()?;
+        serde_json::from_value(value).ok()
+    }
+    let history = |entry: HistoryMessage| Some(Resolved::History(Arc::new(entry)));
+    match role {
+        PieceRole::Call => typed(bytes).map(|c| Resolved::Call(Arc::new(c))),
+        PieceRole::Assistant => typed(bytes).map(|a| Resolved::Assistant(Arc::new(a))),
+        PieceRole::Customer => typed(bytes).map(|c| Resolved::Customer(Arc::new(c))),
+        PieceRole::PhoneNumber => typed(bytes).map(|p| Resolved::PhoneNumber(Arc::new(p))),
+        PieceRole::VapiHistory => history(artifact_message(&typed(bytes)?)),
+        PieceRole::OpenAiHistory => history(open_ai_message(&typed(bytes)?)),
+        PieceRole::RawHistory => history(raw_history_entry(&typed(bytes)?)),
+    }
+}
+
+/// A value of the message itself, or the one a placeholder stood for.
+enum Held<'a, T> {
+    Here(&'a T),
+    Piece(Arc<T>),
+}
+
+impl<T> Deref for Held<'_, T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        match self {
+            Held::Here(value) => value,
+            Held::Piece(value) => value,
+        }
+    }
+}
+
+/// One conversion: the pieces to ask, and whether one failed to read.
+struct Reading<'p> {
+    pieces: &'p mut dyn Pieces,
+    failed: bool,
+}
+
+impl Reading<'_> {
+    fn call_event(&mut self, seq: i64, received_at_ms: i64, message: &ServerMessage) -> CallEvent {
+        let at_ms = message
+            .timestamp()
+            .map_or(received_at_ms, |timestamp| timestamp.epoch_ms());
+        CallEvent {
+            seq,
+            at_ms,
+            call: self.call_info(message),
+            kind: self.event_kind(message),
+        }
+    }
+
+    /// What the placeholder `object` stands for, read as `role`: `None`
+    /// when `object` is no placeholder, `Some(None)` (and the reading
+    /// failed) when its piece does not read so.
+    fn piece(&mut self, object: &Map<String, Value>, role: PieceRole) -> Option<Option<Resolved>> {
+        let index = self.pieces.placeholder(object)?;
+        let resolved = self.pieces.resolve(index, role);
+        self.failed |= resolved.is_none();
+        Some(resolved)
+    }
+
+    /// `value`, or what it stands for when it is a placeholder (`extra`
+    /// holds its unknown keys, where a placeholder's key lands).
+    fn held<'a, T>(
+        &mut self,
+        value: &'a T,
+        extra: Option<&Map<String, Value>>,
+        role: PieceRole,
+        unwrap: impl Fn(Resolved) -> Option<Arc<T>>,
+    ) -> Option<Held<'a, T>> {
+        match extra.and_then(|extra| self.piece(extra, role)) {
+            None => Some(Held::Here(value)),
+            Some(resolved) => {
+                let piece = resolved.and_then(unwrap);
+                self.failed |= piece.is_none();
+                piece.map(Held::Piece)
+            }
+        }
+    }
+
+    /// A history entry that a placeholder stands for; `None` when `object`
+    /// is no placeholder.
+    fn history_piece(
+        &mut self,
+        object: &Map<String, Value>,
+        role: PieceRole,
+    ) -> Option<HistoryMessage> {
+        match self.piece(object, role)? {
+            Some(Resolved::History(entry)) => Some(HistoryMessage::clone(&entry)),
+            _ => {
+                self.failed = true;
+                Some(HistoryMessage::default())
+            }
+        }
+    }
+
+    fn event_kind(&mut self, message: &ServerMessage) -> EventKind {
+        match message {
+            ServerMessage::StatusUpdate(update) => EventKind::Status {
+                status: update
+                    .status
+                    .as_ref()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                ended_reason: update.ended_reason.as_ref().map(|r| r.as_str().to_owned()),
+                destination: update.destination.as_ref().map(transfer_target),
+            },
+            ServerMessage::SpeechUpdate(update) => EventKind::Speech {
+                role: update
+                    .role
+                    .as_ref()
+                    .map_or(Role::Other(String::new()), |r| Role::parse(r.as_str())),
+                status: update
+                    .status
+                    .as_ref()
+                    .map_or(SpeechStatus::Other(String::new()), |s| {
+                        SpeechStatus::parse(s.as_str())
+                    }),
+                turn: update.turn_index(),
+            },
+            ServerMessage::ConversationUpdate(update) => EventKind::Conversation {
+                messages: self.history(
+                    update.messages.as_deref(),
+                    update.messages_open_ai_formatted.as_deref(),
+                    update.extra.get("conversation"),
+                ),
+            },
+            ServerMessage::TransferUpdate(update) => EventKind::Transfer {
+                destination: update.destination.as_ref().map_or(
+                    TransferTarget {
+                        kind: TransferKind::Other(String::new()),
+                        assistant_name: None,
+                        number: None,
+                        sip_uri: None,
+                    },
+                    transfer_target,
+                ),
+                from_assistant: update.from_assistant.as_ref().and_then(|a| a.name.clone()),
+                to_assistant: update.to_assistant.as_ref().and_then(|a| a.name.clone()),
+                to_step_record: update.to_step_record.clone(),
+                from_step_record: update.from_step_record.clone(),
+            },
+            ServerMessage::EndOfCallReport(report) => {
+                let artifact = report.artifact.as_deref();
+                let artifact_history = artifact.map(|a| {
+                    self.history(
+                        a.messages.as_deref(),
+                        a.messages_open_ai_formatted.as_deref(),
+                        None,
+                    )
+                });
+                // Real reports also repeat the history at the top level
+                // (`messages`, undocumented); use it when the artifact has none.
+                let messages = match artifact_history {
+                    Some(messages) if !messages.is_empty() => messages,
+                    _ => report
+                        .extra
+                        .get("messages")
+                        .map(|raw| self.history_from_raw(raw))
+                        .unwrap_or_default(),
+                };
+                EventKind::EndOfCallReport(EndOfCallReport {
+                    ended_reason: report.ended_reason.as_ref().map(|r| r.as_str().to_owned()),
+                    started_at_ms: report.started_at.as_ref().map(|t| t.epoch_ms()),
+                    ended_at_ms: report.ended_at.as_ref().map(|t| t.epoch_ms()),
+                    cost: report.cost.as_ref().and_then(serde_json::Number::as_f64),
+                    performance_metrics: artifact.and_then(|a| a.performance_metrics.clone()),
+                    messages,
+                })
+            }
+            ServerMessage::Other(other) => EventKind::Other {
+                message_type: other.message_type().to_owned(),
+            },
+        }
+    }
+
+    /// The call-level facts: the message's own `assistant`, `customer` and
+    /// `phoneNumber` first, then the copies inside `call`.
+    fn call_info(&mut self, message: &ServerMessage) -> Option<CallInfo> {
+        let call = message.call().and_then(|call| {
+            self.held(call, Some(&call.extra), PieceRole::Call, |r| match r {
+                Resolved::Call(call) => Some(call),
+                _ => None,
+            })
+        });
+        let call = call.as_deref();
+        let own_assistant = message.assistant().and_then(|assistant| {
+            self.held(
+                assistant,
+                Some(&assistant.extra),
+                PieceRole::Assistant,
+                |r| match r {
+                    Resolved::Assistant(assistant) => Some(assistant),
+                    _ => None,
+                },
+            )
+        });
+        let own_customer = message.customer().and_then(|customer| {
+            self.held(
+                customer,
+                Some(&customer.extra),
+                PieceRole::Customer,
+                |r| match r {
+                    Resolved::Customer(customer) => Some(customer),
+                    _ => None,
+                },
+            )
+        });
+        let own_phone_number = message.phone_number().and_then(|phone_number| {
+            // A placeholder names no provider, so it is always `Other`.
+            let extra = match phone_number {
+                PhoneNumber::Other(map) => Some(map),
+                _ => None,
+            };
+            self.held(phone_number, extra, PieceRole::PhoneNumber, |r| match r {
+                Resolved::PhoneNumber(phone_number) => Some(phone_number),
+                _ => None,
+            })
+        });
+        let assistant: Option<&Assistant> = own_assistant
+            .as_deref()
+            .or_else(|| call.and_then(|c| c.assistant.as_deref()));
+        let customer: Option<&Customer> = own_customer
+            .as_deref()
+            .or_else(|| call.and_then(|c| c.customer.as_ref()));
+        let phone_number: Option<&PhoneNumber> = own_phone_number
+            .as_deref()
+            .or_else(|| call.and_then(|c| c.phone_number.as_ref()));
+        let info = CallInfo {
+            call_type: call
+                .and_then(|c| c.r#type.as_ref())
+                .map(|t| t.as_str().to_owned()),
+            assistant_id: assistant
+                .and_then(|a| a.id.clone())
+                .or_else(|| call.and_then(|c| c.assistant_id.clone())),
+            assistant_name: assistant.and_then(|a| a.name.clone()),
+            customer_number: customer.and_then(|c| c.number.clone()),
+            phone_number: phone_number.and_then(phone_number_text),
+        };
+        (info != CallInfo::default()).then_some(info)
+    }
+
+    /// A conversation history from whichever form the message carries:
+    /// Vapi's `messages`, else `messagesOpenAIFormatted`, else (when that is
+    /// empty, as in real deliveries) the undocumented `conversation` field.
+    fn history(
+        &mut self,
+        messages: Option<&[ArtifactMessage]>,
+        open_ai: Option<&[OpenAiMessage]>,
+        conversation: Option<&Value>,
+    ) -> Vec<HistoryMessage> {
+        if let Some(messages) = messages {
+            return messages
+                .iter()
+                .map(|message| match message {
+                    // A placeholder names no role, so it is always `Other`.
+                    ArtifactMessage::Other(map) => self
+                        .history_piece(map, PieceRole::VapiHistory)
+                        .unwrap_or_else(|| artifact_message(message)),
+                    _ => artifact_message(message),
+                })
+                .collect();
+        }
+        match open_ai {
+            Some(open_ai) if !open_ai.is_empty() => open_ai
+                .iter()
+                .map(|message| {
+                    self.history_piece(&message.extra, PieceRole::OpenAiHistory)
+                        .unwrap_or_else(|| open_ai_message(message))
+                })
+                .collect(),
+            _ => conversation
+                .map(|raw| self.history_from_raw(raw))
+                .unwrap_or_default(),
+        }
+    }
+
+    /// A history kept as raw JSON; see [`raw_history_entry`].
+    fn history_from_raw(&mut self, value: &Value) -> Vec<HistoryMessage> {
+        let Some(entries) = value.as_array() else {
+            return Vec::new();
+        };
+        entries
+            .iter()
+            .map(|entry| {
+                entry
+                    .as_object()
+                    .and_then(|object| self.history_piece(object, PieceRole::RawHistory))
+                    .unwrap_or_else(|| raw_history_entry(entry))
+            })
+            .collect()
+    }
 }
 
 fn phone_number_text(phone_number: &PhoneNumber) -> Option<String> {
@@ -179,23 +467,6 @@ fn transfer_target(destination: &Destination) -> TransferTarget {
         }
     }
     target
-}
-
-/// A conversation history from whichever form the message carries: Vapi's
-/// `messages`, else `messagesOpenAIFormatted`, else (when that is empty, as
-/// in real deliveries) the undocumented `conversation` field.
-fn history(
-    messages: Option<&[ArtifactMessage]>,
-    open_ai: Option<&[OpenAiMessage]>,
-    conversation: Option<&Value>,
-) -> Vec<HistoryMessage> {
-    if let Some(messages) = messages {
-        return messages.iter().map(artifact_message).collect();
-    }
-    match open_ai {
-        Some(open_ai) if !open_ai.is_empty() => open_ai.iter().map(open_ai_message).collect(),
-        _ => conversation.map(history_from_raw).unwrap_or_default(),
-    }
 }
 
 fn artifact_message(message: &ArtifactMessage) -> HistoryMessage {
@@ -250,17 +521,10 @@ fn open_ai_message(message: &OpenAiMessage) -> HistoryMessage {
     }
 }
 
-/// A history kept as raw JSON (the `conversation` field, the report's
-/// top-level `messages`). Both formats share `role`, so an entry is read as
-/// Vapi's format when it has Vapi's keys (`message`, `time`, `toolCalls`,
-/// `result`) and as OpenAI's (`content`, `tool_calls`) otherwise.
-fn history_from_raw(value: &Value) -> Vec<HistoryMessage> {
-    let Some(entries) = value.as_array() else {
-        return Vec::new();
-    };
-    entries.iter().map(raw_history_entry).collect()
-}
-
+/// One entry of a history kept as raw JSON (the `conversation` field, the
+/// report's top-level `messages`). Both formats share `role`, so an entry is
+/// read as Vapi's format when it has Vapi's keys (`message`, `time`,
+/// `toolCalls`, `result`) and as OpenAI's (`content`, `tool_calls`) otherwise.
 fn raw_history_entry(entry: &Value) -> HistoryMessage {
     let vapi_format = ["message", "time", "toolCalls", "result"]
         .iter()

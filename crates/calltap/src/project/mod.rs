@@ -2,7 +2,8 @@
 //! date with the log, and tells live subscribers what changed.
 //!
 //! It tails the log after its checkpoint, in batches read through the
-//! store's read API; parses each body into the typed model; converts it with
+//! store's read API; parses each body's skeleton into the typed model,
+//! reading each repeated piece once ([`pieces`]); converts it with
 //! [`calls::convert`]; folds it into the call's [`CallState`] (held in a
 //! bounded cache, rebuilt from the log on a miss); and writes the touched
 //! calls' rows and the new checkpoint in one transaction on its own
@@ -20,6 +21,7 @@
 //! [`Projector::catch_up`]; `serve` runs it with [`Projector::spawn`].
 
 mod cache;
+pub mod pieces;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -30,10 +32,12 @@ use calltap_protocol::model::Envelope;
 use tokio::sync::{broadcast, watch};
 
 use crate::calls::{self, CallEvent, CallState, EventKind};
+use crate::store::body;
 use crate::store::projections::{CallRow, ProjectionWriter};
 use crate::store::sqlite::Reader;
-use crate::store::{Event, EventFilter, StoreError};
+use crate::store::{Event, EventFilter, StoreError, StoredBody, StoredEvent};
 use cache::CallCache;
+use pieces::{PieceMemo, Placeholder, SkeletonPieces};
 
 /// Events read and projected per transaction. Big enough that a burst costs
 /// few transactions (the ingest writer waits for none of them for long),
@@ -96,6 +100,8 @@ pub struct Projector {
     store: ProjectionWriter,
     reader: Reader,
     cache: CallCache,
+    placeholder: Placeholder,
+    memo: PieceMemo,
     position: i64,
     batch: u32,
     position_tx: watch::Sender<i64>,
@@ -124,6 +130,8 @@ impl Projector {
             store,
             reader,
             cache: CallCache::new(cache),
+            placeholder: Placeholder::new(),
+            memo: PieceMemo::default(),
             position,
             batch: batch.max(1),
             position_tx,
@@ -158,7 +166,7 @@ impl Projector {
     /// transaction. Returns how many events it consumed (0: caught up).
     #[tracing::instrument(level = "debug", skip(self), fields(after = self.position))]
     pub fn process_once(&mut self) -> Result<usize, ProjectError> {
-        let events = self.reader.events(&EventFilter {
+        let events = self.reader.stored_events(&EventFilter {
             after: Some(self.position),
             limit: self.batch,
             ..EventFilter::default()
@@ -173,7 +181,7 @@ impl Projector {
             let Some(id) = event.call_id.as_deref() else {
                 continue;
             };
-            let call_event = call_event(event);
+            let call_event = self.call_event(event)?;
             if !self.cache.contains(id) {
                 let (state, last_seq) = self.load(id)?;
                 self.cache.insert(id, state, last_seq);
@@ -223,12 +231,12 @@ impl Projector {
 
     /// A call's state from its events already projected (seq up to the
     /// position); later ones are folded in by the batches that read them.
-    fn load(&self, id: &str) -> Result<(CallState, i64), StoreError> {
+    fn load(&mut self, id: &str) -> Result<(CallState, i64), StoreError> {
         let mut state = CallState::new(id);
         let mut last_seq = 0;
         let mut after = 0;
         'pages: loop {
-            let page = self.reader.events(&EventFilter {
+            let page = self.reader.stored_events(&EventFilter {
                 call_id: Some(id.to_owned()),
                 after: Some(after),
                 limit: self.batch,
@@ -238,7 +246,7 @@ impl Projector {
                 if event.seq > self.position {
                     break 'pages;
                 }
-                state.apply(&call_event(event));
+                state.apply(&self.call_event(event)?);
                 last_seq = event.seq;
             }
             match page.last() {
@@ -247,6 +255,43 @@ impl Projector {
             }
         }
         Ok((state, last_seq))
+    }
+
+    /// The call event of one stored delivery: from its skeleton and the
+    /// pieces it names when the body is cut, else from the whole body.
+    fn call_event(&mut self, event: &StoredEvent) -> Result<CallEvent, StoreError> {
+        let recipe = match &event.body {
+            StoredBody::Whole(bytes) => return Ok(whole_call_event(event, bytes)),
+            StoredBody::Recipe(recipe) => recipe,
+        };
+        let placeholder = &self.placeholder;
+        let (skeleton, hashes) =
+            body::skeleton(recipe, |index, out| placeholder.write(index, out))?;
+        // A skeleton that does not parse, or a piece that does not read
+        // where it stands: the whole body decides, as for any body.
+        if let Ok(envelope) = Envelope::from_slice(&skeleton) {
+            let mut pieces = SkeletonPieces {
+                placeholder,
+                hashes: &hashes,
+                memo: &mut self.memo,
+                reader: &self.reader,
+                error: None,
+            };
+            let converted = calls::convert::call_event_with(
+                event.seq,
+                event.received_at,
+                &envelope.message,
+                &mut pieces,
+            );
+            if let Some(err) = pieces.error {
+                return Err(err);
+            }
+            if let Ok(call_event) = converted {
+                return Ok(call_event);
+            }
+        }
+        let bytes = self.reader.rebuild(event.body.clone())?;
+        Ok(whole_call_event(event, &bytes))
     }
 
     /// Runs the projector on the blocking pool until the writer stops
@@ -292,21 +337,47 @@ impl Projector {
     }
 }
 
-/// The call event of one stored delivery. A body that fails typed parsing
-/// was still accepted by ingest, so it is never dropped: it is counted,
-/// logged and projected as an `Other` event of its type.
+/// The call event of one stored delivery, from its whole body. A body that
+/// fails typed parsing was still accepted by ingest, so it is never dropped:
+/// it is counted, logged and projected as an `Other` event of its type.
 pub fn call_event(event: &Event) -> CallEvent {
-    match Envelope::from_slice(&event.body) {
-        Ok(envelope) => calls::convert::call_event(event.seq, event.received_at, &envelope.message),
+    from_body(
+        event.seq,
+        event.received_at,
+        event.timestamp,
+        &event.message_type,
+        &event.body,
+    )
+}
+
+fn whole_call_event(event: &StoredEvent, body: &[u8]) -> CallEvent {
+    from_body(
+        event.seq,
+        event.received_at,
+        event.timestamp,
+        &event.message_type,
+        body,
+    )
+}
+
+fn from_body(
+    seq: i64,
+    received_at: i64,
+    timestamp: Option<i64>,
+    message_type: &str,
+    body: &[u8],
+) -> CallEvent {
+    match Envelope::from_slice(body) {
+        Ok(envelope) => calls::convert::call_event(seq, received_at, &envelope.message),
         Err(err) => {
-            tracing::warn!(seq = event.seq, error = %err, "stored body fails typed parsing; projected as an opaque event");
+            tracing::warn!(seq, error = %err, "stored body fails typed parsing; projected as an opaque event");
             metrics::counter!("calltap_projection_unparsed_total").increment(1);
             CallEvent {
-                seq: event.seq,
-                at_ms: event.timestamp.unwrap_or(event.received_at),
+                seq,
+                at_ms: timestamp.unwrap_or(received_at),
                 call: None,
                 kind: EventKind::Other {
-                    message_type: event.message_type.clone(),
+                    message_type: message_type.to_owned(),
                 },
             }
         }
@@ -416,6 +487,125 @@ mod tests {
         assert_eq!(rows.len(), 12);
         assert_eq!(rows, all_rows(&large));
         assert_eq!(evicting.process_once().expect("step"), 0, "caught up");
+    }
+
+    /// Every call's detail folded from whole bodies, the reference the
+    /// skeleton path must equal.
+    fn details_from_whole_bodies(path: &Path) -> Vec<(String, String)> {
+        let reader = Reader::open(path).expect("reader");
+        let events = reader
+            .events(&EventFilter {
+                limit: u32::MAX,
+                ..EventFilter::default()
+            })
+            .expect("read");
+        let mut states = std::collections::BTreeMap::new();
+        for event in &events {
+            if let Some(id) = event.call_id.as_deref() {
+                states
+                    .entry(id.to_owned())
+                    .or_insert_with(|| CallState::new(id))
+                    .apply(&call_event(event));
+            }
+        }
+        states
+            .into_iter()
+            .map(|(id, state)| {
+                let detail = serde_json::to_string(&state.detail()).expect("JSON");
+                (id, detail)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn projecting_skeletons_gives_what_whole_bodies_give_and_reads_each_piece_once() {
+        let (_dir, path) = corpus_db();
+        let mut projector = Projector::open(&path, 64, 4096).expect("open");
+
+        projector.catch_up().expect("catch up");
+
+        let mut projected = all_rows(&path);
+        projected.sort();
+        assert_eq!(projected, details_from_whole_bodies(&path));
+        let memo = projector.memo.len();
+        assert!(memo > 100, "pieces were read through the memo: {memo}");
+    }
+
+    /// A speech-update whose `call` and one artifact entry are pieces, with
+    /// `bad_call` or `bad_entry` making that piece ill-typed.
+    fn speech_update(bad_call: bool, bad_entry: bool) -> Vec<u8> {
+        let call_type = if bad_call { "5" } else { r#""webCall""# };
+        let seconds = if bad_entry { r#""soon""# } else { "0" };
+        let pad = "x".repeat(200);
+        format!(
+            r#"{{"message":{{"type":"speech-update","timestamp":9,"role":"user","status":"started",
+              "artifact":{{"messages":[{{"role":"user","message":"{pad}","time":1,"secondsFromStart":{seconds}}}]}},
+              "call":{{"id":"c","type":{call_type},"assistantId":"a-{pad}"}}}}}}"#
+        )
+        .into_bytes()
+    }
+
+    fn project_one(body: Vec<u8>) -> (CallEvent, CallEvent) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("p.db");
+        let conn = sqlite::open_writer(&path, Durability::Normal).expect("open");
+        let stored = job(0, Some("c"), "speech-update", body);
+        let Job::Event(new) = &stored else {
+            unreachable!("job() makes events")
+        };
+        assert!(new.split.is_some(), "the body must be cut");
+        Writer::new(conn, 8)
+            .process_batch(&[&stored])
+            .expect("commit");
+        let mut projector = Projector::open(&path, 8, 8).expect("open");
+        let event = projector
+            .reader
+            .stored_events(&EventFilter {
+                limit: 1,
+                ..EventFilter::default()
+            })
+            .expect("read")
+            .remove(0);
+        let from_skeleton = projector.call_event(&event).expect("converts");
+        let whole = projector
+            .reader
+            .rebuild(event.body.clone())
+            .expect("rebuild");
+        (from_skeleton, whole_call_event(&event, &whole))
+    }
+
+    #[test]
+    fn a_piece_that_does_not_read_where_it_stands_leaves_the_decision_to_the_whole_body() {
+        let (from_skeleton, whole) = project_one(speech_update(true, false));
+
+        assert_eq!(from_skeleton, whole);
+        assert!(
+            matches!(&whole.kind, EventKind::Other { message_type } if message_type == "speech-update"),
+            "an ill-typed call makes the body opaque: {whole:?}"
+        );
+    }
+
+    #[test]
+    fn a_well_formed_body_gives_the_same_event_from_its_skeleton_as_whole() {
+        let (from_skeleton, whole) = project_one(speech_update(false, false));
+
+        assert_eq!(from_skeleton, whole);
+        assert!(matches!(from_skeleton.kind, EventKind::Speech { .. }));
+        let info = from_skeleton.call.expect("call info from the call piece");
+        assert_eq!(info.call_type.as_deref(), Some("webCall"));
+    }
+
+    #[test]
+    fn an_ill_typed_piece_the_event_does_not_use_no_longer_hides_the_event() {
+        // The artifact's history is not part of a speech event, so its
+        // piece is never read; the whole-body parse fails on it.
+        let (from_skeleton, whole) = project_one(speech_update(false, true));
+
+        assert!(matches!(whole.kind, EventKind::Other { .. }));
+        assert!(
+            matches!(from_skeleton.kind, EventKind::Speech { .. }),
+            "{from_skeleton:?}"
+        );
     }
 
     #[test]

@@ -183,6 +183,29 @@ pub fn assemble<E: From<CorruptRecipe>>(
     Ok(body)
 }
 
+/// A recipe's body with each piece replaced by what `placeholder` writes
+/// for it (given the piece's place in the recipe, from 0), and the pieces'
+/// hashes in that order. The projector parses this *skeleton* instead of
+/// the whole body and reads each piece once, however many bodies repeat it.
+pub fn skeleton(
+    recipe: &[u8],
+    mut placeholder: impl FnMut(usize, &mut Vec<u8>),
+) -> Result<(Vec<u8>, Vec<PieceHash>), CorruptRecipe> {
+    let mut skeleton = Vec::with_capacity(recipe.len());
+    let mut hashes = Vec::new();
+    walk_recipe::<CorruptRecipe>(recipe, |part| {
+        match part {
+            Part::Literal(bytes) => skeleton.extend_from_slice(bytes),
+            Part::Piece(hash) => {
+                placeholder(hashes.len(), &mut skeleton);
+                hashes.push(hash);
+            }
+        }
+        Ok(())
+    })?;
+    Ok((skeleton, hashes))
+}
+
 enum Part<'a> {
     Literal(&'a [u8]),
     Piece(PieceHash),

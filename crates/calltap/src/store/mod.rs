@@ -72,6 +72,36 @@ pub struct Event {
     pub body: Bytes,
 }
 
+/// One stored delivery as the log keeps it, body not yet rebuilt: what the
+/// projector reads, so that it can skip the pieces it has already read
+/// (see [`body::skeleton`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredEvent {
+    /// Position in the log.
+    pub seq: i64,
+    /// When calltap received it (ms since the epoch).
+    pub received_at: i64,
+    /// `message.call.id`, if any.
+    pub call_id: Option<String>,
+    /// `message.type`.
+    pub message_type: String,
+    /// `message.timestamp` in ms since the epoch, if any.
+    pub timestamp: Option<i64>,
+    /// The dedup key.
+    pub key: String,
+    /// The body as stored.
+    pub body: StoredBody,
+}
+
+/// A body as the log stores it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StoredBody {
+    /// The exact bytes.
+    Whole(Bytes),
+    /// A recipe over pieces ([`body`]; [`sqlite::Reader::rebuild`] gives the bytes).
+    Recipe(Vec<u8>),
+}
+
 /// One quarantined body.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Quarantined {

@@ -1,0 +1,194 @@
+//! Reading each stored piece once: the projector parses a delivery's
+//! *skeleton* (its recipe with every piece replaced by a placeholder; see
+//! `store::body::skeleton`) and resolves the placeholders that the
+//! conversion meets through a bounded memo of pieces already read.
+//!
+//! Why: a Vapi delivery repeats the call, the assistant and the whole
+//! history so far; the new bytes of a delivery are a few hundred. Parsing
+//! the whole ~20 KB body for every delivery was most of the projector's
+//! time; a skeleton is ~2 KB, and a piece is parsed once per role, however
+//! many deliveries repeat it.
+//!
+//! A placeholder is `{"\u0000<nonce>":N}`, N the piece's place in the
+//! recipe: short, because a skeleton holds one for every history entry. The nonce is drawn per projector, so a body that happens to
+//! hold such an object cannot pass it off as a placeholder.
+
+use std::collections::hash_map::RandomState;
+use std::collections::HashMap;
+use std::hash::BuildHasher;
+
+use serde_json::{Map, Value};
+
+use crate::calls::convert::{self, PieceRole, Pieces, Resolved};
+use crate::store::body::PieceHash;
+use crate::store::sqlite::Reader;
+use crate::store::StoreError;
+
+/// Piece bytes read into one generation of the memo before it becomes the
+/// old one (and the old one is dropped): bounds the memo's memory to a few
+/// times twice this, whatever the traffic.
+pub const GENERATION_BYTES: usize = 8 << 20;
+
+/// How placeholders are written and recognised, with this projector's nonce.
+#[derive(Debug)]
+pub struct Placeholder {
+    /// `{"\u0000<nonce>":`, as written into a skeleton.
+    prefix: Vec<u8>,
+    /// The key as parsed: `"\0<nonce>"`.
+    key: String,
+}
+
+impl Placeholder {
+    /// Placeholders with a fresh random nonce.
+    pub fn new() -> Placeholder {
+        let nonce = RandomState::new().hash_one(std::process::id());
+        Placeholder {
+            prefix: format!("{{\"\\u0000{nonce:016x}\":").into_bytes(),
+            key: format!("\u{0}{nonce:016x}"),
+        }
+    }
+
+    /// Writes the placeholder of piece `index`.
+    pub fn write(&self, index: usize, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.prefix);
+        out.extend_from_slice(index.to_string().as_bytes());
+        out.push(b'}');
+    }
+
+    /// The piece index `object` stands for, if it is a placeholder.
+    fn index(&self, object: &Map<String, Value>) -> Option<usize> {
+        let index = object.get(&self.key)?.as_u64()?;
+        usize::try_from(index).ok()
+    }
+}
+
+impl Default for Placeholder {
+    fn default() -> Placeholder {
+        Placeholder::new()
+    }
+}
+
+/// Pieces already read, by hash and role; two generations, so that what
+/// is still in use survives a turnover and the rest ages out.
+#[derive(Debug, Default)]
+pub struct PieceMemo {
+    current: HashMap<(PieceHash, PieceRole), Resolved>,
+    previous: HashMap<(PieceHash, PieceRole), Resolved>,
+    current_bytes: usize,
+}
+
+impl PieceMemo {
+    /// Entries held (both generations).
+    pub fn len(&self) -> usize {
+        self.current.len() + self.previous.len()
+    }
+
+    /// Whether the memo is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn get(&mut self, key: &(PieceHash, PieceRole)) -> Option<Resolved> {
+        if let Some(found) = self.current.get(key) {
+            return Some(found.clone());
+        }
+        let found = self.previous.remove(key)?;
+        self.current.insert(*key, found.clone());
+        Some(found)
+    }
+
+    fn insert(&mut self, key: (PieceHash, PieceRole), value: Resolved, bytes: usize) {
+        if self.current_bytes + bytes > GENERATION_BYTES {
+            self.previous = std::mem::take(&mut self.current);
+            self.current_bytes = 0;
+        }
+        self.current_bytes += bytes;
+        self.current.insert(key, value);
+    }
+}
+
+/// The pieces of one delivery's skeleton, as [`convert::Pieces`]: read
+/// through the memo, else from the log.
+pub struct SkeletonPieces<'a> {
+    /// The placeholders' form.
+    pub placeholder: &'a Placeholder,
+    /// The delivery's pieces, in recipe order.
+    pub hashes: &'a [PieceHash],
+    /// Pieces already read.
+    pub memo: &'a mut PieceMemo,
+    /// Where pieces not in the memo are read from.
+    pub reader: &'a Reader,
+    /// The first store error met; the caller fails its step with it.
+    pub error: Option<StoreError>,
+}
+
+impl Pieces for SkeletonPieces<'_> {
+    fn placeholder(&self, object: &Map<String, Value>) -> Option<usize> {
+        self.placeholder.index(object)
+    }
+
+    fn resolve(&mut self, index: usize, role: PieceRole) -> Option<Resolved> {
+        let hash = *self.hashes.get(index)?;
+        if let Some(found) = self.memo.get(&(hash, role)) {
+            return Some(found);
+        }
+        let bytes = match self.reader.piece(&hash) {
+            Ok(bytes) => bytes?,
+            Err(err) => {
+                self.error.get_or_insert(err);
+                return None;
+            }
+        };
+        let resolved = convert::read_piece(role, &bytes)?;
+        self.memo
+            .insert((hash, role), resolved.clone(), bytes.len());
+        Some(resolved)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::calls::HistoryMessage;
+
+    #[test]
+    fn a_placeholder_reads_back_as_its_index_and_a_lookalike_does_not() {
+        let placeholder = Placeholder::new();
+        let mut text = Vec::new();
+        placeholder.write(42, &mut text);
+        let object: Map<String, Value> = serde_json::from_slice(&text).expect("JSON");
+        assert_eq!(placeholder.index(&object), Some(42));
+
+        let other = Placeholder::new();
+        assert_ne!(other.key, placeholder.key, "each projector has its nonce");
+        assert_eq!(other.index(&object), None);
+        let lookalike: Map<String, Value> =
+            serde_json::from_str(r#"{"\u00000000000000000000":1}"#).expect("JSON");
+        assert_eq!(placeholder.index(&lookalike), None);
+    }
+
+    #[test]
+    fn the_memo_keeps_what_is_in_use_across_a_turnover_and_drops_the_rest() {
+        let mut memo = PieceMemo::default();
+        let entry = |n: u8| {
+            (
+                (PieceHash([n; 32]), PieceRole::RawHistory),
+                Resolved::History(Arc::new(HistoryMessage::default())),
+            )
+        };
+        let (a, value) = entry(1);
+        memo.insert(a, value, GENERATION_BYTES / 2);
+        let (b, value) = entry(2);
+        memo.insert(b, value, GENERATION_BYTES / 2);
+        let (c, value) = entry(3);
+        memo.insert(c, value, 1); // the first generation is full: a, b age
+        assert!(memo.get(&a).is_some(), "a is used, so it moves back");
+        let (d, value) = entry(4);
+        memo.insert(d, value, GENERATION_BYTES); // turns over again
+        assert!(memo.get(&a).is_some() && memo.get(&c).is_some());
+        assert!(memo.get(&b).is_none(), "b was not used and aged out");
+        assert_eq!(memo.len(), 3);
+    }
+}
