@@ -103,6 +103,31 @@ struct Run {
     failed: u64,
     elapsed: Duration,
     latencies_us: Vec<u64>,
+    /// CPU time the server and the load generator spent in the measured window.
+    server_cpu: Duration,
+    load_cpu: Duration,
+}
+
+/// User plus system CPU time of a process so far, from `/proc/PID/stat`
+/// (Linux; zero elsewhere).
+fn cpu_time(pid: &str) -> Duration {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return Duration::ZERO;
+    };
+    // The fields after the `(comm)`, which may hold spaces.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    // utime and stime are fields 14 and 15 of the whole line.
+    let total = ticks(11) + ticks(12);
+    // `/proc` counts in USER_HZ, which Linux fixes at 100 for user space.
+    Duration::from_millis(total * 10)
 }
 
 /// A corpus body and where its call id appears in it.
@@ -146,7 +171,9 @@ impl Body {
     }
 }
 
-async fn load(base: &str, corpus: Arc<Vec<Body>>, options: &Options, tag: &str) -> Run {
+async fn load(server: &Server, corpus: Arc<Vec<Body>>, options: &Options, tag: &str) -> Run {
+    let base = server.base.as_str();
+    let server_pid = server.child.id().to_string();
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(options.concurrency)
         .build()
@@ -196,16 +223,31 @@ async fn load(base: &str, corpus: Arc<Vec<Body>>, options: &Options, tag: &str) 
             })
         })
         .collect();
+    let sampler = {
+        let server_pid = server_pid.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep_until(measure_from.into()).await;
+            let start = (cpu_time(&server_pid), cpu_time("self"));
+            tokio::time::sleep_until(deadline.into()).await;
+            (
+                cpu_time(&server_pid).saturating_sub(start.0),
+                cpu_time("self").saturating_sub(start.1),
+            )
+        })
+    };
     let mut latencies_us = Vec::new();
     for task in tasks {
         latencies_us.extend(task.await.expect("load task"));
     }
     latencies_us.sort_unstable();
+    let (server_cpu, load_cpu) = sampler.await.expect("cpu sampler");
     Run {
         ok: latencies_us.len() as u64,
         failed: failed.load(Ordering::Relaxed),
         elapsed: Duration::from_secs(options.seconds),
         latencies_us,
+        server_cpu,
+        load_cpu,
     }
 }
 
@@ -266,7 +308,12 @@ fn phases(corpus: &[bytes::Bytes]) {
         .collect();
     let skeleton_mean = skeletons.iter().map(|s| s.len()).sum::<usize>() / skeletons.len();
     println!("skeletons (pieces replaced by placeholders): mean {skeleton_mean} bytes");
-    let rows: [(&str, f64); 8] = [
+    #[derive(serde::Deserialize)]
+    struct Root {
+        #[allow(dead_code)] // parsed for the timing only
+        message: calltap_protocol::model::ServerMessage,
+    }
+    let rows: [(&str, f64); 9] = [
         (
             "depth check (`ingest::limits::check_depth`)",
             time_per_body(corpus, |b| {
@@ -310,9 +357,15 @@ fn phases(corpus: &[bytes::Bytes]) {
             }),
         ),
         (
-            "projector: typed parse of the skeleton",
+            "projector: typed parse of the skeleton (`Envelope::from_slice`)",
             time_per_body(&skeletons, |b| {
                 std::hint::black_box(calltap_protocol::model::Envelope::from_slice(b).is_ok());
+            }),
+        ),
+        (
+            "projector: the skeleton straight into `ServerMessage` (no key-order capture; what it runs)",
+            time_per_body(&skeletons, |b| {
+                std::hint::black_box(serde_json::from_slice::<Root>(b).is_ok());
             }),
         ),
     ];
@@ -468,20 +521,23 @@ fn main() {
         ("durable, --durability normal", &["--durability", "normal"]),
     ];
     let mut baseline = None;
-    println!("| mode | deliveries/s | p50 ms | p99 ms | non-200 | vs no-op |");
-    println!("|---|---:|---:|---:|---:|---:|");
+    println!("| mode | deliveries/s | p50 ms | p99 ms | non-200 | vs no-op | server CPU µs/delivery | load generator CPU µs/delivery |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     for (i, (name, extra)) in modes.iter().enumerate() {
         let server = start(&dir.path().join(format!("bench-{i}.db")), extra);
-        let run = runtime.block_on(load(&server.base, bodies.clone(), &options, &i.to_string()));
+        let run = runtime.block_on(load(&server, bodies.clone(), &options, &i.to_string()));
         drop(server);
         let rate = run.ok as f64 / run.elapsed.as_secs_f64();
         let ratio = baseline.map_or("1.00".to_owned(), |b: f64| format!("{:.2}", rate / b));
         baseline.get_or_insert(rate);
+        let per_delivery = |cpu: Duration| cpu.as_secs_f64() * 1e6 / run.ok.max(1) as f64;
         println!(
-            "| {name} | {rate:.0} | {:.2} | {:.2} | {} | {ratio} |",
+            "| {name} | {rate:.0} | {:.2} | {:.2} | {} | {ratio} | {:.0} | {:.0} |",
             percentile(&run.latencies_us, 0.50),
             percentile(&run.latencies_us, 0.99),
             run.failed,
+            per_delivery(run.server_cpu),
+            per_delivery(run.load_cpu),
         );
     }
 }

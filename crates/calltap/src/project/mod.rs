@@ -269,7 +269,7 @@ impl Projector {
             body::skeleton(recipe, |index, out| placeholder.write(index, out))?;
         // A skeleton that does not parse, or a piece that does not read
         // where it stands: the whole body decides, as for any body.
-        if let Ok(envelope) = Envelope::from_slice(&skeleton) {
+        if let Ok(root) = serde_json::from_slice::<SkeletonRoot>(&skeleton) {
             let mut pieces = SkeletonPieces {
                 placeholder,
                 hashes: &hashes,
@@ -280,7 +280,7 @@ impl Projector {
             let converted = calls::convert::call_event_with(
                 event.seq,
                 event.received_at,
-                &envelope.message,
+                &root.message,
                 &mut pieces,
             );
             if let Some(err) = pieces.error {
@@ -335,6 +335,13 @@ impl Projector {
             }
         })
     }
+}
+
+/// A skeleton's message, parsed straight into the typed model: without the
+/// key-order capture of [`Envelope`], which only re-serialising needs.
+#[derive(serde::Deserialize)]
+struct SkeletonRoot {
+    message: calltap_protocol::model::ServerMessage,
 }
 
 /// The call event of one stored delivery, from its whole body. A body that
