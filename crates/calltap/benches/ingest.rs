@@ -9,6 +9,7 @@
 //! the same 12 calls collecting every delivery of the run.
 //!
 //! Run: `cargo bench -p calltap --bench ingest -- [--concurrency 64] [--seconds 10]`
+//! (`CALLTAP_BENCH_BIN=path/to/calltap` serves with another build).
 //!
 //! `-- --phases` instead times, on one thread and without HTTP, what a
 //! handler does to each corpus body: the depth check, the fast-path parse,
@@ -68,7 +69,13 @@ fn start(db: &Path, extra: &[&str]) -> Server {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("free port");
-    let child = Command::new(env!("CARGO_BIN_EXE_calltap"))
+    // `CALLTAP_BENCH_BIN` runs another build of the server (say, an older
+    // commit's) under this same load, for before/after figures.
+    let binary = std::env::var_os("CALLTAP_BENCH_BIN").map_or_else(
+        || env!("CARGO_BIN_EXE_calltap").into(),
+        std::path::PathBuf::from,
+    );
+    let child = Command::new(binary)
         .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--db"])
         .arg(db)
         .args(extra)
