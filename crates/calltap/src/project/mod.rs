@@ -442,11 +442,15 @@ mod tests {
     /// A database holding the sample corpus (call id and type read from
     /// each body, as ingest would).
     fn corpus_db() -> (tempfile::TempDir, std::path::PathBuf) {
+        db_of(calltap_protocol::fixtures::sample_deliveries())
+    }
+
+    fn db_of(bodies: Vec<Vec<u8>>) -> (tempfile::TempDir, std::path::PathBuf) {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("p.db");
         let conn = sqlite::open_writer(&path, Durability::Normal).expect("open");
         let mut writer = Writer::new(conn, 1024);
-        let jobs: Vec<Job> = calltap_protocol::fixtures::sample_deliveries()
+        let jobs: Vec<Job> = bodies
             .into_iter()
             .enumerate()
             .map(|(i, body)| {
@@ -526,7 +530,16 @@ mod tests {
 
     #[test]
     fn projecting_skeletons_gives_what_whole_bodies_give_and_reads_each_piece_once() {
-        let (_dir, path) = corpus_db();
+        // The sample corpus, then the real deliveries (their own calls; one
+        // report repeats its history at the top level, one conversation
+        // comes in the undocumented `conversation` field).
+        let mut bodies = calltap_protocol::fixtures::sample_deliveries();
+        bodies.extend(
+            calltap_protocol::fixtures::real_deliveries()
+                .into_iter()
+                .map(|(_, body)| body),
+        );
+        let (_dir, path) = db_of(bodies);
         let mut projector = Projector::open(&path, 64, 4096).expect("open");
 
         projector.catch_up().expect("catch up");
