@@ -52,9 +52,19 @@ pub struct NewQuarantine {
     pub headers: String,
 }
 
-/// One stored delivery.
+/// One stored delivery, its body rebuilt: the exact bytes received
+/// (shared, cheap to clone: the live feed hands one event to every
+/// subscriber).
+pub type Event = Logged<Bytes>;
+
+/// One stored delivery as the log keeps it, body not yet rebuilt: what the
+/// projector reads, so that it can skip the pieces it has already read
+/// (see [`body::skeleton`]).
+pub type StoredEvent = Logged<StoredBody>;
+
+/// One stored delivery with its body as `B` ([`Event`], [`StoredEvent`]).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Event {
+pub struct Logged<B> {
     /// Position in the log, strictly increasing, never reused.
     pub seq: i64,
     /// When calltap received it (ms since the epoch).
@@ -67,30 +77,23 @@ pub struct Event {
     pub timestamp: Option<i64>,
     /// The dedup key.
     pub key: String,
-    /// The exact bytes received (shared, cheap to clone: the live feed hands
-    /// one event to every subscriber).
-    pub body: Bytes,
+    /// The body.
+    pub body: B,
 }
 
-/// One stored delivery as the log keeps it, body not yet rebuilt: what the
-/// projector reads, so that it can skip the pieces it has already read
-/// (see [`body::skeleton`]).
-#[derive(Clone, Debug, PartialEq)]
-pub struct StoredEvent {
-    /// Position in the log.
-    pub seq: i64,
-    /// When calltap received it (ms since the epoch).
-    pub received_at: i64,
-    /// `message.call.id`, if any.
-    pub call_id: Option<String>,
-    /// `message.type`.
-    pub message_type: String,
-    /// `message.timestamp` in ms since the epoch, if any.
-    pub timestamp: Option<i64>,
-    /// The dedup key.
-    pub key: String,
-    /// The body as stored.
-    pub body: StoredBody,
+impl<B> Logged<B> {
+    /// The same delivery with its body turned into a `C` by `f`.
+    pub fn try_map_body<C, E>(self, f: impl FnOnce(B) -> Result<C, E>) -> Result<Logged<C>, E> {
+        Ok(Logged {
+            body: f(self.body)?,
+            seq: self.seq,
+            received_at: self.received_at,
+            call_id: self.call_id,
+            message_type: self.message_type,
+            timestamp: self.timestamp,
+            key: self.key,
+        })
+    }
 }
 
 /// A body as the log stores it.

@@ -264,17 +264,7 @@ impl Reader {
             let mut cache = PieceCache::new();
             stored
                 .into_iter()
-                .map(|event| {
-                    Ok(Event {
-                        body: rebuilt(conn, event.body, &mut cache)?,
-                        seq: event.seq,
-                        received_at: event.received_at,
-                        call_id: event.call_id,
-                        message_type: event.message_type,
-                        timestamp: event.timestamp,
-                        key: event.key,
-                    })
-                })
+                .map(|event| event.try_map_body(|body| rebuilt(conn, body, &mut cache)))
                 .collect()
         })
     }
@@ -293,15 +283,9 @@ impl Reader {
                 params.push((":type", message_type));
             }
             let rows = stmt.query_map(&params[..], |row| {
-                let stored: Vec<u8> = row.get(6)?;
-                let body = match row.get::<_, i64>(7)? {
-                    FORMAT_RAW => StoredBody::Whole(Bytes::from(stored)),
-                    FORMAT_RECIPE => StoredBody::Recipe(stored),
-                    _ => {
-                        return Ok(Err(StoreError::Corrupt(body::CorruptRecipe(
-                            "unknown body format",
-                        ))))
-                    }
+                let body = match stored_body(row.get(6)?, row.get(7)?) {
+                    Ok(body) => body,
+                    Err(err) => return Ok(Err(err)),
                 };
                 Ok(Ok(StoredEvent {
                     seq: row.get(0)?,
@@ -338,15 +322,7 @@ impl Reader {
                 .query_row([seq], |row| Ok((row.get(0)?, row.get(1)?)))
                 .optional()?;
             row.map(|(stored, format)| {
-                let body = match format {
-                    FORMAT_RAW => StoredBody::Whole(Bytes::from(stored)),
-                    FORMAT_RECIPE => StoredBody::Recipe(stored),
-                    _ => {
-                        return Err(StoreError::Corrupt(body::CorruptRecipe(
-                            "unknown body format",
-                        )))
-                    }
-                };
+                let body = stored_body(stored, format)?;
                 Ok(rebuilt(conn, body, &mut PieceCache::new())?.to_vec())
             })
             .transpose()
@@ -431,6 +407,17 @@ fn events_query(filter: &EventFilter) -> &'static str {
 /// a call repeat the same pieces (each `conversation-update` carries the
 /// whole history), so each is read from the table once per page.
 type PieceCache = HashMap<PieceHash, Vec<u8>>;
+
+/// `events.body` as its `events.format` says it is stored.
+fn stored_body(stored: Vec<u8>, format: i64) -> Result<StoredBody, StoreError> {
+    match format {
+        FORMAT_RAW => Ok(StoredBody::Whole(Bytes::from(stored))),
+        FORMAT_RECIPE => Ok(StoredBody::Recipe(stored)),
+        _ => Err(StoreError::Corrupt(body::CorruptRecipe(
+            "unknown body format",
+        ))),
+    }
+}
 
 /// The raw bytes of a stored body: as stored, or rebuilt from its recipe
 /// and pieces.
