@@ -305,9 +305,10 @@ fn phases(corpus: &[bytes::Bytes]) {
         .iter()
         .map(|b| match split(b, &cold) {
             Some(cut) => {
-                let (skeleton, _) =
-                    calltap::store::body::skeleton(&cut.recipe, |i, out| placeholder.write(i, out))
-                        .expect("a fresh recipe walks");
+                let (skeleton, _) = calltap::store::body::skeleton(&cut.recipe, |run, out| {
+                    placeholder.write(run, out)
+                })
+                .expect("a fresh recipe walks");
                 bytes::Bytes::from(skeleton)
             }
             None => b.clone(),
@@ -320,7 +321,7 @@ fn phases(corpus: &[bytes::Bytes]) {
         #[allow(dead_code)] // parsed for the timing only
         message: calltap_protocol::model::ServerMessage,
     }
-    let rows: [(&str, f64); 9] = [
+    let rows: [(&str, f64); 10] = [
         (
             "depth check (`ingest::limits::check_depth`)",
             time_per_body(corpus, |b| {
@@ -367,6 +368,12 @@ fn phases(corpus: &[bytes::Bytes]) {
             "projector: typed parse of the skeleton (`Envelope::from_slice`)",
             time_per_body(&skeletons, |b| {
                 std::hint::black_box(calltap_protocol::model::Envelope::from_slice(b).is_ok());
+            }),
+        ),
+        (
+            "projector: the skeleton into `serde_json::Value` only",
+            time_per_body(&skeletons, |b| {
+                std::hint::black_box(serde_json::from_slice::<serde_json::Value>(b).is_ok());
             }),
         ),
         (

@@ -19,7 +19,7 @@
 //! [`call_event`] gives for the whole body; a piece that does not read makes
 //! [`call_event_with`] fail, and the caller converts the whole body instead.
 
-use std::ops::Deref;
+use std::ops::{Deref, Range};
 use std::sync::Arc;
 
 use calltap_protocol::model::{
@@ -80,9 +80,10 @@ pub struct UnreadablePiece;
 
 /// What the placeholders of a skeleton stand for.
 pub trait Pieces {
-    /// The index of the piece that `object` stands for, or `None` when
-    /// `object` is not a placeholder.
-    fn placeholder(&self, object: &Map<String, Value>) -> Option<usize>;
+    /// The indices of the pieces that `object` stands for (one piece, or a
+    /// run of consecutive array elements), or `None` when `object` is not a
+    /// placeholder.
+    fn placeholder(&self, object: &Map<String, Value>) -> Option<Range<usize>>;
     /// What piece `index` holds when read as `role` (see [`read_piece`]);
     /// `None` when it is missing or does not read so.
     fn resolve(&mut self, index: usize, role: PieceRole) -> Option<Resolved>;
@@ -92,7 +93,7 @@ pub trait Pieces {
 struct NoPieces;
 
 impl Pieces for NoPieces {
-    fn placeholder(&self, _: &Map<String, Value>) -> Option<usize> {
+    fn placeholder(&self, _: &Map<String, Value>) -> Option<Range<usize>> {
         None
     }
 
@@ -195,10 +196,14 @@ impl Reading<'_> {
 
     /// What the placeholder `object` stands for, read as `role`: `None`
     /// when `object` is no placeholder, `Some(None)` (and the reading
-    /// failed) when its piece does not read so.
+    /// failed) when it does not stand for one piece that reads so.
     fn piece(&mut self, object: &Map<String, Value>, role: PieceRole) -> Option<Option<Resolved>> {
-        let index = self.pieces.placeholder(object)?;
-        let resolved = self.pieces.resolve(index, role);
+        let range = self.pieces.placeholder(object)?;
+        let resolved = if range.len() == 1 {
+            self.pieces.resolve(range.start, role)
+        } else {
+            None
+        };
         self.failed |= resolved.is_none();
         Some(resolved)
     }
@@ -222,18 +227,24 @@ impl Reading<'_> {
         }
     }
 
-    /// A history entry that a placeholder stands for; `None` when `object`
-    /// is no placeholder.
-    fn history_piece(
+    /// Appends the history entry `object`, or the entries it stands for
+    /// when it is a placeholder; `convert` reads a real entry.
+    fn push_entry<T>(
         &mut self,
-        object: &Map<String, Value>,
+        out: &mut Vec<HistoryMessage>,
+        entry: &T,
+        object: Option<&Map<String, Value>>,
         role: PieceRole,
-    ) -> Option<HistoryMessage> {
-        match self.piece(object, role)? {
-            Some(Resolved::History(entry)) => Some(HistoryMessage::clone(&entry)),
-            _ => {
-                self.failed = true;
-                Some(HistoryMessage::default())
+        convert: impl Fn(&T) -> HistoryMessage,
+    ) {
+        let Some(range) = object.and_then(|object| self.pieces.placeholder(object)) else {
+            out.push(convert(entry));
+            return;
+        };
+        for index in range {
+            match self.pieces.resolve(index, role) {
+                Some(Resolved::History(entry)) => out.push(HistoryMessage::clone(&entry)),
+                _ => self.failed = true,
             }
         }
     }
@@ -393,26 +404,38 @@ impl Reading<'_> {
         open_ai: Option<&[OpenAiMessage]>,
         conversation: Option<&Value>,
     ) -> Vec<HistoryMessage> {
+        let mut out = Vec::new();
         if let Some(messages) = messages {
-            return messages
-                .iter()
-                .map(|message| match message {
-                    // A placeholder names no role, so it is always `Other`.
-                    ArtifactMessage::Other(map) => self
-                        .history_piece(map, PieceRole::VapiHistory)
-                        .unwrap_or_else(|| artifact_message(message)),
-                    _ => artifact_message(message),
-                })
-                .collect();
+            for message in messages {
+                // A placeholder names no role, so it is always `Other`.
+                let object = match message {
+                    ArtifactMessage::Other(map) => Some(map),
+                    _ => None,
+                };
+                self.push_entry(
+                    &mut out,
+                    message,
+                    object,
+                    PieceRole::VapiHistory,
+                    artifact_message,
+                );
+            }
+            return out;
         }
         match open_ai {
-            Some(open_ai) if !open_ai.is_empty() => open_ai
-                .iter()
-                .map(|message| {
-                    self.history_piece(&message.extra, PieceRole::OpenAiHistory)
-                        .unwrap_or_else(|| open_ai_message(message))
-                })
-                .collect(),
+            Some(open_ai) if !open_ai.is_empty() => {
+                for message in open_ai {
+                    let object = Some(&message.extra);
+                    self.push_entry(
+                        &mut out,
+                        message,
+                        object,
+                        PieceRole::OpenAiHistory,
+                        open_ai_message,
+                    );
+                }
+                out
+            }
             _ => conversation
                 .map(|raw| self.history_from_raw(raw))
                 .unwrap_or_default(),
@@ -424,15 +447,17 @@ impl Reading<'_> {
         let Some(entries) = value.as_array() else {
             return Vec::new();
         };
-        entries
-            .iter()
-            .map(|entry| {
-                entry
-                    .as_object()
-                    .and_then(|object| self.history_piece(object, PieceRole::RawHistory))
-                    .unwrap_or_else(|| raw_history_entry(entry))
-            })
-            .collect()
+        let mut out = Vec::with_capacity(entries.len());
+        for entry in entries {
+            self.push_entry(
+                &mut out,
+                entry,
+                entry.as_object(),
+                PieceRole::RawHistory,
+                raw_history_entry,
+            );
+        }
+        out
     }
 }
 

@@ -266,7 +266,7 @@ impl Projector {
         };
         let placeholder = &self.placeholder;
         let (skeleton, hashes) =
-            body::skeleton(recipe, |index, out| placeholder.write(index, out))?;
+            body::skeleton(recipe, |range, out| placeholder.write(range, out))?;
         // A skeleton that does not parse, or a piece that does not read
         // where it stands: the whole body decides, as for any body.
         if let Ok(root) = serde_json::from_slice::<SkeletonRoot>(&skeleton) {

@@ -9,13 +9,14 @@
 //! time; a skeleton is ~2 KB, and a piece is parsed once per role, however
 //! many deliveries repeat it.
 //!
-//! A placeholder is `{"\u0000<nonce>":N}`, N the piece's place in the
-//! recipe: short, because a skeleton holds one for every history entry. The nonce is drawn per projector, so a body that happens to
+//! A placeholder is `{"\u0000<nonce>":[S,E]}`: the pieces S..E of the recipe
+//! (one for a `call`, a run for consecutive history entries). The nonce is drawn per projector, so a body that happens to
 //! hold such an object cannot pass it off as a placeholder.
 
 use std::collections::hash_map::RandomState;
 use std::collections::HashMap;
 use std::hash::BuildHasher;
+use std::ops::Range;
 
 use serde_json::{Map, Value};
 
@@ -48,17 +49,20 @@ impl Placeholder {
         }
     }
 
-    /// Writes the placeholder of piece `index`.
-    pub fn write(&self, index: usize, out: &mut Vec<u8>) {
+    /// Writes the placeholder of the pieces `range`.
+    pub fn write(&self, range: Range<usize>, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.prefix);
-        out.extend_from_slice(index.to_string().as_bytes());
-        out.push(b'}');
+        out.extend_from_slice(format!("[{},{}]}}", range.start, range.end).as_bytes());
     }
 
-    /// The piece index `object` stands for, if it is a placeholder.
-    fn index(&self, object: &Map<String, Value>) -> Option<usize> {
-        let index = object.get(&self.key)?.as_u64()?;
-        usize::try_from(index).ok()
+    /// The piece indices `object` stands for, if it is a placeholder.
+    fn range(&self, object: &Map<String, Value>) -> Option<Range<usize>> {
+        let Value::Array(bounds) = object.get(&self.key)? else {
+            return None;
+        };
+        let bound = |i: usize| usize::try_from(bounds.get(i)?.as_u64()?).ok();
+        let range = bound(0)?..bound(1)?;
+        (bounds.len() == 2 && !range.is_empty()).then_some(range)
     }
 }
 
@@ -123,8 +127,8 @@ pub struct SkeletonPieces<'a> {
 }
 
 impl Pieces for SkeletonPieces<'_> {
-    fn placeholder(&self, object: &Map<String, Value>) -> Option<usize> {
-        self.placeholder.index(object)
+    fn placeholder(&self, object: &Map<String, Value>) -> Option<Range<usize>> {
+        self.placeholder.range(object)
     }
 
     fn resolve(&mut self, index: usize, role: PieceRole) -> Option<Resolved> {
@@ -150,23 +154,36 @@ impl Pieces for SkeletonPieces<'_> {
 mod tests {
     use std::sync::Arc;
 
+    use serde_json::json;
+
     use super::*;
     use crate::calls::HistoryMessage;
 
     #[test]
-    fn a_placeholder_reads_back_as_its_index_and_a_lookalike_does_not() {
+    fn a_placeholder_reads_back_as_its_range_and_a_lookalike_does_not() {
         let placeholder = Placeholder::new();
         let mut text = Vec::new();
-        placeholder.write(42, &mut text);
+        placeholder.write(40..42, &mut text);
         let object: Map<String, Value> = serde_json::from_slice(&text).expect("JSON");
-        assert_eq!(placeholder.index(&object), Some(42));
+        assert_eq!(placeholder.range(&object), Some(40..42));
 
         let other = Placeholder::new();
         assert_ne!(other.key, placeholder.key, "each projector has its nonce");
-        assert_eq!(other.index(&object), None);
+        assert_eq!(other.range(&object), None);
         let lookalike: Map<String, Value> =
-            serde_json::from_str(r#"{"\u00000000000000000000":1}"#).expect("JSON");
-        assert_eq!(placeholder.index(&lookalike), None);
+            serde_json::from_str(r#"{"\u00000000000000000000":[0,1]}"#).expect("JSON");
+        assert_eq!(placeholder.range(&lookalike), None);
+        let key = &placeholder.key;
+        for bad in [
+            json!([2, 2]),
+            json!([3, 1]),
+            json!([0]),
+            json!(0),
+            json!([0, 1, 2]),
+        ] {
+            let object: Map<String, Value> = [(key.clone(), bad)].into_iter().collect();
+            assert_eq!(placeholder.range(&object), None, "{object:?}");
+        }
     }
 
     #[test]

@@ -183,27 +183,64 @@ pub fn assemble<E: From<CorruptRecipe>>(
     Ok(body)
 }
 
-/// A recipe's body with each piece replaced by what `placeholder` writes
-/// for it (given the piece's place in the recipe, from 0), and the pieces'
-/// hashes in that order. The projector parses this *skeleton* instead of
-/// the whole body and reads each piece once, however many bodies repeat it.
+/// A recipe's body with its pieces replaced by placeholders, and the
+/// pieces' hashes in recipe order. The projector parses this *skeleton*
+/// instead of the whole body and reads each piece once, however many bodies
+/// repeat it.
+///
+/// A run of pieces separated only by commas (consecutive elements of one
+/// array: members of an object always have a key between them) gets one
+/// placeholder, written by `placeholder(range, out)` with the run's range of
+/// piece indices: a history of forty entries costs the parse one object,
+/// not forty.
 pub fn skeleton(
     recipe: &[u8],
-    mut placeholder: impl FnMut(usize, &mut Vec<u8>),
+    mut placeholder: impl FnMut(Range<usize>, &mut Vec<u8>),
 ) -> Result<(Vec<u8>, Vec<PieceHash>), CorruptRecipe> {
     let mut skeleton = Vec::with_capacity(recipe.len());
     let mut hashes = Vec::new();
+    // The open run of pieces, and the literal since its last piece.
+    let mut run: Option<Range<usize>> = None;
+    let mut after_run: &[u8] = &[];
     walk_recipe::<CorruptRecipe>(recipe, |part| {
         match part {
+            Part::Literal(bytes) if run.is_some() => after_run = bytes,
             Part::Literal(bytes) => skeleton.extend_from_slice(bytes),
             Part::Piece(hash) => {
-                placeholder(hashes.len(), &mut skeleton);
+                let index = hashes.len();
                 hashes.push(hash);
+                run = Some(match run.take() {
+                    Some(open) if is_element_separator(after_run) => open.start..index + 1,
+                    Some(open) => {
+                        placeholder(open, &mut skeleton);
+                        skeleton.extend_from_slice(after_run);
+                        index..index + 1
+                    }
+                    None => index..index + 1,
+                });
+                after_run = &[];
             }
         }
         Ok(())
     })?;
+    if let Some(open) = run {
+        placeholder(open, &mut skeleton);
+        skeleton.extend_from_slice(after_run);
+    }
     Ok((skeleton, hashes))
+}
+
+/// Whether `literal` is only a comma between JSON whitespace.
+fn is_element_separator(literal: &[u8]) -> bool {
+    let mut commas = 0;
+    for byte in literal {
+        match byte {
+            b',' => commas += 1,
+            b' ' | b'\t' | b'\n' | b'\r' => {}
+            _ => return false,
+        }
+    }
+    commas == 1
 }
 
 enum Part<'a> {
@@ -211,9 +248,9 @@ enum Part<'a> {
     Piece(PieceHash),
 }
 
-fn walk_recipe<E: From<CorruptRecipe>>(
-    recipe: &[u8],
-    mut visit: impl FnMut(Part<'_>) -> Result<(), E>,
+fn walk_recipe<'r, E: From<CorruptRecipe>>(
+    recipe: &'r [u8],
+    mut visit: impl FnMut(Part<'r>) -> Result<(), E>,
 ) -> Result<(), E> {
     let mut at = 0;
     let count = get_varint(recipe, &mut at)?;
@@ -581,6 +618,30 @@ impl<'a> Scanner<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_skeleton_gives_a_run_of_array_pieces_one_placeholder_and_keeps_the_rest() {
+        let pad = "x".repeat(MIN_PIECE);
+        let body = format!(
+            r#"{{"message":{{"type":"conversation-update","call":{{"id":"{pad}"}},"#
+        ) + &format!(
+            r#""messages":[{{"m":"{pad}1"}}, {{"m":"{pad}2"}},{{"m":"short"}},{{"m":"{pad}3"}}]}}}}"#
+        );
+        let cut = split(body.as_bytes(), &KnownPieces::default()).expect("cut");
+
+        let (skeleton, hashes) = skeleton(&cut.recipe, |run, out| {
+            out.extend_from_slice(format!("<{}..{}>", run.start, run.end).as_bytes());
+        })
+        .expect("a fresh recipe walks");
+
+        let expected: Vec<PieceHash> = cut.pieces.iter().map(|p| p.hash).collect();
+        assert_eq!(hashes, expected);
+        assert_eq!(hashes.len(), 4);
+        assert_eq!(
+            String::from_utf8(skeleton).expect("UTF-8"),
+            r#"{"message":{"type":"conversation-update","call":<0..1>,"messages":[<1..3>,{"m":"short"},<3..4>]}}"#
+        );
+    }
 
     /// Splits and reassembles from a map of the pieces, as the store does.
     fn round_trip(body: &[u8]) -> Vec<u8> {
