@@ -84,6 +84,18 @@ fn describe() {
         "calltap_stream_lagged_total",
         "Times an SSE stream fell behind the live feed and caught up from the log."
     );
+    metrics::describe_counter!(
+        "calltap_projected_events_total",
+        "Deliveries folded into the call projections."
+    );
+    metrics::describe_counter!(
+        "calltap_projection_whole_body_fallbacks_total",
+        "Deliveries the projector read whole because a piece did not read where it stands."
+    );
+    metrics::describe_counter!(
+        "calltap_projection_unparsed_total",
+        "Stored deliveries that fail typed parsing, projected as opaque events."
+    );
 }
 
 /// Renders every metric of the process.

@@ -290,6 +290,7 @@ impl Projector {
                 return Ok(call_event);
             }
         }
+        metrics::counter!("calltap_projection_whole_body_fallbacks_total").increment(1);
         let bytes = self.reader.rebuild(event.body.clone())?;
         Ok(whole_call_event(event, &bytes))
     }

@@ -28,7 +28,7 @@ use crate::store::StoreError;
 /// Piece bytes read into one generation of the memo before it becomes the
 /// old one (and the old one is dropped): bounds the memo's memory to a few
 /// times twice this, whatever the traffic.
-pub const GENERATION_BYTES: usize = 8 << 20;
+pub const GENERATION_BYTES: usize = 4 << 20;
 
 /// How placeholders are written and recognised, with this projector's nonce.
 #[derive(Debug)]
