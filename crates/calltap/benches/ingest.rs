@@ -8,7 +8,8 @@
 //! every call is a new call with its own few dozen deliveries rather than
 //! the same 12 calls collecting every delivery of the run.
 //!
-//! Run: `cargo bench -p calltap --bench ingest -- [--concurrency 64] [--seconds 10]`
+//! Run: `cargo bench -p calltap --bench ingest -- [--concurrency 64] [--seconds 10] [--rate N]`
+//! (`--rate`: a fixed offered load instead of as fast as answered)
 //! (`CALLTAP_BENCH_BIN=path/to/calltap` serves with another build).
 //!
 //! `-- --phases` instead times, on one thread and without HTTP, what a
@@ -31,12 +32,17 @@ use std::time::{Duration, Instant};
 struct Options {
     concurrency: usize,
     seconds: u64,
+    /// Offered load, deliveries per second over all clients (open loop:
+    /// latency counts from each request's scheduled start); `None` sends as
+    /// fast as the server answers.
+    rate: Option<u64>,
 }
 
 fn options() -> Options {
     let mut options = Options {
         concurrency: 64,
         seconds: 10,
+        rate: None,
     };
     let args: Vec<String> = std::env::args().collect();
     let mut i = 1;
@@ -45,6 +51,7 @@ fn options() -> Options {
         match (args[i].as_str(), value) {
             ("--concurrency", Some(v)) => options.concurrency = v as usize,
             ("--seconds", Some(v)) => options.seconds = v,
+            ("--rate", Some(v)) => options.rate = Some(v),
             _ => {}
         }
         i += 1;
@@ -188,7 +195,9 @@ async fn load(server: &Server, corpus: Arc<Vec<Body>>, options: &Options, tag: &
     wait_healthy(&client, base).await;
     let counter = Arc::new(AtomicU64::new(0));
     let failed = Arc::new(AtomicU64::new(0));
-    let measure_from = Instant::now() + Duration::from_secs(1); // warm-up
+    let load_start = Instant::now();
+    let rate = options.rate;
+    let measure_from = load_start + Duration::from_secs(1); // warm-up
     let deadline = measure_from + Duration::from_secs(options.seconds);
     let tasks: Vec<_> = (0..options.concurrency)
         .map(|_| {
@@ -206,7 +215,14 @@ async fn load(server: &Server, corpus: Arc<Vec<Body>>, options: &Options, tag: &
                     let n = counter.fetch_add(1, Ordering::Relaxed);
                     let len = corpus.len() as u64;
                     let body = corpus[(n % len) as usize].for_round(n / len);
-                    let started = Instant::now();
+                    let started = match rate {
+                        Some(rate) => {
+                            let slot = load_start + Duration::from_secs_f64(n as f64 / rate as f64);
+                            tokio::time::sleep_until(slot.into()).await;
+                            slot
+                        }
+                        None => Instant::now(),
+                    };
                     if started >= deadline {
                         break;
                     }
@@ -520,10 +536,13 @@ fn main() {
         return;
     }
     println!(
-        "ingest bench: {} corpus bodies (mean {} bytes), concurrency {}, {} s per mode after 1 s warm-up",
+        "ingest bench: {} corpus bodies (mean {} bytes), concurrency {}, {}, {} s per mode after 1 s warm-up",
         corpus.len(),
         mean,
         options.concurrency,
+        options
+            .rate
+            .map_or("as fast as answered".to_owned(), |r| format!("offered {r}/s")),
         options.seconds
     );
     let bodies: Arc<Vec<Body>> = Arc::new(corpus.iter().cloned().map(Body::new).collect());
