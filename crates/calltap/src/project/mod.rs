@@ -552,6 +552,42 @@ mod tests {
         assert!(memo > 100, "pieces were read through the memo: {memo}");
     }
 
+    #[test]
+    fn simulated_calls_with_every_feature_project_from_skeletons_as_from_whole_bodies() {
+        use crate::sim::{MessageTypes, Renderer, SimConfig};
+        let cfg = SimConfig {
+            seed: 29,
+            transfer_rate: 0.5,
+            tool_call_rate: 0.5,
+            interruption_rate: 0.3,
+            messages: MessageTypes {
+                transfer_update: true,
+                transcript: true,
+            },
+            ..SimConfig::default()
+        };
+        let renderer = Arc::new(Renderer::new(&cfg));
+        let mut bodies = Vec::new();
+        for i in 0..40 {
+            let mut call = renderer.call(i);
+            while let Some((_, body)) = call.next_body() {
+                bodies.push(body);
+            }
+        }
+        let (_dir, path) = db_of(bodies);
+        // A small batch and a one-call cache: states are reloaded from the
+        // log through the skeleton path too.
+        let mut projector = Projector::open(&path, 16, 1).expect("open");
+
+        projector.catch_up().expect("catch up");
+
+        let mut projected = all_rows(&path);
+        projected.sort();
+        assert_eq!(projected.len(), 40);
+        assert_eq!(projected, details_from_whole_bodies(&path));
+        assert!(!projector.memo.is_empty(), "the skeleton path was taken");
+    }
+
     /// A speech-update whose `call` and one artifact entry are pieces, with
     /// `bad_call` or `bad_entry` making that piece ill-typed.
     fn speech_update(bad_call: bool, bad_entry: bool) -> Vec<u8> {
