@@ -35,7 +35,7 @@ use crate::calls::{self, CallEvent, CallState, EventKind};
 use crate::store::body;
 use crate::store::projections::{CallRow, ProjectionWriter};
 use crate::store::sqlite::Reader;
-use crate::store::{Event, EventFilter, StoreError, StoredBody, StoredEvent};
+use crate::store::{Event, EventFilter, Logged, StoreError, StoredBody, StoredEvent};
 use cache::CallCache;
 use pieces::{PieceMemo, Placeholder, SkeletonPieces};
 
@@ -349,43 +349,23 @@ struct SkeletonRoot {
 /// fails typed parsing was still accepted by ingest, so it is never dropped:
 /// it is counted, logged and projected as an `Other` event of its type.
 pub fn call_event(event: &Event) -> CallEvent {
-    from_body(
-        event.seq,
-        event.received_at,
-        event.timestamp,
-        &event.message_type,
-        &event.body,
-    )
+    whole_call_event(event, &event.body)
 }
 
-fn whole_call_event(event: &StoredEvent, body: &[u8]) -> CallEvent {
-    from_body(
-        event.seq,
-        event.received_at,
-        event.timestamp,
-        &event.message_type,
-        body,
-    )
-}
-
-fn from_body(
-    seq: i64,
-    received_at: i64,
-    timestamp: Option<i64>,
-    message_type: &str,
-    body: &[u8],
-) -> CallEvent {
+/// The call event of a logged delivery from `body`, its bytes.
+fn whole_call_event<B>(event: &Logged<B>, body: &[u8]) -> CallEvent {
+    let seq = event.seq;
     match Envelope::from_slice(body) {
-        Ok(envelope) => calls::convert::call_event(seq, received_at, &envelope.message),
+        Ok(envelope) => calls::convert::call_event(seq, event.received_at, &envelope.message),
         Err(err) => {
             tracing::warn!(seq, error = %err, "stored body fails typed parsing; projected as an opaque event");
             metrics::counter!("calltap_projection_unparsed_total").increment(1);
             CallEvent {
                 seq,
-                at_ms: timestamp.unwrap_or(received_at),
+                at_ms: event.timestamp.unwrap_or(event.received_at),
                 call: None,
                 kind: EventKind::Other {
-                    message_type: message_type.to_owned(),
+                    message_type: event.message_type.clone(),
                 },
             }
         }
