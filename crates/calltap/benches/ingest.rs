@@ -120,6 +120,8 @@ struct Run {
     /// CPU time the server and the load generator spent in the measured window.
     server_cpu: Duration,
     load_cpu: Duration,
+    /// Bytes the server caused to be written to storage in that window.
+    server_disk_bytes: u64,
 }
 
 /// User plus system CPU time of a process so far, from `/proc/PID/stat`
@@ -142,6 +144,19 @@ fn cpu_time(pid: &str) -> Duration {
     let total = ticks(11) + ticks(12);
     // `/proc` counts in USER_HZ, which Linux fixes at 100 for user space.
     Duration::from_millis(total * 10)
+}
+
+/// Bytes a process has caused to be written to storage so far (the
+/// `write_bytes` of `/proc/PID/io`; zero where that is not readable).
+fn disk_writes(pid: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/io"))
+        .ok()
+        .and_then(|io| {
+            io.lines()
+                .find_map(|line| line.strip_prefix("write_bytes:"))
+                .and_then(|n| n.trim().parse().ok())
+        })
+        .unwrap_or(0)
 }
 
 /// A corpus body and where its call id appears in it.
@@ -250,11 +265,16 @@ async fn load(server: &Server, corpus: Arc<Vec<Body>>, options: &Options, tag: &
         let server_pid = server_pid.clone();
         tokio::spawn(async move {
             tokio::time::sleep_until(measure_from.into()).await;
-            let start = (cpu_time(&server_pid), cpu_time("self"));
+            let start = (
+                cpu_time(&server_pid),
+                cpu_time("self"),
+                disk_writes(&server_pid),
+            );
             tokio::time::sleep_until(deadline.into()).await;
             (
                 cpu_time(&server_pid).saturating_sub(start.0),
                 cpu_time("self").saturating_sub(start.1),
+                disk_writes(&server_pid).saturating_sub(start.2),
             )
         })
     };
@@ -263,7 +283,7 @@ async fn load(server: &Server, corpus: Arc<Vec<Body>>, options: &Options, tag: &
         latencies_us.extend(task.await.expect("load task"));
     }
     latencies_us.sort_unstable();
-    let (server_cpu, load_cpu) = sampler.await.expect("cpu sampler");
+    let (server_cpu, load_cpu, server_disk_bytes) = sampler.await.expect("cpu sampler");
     Run {
         ok: latencies_us.len() as u64,
         failed: failed.load(Ordering::Relaxed),
@@ -271,6 +291,7 @@ async fn load(server: &Server, corpus: Arc<Vec<Body>>, options: &Options, tag: &
         latencies_us,
         server_cpu,
         load_cpu,
+        server_disk_bytes,
     }
 }
 
@@ -554,8 +575,8 @@ fn main() {
         ("durable, --durability normal", &["--durability", "normal"]),
     ];
     let mut baseline = None;
-    println!("| mode | deliveries/s | p50 ms | p99 ms | non-200 | vs no-op | server CPU µs/delivery | load generator CPU µs/delivery |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| mode | deliveries/s | p50 ms | p99 ms | non-200 | vs no-op | server CPU µs/delivery | load generator CPU µs/delivery | server disk writes KB/delivery |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (i, (name, extra)) in modes.iter().enumerate() {
         let server = start(&dir.path().join(format!("bench-{i}.db")), extra);
         let run = runtime.block_on(load(&server, bodies.clone(), &options, &i.to_string()));
@@ -565,12 +586,13 @@ fn main() {
         baseline.get_or_insert(rate);
         let per_delivery = |cpu: Duration| cpu.as_secs_f64() * 1e6 / run.ok.max(1) as f64;
         println!(
-            "| {name} | {rate:.0} | {:.2} | {:.2} | {} | {ratio} | {:.0} | {:.0} |",
+            "| {name} | {rate:.0} | {:.2} | {:.2} | {} | {ratio} | {:.0} | {:.0} | {:.1} |",
             percentile(&run.latencies_us, 0.50),
             percentile(&run.latencies_us, 0.99),
             run.failed,
             per_delivery(run.server_cpu),
             per_delivery(run.load_cpu),
+            run.server_disk_bytes as f64 / 1024.0 / run.ok.max(1) as f64,
         );
     }
 }

@@ -23,6 +23,7 @@ use crate::config::Config;
 use crate::ingest::auth::IngestAuth;
 use crate::ingest::{handler, Ingestor};
 use crate::project::{self, Projection, Projector};
+use crate::store::checkpointer;
 use crate::store::feed::Feed;
 use crate::store::sqlite::{self, Reader};
 use crate::store::writer::{self, Writer, WriterHandle};
@@ -80,9 +81,15 @@ pub async fn run(
         Reader::open(&config.db)
             .with_context(|| format!("opening {} for reading", config.db.display()))?,
     );
+    let checkpoint_conn = checkpointer::open(&config.db)
+        .with_context(|| format!("opening {} for checkpoints", config.db.display()))?;
+    let (wal_growth, checkpoint_thread) =
+        checkpointer::spawn(checkpoint_conn).context("starting the checkpoint thread")?;
     let feed = Feed::new(config.stream_capacity);
     let (writer, writer_thread) = writer::spawn(
-        Writer::new(conn, config.max_batch).with_feed(feed.clone()),
+        Writer::new(conn, config.max_batch)
+            .with_feed(feed.clone())
+            .with_checkpointer(wal_growth),
         config.queue_capacity,
     )
     .context("starting the writer thread")?;
@@ -147,8 +154,12 @@ pub async fn run(
     tokio::task::spawn_blocking(move || writer_thread.join())
         .await?
         .map_err(|_| anyhow::anyhow!("the writer thread panicked"))?;
-    // The writer is gone, so the projector makes its last catch-up and ends.
+    // The writer is gone, so the projector makes its last catch-up and ends,
+    // and the checkpointer makes its last round.
     projector_task.await.context("joining the projector")?;
+    tokio::task::spawn_blocking(move || checkpoint_thread.join())
+        .await?
+        .map_err(|_| anyhow::anyhow!("the checkpoint thread panicked"))?;
     tracing::info!("calltap stopped");
     Ok(())
 }

@@ -79,6 +79,14 @@ fn describe() {
         "Time to write and commit one batch."
     );
     metrics::describe_gauge!("calltap_queue_depth", "Jobs waiting for the writer.");
+    metrics::describe_counter!(
+        "calltap_wal_checkpoints_total",
+        "Rounds of copying the WAL into the database file, off the writer's thread."
+    );
+    metrics::describe_gauge!(
+        "calltap_wal_frames_after_checkpoint",
+        "WAL frames the last checkpoint round could not copy yet (a reader still needed them)."
+    );
     metrics::describe_gauge!("calltap_stream_clients", "Open SSE streams.");
     metrics::describe_counter!(
         "calltap_stream_lagged_total",

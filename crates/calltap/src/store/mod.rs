@@ -3,11 +3,13 @@
 //! This module knows SQL and nothing of HTTP. All SQL lives in [`sqlite`]
 //! (the log) and [`projections`] (the call tables derived from it);
 //! [`writer`] is the single group-commit writer thread in front of the log;
-//! [`body`] cuts bodies into content-addressed pieces (pure, no SQL);
+//! [`checkpointer`] copies the WAL into the database file off the writer's
+//! thread; [`body`] cuts bodies into content-addressed pieces (pure, no SQL);
 //! [`feed`] publishes what it commits to live subscribers.
 //! Records cross this boundary as plain structs; the HTTP layer converts them.
 
 pub mod body;
+pub mod checkpointer;
 pub mod feed;
 pub mod projections;
 pub mod sqlite;

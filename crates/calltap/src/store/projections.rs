@@ -154,6 +154,7 @@ impl ProjectionWriter {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         let _mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |row| row.get(0))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        super::checkpointer::configure_write_connection(&conn)?;
         Ok(ProjectionWriter { conn })
     }
 

@@ -88,6 +88,7 @@ pub fn open_writer(path: &Path, durability: Durability) -> Result<Connection, St
     // Statement journals (SQLite's undo log for one statement inside the
     // batch transaction) stay in memory instead of a temporary file.
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    super::checkpointer::configure_write_connection(&conn)?;
     migrate(&mut conn)?;
     Ok(conn)
 }

@@ -26,6 +26,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use tokio::sync::{mpsc, oneshot, watch};
 
 use super::body::KnownPieces;
+use super::checkpointer::WalGrowth;
 use super::feed::Feed;
 use super::sqlite::{self, Appended, NewPieces};
 use super::{NewEvent, NewQuarantine, StoreError};
@@ -141,6 +142,8 @@ pub struct Writer {
     known: Arc<KnownPieces>,
     /// Where committed deliveries are published (the SSE streams).
     feed: Option<Feed>,
+    /// Told of every commit, so that it copies the WAL back off this thread.
+    checkpointer: Option<WalGrowth>,
 }
 
 impl Writer {
@@ -151,7 +154,14 @@ impl Writer {
             max_batch: max_batch.max(1),
             known: Arc::default(),
             feed: None,
+            checkpointer: None,
         }
+    }
+
+    /// Tells `checkpointer` of every commit (see [`checkpointer`](super::checkpointer)).
+    pub fn with_checkpointer(mut self, checkpointer: WalGrowth) -> Writer {
+        self.checkpointer = Some(checkpointer);
+        self
     }
 
     /// Publishes every committed delivery on `feed` (see [`Feed`]).
@@ -186,6 +196,9 @@ impl Writer {
             });
         }
         tx.commit()?;
+        if let Some(checkpointer) = &self.checkpointer {
+            checkpointer.committed();
+        }
         self.known.insert_committed(
             inserted
                 .pieces
