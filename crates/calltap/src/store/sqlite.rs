@@ -3,7 +3,7 @@
 //!
 //! Bodies: `events.format` says how `events.body` holds the delivery: 0, the
 //! raw bytes; 1, a recipe ([`body`]) naming content-addressed rows of
-//! `pieces`. Reads rebuild the exact bytes either way, so callers only ever
+//! `pieces`; 2, such a recipe packed with LZ4 ([`body::pack`]). Reads rebuild the exact bytes either way, so callers only ever
 //! see raw bodies.
 //!
 //! Concurrency: WAL mode, so one writer connection (owned by the
@@ -72,6 +72,8 @@ const MIGRATIONS: &[&str] = &[
 const FORMAT_RAW: i64 = 0;
 /// `events.format` of a recipe over `pieces`.
 const FORMAT_RECIPE: i64 = 1;
+/// `events.format` of a recipe packed with LZ4 ([`body::pack`]).
+const FORMAT_PACKED_RECIPE: i64 = 2;
 
 /// Opens (creating if missing) the database for writing, in WAL mode with the
 /// chosen durability, and runs pending migrations.
@@ -169,7 +171,10 @@ pub fn append_event(
                     .pieces
                     .push((p.key, p.hash, event.body.slice(p.range.clone())));
             }
-            (FORMAT_RECIPE, &split.recipe[..])
+            match &split.packed {
+                Some(packed) => (FORMAT_PACKED_RECIPE, &packed[..]),
+                None => (FORMAT_RECIPE, &split.recipe[..]),
+            }
         }
         None => (FORMAT_RAW, &event.body[..]),
     };
@@ -414,6 +419,7 @@ fn stored_body(stored: Vec<u8>, format: i64) -> Result<StoredBody, StoreError> {
     match format {
         FORMAT_RAW => Ok(StoredBody::Whole(Bytes::from(stored))),
         FORMAT_RECIPE => Ok(StoredBody::Recipe(stored)),
+        FORMAT_PACKED_RECIPE => Ok(StoredBody::Recipe(body::unpack(&stored)?)),
         _ => Err(StoreError::Corrupt(body::CorruptRecipe(
             "unknown body format",
         ))),
