@@ -122,6 +122,9 @@ struct Run {
     load_cpu: Duration,
     /// Bytes the server caused to be written to storage in that window.
     server_disk_bytes: u64,
+    /// Stored deliveries not yet folded into the call projections when the
+    /// window closed: how far the projector had fallen behind ingest.
+    projector_behind: Option<u64>,
 }
 
 /// User plus system CPU time of a process so far, from `/proc/PID/stat`
@@ -284,6 +287,7 @@ async fn load(server: &Server, corpus: Arc<Vec<Body>>, options: &Options, tag: &
     }
     latencies_us.sort_unstable();
     let (server_cpu, load_cpu, server_disk_bytes) = sampler.await.expect("cpu sampler");
+    let projector_behind = projector_behind(&client, base).await;
     Run {
         ok: latencies_us.len() as u64,
         failed: failed.load(Ordering::Relaxed),
@@ -292,7 +296,31 @@ async fn load(server: &Server, corpus: Arc<Vec<Body>>, options: &Options, tag: &
         server_cpu,
         load_cpu,
         server_disk_bytes,
+        projector_behind,
     }
+}
+
+/// Stored deliveries minus projected ones, from the server's `/metrics`.
+async fn projector_behind(client: &reqwest::Client, base: &str) -> Option<u64> {
+    let text = client
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .ok()?
+        .text()
+        .await
+        .ok()?;
+    let value = |name: &str| {
+        text.lines().find_map(|line| {
+            line.strip_prefix(name)?
+                .strip_prefix(' ')?
+                .parse::<f64>()
+                .ok()
+        })
+    };
+    let stored = value("calltap_deliveries_stored_total")?;
+    let projected = value("calltap_projected_events_total").unwrap_or(0.0);
+    Some((stored - projected).max(0.0) as u64)
 }
 
 fn percentile(sorted: &[u64], p: f64) -> f64 {
@@ -526,7 +554,7 @@ fn storage(corpus: &[bytes::Bytes]) {
     println!("|---|---:|---:|---:|---:|");
     for (name, cut) in [
         ("whole (format 0)", false),
-        ("cut into pieces (format 1)", true),
+        ("cut into pieces, recipes packed (formats 1, 2)", true),
     ] {
         let size = stored_size(corpus, &dir.path().join(format!("{cut}.db")), cut);
         println!(
@@ -575,8 +603,8 @@ fn main() {
         ("durable, --durability normal", &["--durability", "normal"]),
     ];
     let mut baseline = None;
-    println!("| mode | deliveries/s | p50 ms | p99 ms | non-200 | vs no-op | server CPU µs/delivery | load generator CPU µs/delivery | server disk writes KB/delivery |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| mode | deliveries/s | p50 ms | p99 ms | non-200 | vs no-op | server CPU µs/delivery | load generator CPU µs/delivery | server disk writes KB/delivery | projector behind at end |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (i, (name, extra)) in modes.iter().enumerate() {
         let server = start(&dir.path().join(format!("bench-{i}.db")), extra);
         let run = runtime.block_on(load(&server, bodies.clone(), &options, &i.to_string()));
@@ -586,13 +614,15 @@ fn main() {
         baseline.get_or_insert(rate);
         let per_delivery = |cpu: Duration| cpu.as_secs_f64() * 1e6 / run.ok.max(1) as f64;
         println!(
-            "| {name} | {rate:.0} | {:.2} | {:.2} | {} | {ratio} | {:.0} | {:.0} | {:.1} |",
+            "| {name} | {rate:.0} | {:.2} | {:.2} | {} | {ratio} | {:.0} | {:.0} | {:.1} | {} |",
             percentile(&run.latencies_us, 0.50),
             percentile(&run.latencies_us, 0.99),
             run.failed,
             per_delivery(run.server_cpu),
             per_delivery(run.load_cpu),
             run.server_disk_bytes as f64 / 1024.0 / run.ok.max(1) as f64,
+            run.projector_behind
+                .map_or("n/a".to_owned(), |n| n.to_string()),
         );
     }
 }

@@ -26,6 +26,7 @@ use crate::project::{self, Projection, Projector};
 use crate::store::checkpointer;
 use crate::store::feed::Feed;
 use crate::store::sqlite::{self, Reader};
+use crate::store::turns::WriteTurns;
 use crate::store::writer::{self, Writer, WriterHandle};
 
 /// What every handler can reach.
@@ -86,10 +87,12 @@ pub async fn run(
     let (wal_growth, checkpoint_thread) =
         checkpointer::spawn(checkpoint_conn).context("starting the checkpoint thread")?;
     let feed = Feed::new(config.stream_capacity);
+    let turns = WriteTurns::default();
     let (writer, writer_thread) = writer::spawn(
         Writer::new(conn, config.max_batch)
             .with_feed(feed.clone())
-            .with_checkpointer(wal_growth),
+            .with_checkpointer(wal_growth)
+            .with_write_turns(turns.clone()),
         config.queue_capacity,
     )
     .context("starting the writer thread")?;
@@ -98,7 +101,8 @@ pub async fn run(
         Projector::open(&db, project::DEFAULT_BATCH, project::DEFAULT_CACHE)
     })
     .await?
-    .context("opening the projector")?;
+    .context("opening the projector")?
+    .with_write_turns(turns);
     let projection = projector.projection();
     let projector_task = projector.spawn(writer.committed());
 

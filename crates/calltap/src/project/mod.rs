@@ -35,6 +35,7 @@ use crate::calls::{self, CallEvent, CallState, EventKind};
 use crate::store::body;
 use crate::store::projections::{CallRow, ProjectionWriter};
 use crate::store::sqlite::Reader;
+use crate::store::turns::WriteTurns;
 use crate::store::{Event, EventFilter, Logged, StoreError, StoredBody, StoredEvent};
 use cache::CallCache;
 use pieces::{PieceMemo, Placeholder, SkeletonPieces};
@@ -137,6 +138,13 @@ impl Projector {
             position_tx,
             updates,
         })
+    }
+
+    /// Takes `turns` around each write, shared with the ingest writer of the
+    /// same database, so that neither starves the other of the write lock.
+    pub fn with_write_turns(mut self, turns: WriteTurns) -> Projector {
+        self.store = self.store.with_write_turns(turns);
+        self
     }
 
     /// The handles the API uses.

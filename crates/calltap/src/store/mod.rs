@@ -3,7 +3,8 @@
 //! This module knows SQL and nothing of HTTP. All SQL lives in [`sqlite`]
 //! (the log) and [`projections`] (the call tables derived from it);
 //! [`writer`] is the single group-commit writer thread in front of the log;
-//! [`checkpointer`] copies the WAL into the database file off the writer's
+//! [`turns`] queues the process's writers fairly for SQLite's one write
+//! lock; [`checkpointer`] copies the WAL into the database file off the writer's
 //! thread; [`body`] cuts bodies into content-addressed pieces (pure, no SQL);
 //! [`feed`] publishes what it commits to live subscribers.
 //! Records cross this boundary as plain structs; the HTTP layer converts them.
@@ -13,6 +14,7 @@ pub mod checkpointer;
 pub mod feed;
 pub mod projections;
 pub mod sqlite;
+pub mod turns;
 pub mod writer;
 
 use bytes::Bytes;

@@ -14,6 +14,7 @@ use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, TransactionBehavior};
 
 use super::sqlite::{Reader, BUSY_TIMEOUT};
+use super::turns::WriteTurns;
 use super::StoreError;
 
 /// Migration 2: the call tables. Each filter of the list has an index
@@ -143,6 +144,8 @@ pub struct StoredDetail {
 #[derive(Debug)]
 pub struct ProjectionWriter {
     conn: Connection,
+    /// Taken around each transaction, shared with the ingest writer.
+    turns: WriteTurns,
 }
 
 impl ProjectionWriter {
@@ -155,7 +158,17 @@ impl ProjectionWriter {
         let _mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |row| row.get(0))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         super::checkpointer::configure_write_connection(&conn)?;
-        Ok(ProjectionWriter { conn })
+        Ok(ProjectionWriter {
+            conn,
+            turns: WriteTurns::default(),
+        })
+    }
+
+    /// Takes `turns` around each transaction, shared with the ingest writer
+    /// of the same database (see [`turns`](super::turns)).
+    pub fn with_write_turns(mut self, turns: WriteTurns) -> ProjectionWriter {
+        self.turns = turns;
+        self
     }
 
     /// How far into the log the projections are.
@@ -165,8 +178,9 @@ impl ProjectionWriter {
 
     /// Upserts `rows` and moves the checkpoint to `seq`, in one transaction.
     pub fn write_batch(&mut self, rows: &[CallRow], seq: i64) -> Result<(), StoreError> {
-        // IMMEDIATE: a lock conflict with the ingest writer fails (after the busy
-        // timeout) at BEGIN, not half-way through.
+        let _turn = self.turns.take();
+        // IMMEDIATE: a lock conflict with another process fails (after the
+        // busy timeout) at BEGIN, not half-way through.
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -216,6 +230,7 @@ impl ProjectionWriter {
     /// Empties the projections and sets the checkpoint back to the start of
     /// the log, in one transaction (the first step of a rebuild).
     pub fn reset(&mut self) -> Result<(), StoreError> {
+        let _turn = self.turns.take();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;

@@ -29,6 +29,7 @@ use super::body::KnownPieces;
 use super::checkpointer::WalGrowth;
 use super::feed::Feed;
 use super::sqlite::{self, Appended, NewPieces};
+use super::turns::WriteTurns;
 use super::{NewEvent, NewQuarantine, StoreError};
 
 /// What to write.
@@ -144,6 +145,8 @@ pub struct Writer {
     feed: Option<Feed>,
     /// Told of every commit, so that it copies the WAL back off this thread.
     checkpointer: Option<WalGrowth>,
+    /// Taken around each batch, shared with the projector's connection.
+    turns: WriteTurns,
 }
 
 impl Writer {
@@ -155,7 +158,15 @@ impl Writer {
             known: Arc::default(),
             feed: None,
             checkpointer: None,
+            turns: WriteTurns::default(),
         }
+    }
+
+    /// Takes `turns` around each batch, so that other writers of this
+    /// process (the projector) get the lock in their turn.
+    pub fn with_write_turns(mut self, turns: WriteTurns) -> Writer {
+        self.turns = turns;
+        self
     }
 
     /// Tells `checkpointer` of every commit (see [`checkpointer`](super::checkpointer)).
@@ -179,6 +190,7 @@ impl Writer {
     /// written or none is. Tests drive this directly.
     pub fn process_batch(&mut self, jobs: &[&Job]) -> Result<Vec<Outcome>, StoreError> {
         let started = Instant::now();
+        let turn = self.turns.take();
         // IMMEDIATE takes the write lock up front, so a lock conflict fails
         // here (after the busy timeout) instead of half-way through.
         let tx = self
@@ -196,6 +208,7 @@ impl Writer {
             });
         }
         tx.commit()?;
+        drop(turn);
         if let Some(checkpointer) = &self.checkpointer {
             checkpointer.committed();
         }
