@@ -52,6 +52,13 @@ pub const DEFAULT_CACHE: usize = 4096;
 /// holds one detail shared by every subscriber, so this bounds the memory
 /// that slow clients can pin (256 details, whatever the number of clients).
 pub const UPDATES_CAPACITY: usize = 256;
+/// The least time between two projection steps of the running server.
+/// A step writes each call it touched once, whole (its summary and detail),
+/// so steps after every commit would rewrite a busy call's detail for each
+/// of its deliveries; steps this far apart fold a burst of deliveries into
+/// one write per call, and call state trails the log by at most this much
+/// more.
+pub const STEP_INTERVAL: Duration = Duration::from_millis(50);
 
 /// One call's new state, as published to live subscribers after the
 /// transaction that stored it committed.
@@ -305,13 +312,14 @@ impl Projector {
 
     /// Runs the projector on the blocking pool until the writer stops
     /// (`committed` closes): a catch-up at start, then one after each
-    /// commit; a last one once the writer has flushed, so that a clean
+    /// commit but no sooner than [`STEP_INTERVAL`] after the last; a last one once the writer has flushed, so that a clean
     /// shutdown leaves the projections complete. A failed step is logged
     /// and retried a second later; the log is never affected.
     pub fn spawn(self, mut committed: watch::Receiver<i64>) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             let mut projector = self;
             loop {
+                let step_started = tokio::time::Instant::now();
                 let result;
                 (projector, result) = match tokio::task::spawn_blocking(move || {
                     let result = projector.catch_up();
@@ -341,6 +349,8 @@ impl Projector {
                     .await;
                     return;
                 }
+                // Commits that land meanwhile join the next step.
+                tokio::time::sleep_until(step_started + STEP_INTERVAL).await;
             }
         })
     }
