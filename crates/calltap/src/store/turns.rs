@@ -63,19 +63,17 @@ mod tests {
         waiter.join().expect("waiter");
     }
 
-    /// The writer commits batch after batch, as under load; the projection
-    /// connection, sharing the turns, still gets about every other turn
-    /// instead of sleeping in SQLite's busy handler while the writer wins.
+    /// Both write connections of the server wait for the one shared turn:
+    /// while it is held elsewhere neither writes, and both do once it is
+    /// let go.
     #[test]
-    fn the_projection_writer_gets_its_turns_while_the_writer_commits_back_to_back() {
+    fn the_writer_and_the_projection_writer_wait_for_the_shared_turn() {
         use crate::config::Durability;
         use crate::store::projections::ProjectionWriter;
         use crate::store::sqlite;
         use crate::store::writer::{Job, Writer};
         use crate::store::NewEvent;
-        use std::sync::atomic::AtomicBool;
 
-        const BATCHES: usize = 200;
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("t.db");
         let turns = WriteTurns::default();
@@ -83,41 +81,45 @@ mod tests {
         let mut writer = Writer::new(conn, 8).with_write_turns(turns.clone());
         let mut projection = ProjectionWriter::open(&path)
             .expect("projection connection")
-            .with_write_turns(turns);
-        let writing = Arc::new(AtomicBool::new(true));
-        let (started_tx, started) = std::sync::mpsc::channel();
+            .with_write_turns(turns.clone());
+
+        let held = turns.take();
+        let (done_tx, done) = std::sync::mpsc::channel();
         let projector = {
-            let writing = Arc::clone(&writing);
+            let done_tx = done_tx.clone();
             std::thread::spawn(move || {
-                let mut writes = 0;
-                while writing.load(Ordering::SeqCst) {
-                    projection.write_batch(&[], 0).expect("projection write");
-                    writes += 1;
-                    if writes == 1 {
-                        let _ = started_tx.send(());
-                    }
-                }
-                writes
+                projection.write_batch(&[], 0).expect("projection write");
+                let _ = done_tx.send("projection");
             })
         };
-        started.recv().expect("the projection connection wrote once");
-        for i in 0..BATCHES {
+        let ingest = std::thread::spawn(move || {
             let job = Job::Event(NewEvent {
                 received_at: 1,
                 call_id: None,
                 message_type: "status-update".to_owned(),
                 timestamp: None,
-                key: format!("k{i}"),
+                key: "k".to_owned(),
                 body: bytes::Bytes::from_static(b"{}"),
                 headers: "{}".to_owned(),
                 split: None,
             });
             writer.process_batch(&[&job]).expect("commit");
-        }
-        writing.store(false, Ordering::SeqCst);
-        let writes = projector.join().expect("projector");
-        // Alternating turns give about BATCHES; without shared turns the
-        // projection connection gets a handful.
-        assert!(writes >= BATCHES / 4, "{writes} projection writes");
+            let _ = done_tx.send("writer");
+        });
+        assert!(
+            done.recv_timeout(Duration::from_millis(200)).is_err(),
+            "a connection wrote while the turn was held elsewhere"
+        );
+        drop(held);
+        let mut finished = [
+            done.recv_timeout(Duration::from_secs(10))
+                .expect("first write"),
+            done.recv_timeout(Duration::from_secs(10))
+                .expect("second write"),
+        ];
+        finished.sort_unstable();
+        assert_eq!(finished, ["projection", "writer"]);
+        projector.join().expect("projector");
+        ingest.join().expect("writer");
     }
 }
