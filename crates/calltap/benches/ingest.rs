@@ -386,7 +386,17 @@ fn phases(corpus: &[bytes::Bytes]) {
         #[allow(dead_code)] // parsed for the timing only
         message: calltap_protocol::model::ServerMessage,
     }
-    let rows: [(&str, f64); 10] = [
+    // The type the log records for each delivery, which picks the struct.
+    let types: Vec<String> = corpus
+        .iter()
+        .map(|b| {
+            calltap_protocol::view::DeliveryView::parse(b)
+                .map(|view| view.message_type.into_owned())
+                .unwrap_or_default()
+        })
+        .collect();
+    let mut next = 0;
+    let rows: [(&str, f64); 11] = [
         (
             "depth check (`ingest::limits::check_depth`)",
             time_per_body(corpus, |b| {
@@ -442,9 +452,20 @@ fn phases(corpus: &[bytes::Bytes]) {
             }),
         ),
         (
-            "projector: the skeleton straight into `ServerMessage` (no key-order capture; what it runs)",
+            "projector: the skeleton into `ServerMessage` (no key-order capture; what it ran)",
             time_per_body(&skeletons, |b| {
                 std::hint::black_box(serde_json::from_slice::<Root>(b).is_ok());
+            }),
+        ),
+        (
+            "projector: the skeleton straight into its type's struct (`project::skeleton_message`; what it runs)",
+            time_per_body(&skeletons, |b| {
+                // `time_per_body` walks the skeletons in order, round after round.
+                let message_type = &types[next % types.len()];
+                next += 1;
+                std::hint::black_box(
+                    calltap::project::skeleton_message(message_type, b).is_some(),
+                );
             }),
         ),
     ];
