@@ -8,6 +8,12 @@
 //! every call is a new call with its own few dozen deliveries rather than
 //! the same 12 calls collecting every delivery of the run.
 //!
+//! Each row also gives the CPU time of the server and of the load generator
+//! per delivery, the bytes the server wrote to storage per delivery, and
+//! how many stored deliveries the projector had not folded in when the
+//! window closed (a projector that falls behind does less work inside the
+//! window, which would flatter the durable figures).
+//!
 //! Run: `cargo bench -p calltap --bench ingest -- [--concurrency 64] [--seconds 10] [--rate N]`
 //! (`--rate`: a fixed offered load instead of as fast as answered)
 //! (`CALLTAP_BENCH_BIN=path/to/calltap` serves with another build).
