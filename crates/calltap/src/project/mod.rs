@@ -312,9 +312,10 @@ impl Projector {
 
     /// Runs the projector on the blocking pool until the writer stops
     /// (`committed` closes): a catch-up at start, then one after each
-    /// commit but no sooner than [`STEP_INTERVAL`] after the last; a last one once the writer has flushed, so that a clean
-    /// shutdown leaves the projections complete. A failed step is logged
-    /// and retried a second later; the log is never affected.
+    /// commit but no sooner than [`STEP_INTERVAL`] after the last; a last
+    /// one once the writer has flushed, so that a clean shutdown leaves the
+    /// projections complete. A failed step is logged and retried a second
+    /// later; the log is never affected.
     pub fn spawn(self, mut committed: watch::Receiver<i64>) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             let mut projector = self;

@@ -180,9 +180,10 @@ pub fn pack(recipe: &[u8]) -> Option<Vec<u8>> {
 /// The recipe a [`pack`]ed one holds.
 pub fn unpack(packed: &[u8]) -> Result<Vec<u8>, CorruptRecipe> {
     let mut at = 0;
+    // An LZ4 block expands at most 255-fold: a longer claim is corrupt.
     let len = usize::try_from(get_varint(packed, &mut at)?)
         .ok()
-        .filter(|&len| len <= MAX_RECIPE)
+        .filter(|&len| len <= MAX_RECIPE && len <= packed.len().saturating_mul(255))
         .ok_or(CorruptRecipe("a packed recipe claims an impossible length"))?;
     let mut recipe = vec![0; len];
     match lz4_flex::block::decompress_into(&packed[at..], &mut recipe) {

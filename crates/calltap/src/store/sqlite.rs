@@ -66,6 +66,10 @@ const MIGRATIONS: &[&str] = &[
         data        BLOB NOT NULL
     );
     DROP INDEX events_by_type;",
+    // 4: LZ4-packed recipes (`events.format = 2`). Nothing to change in the
+    // tables; the version moves so that an older calltap, which would take
+    // those rows for corrupt ones, refuses the file as too new instead.
+    "UPDATE events SET format = format WHERE 0;",
 ];
 
 /// `events.format` of a raw body.
@@ -575,6 +579,52 @@ mod tests {
             })
             .expect("page");
         assert_eq!(page[1].body, body);
+    }
+
+    #[test]
+    fn whole_recipe_and_packed_rows_read_back_byte_identical_and_a_bad_pack_is_corrupt() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("t.db");
+        let conn = open_writer(&path, Durability::Normal).expect("open");
+        let body = calltap_protocol::fixtures::sample_deliveries()
+            .pop()
+            .expect("a corpus body");
+        let cut = body::split(&body, &body::KnownPieces::default()).expect("cut");
+        assert!(cut.packed.is_some());
+        let unpacked = body::Split {
+            packed: None,
+            ..cut.clone()
+        };
+        for (key, split) in [
+            ("whole", None),
+            ("recipe", Some(unpacked)),
+            ("packed", Some(cut)),
+        ] {
+            let mut new = event(key);
+            new.body = bytes::Bytes::from(body.clone());
+            new.split = split;
+            append_event(&conn, &new, &mut NewPieces::default()).expect("append");
+        }
+        let formats: Vec<i64> = conn
+            .prepare("SELECT format FROM events ORDER BY seq")
+            .and_then(|mut s| s.query_map([], |row| row.get(0))?.collect())
+            .expect("formats");
+        assert_eq!(formats, [FORMAT_RAW, FORMAT_RECIPE, FORMAT_PACKED_RECIPE]);
+
+        let reader = Reader::open(&path).expect("reader");
+        for seq in 1..=3 {
+            assert_eq!(
+                reader.event_body(seq).expect("read"),
+                Some(body.clone()),
+                "{seq}"
+            );
+        }
+        conn.execute(
+            "UPDATE events SET body = substr(body, 1, 40) WHERE seq = 3",
+            [],
+        )
+        .expect("cut the packed row short");
+        assert!(matches!(reader.event_body(3), Err(StoreError::Corrupt(_))));
     }
 
     #[test]
