@@ -4,9 +4,9 @@
 //! (the log) and [`projections`] (the call tables derived from it);
 //! [`writer`] is the single group-commit writer thread in front of the log;
 //! [`turns`] queues the process's writers fairly for SQLite's one write
-//! lock; [`checkpointer`] copies the WAL into the database file off the writer's
-//! thread; [`body`] cuts bodies into content-addressed pieces (pure, no SQL);
-//! [`feed`] publishes what it commits to live subscribers.
+//! lock; [`checkpointer`] copies the WAL into the database file off the
+//! writer's thread; [`body`] cuts bodies into content-addressed pieces
+//! (pure, no SQL); [`feed`] publishes what it commits to live subscribers.
 //! Records cross this boundary as plain structs; the HTTP layer converts them.
 
 pub mod body;
