@@ -56,9 +56,10 @@ pub fn open(path: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open(path)?;
     // A round that finds a lock taken copies less; it never waits.
     conn.busy_timeout(Duration::ZERO)?;
-    // `synchronous` stays SQLite's default (FULL): whatever the ingest
-    // durability, a round fsyncs the database file before SQLite may reuse
-    // the WAL frames it copied, so a power cut cannot lose committed pages.
+    // FULL whatever the ingest durability: a round fsyncs the database file
+    // before SQLite may reuse the WAL frames it copied, so a power cut
+    // cannot lose pages that were committed.
+    conn.pragma_update(None, "synchronous", "FULL")?;
     Ok(conn)
 }
 
@@ -128,6 +129,19 @@ mod tests {
 
     fn file_len(path: &Path) -> u64 {
         std::fs::metadata(path).expect("metadata").len()
+    }
+
+    #[test]
+    fn the_checkpointer_syncs_the_database_file_after_each_round() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("s.db");
+        drop(sqlite::open_writer(&path, Durability::Normal).expect("create"));
+        let conn = open(&path).expect("open");
+        let synchronous: i64 = conn
+            .query_row("PRAGMA synchronous", [], |row| row.get(0))
+            .expect("pragma");
+        // 2 is FULL (1, NORMAL, would sync after a round too; 0 would not).
+        assert_eq!(synchronous, 2);
     }
 
     #[test]
