@@ -116,14 +116,11 @@ mod tests {
 
     fn event(i: usize) -> Job {
         Job::Event(NewEvent {
-            received_at: 1,
             call_id: Some(format!("call-{}", i % 7)),
-            message_type: "status-update".to_owned(),
-            timestamp: None,
-            key: format!("k{i}"),
-            body: bytes::Bytes::from(format!("{{\"pad\":\"{}\"}}", "x".repeat(3000 + i))),
-            headers: "{}".to_owned(),
-            split: None,
+            ..NewEvent::for_test(
+                &format!("k{i}"),
+                bytes::Bytes::from(format!("{{\"pad\":\"{}\"}}", "x".repeat(3000 + i))),
+            )
         })
     }
 

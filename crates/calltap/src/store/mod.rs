@@ -41,6 +41,23 @@ pub struct NewEvent {
     pub split: Option<body::Split>,
 }
 
+#[cfg(test)]
+impl NewEvent {
+    /// A stored-whole `status-update` with no call, for store tests.
+    pub(crate) fn for_test(key: &str, body: Bytes) -> NewEvent {
+        NewEvent {
+            received_at: 1,
+            call_id: None,
+            message_type: "status-update".to_owned(),
+            timestamp: None,
+            key: key.to_owned(),
+            body,
+            headers: "{}".to_owned(),
+            split: None,
+        }
+    }
+}
+
 /// A rejected body to keep in quarantine.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NewQuarantine {

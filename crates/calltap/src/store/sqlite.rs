@@ -581,14 +581,20 @@ mod tests {
         assert_eq!(page[1].body, body);
     }
 
-    #[test]
-    fn whole_recipe_and_packed_rows_read_back_byte_identical_and_a_bad_pack_is_corrupt() {
+    /// A fresh database, its write connection, and a corpus body to store.
+    fn db_and_corpus_body() -> (tempfile::TempDir, std::path::PathBuf, Connection, Vec<u8>) {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("t.db");
         let conn = open_writer(&path, Durability::Normal).expect("open");
         let body = calltap_protocol::fixtures::sample_deliveries()
             .pop()
             .expect("a corpus body");
+        (dir, path, conn, body)
+    }
+
+    #[test]
+    fn whole_recipe_and_packed_rows_read_back_byte_identical_and_a_bad_pack_is_corrupt() {
+        let (_dir, path, conn, body) = db_and_corpus_body();
         let cut = body::split(&body, &body::KnownPieces::default()).expect("cut");
         assert!(cut.packed.is_some());
         let unpacked = body::Split {
@@ -629,12 +635,7 @@ mod tests {
 
     #[test]
     fn a_recipe_naming_a_missing_piece_is_reported_corrupt() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("t.db");
-        let conn = open_writer(&path, Durability::Normal).expect("open");
-        let body = calltap_protocol::fixtures::sample_deliveries()
-            .pop()
-            .expect("a corpus body");
+        let (_dir, path, conn, body) = db_and_corpus_body();
         let mut new = event("k");
         new.body = bytes::Bytes::from(body.clone());
         new.split = body::split(&body, &body::KnownPieces::default());

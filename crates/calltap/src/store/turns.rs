@@ -93,16 +93,7 @@ mod tests {
             })
         };
         let ingest = std::thread::spawn(move || {
-            let job = Job::Event(NewEvent {
-                received_at: 1,
-                call_id: None,
-                message_type: "status-update".to_owned(),
-                timestamp: None,
-                key: "k".to_owned(),
-                body: bytes::Bytes::from_static(b"{}"),
-                headers: "{}".to_owned(),
-                split: None,
-            });
+            let job = Job::Event(NewEvent::for_test("k", bytes::Bytes::from_static(b"{}")));
             writer.process_batch(&[&job]).expect("commit");
             let _ = done_tx.send("writer");
         });

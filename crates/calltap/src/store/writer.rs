@@ -318,16 +318,7 @@ mod tests {
     use crate::config::Durability;
 
     fn event(key: &str) -> Job {
-        Job::Event(NewEvent {
-            received_at: 1,
-            call_id: None,
-            message_type: "status-update".to_owned(),
-            timestamp: None,
-            key: key.to_owned(),
-            body: bytes::Bytes::from_static(b"{}"),
-            headers: "{}".to_owned(),
-            split: None,
-        })
+        Job::Event(NewEvent::for_test(key, bytes::Bytes::from_static(b"{}")))
     }
 
     fn writer() -> (tempfile::TempDir, Writer) {
