@@ -375,14 +375,8 @@ mod tests {
         let split = crate::store::body::split(&body, known);
         assert!(split.is_some(), "the call object is cut");
         Job::Event(NewEvent {
-            received_at: 1,
-            call_id: None,
-            message_type: "status-update".to_owned(),
-            timestamp: None,
-            key: key.to_owned(),
-            body,
-            headers: "{}".to_owned(),
             split,
+            ..NewEvent::for_test(key, body)
         })
     }
 
