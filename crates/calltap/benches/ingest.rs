@@ -22,7 +22,9 @@
 //! handler does to each corpus body: the depth check, the fast-path parse,
 //! the dedup key hash, and the durable path's cut into pieces (cold: every
 //! piece hashed; warm: every piece already known), and both in one pass;
-//! and the projector's typed parse of a whole body and of its skeleton.
+//! the projector's steps per delivery, batches read back from the log or
+//! handed over by the writer; and the projector's typed parse of a whole
+//! body and of its skeleton.
 //!
 //! `-- --storage` writes the corpus once through the store (batches of 64,
 //! as the writer would commit them) twice, bodies whole and cut into
@@ -371,6 +373,21 @@ fn phases(corpus: &[bytes::Bytes]) {
             writer_cost(corpus, &dir.path().join(format!("w-{cut}-{batch}.db")), cut, batch)
         );
     }
+    for handed_over in [false, true] {
+        println!(
+            "projector, batches of 64 {}: {:.1} µs per delivery (wall, its steps only)",
+            if handed_over {
+                "handed over by the writer"
+            } else {
+                "read back from the log"
+            },
+            projector_cost(
+                corpus,
+                &dir.path().join(format!("p-{handed_over}.db")),
+                handed_over
+            )
+        );
+    }
     let placeholder = calltap::project::pieces::Placeholder::new();
     let skeletons: Vec<bytes::Bytes> = corpus
         .iter()
@@ -480,6 +497,76 @@ fn phases(corpus: &[bytes::Bytes]) {
     for (name, us) in rows {
         println!("| {name} | {us:.1} |");
     }
+}
+
+/// µs per delivery the projector spends in its steps (one after each
+/// committed batch of 64) while passes over the corpus are written, each
+/// pass with new call ids (as the load does), its batches handed over by
+/// the writer in memory (`handed_over`) or read back from the log.
+fn projector_cost(corpus: &[bytes::Bytes], path: &Path, handed_over: bool) -> f64 {
+    use calltap::project::Projector;
+    use calltap::store::handoff::Handoff;
+    use calltap::store::writer::{Job, Writer};
+    use calltap::store::{body, NewEvent};
+    let conn = calltap::store::sqlite::open_writer(path, calltap::config::Durability::Normal)
+        .expect("open the database");
+    let handoff = Handoff::default();
+    let mut writer = Writer::new(conn, 64);
+    let mut projector = Projector::open(
+        path,
+        calltap::project::DEFAULT_BATCH,
+        calltap::project::DEFAULT_CACHE,
+    )
+    .expect("open the projector");
+    if handed_over {
+        writer = writer.with_handoff(handoff.clone());
+        projector = projector.with_handoff(handoff);
+    }
+    let known = writer.known_pieces();
+    let bodies: Vec<Body> = corpus.iter().cloned().map(Body::new).collect();
+    let mut n = 0u64;
+    let mut pass = |round: u64, writer: &mut Writer, projector: &mut Projector| -> Duration {
+        let jobs: Vec<Job> = bodies
+            .iter()
+            .map(|b| {
+                n += 1;
+                let bytes = b.for_round(round);
+                let view = calltap_protocol::view::DeliveryView::parse(&bytes).expect("parses");
+                Job::Event(NewEvent {
+                    received_at: 0,
+                    call_id: view.call_id.map(|c| c.into_owned()),
+                    message_type: view.message_type.into_owned(),
+                    timestamp: view.timestamp_ms,
+                    key: format!("id:bench-{n}"),
+                    headers: r#"{"content-type":"application/json"}"#.to_owned(),
+                    split: body::split(&bytes, &known),
+                    body: bytes,
+                })
+            })
+            .collect();
+        let mut spent = Duration::ZERO;
+        for chunk in jobs.chunks(64) {
+            let refs: Vec<&Job> = chunk.iter().collect();
+            writer.process_batch(&refs).expect("commit");
+            let started = Instant::now();
+            projector.catch_up().expect("project");
+            spent += started.elapsed();
+        }
+        spent
+    };
+    pass(0, &mut writer, &mut projector);
+    let mut spent = Duration::ZERO;
+    let mut passes = 0u32;
+    while spent < Duration::from_secs(2) {
+        passes += 1;
+        spent += pass(u64::from(passes), &mut writer, &mut projector);
+    }
+    let read_back = projector.events_read_back();
+    assert!(
+        !handed_over || read_back == 0,
+        "the handoff missed {read_back} deliveries"
+    );
+    spent.as_secs_f64() * 1e6 / (f64::from(passes) * corpus.len() as f64)
 }
 
 /// The corpus written once into a fresh database; returns its size in bytes

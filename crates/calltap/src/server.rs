@@ -25,6 +25,7 @@ use crate::ingest::{handler, Ingestor};
 use crate::project::{self, Projection, Projector};
 use crate::store::checkpointer;
 use crate::store::feed::Feed;
+use crate::store::handoff::Handoff;
 use crate::store::sqlite::{self, Reader};
 use crate::store::turns::WriteTurns;
 use crate::store::writer::{self, Writer, WriterHandle};
@@ -88,9 +89,11 @@ pub async fn run(
         checkpointer::spawn(checkpoint_conn).context("starting the checkpoint thread")?;
     let feed = Feed::new(config.stream_capacity);
     let turns = WriteTurns::default();
+    let handoff = Handoff::default();
     let (writer, writer_thread) = writer::spawn(
         Writer::new(conn, config.max_batch)
             .with_feed(feed.clone())
+            .with_handoff(handoff.clone())
             .with_checkpointer(wal_growth)
             .with_write_turns(turns.clone()),
         config.queue_capacity,
@@ -102,7 +105,8 @@ pub async fn run(
     })
     .await?
     .context("opening the projector")?
-    .with_write_turns(turns);
+    .with_write_turns(turns)
+    .with_handoff(handoff);
     let projection = projector.projection();
     let projector_task = projector.spawn(writer.committed());
 

@@ -97,6 +97,10 @@ fn describe() {
         "Deliveries folded into the call projections."
     );
     metrics::describe_counter!(
+        "calltap_projection_read_back_total",
+        "Deliveries the projector read back from the log because the writer had not handed them over in memory (at start, after a failed step, or when it fell behind)."
+    );
+    metrics::describe_counter!(
         "calltap_projection_whole_body_fallbacks_total",
         "Deliveries the projector read whole because a piece did not read where it stands."
     );

@@ -1,8 +1,10 @@
 //! The projector: keeps the call projections (`store::projections`) up to
 //! date with the log, and tells live subscribers what changed.
 //!
-//! It tails the log after its checkpoint, in batches read through the
-//! store's read API; parses each body's skeleton into the typed model,
+//! It tails the log after its checkpoint, in batches the writer hands over
+//! in memory as it commits them ([`Handoff`]), or, when the handoff does
+//! not hold them all (at startup, after a failed step, when it fell too far
+//! behind), read through the store's read API; parses each body's skeleton into the typed model,
 //! reading each repeated piece once ([`pieces`]); converts it with
 //! [`calls::convert`]; folds it into the call's [`CallState`] (held in a
 //! bounded cache, rebuilt from the log on a miss); and writes the touched
@@ -33,6 +35,7 @@ use tokio::sync::{broadcast, watch};
 
 use crate::calls::{self, CallEvent, CallState, EventKind};
 use crate::store::body;
+use crate::store::handoff::Handoff;
 use crate::store::projections::{CallRow, ProjectionWriter};
 use crate::store::sqlite::Reader;
 use crate::store::turns::WriteTurns;
@@ -107,6 +110,9 @@ pub enum ProjectError {
 pub struct Projector {
     store: ProjectionWriter,
     reader: Reader,
+    handoff: Option<Handoff>,
+    /// Events read back from the log rather than handed over.
+    read_back: u64,
     cache: CallCache,
     placeholder: Placeholder,
     memo: PieceMemo,
@@ -137,6 +143,8 @@ impl Projector {
         Ok(Projector {
             store,
             reader,
+            handoff: None,
+            read_back: 0,
             cache: CallCache::new(cache),
             placeholder: Placeholder::new(),
             memo: PieceMemo::default(),
@@ -154,12 +162,25 @@ impl Projector {
         self
     }
 
+    /// Takes the batches the writer of the same database hands over in
+    /// memory (see [`Handoff`]) instead of reading them back from the log.
+    pub fn with_handoff(mut self, handoff: Handoff) -> Projector {
+        self.handoff = Some(handoff);
+        self
+    }
+
     /// The handles the API uses.
     pub fn projection(&self) -> Projection {
         Projection {
             position: self.position_tx.subscribe(),
             updates: self.updates.clone(),
         }
+    }
+
+    /// How many events it has read back from the log because the writer's
+    /// handoff did not hold them (all of them without a handoff).
+    pub fn events_read_back(&self) -> u64 {
+        self.read_back
     }
 
     /// The highest log seq projected.
@@ -181,11 +202,24 @@ impl Projector {
     /// transaction. Returns how many events it consumed (0: caught up).
     #[tracing::instrument(level = "debug", skip(self), fields(after = self.position))]
     pub fn process_once(&mut self) -> Result<usize, ProjectError> {
-        let events = self.reader.stored_events(&EventFilter {
-            after: Some(self.position),
-            limit: self.batch,
-            ..EventFilter::default()
-        })?;
+        let handed = self
+            .handoff
+            .as_ref()
+            .and_then(|handoff| handoff.take_after(self.position, self.batch as usize));
+        let events = match handed {
+            Some(events) => events,
+            None => {
+                let events = self.reader.stored_events(&EventFilter {
+                    after: Some(self.position),
+                    limit: self.batch,
+                    ..EventFilter::default()
+                })?;
+                self.read_back += events.len() as u64;
+                metrics::counter!("calltap_projection_read_back_total")
+                    .increment(events.len() as u64);
+                events
+            }
+        };
         let Some(last) = events.last().map(|e| e.seq) else {
             return Ok(0);
         };
@@ -537,6 +571,92 @@ mod tests {
         assert_eq!(rows.len(), 12);
         assert_eq!(rows, all_rows(&large));
         assert_eq!(evicting.process_once().expect("step"), 0, "caught up");
+    }
+
+    #[test]
+    fn batches_handed_over_by_the_writer_give_the_rows_the_log_gives() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("h.db");
+        let conn = sqlite::open_writer(&path, Durability::Normal).expect("open");
+        let handoff = Handoff::default();
+        let mut writer = Writer::new(conn, 1024).with_handoff(handoff.clone());
+        // Small batches and a one-call cache: a call evicted mid-way is
+        // loaded back from the log while later batches are handed over.
+        let mut projector = Projector::open(&path, 7, 1)
+            .expect("open")
+            .with_handoff(handoff);
+        let jobs: Vec<Job> = calltap_protocol::fixtures::sample_deliveries()
+            .into_iter()
+            .enumerate()
+            .map(|(i, body)| {
+                let envelope = Envelope::from_slice(&body).expect("sample parses");
+                let id = calls::convert::call_id(&envelope.message).map(str::to_owned);
+                let kind = envelope.message.message_type().to_owned();
+                job(i, id.as_deref(), &kind, body)
+            })
+            .collect();
+        for chunk in jobs.chunks(50) {
+            writer
+                .process_batch(&chunk.iter().collect::<Vec<_>>())
+                .expect("commit");
+            projector.catch_up().expect("catch up");
+        }
+        assert_eq!(projector.position(), jobs.len() as i64);
+        assert_eq!(
+            projector.events_read_back(),
+            0,
+            "every batch was handed over"
+        );
+
+        let (_dir, reference) = corpus_db();
+        let mut from_log = Projector::open(&reference, 512, 4096).expect("open");
+        from_log.catch_up().expect("catch up");
+        assert_eq!(from_log.events_read_back(), jobs.len() as u64);
+        let rows = all_rows(&path);
+        assert_eq!(rows.len(), 12);
+        assert_eq!(rows, all_rows(&reference));
+    }
+
+    #[test]
+    fn a_projector_behind_the_handoff_reads_the_gap_from_the_log() {
+        let (_dir, path) = corpus_db();
+        let handoff = Handoff::default();
+        let conn = sqlite::open_writer(&path, Durability::Normal).expect("open");
+        let mut writer = Writer::new(conn, 16).with_handoff(handoff.clone());
+        let mut projector = Projector::open(&path, 512, 4096)
+            .expect("open")
+            .with_handoff(handoff);
+        let logged = projector.reader.last_seq().expect("last seq");
+        let late = |i: usize, status: &str| {
+            let body = format!(
+                r#"{{"message":{{"type":"status-update","status":"{status}","call":{{"id":"late-call"}}}}}}"#
+            );
+            job(i, Some("late-call"), "status-update", body.into_bytes())
+        };
+        writer
+            .process_batch(&[&late(10_000, "queued")])
+            .expect("commit");
+
+        projector.catch_up().expect("catch up");
+        // The corpus came from the log (and so may the late event, if the
+        // last page read reached it).
+        assert_eq!(projector.position(), logged + 1);
+        let read_back = projector.events_read_back();
+        assert!(read_back >= logged as u64, "{read_back}");
+
+        writer
+            .process_batch(&[&late(10_001, "ended")])
+            .expect("commit");
+        projector.catch_up().expect("catch up");
+        assert_eq!(projector.position(), logged + 2);
+        assert_eq!(projector.events_read_back(), read_back, "handed over again");
+        let rows = all_rows(&path);
+        assert_eq!(rows.len(), 13, "the corpus's 12 calls and the late one");
+        let (_, detail) = rows
+            .iter()
+            .find(|(id, _)| id == "late-call")
+            .expect("the late call");
+        assert!(detail.contains(r#""status":"ended""#), "{detail}");
     }
 
     /// Every call's detail folded from whole bodies, the reference the

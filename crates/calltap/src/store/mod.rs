@@ -6,12 +6,14 @@
 //! [`turns`] queues the process's writers fairly for SQLite's one write
 //! lock; [`checkpointer`] copies the WAL into the database file off the
 //! writer's thread; [`body`] cuts bodies into content-addressed pieces
-//! (pure, no SQL); [`feed`] publishes what it commits to live subscribers.
+//! (pure, no SQL); [`feed`] publishes what it commits to live subscribers,
+//! and [`handoff`] to the projector.
 //! Records cross this boundary as plain structs; the HTTP layer converts them.
 
 pub mod body;
 pub mod checkpointer;
 pub mod feed;
+pub mod handoff;
 pub mod projections;
 pub mod sqlite;
 pub mod turns;

@@ -15,8 +15,9 @@
 //!
 //! Each request carries a oneshot reply that is sent only after its batch
 //! has committed (or failed), which is how "200 means committed" holds.
-//! After each commit the writer also publishes the log's highest committed
-//! seq on a `watch` ([`WriterHandle::committed`]), which wakes the projector.
+//! After each commit the writer hands the batch's deliveries to the
+//! projector ([`Handoff`]), then publishes the log's highest committed seq
+//! on a `watch` ([`WriterHandle::committed`]), which wakes the projector.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -28,6 +29,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use super::body::KnownPieces;
 use super::checkpointer::WalGrowth;
 use super::feed::Feed;
+use super::handoff::Handoff;
 use super::sqlite::{self, Appended, NewPieces};
 use super::turns::WriteTurns;
 use super::{NewEvent, NewQuarantine, StoreError};
@@ -143,6 +145,8 @@ pub struct Writer {
     known: Arc<KnownPieces>,
     /// Where committed deliveries are published (the SSE streams).
     feed: Option<Feed>,
+    /// Where committed deliveries are handed to the projector.
+    handoff: Option<Handoff>,
     /// Told of every commit, so that it copies the WAL back off this thread.
     checkpointer: Option<WalGrowth>,
     /// Taken around each batch, shared with the projector's connection.
@@ -157,6 +161,7 @@ impl Writer {
             max_batch: max_batch.max(1),
             known: Arc::default(),
             feed: None,
+            handoff: None,
             checkpointer: None,
             turns: WriteTurns::default(),
         }
@@ -178,6 +183,12 @@ impl Writer {
     /// Publishes every committed delivery on `feed` (see [`Feed`]).
     pub fn with_feed(mut self, feed: Feed) -> Writer {
         self.feed = Some(feed);
+        self
+    }
+
+    /// Hands every committed delivery to the projector (see [`Handoff`]).
+    pub fn with_handoff(mut self, handoff: Handoff) -> Writer {
+        self.handoff = Some(handoff);
         self
     }
 
@@ -218,10 +229,14 @@ impl Writer {
                 .iter()
                 .map(|(key, hash, bytes)| (*key, *hash, &bytes[..])),
         );
-        // Only now, never before the commit: a subscriber must not see an
-        // event that could still be rolled back. Publishing never blocks.
+        // Only now, never before the commit: neither a subscriber nor the
+        // projector may see an event that could still be rolled back.
+        // Publishing never waits for either.
         if let Some(feed) = &self.feed {
             feed.publish_committed(jobs, &outcomes);
+        }
+        if let Some(handoff) = &self.handoff {
+            handoff.publish_committed(jobs, &outcomes);
         }
         metrics::histogram!("calltap_commit_seconds").record(started.elapsed().as_secs_f64());
         metrics::histogram!("calltap_batch_size").record(jobs.len() as f64);

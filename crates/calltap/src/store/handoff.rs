@@ -1,0 +1,337 @@
+//! Committed deliveries handed from the writer to the projector in memory,
+//! so that the projector need not read back what was just written.
+//!
+//! Why: reading its batch back (the rows, then unpacking each recipe) was
+//! about a quarter of the projector's time under load, and the writer holds
+//! every one of those values when it commits.
+//!
+//! What it promises: it holds exactly the log's committed deliveries with a
+//! seq in `(start, last]`, in seq order, as [`StoredEvent`]s equal to what
+//! [`Reader::stored_events`](super::sqlite::Reader::stored_events) would
+//! return. The projector takes from it only when its position is at or past
+//! `start`; otherwise it reads the log as before. That is the case at
+//! startup (nothing handed yet), after a failed projection step (what it
+//! took is gone), after the handoff overflowed (it is bounded: when full,
+//! the oldest are dropped and `start` moves past them), and after a gap in
+//! the seqs (another process appended to the log: the writer never saw
+//! those deliveries, so the handoff starts again after the gap).
+//!
+//! Why the writer publishes only after its commit: the projector must never
+//! fold in a delivery that could still be rolled back. The writer publishes
+//! before it announces the commit on its `committed` watch, so the step that
+//! the announcement wakes finds the deliveries here.
+//!
+//! This module knows neither SQL nor HTTP.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+
+use super::writer::{Job, Outcome};
+use super::{StoredBody, StoredEvent};
+
+/// Deliveries held at most; the oldest go first.
+pub const DEFAULT_MAX_EVENTS: usize = 8192;
+/// Body bytes held at most (recipes, or whole bodies): bounds the memory a
+/// stalled projector can pin.
+pub const DEFAULT_MAX_BYTES: usize = 32 << 20;
+
+/// Both ends of the handoff; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Handoff {
+    held: Arc<Mutex<Held>>,
+}
+
+#[derive(Debug)]
+struct Held {
+    events: VecDeque<StoredEvent>,
+    bytes: usize,
+    /// Every committed delivery after this seq and up to `last` is in
+    /// `events` (`None`: nothing was handed yet).
+    start: Option<i64>,
+    /// The seq of the last delivery published.
+    last: Option<i64>,
+    max_events: usize,
+    max_bytes: usize,
+}
+
+impl Default for Handoff {
+    fn default() -> Handoff {
+        Handoff::with_capacity(DEFAULT_MAX_EVENTS, DEFAULT_MAX_BYTES)
+    }
+}
+
+impl Handoff {
+    /// A handoff holding at most `max_events` deliveries and `max_bytes` of
+    /// their bodies (at least one delivery, whatever its size).
+    pub fn with_capacity(max_events: usize, max_bytes: usize) -> Handoff {
+        Handoff {
+            held: Arc::new(Mutex::new(Held {
+                events: VecDeque::new(),
+                bytes: 0,
+                start: None,
+                last: None,
+                max_events: max_events.max(1),
+                max_bytes,
+            })),
+        }
+    }
+
+    /// Hands over the stored deliveries of a committed batch (duplicates
+    /// were handed when they were stored). Call only after the batch's
+    /// transaction has committed, with the batch in seq order.
+    pub fn publish_committed(&self, jobs: &[&Job], outcomes: &[Outcome]) {
+        let mut held = self.held.lock();
+        for (job, outcome) in jobs.iter().zip(outcomes) {
+            let (Job::Event(event), Outcome::Stored(seq)) = (job, outcome) else {
+                continue;
+            };
+            let seq = *seq;
+            if held.last != Some(seq - 1) {
+                // The first delivery handed, or a gap: what came before
+                // this one is only in the log.
+                held.events.clear();
+                held.bytes = 0;
+                held.start = Some(seq - 1);
+            }
+            // As the log stores it (`sqlite::append_event`): the recipe
+            // when the body was cut, else the body itself.
+            let body = match &event.split {
+                Some(split) => StoredBody::Recipe(split.recipe.clone()),
+                None => StoredBody::Whole(event.body.clone()),
+            };
+            held.bytes += body_len(&body);
+            held.events.push_back(StoredEvent {
+                seq,
+                received_at: event.received_at,
+                call_id: event.call_id.clone(),
+                message_type: event.message_type.clone(),
+                timestamp: event.timestamp,
+                key: event.key.clone(),
+                body,
+            });
+            held.last = Some(seq);
+            while held.events.len() > held.max_events
+                || (held.bytes > held.max_bytes && held.events.len() > 1)
+            {
+                held.drop_oldest();
+            }
+        }
+    }
+
+    /// Up to `limit` committed deliveries after `position`, in seq order,
+    /// taken out of the handoff; `Some` of none when there are none yet.
+    /// `None` when the handoff does not hold all of them: read the log.
+    pub fn take_after(&self, position: i64, limit: usize) -> Option<Vec<StoredEvent>> {
+        let mut held = self.held.lock();
+        if position < held.start? {
+            return None;
+        }
+        // Deliveries the caller has already read from the log.
+        while held.events.front().is_some_and(|e| e.seq <= position) {
+            held.drop_oldest();
+        }
+        let n = limit.min(held.events.len());
+        let taken: Vec<StoredEvent> = held.events.drain(..n).collect();
+        if let Some(last) = taken.last() {
+            held.start = Some(last.seq);
+            held.bytes -= taken.iter().map(|e| body_len(&e.body)).sum::<usize>();
+        }
+        Some(taken)
+    }
+
+    /// How many deliveries it holds.
+    pub fn len(&self) -> usize {
+        self.held.lock().events.len()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Held {
+    /// Drops the oldest delivery; from then on it is only in the log.
+    fn drop_oldest(&mut self) {
+        if let Some(event) = self.events.pop_front() {
+            self.bytes -= body_len(&event.body);
+            self.start = Some(self.start.map_or(event.seq, |s| s.max(event.seq)));
+        }
+    }
+}
+
+fn body_len(body: &StoredBody) -> usize {
+    match body {
+        StoredBody::Whole(bytes) => bytes.len(),
+        StoredBody::Recipe(recipe) => recipe.len(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bytes::Bytes;
+
+    use super::*;
+    use crate::config::Durability;
+    use crate::store::sqlite::{self, Reader};
+    use crate::store::writer::Writer;
+    use crate::store::{EventFilter, NewEvent};
+
+    fn event(key: &str) -> Job {
+        Job::Event(NewEvent::for_test(
+            key,
+            Bytes::from_static(b"{\"message\":{}}"),
+        ))
+    }
+
+    fn stored(seqs: std::ops::RangeInclusive<i64>) -> Vec<Outcome> {
+        seqs.map(Outcome::Stored).collect()
+    }
+
+    fn seqs(events: &[StoredEvent]) -> Vec<i64> {
+        events.iter().map(|e| e.seq).collect()
+    }
+
+    #[test]
+    fn it_hands_over_exactly_what_the_log_holds_after_the_commit() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("h.db");
+        let conn = sqlite::open_writer(&path, Durability::Normal).expect("open");
+        let handoff = Handoff::default();
+        let mut writer = Writer::new(conn, 64).with_handoff(handoff.clone());
+        let known = writer.known_pieces();
+        // Real deliveries: most are cut into pieces, so their recipes are
+        // packed in the log and must come back unpacked.
+        let corpus = calltap_protocol::fixtures::sample_deliveries();
+        let jobs: Vec<Job> = corpus
+            .into_iter()
+            .take(60)
+            .enumerate()
+            .map(|(i, body)| {
+                let body = Bytes::from(body);
+                let mut new = NewEvent::for_test(&format!("k{i}"), body.clone());
+                new.call_id = Some(format!("call-{}", i % 3));
+                new.split = crate::store::body::split(&body, &known);
+                Job::Event(new)
+            })
+            .collect();
+        let (first, second) = jobs.split_at(25);
+        writer
+            .process_batch(&first.iter().collect::<Vec<_>>())
+            .expect("commit");
+        // A duplicate in the second batch is not handed over again.
+        let mut second: Vec<&Job> = second.iter().collect();
+        second.push(&first[0]);
+        writer.process_batch(&second).expect("commit");
+
+        let handed = handoff.take_after(0, 1000).expect("all of it is held");
+        let reader = Reader::open(&path).expect("reader");
+        let logged = reader
+            .stored_events(&EventFilter {
+                limit: 1000,
+                ..EventFilter::default()
+            })
+            .expect("read");
+        assert_eq!(logged.len(), 60);
+        assert!(
+            logged
+                .iter()
+                .any(|e| matches!(e.body, StoredBody::Recipe(_))),
+            "the corpus should cut"
+        );
+        assert_eq!(handed, logged);
+        assert_eq!(handoff.take_after(60, 1000), Some(vec![]));
+    }
+
+    #[test]
+    fn a_batch_that_fails_to_commit_hands_over_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("h.db");
+        let conn = sqlite::open_writer(&path, Durability::Normal).expect("open");
+        conn.busy_timeout(std::time::Duration::ZERO)
+            .expect("timeout");
+        let handoff = Handoff::default();
+        let mut writer = Writer::new(conn, 8).with_handoff(handoff.clone());
+        let other = rusqlite::Connection::open(&path).expect("second connection");
+        other
+            .execute_batch("BEGIN IMMEDIATE")
+            .expect("hold the write lock");
+
+        assert!(writer.process_batch(&[&event("a")]).is_err());
+
+        assert!(handoff.is_empty());
+        assert_eq!(handoff.take_after(0, 10), None, "nothing handed yet");
+    }
+
+    #[test]
+    fn a_position_before_the_start_reads_the_log() {
+        let handoff = Handoff::default();
+        let jobs = [event("a"), event("b")];
+        let refs: Vec<&Job> = jobs.iter().collect();
+        // The log held 1..=4 before the writer started.
+        handoff.publish_committed(&refs, &stored(5..=6));
+
+        assert_eq!(handoff.take_after(3, 10), None, "4 is only in the log");
+        let taken = handoff.take_after(4, 1).expect("5 and on are held");
+        assert_eq!(seqs(&taken), [5]);
+        assert_eq!(seqs(&handoff.take_after(5, 10).expect("held")), [6]);
+    }
+
+    #[test]
+    fn what_a_failed_step_took_is_read_from_the_log_again() {
+        let handoff = Handoff::default();
+        let jobs = [event("a"), event("b")];
+        let refs: Vec<&Job> = jobs.iter().collect();
+        handoff.publish_committed(&refs, &stored(1..=2));
+        assert_eq!(seqs(&handoff.take_after(0, 10).expect("held")), [1, 2]);
+
+        // The step failed: the projector is still at 0.
+        assert_eq!(handoff.take_after(0, 10), None);
+        // Once it has read 1..=2 from the log, the handoff serves again.
+        handoff.publish_committed(&refs[..1], &stored(3..=3));
+        assert_eq!(seqs(&handoff.take_after(2, 10).expect("held")), [3]);
+    }
+
+    #[test]
+    fn deliveries_already_read_from_the_log_are_skipped() {
+        let handoff = Handoff::default();
+        let jobs = [event("a"), event("b"), event("c")];
+        let refs: Vec<&Job> = jobs.iter().collect();
+        handoff.publish_committed(&refs, &stored(1..=3));
+
+        assert_eq!(seqs(&handoff.take_after(2, 10).expect("held")), [3]);
+        assert!(handoff.is_empty());
+    }
+
+    #[test]
+    fn when_full_the_oldest_go_and_the_projector_reads_them_from_the_log() {
+        let handoff = Handoff::with_capacity(2, usize::MAX);
+        let jobs = [event("a"), event("b"), event("c")];
+        let refs: Vec<&Job> = jobs.iter().collect();
+        handoff.publish_committed(&refs, &stored(1..=3));
+
+        assert_eq!(handoff.len(), 2);
+        assert_eq!(handoff.take_after(0, 10), None, "1 was dropped");
+        assert_eq!(seqs(&handoff.take_after(1, 10).expect("held")), [2, 3]);
+
+        let by_bytes = Handoff::with_capacity(10, 20);
+        by_bytes.publish_committed(&refs, &stored(1..=3));
+        assert_eq!(by_bytes.len(), 1, "each body is 14 bytes");
+        assert_eq!(seqs(&by_bytes.take_after(2, 10).expect("held")), [3]);
+    }
+
+    #[test]
+    fn a_gap_in_the_seqs_means_another_process_appended() {
+        let handoff = Handoff::default();
+        let jobs = [event("a"), event("b")];
+        let refs: Vec<&Job> = jobs.iter().collect();
+        handoff.publish_committed(&refs[..1], &stored(1..=1));
+        // 2..=4 were appended by someone else.
+        handoff.publish_committed(&refs[1..], &stored(5..=5));
+
+        assert_eq!(handoff.take_after(1, 10), None, "2..=4 are only in the log");
+        assert_eq!(seqs(&handoff.take_after(4, 10).expect("held")), [5]);
+    }
+}
