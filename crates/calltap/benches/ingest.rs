@@ -419,7 +419,13 @@ fn phases(corpus: &[bytes::Bytes]) {
         })
         .collect();
     let mut next = 0;
-    let rows: [(&str, f64); 11] = [
+    let trimmed: Vec<bytes::Bytes> = skeletons
+        .iter()
+        .zip(&types)
+        .map(|(s, t)| calltap::project::without_unread_artifact(t, s.to_vec()).into())
+        .collect();
+    let mut next_trimmed = 0;
+    let rows: [(&str, f64); 12] = [
         (
             "depth check (`ingest::limits::check_depth`)",
             time_per_body(corpus, |b| {
@@ -481,11 +487,21 @@ fn phases(corpus: &[bytes::Bytes]) {
             }),
         ),
         (
-            "projector: the skeleton straight into its type's struct (`project::skeleton_message`; what it runs)",
+            "projector: the skeleton straight into its type's struct (`project::skeleton_message`; what it ran)",
             time_per_body(&skeletons, |b| {
                 // `time_per_body` walks the skeletons in order, round after round.
                 let message_type = &types[next % types.len()];
                 next += 1;
+                std::hint::black_box(
+                    calltap::project::skeleton_message(message_type, b).is_some(),
+                );
+            }),
+        ),
+        (
+            "projector: the same, the artifact blanked where its type does not read it (`project::without_unread_artifact`, not timed; what it runs)",
+            time_per_body(&trimmed, |b| {
+                let message_type = &types[next_trimmed % types.len()];
+                next_trimmed += 1;
                 std::hint::black_box(
                     calltap::project::skeleton_message(message_type, b).is_some(),
                 );

@@ -23,8 +23,8 @@ use std::ops::{Deref, Range};
 use std::sync::Arc;
 
 use calltap_protocol::model::{
-    ArtifactMessage, Assistant, Call, Customer, Destination, OpenAiMessage, PhoneNumber,
-    ServerMessage,
+    ArtifactMessage, Assistant, Call, Customer, Destination, MessageType, OpenAiMessage,
+    PhoneNumber, ServerMessage,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -37,6 +37,21 @@ use super::event::{
 /// The call a message belongs to (`message.call.id`), if it names one.
 pub fn call_id(message: &ServerMessage) -> Option<&str> {
     message.call().and_then(|call| call.id.as_deref())
+}
+
+/// Whether converting a message of this type reads its `artifact`. Only
+/// the end-of-call report does (its history, recordings and performance
+/// metrics); the live artifact that status, speech, conversation and
+/// transfer updates carry changes nothing in their events, so the projector
+/// need not parse it.
+pub fn reads_artifact(message_type: &str) -> bool {
+    !matches!(
+        MessageType::from(message_type),
+        MessageType::StatusUpdate
+            | MessageType::SpeechUpdate
+            | MessageType::ConversationUpdate
+            | MessageType::TransferUpdate
+    )
 }
 
 /// Converts one stored message into the call event the projection folds.
@@ -620,6 +635,30 @@ mod tests {
             .find(|(file, _)| file == name)
             .map(|(_, body)| body)
             .expect("real fixture exists")
+    }
+
+    #[test]
+    fn the_artifact_changes_no_event_of_a_type_said_not_to_read_it() {
+        let mut checked = 0;
+        for (name, body) in calltap_protocol::fixtures::all_deliveries() {
+            let mut envelope = Envelope::from_slice(&body).expect("fixture parses");
+            let message_type = envelope.message.message_type().to_owned();
+            let with = call_event(1, 0, &envelope.message);
+            let had = match &mut envelope.message {
+                ServerMessage::StatusUpdate(m) => m.artifact.take(),
+                ServerMessage::SpeechUpdate(m) => m.artifact.take(),
+                ServerMessage::ConversationUpdate(m) => m.artifact.take(),
+                ServerMessage::TransferUpdate(m) => m.artifact.take(),
+                _ => {
+                    assert!(reads_artifact(&message_type), "{name}: {message_type}");
+                    continue;
+                }
+            };
+            assert!(!reads_artifact(&message_type), "{name}: {message_type}");
+            checked += usize::from(had.is_some());
+            assert_eq!(call_event(1, 0, &envelope.message), with, "{name}");
+        }
+        assert!(checked > 500, "the fixtures carry artifacts: {checked}");
     }
 
     #[test]

@@ -460,6 +460,41 @@ pub fn piece_ranges(body: &[u8], max_depth: usize) -> Option<Vec<Range<usize>>> 
     (scanner.at == body.len()).then_some(scanner.pieces)
 }
 
+/// The byte span of the value of `message.<key>` in a body (the first, if
+/// the key repeats), or `None` when it has none or is not the JSON object
+/// the scanner follows. Keys are compared as written: an escaped spelling
+/// of `key` is not found.
+pub fn message_value_span(body: &[u8], key: &[u8]) -> Option<Range<usize>> {
+    let mut scanner = Scanner {
+        bytes: body,
+        at: 0,
+        depth: 0,
+        max_depth: usize::MAX,
+        pieces: Vec::new(),
+    };
+    scanner.open(b'{')?;
+    while scanner.peek()? != b'}' {
+        let name = scanner.string()?;
+        scanner.expect(b':')?;
+        if name == b"message" && scanner.peek()? == b'{' {
+            scanner.open(b'{')?;
+            while scanner.peek()? != b'}' {
+                let name = scanner.string()?;
+                scanner.expect(b':')?;
+                let span = scanner.value()?;
+                if name == key {
+                    return Some(span);
+                }
+                scanner.member_separator()?;
+            }
+            return None;
+        }
+        scanner.value()?;
+        scanner.member_separator()?;
+    }
+    None
+}
+
 /// From just inside a JSON string, the offset just past its closing quote
 /// (`None`: it does not close). A backslash escapes the byte after it.
 pub fn skip_string(body: &[u8], mut at: usize) -> Option<usize> {
@@ -529,6 +564,18 @@ impl<'a> Scanner<'a> {
     fn close(&mut self) {
         self.at += 1;
         self.depth -= 1;
+    }
+
+    /// After an object member: past its `,`, or at the closing `}`.
+    fn member_separator(&mut self) -> Option<()> {
+        match self.peek()? {
+            b',' => {
+                self.at += 1;
+                Some(())
+            }
+            b'}' => Some(()),
+            _ => None,
+        }
     }
 
     /// Skips one value of any kind, returns its span.
@@ -688,6 +735,30 @@ mod tests {
         assert_eq!(
             String::from_utf8(skeleton).expect("UTF-8"),
             r#"{"message":{"type":"conversation-update","call":<0..1>,"messages":[<1..3>,{"m":"short"},<3..4>]}}"#
+        );
+    }
+
+    #[test]
+    fn the_span_of_a_message_member_is_found_and_nothing_else_is() {
+        let body = br#"{"other":{"artifact":1}, "message" : {"type":"x","artifact" : {"a":[1,"}"]} ,"b":2}}"#;
+        let span = message_value_span(body, b"artifact").expect("found");
+        assert_eq!(&body[span], br#"{"a":[1,"}"]}"#);
+        assert_eq!(&body[message_value_span(body, b"b").expect("found")], b"2");
+        assert_eq!(message_value_span(body, b"missing"), None);
+        for bad in [
+            &br#"{"message":{"artifact":"#[..],
+            br#"{"message":{"b":2,,"artifact":1}}"#,
+            br#"["message"]"#,
+            br#"{"message":{"artif\u0061ct":1}}"#,
+            b"",
+        ] {
+            assert_eq!(message_value_span(bad, b"artifact"), None, "{bad:?}");
+        }
+        // A later `message` key is not looked into, as serde would reject
+        // the duplicate anyway.
+        assert_eq!(
+            message_value_span(br#"{"message":{},"message":{"artifact":1}}"#, b"artifact"),
+            None
         );
     }
 
