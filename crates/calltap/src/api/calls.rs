@@ -185,6 +185,7 @@ pub async fn events(
         call_id: Some(id),
         message_type: None,
         after: query.after,
+        up_to: None,
         limit,
     };
     let page = read(&app.reader, move |r| r.events(&filter)).await?;

@@ -133,6 +133,7 @@ pub async fn list(
         call_id: query.call_id,
         message_type: query.message_type,
         after: query.after,
+        up_to: None,
         limit,
     };
     let events = read(&app.reader, move |r| r.events(&filter)).await?;

@@ -273,6 +273,7 @@ impl Deliveries {
             call_id: self.filter.call_id.clone(),
             message_type: self.filter.message_type.clone(),
             after: Some(self.cursor),
+            up_to: None,
             limit: REPLAY_PAGE,
         };
         read(&self.reader, move |r| r.events(&filter)).await

@@ -190,6 +190,7 @@ fn load(args: &ReplayArgs) -> anyhow::Result<Vec<Stored>> {
         call_id: args.call.clone(),
         message_type: None,
         after: None,
+        up_to: None,
         limit: DB_PAGE,
     };
     loop {

@@ -284,17 +284,18 @@ impl Projector {
         let mut state = CallState::new(id);
         let mut last_seq = 0;
         let mut after = 0;
-        'pages: loop {
+        loop {
+            // Only what is projected: a new call's events after the
+            // position are in the batch being projected, not to be read
+            // (and unpacked) twice.
             let page = self.reader.stored_events(&EventFilter {
                 call_id: Some(id.to_owned()),
                 after: Some(after),
+                up_to: Some(self.position),
                 limit: self.batch,
                 ..EventFilter::default()
             })?;
             for event in &page {
-                if event.seq > self.position {
-                    break 'pages;
-                }
                 state.apply(&self.call_event(event)?);
                 last_seq = event.seq;
             }

@@ -154,6 +154,8 @@ pub struct EventFilter {
     pub message_type: Option<String>,
     /// Only events with a larger seq (a cursor).
     pub after: Option<i64>,
+    /// Only events with a seq at most this.
+    pub up_to: Option<i64>,
     /// At most this many.
     pub limit: u32,
 }

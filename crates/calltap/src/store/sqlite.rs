@@ -284,8 +284,12 @@ impl Reader {
         self.with(|conn| {
             let mut stmt = conn.prepare_cached(events_query(filter))?;
             let after = filter.after.unwrap_or(0);
-            let mut params: Vec<(&str, &dyn rusqlite::ToSql)> =
-                vec![(":after", &after), (":limit", &filter.limit)];
+            let up_to = filter.up_to.unwrap_or(i64::MAX);
+            let mut params: Vec<(&str, &dyn rusqlite::ToSql)> = vec![
+                (":after", &after),
+                (":up_to", &up_to),
+                (":limit", &filter.limit),
+            ];
             if let Some(call_id) = &filter.call_id {
                 params.push((":call_id", call_id));
             }
@@ -393,22 +397,22 @@ fn events_query(filter: &EventFilter) -> &'static str {
     match (filter.call_id.is_some(), filter.message_type.is_some()) {
         (false, false) => {
             "SELECT seq, received_at, call_id, type, timestamp, key, body, format FROM events
-             WHERE seq > :after ORDER BY seq LIMIT :limit"
+             WHERE seq > :after AND seq <= :up_to ORDER BY seq LIMIT :limit"
         }
         (true, false) => {
             "SELECT seq, received_at, call_id, type, timestamp, key, body, format FROM events
              INDEXED BY events_by_call
-             WHERE call_id = :call_id AND seq > :after ORDER BY seq LIMIT :limit"
+             WHERE call_id = :call_id AND seq > :after AND seq <= :up_to ORDER BY seq LIMIT :limit"
         }
         (false, true) => {
             // No index by type (migration 3 dropped it): walk by seq.
             "SELECT seq, received_at, call_id, type, timestamp, key, body, format FROM events
-             WHERE seq > :after AND type = :type ORDER BY seq LIMIT :limit"
+             WHERE seq > :after AND seq <= :up_to AND type = :type ORDER BY seq LIMIT :limit"
         }
         (true, true) => {
             "SELECT seq, received_at, call_id, type, timestamp, key, body, format FROM events
              INDEXED BY events_by_call
-             WHERE call_id = :call_id AND type = :type AND seq > :after ORDER BY seq LIMIT :limit"
+             WHERE call_id = :call_id AND type = :type AND seq > :after AND seq <= :up_to ORDER BY seq LIMIT :limit"
         }
     }
 }
@@ -483,17 +487,25 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let conn = open_writer(&dir.path().join("t.db"), Durability::Normal).expect("open");
         let filters = [
-            (None, None, "USING INTEGER PRIMARY KEY (rowid>?)"),
+            (
+                None,
+                None,
+                "USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)",
+            ),
             (
                 Some("c"),
                 None,
-                "USING INDEX events_by_call (call_id=? AND seq>?)",
+                "USING INDEX events_by_call (call_id=? AND seq>? AND seq<?)",
             ),
-            (None, Some("t"), "USING INTEGER PRIMARY KEY (rowid>?)"),
+            (
+                None,
+                Some("t"),
+                "USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)",
+            ),
             (
                 Some("c"),
                 Some("t"),
-                "USING INDEX events_by_call (call_id=? AND seq>?)",
+                "USING INDEX events_by_call (call_id=? AND seq>? AND seq<?)",
             ),
         ];
         for (call_id, message_type, expected) in filters {
@@ -507,7 +519,7 @@ mod tests {
                 .expect("prepare");
             let detail: Vec<String> = plan
                 .query_map(
-                    rusqlite::named_params! {":after": 0, ":limit": 10, ":call_id": "c", ":type": "t"}
+                    rusqlite::named_params! {":after": 0, ":up_to": 9, ":limit": 10, ":call_id": "c", ":type": "t"}
                         .iter()
                         .filter(|(name, _)| events_query(&filter).contains(name))
                         .copied()
@@ -645,6 +657,32 @@ mod tests {
 
         let reader = Reader::open(&path).expect("reader");
         assert!(matches!(reader.event_body(1), Err(StoreError::Corrupt(_))));
+    }
+
+    #[test]
+    fn a_page_ends_at_up_to() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("t.db");
+        let conn = open_writer(&path, Durability::Normal).expect("open");
+        for key in ["a", "b", "c", "d"] {
+            let mut new = event(key);
+            new.call_id = Some("c".to_owned());
+            append_event(&conn, &new, &mut NewPieces::default()).expect("append");
+        }
+        let reader = Reader::open(&path).expect("reader");
+        for call_id in [None, Some("c".to_owned())] {
+            let page = reader
+                .stored_events(&EventFilter {
+                    call_id,
+                    after: Some(1),
+                    up_to: Some(3),
+                    limit: 10,
+                    ..EventFilter::default()
+                })
+                .expect("page");
+            let seqs: Vec<i64> = page.iter().map(|e| e.seq).collect();
+            assert_eq!(seqs, [2, 3]);
+        }
     }
 
     #[test]
