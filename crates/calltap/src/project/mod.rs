@@ -4,10 +4,11 @@
 //! It tails the log after its checkpoint, in batches the writer hands over
 //! in memory as it commits them ([`Handoff`]), or, when the handoff does
 //! not hold them all (at startup, after a failed step, when it fell too far
-//! behind), read through the store's read API; parses each body's skeleton into the typed model,
-//! reading each repeated piece once ([`pieces`]); converts it with
-//! [`calls::convert`]; folds it into the call's [`CallState`] (held in a
-//! bounded cache, rebuilt from the log on a miss); and writes the touched
+//! behind), read through the store's read API; parses each body's skeleton
+//! into the typed model (skipping the live artifact where the event does
+//! not read it), reading each repeated piece once ([`pieces`]); converts
+//! it with [`calls::convert`]; folds it into the call's [`CallState`] (held
+//! in a bounded cache, rebuilt from the log on a miss); and writes the touched
 //! calls' rows and the new checkpoint in one transaction on its own
 //! connection. It adds nothing of its own: a row's detail is exactly
 //! `CallState::detail()` over the call's events.
