@@ -400,3 +400,84 @@ impl Reader {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Durability;
+    use crate::store::sqlite::{self, Reader};
+
+    fn row(status: &str, sort_at: i64, detail: &str) -> CallRow {
+        CallRow {
+            id: "c1".to_owned(),
+            status: Some(status.to_owned()),
+            ended_reason: None,
+            assistant_id: Some("a1".to_owned()),
+            assistant_name: None,
+            call_type: None,
+            started_at: None,
+            ended_at: None,
+            sort_at,
+            last_event_at: None,
+            event_count: 1,
+            last_seq: 1,
+            summary: format!(r#"{{"status":"{status}"}}"#),
+            detail: detail.to_owned(),
+        }
+    }
+
+    fn listed(reader: &Reader, status: Option<&str>, since: Option<i64>) -> Vec<String> {
+        reader
+            .calls(&CallFilter {
+                status: status.map(str::to_owned),
+                since,
+                limit: 10,
+                ..CallFilter::default()
+            })
+            .expect("list")
+            .into_iter()
+            .map(|r| r.summary)
+            .collect()
+    }
+
+    #[test]
+    fn a_rewritten_row_is_listed_by_its_new_columns_and_keeps_its_new_detail() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("p.db");
+        drop(sqlite::open_writer(&path, Durability::Normal).expect("migrate"));
+        let mut store = ProjectionWriter::open(&path).expect("open");
+        let reader = Reader::open(&path).expect("reader");
+        let detail = |reader: &Reader| reader.call_detail("c1").expect("read").expect("row").detail;
+
+        store
+            .write_batch(&[row("queued", 10, "d1")], 1)
+            .expect("write");
+        assert_eq!(listed(&reader, Some("queued"), None).len(), 1);
+
+        // Only unindexed columns change.
+        store
+            .write_batch(&[row("queued", 10, "d2")], 2)
+            .expect("write");
+        assert_eq!(detail(&reader), "d2");
+        assert_eq!(listed(&reader, Some("queued"), Some(10)).len(), 1);
+
+        // An indexed column changes: its index entries move.
+        store
+            .write_batch(&[row("ended", 10, "d3")], 3)
+            .expect("write");
+        assert_eq!(detail(&reader), "d3");
+        assert!(listed(&reader, Some("queued"), None).is_empty());
+        assert_eq!(
+            listed(&reader, Some("ended"), None),
+            [r#"{"status":"ended"}"#]
+        );
+
+        store
+            .write_batch(&[row("ended", 20, "d4")], 4)
+            .expect("write");
+        assert_eq!(detail(&reader), "d4");
+        assert_eq!(listed(&reader, None, Some(20)).len(), 1);
+        assert!(listed(&reader, None, Some(21)).is_empty());
+        assert_eq!(store.checkpoint().expect("checkpoint"), 4);
+    }
+}
