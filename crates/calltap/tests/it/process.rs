@@ -1,5 +1,7 @@
 //! The real binary under signals: SIGTERM loses nothing that was answered
 //! 200 and exits 0; SIGKILL mid-load loses nothing that was answered 200.
+//! And its wiring as one process: the projector takes what the writer
+//! commits in memory (process-wide metrics need a process of their own).
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -175,5 +177,72 @@ async fn sigkill_mid_load_loses_nothing_that_was_answered_200() {
                 "round {round}: acknowledged but lost: {body}"
             );
         }
+    }
+}
+
+/// The value of an unlabelled counter in a Prometheus text page (absent: 0).
+async fn counter(server: &Server, client: &reqwest::Client, name: &str) -> f64 {
+    let text = client
+        .get(format!("{}/metrics", server.base))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("metrics text");
+    text.lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or(0.0)
+}
+
+/// POSTs `bodies`, 8 at a time, each answered 200; then waits until the
+/// projector has folded in that many events.
+async fn post_and_project(server: &Server, client: &reqwest::Client, bodies: &[Vec<u8>]) {
+    let before = counter(server, client, "calltap_projected_events_total").await;
+    for chunk in bodies.chunks(8) {
+        let responses = futures_util::future::join_all(chunk.iter().map(|b| {
+            client
+                .post(format!("{}/", server.base))
+                .body(b.clone())
+                .send()
+        }))
+        .await;
+        for response in responses {
+            assert_eq!(response.expect("answer").status(), 200);
+        }
+    }
+    let wanted = before + bodies.len() as f64;
+    for _ in 0..500 {
+        if counter(server, client, "calltap_projected_events_total").await >= wanted {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the projector did not fold in {} events", bodies.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_projector_takes_what_the_writer_commits_without_reading_it_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("calltap.db");
+    let client = client();
+    let corpus = calltap_protocol::fixtures::sample_deliveries();
+    let (first, second) = corpus.split_at(400);
+
+    for (run, bodies) in [first, second].into_iter().enumerate() {
+        // The second run starts on the first one's log, fully projected.
+        let mut server = start(&db);
+        wait_healthy(&mut server, &client).await;
+        post_and_project(&server, &client, bodies).await;
+
+        let projected = counter(&server, &client, "calltap_projected_events_total").await;
+        let read_back = counter(&server, &client, "calltap_projection_read_back_total").await;
+        assert_eq!(projected, bodies.len() as f64, "run {run}");
+        assert_eq!(
+            read_back, 0.0,
+            "run {run}: every batch should be handed over"
+        );
+        kill(Pid::from_raw(server.child.id() as i32), Signal::SIGTERM).expect("SIGTERM");
+        let _ = server.child.wait();
     }
 }
