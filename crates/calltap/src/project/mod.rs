@@ -536,12 +536,9 @@ mod tests {
         db_of(calltap_protocol::fixtures::sample_deliveries())
     }
 
-    fn db_of(bodies: Vec<Vec<u8>>) -> (tempfile::TempDir, std::path::PathBuf) {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("p.db");
-        let conn = sqlite::open_writer(&path, Durability::Normal).expect("open");
-        let mut writer = Writer::new(conn, 1024);
-        let jobs: Vec<Job> = bodies
+    /// A job per body, call id and type read from each, as ingest would.
+    fn jobs_of(bodies: Vec<Vec<u8>>) -> Vec<Job> {
+        bodies
             .into_iter()
             .enumerate()
             .map(|(i, body)| {
@@ -550,7 +547,15 @@ mod tests {
                 let kind = envelope.message.message_type().to_owned();
                 job(i, id.as_deref(), &kind, body)
             })
-            .collect();
+            .collect()
+    }
+
+    fn db_of(bodies: Vec<Vec<u8>>) -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("p.db");
+        let conn = sqlite::open_writer(&path, Durability::Normal).expect("open");
+        let mut writer = Writer::new(conn, 1024);
+        let jobs = jobs_of(bodies);
         writer
             .process_batch(&jobs.iter().collect::<Vec<_>>())
             .expect("commit");
@@ -603,16 +608,7 @@ mod tests {
         let mut projector = Projector::open(&path, 7, 1)
             .expect("open")
             .with_handoff(handoff);
-        let jobs: Vec<Job> = calltap_protocol::fixtures::sample_deliveries()
-            .into_iter()
-            .enumerate()
-            .map(|(i, body)| {
-                let envelope = Envelope::from_slice(&body).expect("sample parses");
-                let id = calls::convert::call_id(&envelope.message).map(str::to_owned);
-                let kind = envelope.message.message_type().to_owned();
-                job(i, id.as_deref(), &kind, body)
-            })
-            .collect();
+        let jobs = jobs_of(calltap_protocol::fixtures::sample_deliveries());
         for chunk in jobs.chunks(50) {
             writer
                 .process_batch(&chunk.iter().collect::<Vec<_>>())
