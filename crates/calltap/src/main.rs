@@ -5,7 +5,9 @@ use clap::Parser;
 /// mimalloc instead of glibc's malloc: every delivery allocates and frees
 /// buffers of tens of KB on several threads (the body, its recipe, the
 /// projector's parse), where glibc's arenas spent ~10% of the durable
-/// server's CPU (BENCHMARKS.md, fifth round).
+/// server's CPU. It keeps freed pages for reuse, so the peak resident set
+/// under the ingest bench rose from ~110 to ~150-170 MB (BENCHMARKS.md,
+/// fifth round).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
