@@ -122,17 +122,10 @@ mod tests {
     #[test]
     fn a_batch_that_fails_to_commit_publishes_nothing() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("f.db");
-        let conn = sqlite::open_writer(&path, Durability::Normal).expect("open");
-        conn.busy_timeout(std::time::Duration::ZERO)
-            .expect("timeout");
+        let (conn, _holder) = crate::store::locked_out(&dir.path().join("f.db"));
         let feed = Feed::new(16);
         let mut rx = feed.subscribe();
         let mut writer = Writer::new(conn, 8).with_feed(feed);
-        let other = rusqlite::Connection::open(&path).expect("second connection");
-        other
-            .execute_batch("BEGIN IMMEDIATE")
-            .expect("hold the write lock");
 
         assert!(writer.process_batch(&[&event("a")]).is_err());
 

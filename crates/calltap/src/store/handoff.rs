@@ -186,8 +186,12 @@ mod tests {
         ))
     }
 
-    fn stored(seqs: std::ops::RangeInclusive<i64>) -> Vec<Outcome> {
-        seqs.map(Outcome::Stored).collect()
+    /// Publishes one committed delivery per seq, as the writer would.
+    fn publish(handoff: &Handoff, seqs: std::ops::RangeInclusive<i64>) {
+        let jobs: Vec<Job> = seqs.clone().map(|seq| event(&format!("k{seq}"))).collect();
+        let refs: Vec<&Job> = jobs.iter().collect();
+        let outcomes: Vec<Outcome> = seqs.map(Outcome::Stored).collect();
+        handoff.publish_committed(&refs, &outcomes);
     }
 
     fn seqs(events: &[StoredEvent]) -> Vec<i64> {
@@ -248,16 +252,9 @@ mod tests {
     #[test]
     fn a_batch_that_fails_to_commit_hands_over_nothing() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("h.db");
-        let conn = sqlite::open_writer(&path, Durability::Normal).expect("open");
-        conn.busy_timeout(std::time::Duration::ZERO)
-            .expect("timeout");
+        let (conn, _holder) = crate::store::locked_out(&dir.path().join("h.db"));
         let handoff = Handoff::default();
         let mut writer = Writer::new(conn, 8).with_handoff(handoff.clone());
-        let other = rusqlite::Connection::open(&path).expect("second connection");
-        other
-            .execute_batch("BEGIN IMMEDIATE")
-            .expect("hold the write lock");
 
         assert!(writer.process_batch(&[&event("a")]).is_err());
 
@@ -268,10 +265,8 @@ mod tests {
     #[test]
     fn a_position_before_the_start_reads_the_log() {
         let handoff = Handoff::default();
-        let jobs = [event("a"), event("b")];
-        let refs: Vec<&Job> = jobs.iter().collect();
         // The log held 1..=4 before the writer started.
-        handoff.publish_committed(&refs, &stored(5..=6));
+        publish(&handoff, 5..=6);
 
         assert_eq!(handoff.take_after(3, 10), None, "4 is only in the log");
         let taken = handoff.take_after(4, 1).expect("5 and on are held");
@@ -282,24 +277,20 @@ mod tests {
     #[test]
     fn what_a_failed_step_took_is_read_from_the_log_again() {
         let handoff = Handoff::default();
-        let jobs = [event("a"), event("b")];
-        let refs: Vec<&Job> = jobs.iter().collect();
-        handoff.publish_committed(&refs, &stored(1..=2));
+        publish(&handoff, 1..=2);
         assert_eq!(seqs(&handoff.take_after(0, 10).expect("held")), [1, 2]);
 
         // The step failed: the projector is still at 0.
         assert_eq!(handoff.take_after(0, 10), None);
         // Once it has read 1..=2 from the log, the handoff serves again.
-        handoff.publish_committed(&refs[..1], &stored(3..=3));
+        publish(&handoff, 3..=3);
         assert_eq!(seqs(&handoff.take_after(2, 10).expect("held")), [3]);
     }
 
     #[test]
     fn deliveries_already_read_from_the_log_are_skipped() {
         let handoff = Handoff::default();
-        let jobs = [event("a"), event("b"), event("c")];
-        let refs: Vec<&Job> = jobs.iter().collect();
-        handoff.publish_committed(&refs, &stored(1..=3));
+        publish(&handoff, 1..=3);
 
         assert_eq!(seqs(&handoff.take_after(2, 10).expect("held")), [3]);
         assert!(handoff.is_empty());
@@ -308,16 +299,14 @@ mod tests {
     #[test]
     fn when_full_the_oldest_go_and_the_projector_reads_them_from_the_log() {
         let handoff = Handoff::with_capacity(2, usize::MAX);
-        let jobs = [event("a"), event("b"), event("c")];
-        let refs: Vec<&Job> = jobs.iter().collect();
-        handoff.publish_committed(&refs, &stored(1..=3));
+        publish(&handoff, 1..=3);
 
         assert_eq!(handoff.len(), 2);
         assert_eq!(handoff.take_after(0, 10), None, "1 was dropped");
         assert_eq!(seqs(&handoff.take_after(1, 10).expect("held")), [2, 3]);
 
         let by_bytes = Handoff::with_capacity(10, 20);
-        by_bytes.publish_committed(&refs, &stored(1..=3));
+        publish(&by_bytes, 1..=3);
         assert_eq!(by_bytes.len(), 1, "each body is 14 bytes");
         assert_eq!(seqs(&by_bytes.take_after(2, 10).expect("held")), [3]);
     }
@@ -325,11 +314,9 @@ mod tests {
     #[test]
     fn a_gap_in_the_seqs_means_another_process_appended() {
         let handoff = Handoff::default();
-        let jobs = [event("a"), event("b")];
-        let refs: Vec<&Job> = jobs.iter().collect();
-        handoff.publish_committed(&refs[..1], &stored(1..=1));
+        publish(&handoff, 1..=1);
         // 2..=4 were appended by someone else.
-        handoff.publish_committed(&refs[1..], &stored(5..=5));
+        publish(&handoff, 5..=5);
 
         assert_eq!(handoff.take_after(1, 10), None, "2..=4 are only in the log");
         assert_eq!(seqs(&handoff.take_after(4, 10).expect("held")), [5]);

@@ -43,6 +43,21 @@ pub struct NewEvent {
     pub split: Option<body::Split>,
 }
 
+/// A new database's write connection that fails at once on a held lock,
+/// and a second connection holding the write lock: for tests of a batch
+/// that cannot commit.
+#[cfg(test)]
+pub(crate) fn locked_out(path: &std::path::Path) -> (rusqlite::Connection, rusqlite::Connection) {
+    let conn = sqlite::open_writer(path, crate::config::Durability::Normal).expect("open");
+    conn.busy_timeout(std::time::Duration::ZERO)
+        .expect("timeout");
+    let holder = rusqlite::Connection::open(path).expect("second connection");
+    holder
+        .execute_batch("BEGIN IMMEDIATE")
+        .expect("hold the write lock");
+    (conn, holder)
+}
+
 #[cfg(test)]
 impl NewEvent {
     /// A stored-whole `status-update` with no call, for store tests.
