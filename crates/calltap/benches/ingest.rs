@@ -418,13 +418,11 @@ fn phases(corpus: &[bytes::Bytes]) {
                 .unwrap_or_default()
         })
         .collect();
-    let mut next = 0;
     let trimmed: Vec<bytes::Bytes> = skeletons
         .iter()
         .zip(&types)
         .map(|(s, t)| calltap::project::without_unread_artifact(t, s.to_vec()).into())
         .collect();
-    let mut next_trimmed = 0;
     let rows: [(&str, f64); 12] = [
         (
             "depth check (`ingest::limits::check_depth`)",
@@ -488,24 +486,11 @@ fn phases(corpus: &[bytes::Bytes]) {
         ),
         (
             "projector: the skeleton straight into its type's struct (`project::skeleton_message`; what it ran)",
-            time_per_body(&skeletons, |b| {
-                // `time_per_body` walks the skeletons in order, round after round.
-                let message_type = &types[next % types.len()];
-                next += 1;
-                std::hint::black_box(
-                    calltap::project::skeleton_message(message_type, b).is_some(),
-                );
-            }),
+            typed_skeleton_parse(&skeletons, &types),
         ),
         (
             "projector: the same, the artifact blanked where its type does not read it (`project::without_unread_artifact`, not timed; what it runs)",
-            time_per_body(&trimmed, |b| {
-                let message_type = &types[next_trimmed % types.len()];
-                next_trimmed += 1;
-                std::hint::black_box(
-                    calltap::project::skeleton_message(message_type, b).is_some(),
-                );
-            }),
+            typed_skeleton_parse(&trimmed, &types),
         ),
     ];
     println!("| phase | µs per body |");
@@ -513,6 +498,26 @@ fn phases(corpus: &[bytes::Bytes]) {
     for (name, us) in rows {
         println!("| {name} | {us:.1} |");
     }
+}
+
+/// A delivery as ingest records it (call id, type and timestamp read with
+/// the fast path), cut into pieces when `known` is given.
+fn delivery_job(
+    bytes: bytes::Bytes,
+    key: String,
+    known: Option<&calltap::store::body::KnownPieces>,
+) -> calltap::store::writer::Job {
+    let view = calltap_protocol::view::DeliveryView::parse(&bytes).expect("corpus parses");
+    calltap::store::writer::Job::Event(calltap::store::NewEvent {
+        received_at: 0,
+        call_id: view.call_id.map(|c| c.into_owned()),
+        message_type: view.message_type.into_owned(),
+        timestamp: view.timestamp_ms,
+        key,
+        headers: r#"{"content-type":"application/json"}"#.to_owned(),
+        split: known.and_then(|known| calltap::store::body::split(&bytes, known)),
+        body: bytes,
+    })
 }
 
 /// µs per delivery the projector spends in its steps (one after each
@@ -523,7 +528,7 @@ fn projector_cost(corpus: &[bytes::Bytes], path: &Path, handed_over: bool) -> f6
     use calltap::project::Projector;
     use calltap::store::handoff::Handoff;
     use calltap::store::writer::{Job, Writer};
-    use calltap::store::{body, NewEvent};
+
     let conn = calltap::store::sqlite::open_writer(path, calltap::config::Durability::Normal)
         .expect("open the database");
     let handoff = Handoff::default();
@@ -546,18 +551,7 @@ fn projector_cost(corpus: &[bytes::Bytes], path: &Path, handed_over: bool) -> f6
             .iter()
             .map(|b| {
                 n += 1;
-                let bytes = b.for_round(round);
-                let view = calltap_protocol::view::DeliveryView::parse(&bytes).expect("parses");
-                Job::Event(NewEvent {
-                    received_at: 0,
-                    call_id: view.call_id.map(|c| c.into_owned()),
-                    message_type: view.message_type.into_owned(),
-                    timestamp: view.timestamp_ms,
-                    key: format!("id:bench-{n}"),
-                    headers: r#"{"content-type":"application/json"}"#.to_owned(),
-                    split: body::split(&bytes, &known),
-                    body: bytes,
-                })
+                delivery_job(b.for_round(round), format!("id:bench-{n}"), Some(&known))
             })
             .collect();
         let mut spent = Duration::ZERO;
@@ -585,11 +579,23 @@ fn projector_cost(corpus: &[bytes::Bytes], path: &Path, handed_over: bool) -> f6
     spent.as_secs_f64() * 1e6 / (f64::from(passes) * corpus.len() as f64)
 }
 
+/// µs per skeleton of `project::skeleton_message`, each parsed as the type
+/// the log records for its body (`types`, in corpus order).
+fn typed_skeleton_parse(skeletons: &[bytes::Bytes], types: &[String]) -> f64 {
+    let mut next = 0;
+    time_per_body(skeletons, |b| {
+        // `time_per_body` walks the skeletons in order, round after round.
+        let message_type = &types[next % types.len()];
+        next += 1;
+        std::hint::black_box(calltap::project::skeleton_message(message_type, b).is_some());
+    })
+}
+
 /// The corpus written once into a fresh database; returns its size in bytes
 /// after a full checkpoint (WAL folded in and truncated).
 fn stored_size(corpus: &[bytes::Bytes], path: &Path, cut: bool) -> u64 {
+    use calltap::store::body;
     use calltap::store::writer::{Job, Writer};
-    use calltap::store::{body, NewEvent};
     let conn = calltap::store::sqlite::open_writer(path, calltap::config::Durability::Normal)
         .expect("open the database");
     let mut writer = Writer::new(conn, 64);
@@ -597,17 +603,8 @@ fn stored_size(corpus: &[bytes::Bytes], path: &Path, cut: bool) -> u64 {
     let jobs: Vec<Job> = corpus
         .iter()
         .map(|b| {
-            let view = calltap_protocol::view::DeliveryView::parse(b).expect("corpus parses");
-            Job::Event(NewEvent {
-                received_at: 0,
-                call_id: view.call_id.map(|c| c.into_owned()),
-                message_type: view.message_type.into_owned(),
-                timestamp: view.timestamp_ms,
-                key: format!("b3:{}", blake3::hash(b).to_hex()),
-                body: b.clone(),
-                headers: r#"{"content-type":"application/json"}"#.to_owned(),
-                split: if cut { body::split(b, &known) } else { None },
-            })
+            let key = format!("b3:{}", blake3::hash(b).to_hex());
+            delivery_job(b.clone(), key, cut.then_some(&known))
         })
         .collect();
     for batch in jobs.chunks(64) {
