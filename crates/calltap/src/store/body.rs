@@ -81,8 +81,9 @@ pub struct Piece {
 /// A body cut into pieces and the recipe that rebuilds it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Split {
-    /// The recipe (format 1; see the module docs).
-    pub recipe: Vec<u8>,
+    /// The recipe (format 1; see the module docs). Shared, so that the
+    /// writer hands it to the projector without copying it.
+    pub recipe: bytes::Bytes,
     /// The recipe [`pack`]ed for storage (format 2), when that saves bytes.
     pub packed: Option<Vec<u8>>,
     /// The pieces the recipe refers to, in body order (a piece may repeat).
@@ -153,7 +154,7 @@ pub fn split_within(body: &[u8], known: &KnownPieces, max_depth: usize) -> Scann
     recipe.extend_from_slice(&body[cursor..]);
     let packed = pack(&recipe);
     Scanned::Cut(Split {
-        recipe,
+        recipe: recipe.into(),
         packed,
         pieces,
     })

@@ -96,7 +96,8 @@ impl Handoff {
                 held.start = Some(seq - 1);
             }
             // As the log stores it (`sqlite::append_event`): the recipe
-            // when the body was cut, else the body itself.
+            // when the body was cut, else the body itself; both shared with
+            // the request, not copied on the writer's thread.
             let body = match &event.split {
                 Some(split) => StoredBody::Recipe(split.recipe.clone()),
                 None => StoredBody::Whole(event.body.clone()),

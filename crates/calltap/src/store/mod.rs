@@ -140,7 +140,7 @@ pub enum StoredBody {
     /// The exact bytes.
     Whole(Bytes),
     /// A recipe over pieces ([`body`]; [`sqlite::Reader::rebuild`] gives the bytes).
-    Recipe(Vec<u8>),
+    Recipe(Bytes),
 }
 
 /// One quarantined body.

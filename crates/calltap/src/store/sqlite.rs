@@ -435,8 +435,8 @@ type PieceCache = HashMap<PieceHash, Vec<u8>>;
 fn stored_body(stored: Vec<u8>, format: i64) -> Result<StoredBody, StoreError> {
     match format {
         FORMAT_RAW => Ok(StoredBody::Whole(Bytes::from(stored))),
-        FORMAT_RECIPE => Ok(StoredBody::Recipe(stored)),
-        FORMAT_PACKED_RECIPE => Ok(StoredBody::Recipe(body::unpack(&stored)?)),
+        FORMAT_RECIPE => Ok(StoredBody::Recipe(Bytes::from(stored))),
+        FORMAT_PACKED_RECIPE => Ok(StoredBody::Recipe(Bytes::from(body::unpack(&stored)?))),
         _ => Err(StoreError::Corrupt(body::CorruptRecipe(
             "unknown body format",
         ))),
