@@ -118,7 +118,8 @@ pub struct SimulateArgs {
     /// The seed: the same seed gives the same calls, byte for byte.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Stop at the first failed delivery (exit 1).
+    /// Stop at the first failed delivery. Either way the exit code is 1
+    /// if any delivery was not acknowledged (2xx).
     #[arg(long)]
     pub fail_fast: bool,
     /// No progress bar.
@@ -320,10 +321,10 @@ fn simulate(args: &SimulateArgs, config: SimConfig, pace: Pace) -> anyhow::Resul
         .block_on(send::run(source, options))
         .context("building the HTTP client")?;
     print!("{report}");
-    Ok(if report.stopped {
-        ExitCode::FAILURE
-    } else {
+    Ok(if report.all_acked() {
         ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     })
 }
 

@@ -12,7 +12,9 @@
 //! rendered one at a time, so memory is one body per call in flight.
 //!
 //! Failures (non-2xx, connection errors, timeouts) are counted, never fatal,
-//! unless `fail_fast` asks to stop at the first.
+//! unless `fail_fast` asks to stop at the first; the report quotes the first
+//! few with the reason the target gave, and the commands exit 1 if any
+//! delivery failed ([`Report::all_acked`]).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -30,11 +32,17 @@ use super::render::Renderer;
 
 /// Where calls come from: the simulator, or stored deliveries to replay.
 pub trait CallSource: Send + Sync + 'static {
-    /// How many calls.
+    /// How many sequences of deliveries: each is sent in order, side by
+    /// side with the others. Usually one per call.
     fn calls(&self) -> u64;
-    /// Call `index`'s deliveries in order, as (message timestamp, body),
+    /// Sequence `index`'s deliveries in order, as (message timestamp, body),
     /// produced lazily.
     fn deliveries(&self, index: u64) -> Box<dyn Iterator<Item = (i64, Bytes)> + Send>;
+    /// How many distinct calls sequence `index` holds (a replay in stored
+    /// order sends every call in one sequence), for the report.
+    fn calls_in(&self, _index: u64) -> u64 {
+        1
+    }
 }
 
 /// The simulator as a [`CallSource`]: call `i` is generated when it starts
@@ -65,11 +73,14 @@ impl CallSource for SimSource {
     }
 }
 
-/// Stored deliveries grouped by call, as a [`CallSource`].
+/// Stored deliveries grouped for sending, as a [`CallSource`].
 #[derive(Debug, Default)]
 pub struct StoredSource {
-    /// Per call, its deliveries in order.
+    /// Per sequence (one call, or all of them in stored order), its
+    /// deliveries in order.
     pub calls: Vec<Vec<(i64, Bytes)>>,
+    /// Per sequence, how many distinct calls it holds.
+    pub calls_per_sequence: Vec<u64>,
 }
 
 impl CallSource for StoredSource {
@@ -84,6 +95,14 @@ impl CallSource for StoredSource {
             .cloned()
             .unwrap_or_default();
         Box::new(call.into_iter())
+    }
+
+    fn calls_in(&self, index: u64) -> u64 {
+        usize::try_from(index)
+            .ok()
+            .and_then(|i| self.calls_per_sequence.get(i))
+            .copied()
+            .unwrap_or(1)
     }
 }
 
@@ -141,7 +160,8 @@ pub fn raise_fd_limit() -> Option<u64> {
 /// What a run did.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Report {
-    /// Calls started.
+    /// Calls started (a replay in stored order starts all of its calls at
+    /// once).
     pub calls: u64,
     /// Deliveries sent (answered or failed).
     pub sent: u64,
@@ -164,6 +184,12 @@ pub struct Report {
 }
 
 impl Report {
+    /// Whether every delivery sent was acknowledged (2xx): the commands
+    /// exit 0 only then.
+    pub fn all_acked(&self) -> bool {
+        self.failed == 0
+    }
+
     /// Deliveries per second over the run.
     pub fn rate(&self) -> f64 {
         let secs = self.elapsed.as_secs_f64();
@@ -362,7 +388,7 @@ pub async fn run(source: Arc<dyn CallSource>, options: SendOptions) -> reqwest::
         if shared.stop.load(Ordering::Relaxed) {
             break;
         }
-        calls += 1;
+        calls += source.calls_in(index);
         let (shared, source, bar) = (Arc::clone(&shared), Arc::clone(&source), bar.clone());
         tokio::spawn(async move {
             let stats = play_call(&shared, source.deliveries(index), index).await;
@@ -463,8 +489,9 @@ async fn post(shared: &Shared, stats: &mut CallStats, body: Bytes, message_id: &
     match result {
         Ok(response) => {
             let status = response.status();
-            // Read the answer so the connection goes back to the pool.
-            let _ = response.bytes().await;
+            // Read the answer so the connection goes back to the pool, and
+            // for the reason a refusal gives.
+            let answer = response.bytes().await.unwrap_or_default();
             let us = u64::try_from(sent_at.elapsed().as_micros()).unwrap_or(u64::MAX);
             stats.latencies_us.push(us);
             *stats.by_status.entry(status.as_u16()).or_default() += 1;
@@ -474,7 +501,7 @@ async fn post(shared: &Shared, stats: &mut CallStats, body: Bytes, message_id: &
             } else {
                 stats.failed += 1;
                 if stats.samples.len() < 5 {
-                    stats.samples.push(format!("HTTP {status} from {url}"));
+                    stats.samples.push(refusal(status, url, &answer));
                 }
                 false
             }
@@ -497,9 +524,51 @@ async fn post(shared: &Shared, stats: &mut CallStats, body: Bytes, message_id: &
     }
 }
 
+/// Longest reason quoted from a refusal's body.
+const MAX_REASON: usize = 200;
+
+/// `HTTP 401 Unauthorized from URL: <the answer's body>`, the body on one
+/// line and cut at [`MAX_REASON`] characters, so that the summary says why
+/// the target refused (calltap answers with its reason).
+fn refusal(status: http::StatusCode, url: &str, answer: &[u8]) -> String {
+    let text = String::from_utf8_lossy(answer);
+    let reason: String = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(MAX_REASON)
+        .collect();
+    if reason.is_empty() {
+        format!("HTTP {status} from {url}")
+    } else {
+        format!("HTTP {status} from {url}: {reason}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refusal_quotes_the_answer_on_one_line_and_cut_short() {
+        let url = "http://x/webhook";
+        assert_eq!(
+            refusal(
+                http::StatusCode::UNAUTHORIZED,
+                url,
+                b"{\"error\":\n  \"bad secret\"}"
+            ),
+            "HTTP 401 Unauthorized from http://x/webhook: {\"error\": \"bad secret\"}"
+        );
+        assert_eq!(
+            refusal(http::StatusCode::BAD_GATEWAY, url, b""),
+            "HTTP 502 Bad Gateway from http://x/webhook"
+        );
+        let long = refusal(http::StatusCode::BAD_REQUEST, url, &[b'a'; 1000]);
+        assert!(long.ends_with(&"a".repeat(MAX_REASON)), "{long}");
+        assert!(!long.ends_with(&"a".repeat(MAX_REASON + 1)), "{long}");
+    }
 
     #[test]
     fn percentiles_are_nearest_rank_over_the_sorted_latencies() {

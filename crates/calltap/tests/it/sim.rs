@@ -65,12 +65,16 @@ pub(crate) struct TestServer {
     _runtime: tokio::runtime::Runtime,
 }
 
-pub(crate) fn spawn_server(delay: Duration) -> TestServer {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+fn test_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .expect("a runtime");
+        .expect("a runtime")
+}
+
+pub(crate) fn spawn_server(delay: Duration) -> TestServer {
+    let runtime = test_runtime();
     let (url, recorded) = runtime.block_on(start_recorder(delay));
     TestServer {
         url,
@@ -113,6 +117,36 @@ async fn record(
         .push((headers, body));
     recorded.in_flight.fetch_sub(1, Ordering::SeqCst);
     StatusCode::OK
+}
+
+/// The reason [`spawn_refusing_server`] answers with.
+const REFUSAL: &str = "missing header `x-vapi-secret`";
+
+/// A server on 127.0.0.1 that refuses every POST with 401 and a reason, as
+/// calltap does to a sender without the right secret; it runs until the
+/// returned runtime is dropped.
+fn spawn_refusing_server() -> (String, tokio::runtime::Runtime) {
+    let runtime = test_runtime();
+    let url = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a port");
+        let addr = listener.local_addr().expect("an address");
+        let app = Router::new().route(
+            "/webhook",
+            post(|| async {
+                (
+                    StatusCode::UNAUTHORIZED,
+                    format!("{{\"error\":\"{REFUSAL}\"}}"),
+                )
+            }),
+        );
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        format!("http://{addr}/webhook")
+    });
+    (url, runtime)
 }
 
 fn calltap(args: &[&str]) -> Output {
@@ -318,6 +352,85 @@ fn replay_from_a_jsonl_file_sends_every_line_byte_exact_in_order() {
     assert!(requests
         .iter()
         .all(|(h, _)| h.get("authorization").is_some_and(|v| v == "Bearer t0ken")));
+}
+
+#[test]
+fn replay_reads_a_gzipped_file_as_the_lines_inside_and_counts_its_calls() {
+    use std::io::Write;
+
+    let server = spawn_server(Duration::ZERO);
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let plain = dir.path().join("calls.jsonl");
+    let plain = plain.to_str().expect("utf-8 path");
+    assert!(
+        calltap(&["simulate", "--calls", "6", "--seed", "9", "--out", plain])
+            .status
+            .success()
+    );
+    let gzipped = dir.path().join("calls.jsonl.gz");
+    let mut encoder = flate2::write::GzEncoder::new(
+        std::fs::File::create(&gzipped).expect("created"),
+        flate2::Compression::fast(),
+    );
+    encoder
+        .write_all(&std::fs::read(plain).expect("read"))
+        .expect("written");
+    encoder.finish().expect("finished");
+
+    let run = calltap(&[
+        "replay",
+        "--to",
+        &server.url,
+        "--from",
+        gzipped.to_str().expect("utf-8 path"),
+        "--no-progress",
+    ]);
+
+    let stdout = text(&run.stdout);
+    assert!(run.status.success(), "{stdout}{}", text(&run.stderr));
+    // In stored order all six calls go out as one sequence; the report
+    // still counts calls, not sequences.
+    assert!(stdout.contains("calls:       6\n"), "{stdout}");
+    let sent = lines(Path::new(plain));
+    let requests = server.recorded.requests.lock().expect("not poisoned");
+    let received: Vec<Vec<u8>> = requests.iter().map(|(_, b)| b.to_vec()).collect();
+    assert!(
+        received == sent,
+        "replayed bodies differ from the file's lines"
+    );
+}
+
+#[test]
+fn refused_deliveries_exit_1_and_the_report_quotes_the_reason() {
+    let (url, _runtime) = spawn_refusing_server();
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let file = dir.path().join("calls.jsonl");
+    let file = file.to_str().expect("utf-8 path");
+
+    let simulate = calltap(&[
+        "simulate",
+        "--to",
+        &url,
+        "--calls",
+        "2",
+        "--max-speed",
+        "--out",
+        file,
+        "--no-progress",
+    ]);
+    let replay = calltap(&["replay", "--to", &url, "--from", file, "--no-progress"]);
+
+    for run in [simulate, replay] {
+        let stdout = text(&run.stdout);
+        assert_eq!(run.status.code(), Some(1), "{stdout}{}", text(&run.stderr));
+        assert!(stdout.contains(" 0 acked (2xx)"), "{stdout}");
+        assert!(
+            stdout.contains(&format!(
+                "HTTP 401 Unauthorized from {url}: {{\"error\":\"{REFUSAL}\"}}"
+            )),
+            "{stdout}"
+        );
+    }
 }
 
 #[test]
