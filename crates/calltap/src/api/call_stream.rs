@@ -34,6 +34,7 @@ use crate::store::sqlite::Reader;
 #[utoipa::path(
     get,
     path = "/api/v1/calls/{id}/stream",
+    operation_id = "streamCall",
     tag = "calls",
     params(
         ("id" = String, Path, description = "The call id."),

@@ -79,6 +79,7 @@ pub struct CallEventsQuery {
 #[utoipa::path(
     get,
     path = "/api/v1/calls",
+    operation_id = "listCalls",
     tag = "calls",
     params(CallsQuery),
     responses(
@@ -135,6 +136,7 @@ pub async fn list(
 #[utoipa::path(
     get,
     path = "/api/v1/calls/{id}",
+    operation_id = "getCall",
     tag = "calls",
     params(("id" = String, Path, description = "The call id.")),
     responses(
@@ -165,6 +167,7 @@ pub async fn detail(
 #[utoipa::path(
     get,
     path = "/api/v1/calls/{id}/events",
+    operation_id = "listCallEvents",
     tag = "calls",
     params(("id" = String, Path, description = "The call id."), CallEventsQuery),
     responses(

@@ -114,6 +114,7 @@ pub(crate) fn page(events: &[Event], limit: u32) -> Response {
 #[utoipa::path(
     get,
     path = "/api/v1/events",
+    operation_id = "listEvents",
     tag = "events",
     params(EventsQuery),
     responses(
@@ -144,6 +145,7 @@ pub async fn list(
 #[utoipa::path(
     get,
     path = "/api/v1/events/{seq}/raw",
+    operation_id = "getEventRaw",
     tag = "events",
     params(("seq" = i64, Path, description = "The event's seq.")),
     responses(

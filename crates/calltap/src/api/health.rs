@@ -14,6 +14,7 @@ use crate::server::AppState;
 #[utoipa::path(
     get,
     path = "/healthz",
+    operation_id = "healthz",
     tag = "ops",
     responses((status = 200, description = "`{\"status\": \"ok\"}`.", body = Object))
 )]
@@ -26,6 +27,7 @@ pub async fn healthz() -> Json<serde_json::Value> {
 #[utoipa::path(
     get,
     path = "/readyz",
+    operation_id = "readyz",
     tag = "ops",
     responses(
         (status = 200, description = "`{\"status\": \"ok\"}`: the database takes writes.", body = Object),

@@ -114,6 +114,7 @@ fn describe() {
 #[utoipa::path(
     get,
     path = "/metrics",
+    operation_id = "metrics",
     tag = "ops",
     responses((status = 200, description = "Every metric, in the Prometheus text format.", content_type = "text/plain; version=0.0.4", body = String))
 )]

@@ -105,4 +105,25 @@ mod tests {
             path.display()
         );
     }
+
+    /// OpenAPI requires each `operationId` to be unique; client generators
+    /// name their methods after it. utoipa's default is the handler's
+    /// function name, which several modules share (`list`, `raw`, `stream`).
+    #[test]
+    fn every_operation_has_its_own_operation_id() {
+        let document: serde_json::Value =
+            serde_json::from_str(&super::document()).expect("the document is JSON");
+        let mut ids = Vec::new();
+        for (path, methods) in document["paths"].as_object().expect("paths") {
+            for (method, operation) in methods.as_object().expect("methods") {
+                let id = operation["operationId"].as_str();
+                assert!(id.is_some(), "{method} {path} has no operationId");
+                ids.extend(id.map(str::to_owned));
+            }
+        }
+        let count = ids.len();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), count, "repeated operationIds among {ids:?}");
+    }
 }

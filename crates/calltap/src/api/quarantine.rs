@@ -76,6 +76,7 @@ impl From<Quarantined> for QuarantinedOut {
 #[utoipa::path(
     get,
     path = "/api/v1/quarantine",
+    operation_id = "listQuarantine",
     tag = "quarantine",
     params(QuarantineQuery),
     responses(
@@ -111,6 +112,7 @@ pub async fn list(
 #[utoipa::path(
     get,
     path = "/api/v1/quarantine/{id}/raw",
+    operation_id = "getQuarantineRaw",
     tag = "quarantine",
     params(("id" = i64, Path, description = "The quarantined body's id.")),
     responses(

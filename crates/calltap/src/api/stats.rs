@@ -50,6 +50,7 @@ pub struct StatsQuery {
 #[utoipa::path(
     get,
     path = "/api/v1/stats",
+    operation_id = "getStats",
     tag = "calls",
     params(StatsQuery),
     responses(

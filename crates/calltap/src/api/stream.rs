@@ -69,11 +69,14 @@ pub struct StreamQuery {
     pub after: Option<i64>,
 }
 
-/// Streams deliveries as they are committed; see the module docs for the
-/// events, filters and resuming. 400 for a bad `after` or `Last-Event-ID`.
+/// Streams deliveries as they are committed, as Server-Sent Events (one
+/// `delivery` event per stored delivery, its SSE id the seq), filtered by
+/// `call_id` and `type`; resumes after `Last-Event-ID` or `after` without
+/// gaps. 400 for a bad `after` or `Last-Event-ID`.
 #[utoipa::path(
     get,
     path = "/api/v1/stream",
+    operation_id = "streamEvents",
     tag = "events",
     params(
         StreamQuery,
