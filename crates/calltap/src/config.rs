@@ -349,6 +349,7 @@ pub struct Overrides {
 
 /// The TOML config file. Every key is optional; unknown keys are errors so
 /// that a typo does not silently leave a default (or no auth) in place.
+/// The README shows the same example (keep the two alike).
 ///
 /// ```toml
 /// listen = "127.0.0.1:4242"
@@ -385,7 +386,7 @@ pub struct Overrides {
 /// secretIsBase64 = false
 /// toleranceSeconds = 300
 /// [auth.standard_webhooks]
-/// secret = "whsec_..."
+/// secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # whsec_ + base64
 /// toleranceSeconds = 300
 ///
 /// [api]
@@ -550,6 +551,34 @@ mod tests {
         };
         let config = Config::resolve(FileConfig::default(), overrides).expect("resolves");
         assert_eq!(config.auth.len(), 4);
+        config.validate(config.listen).expect("valid");
+    }
+
+    /// The first ```` ```toml ```` block after `marker` in `text`.
+    fn toml_block<'a>(text: &'a str, marker: &str) -> &'a str {
+        let from = text.find(marker).expect("the marker is there");
+        let start = text[from..].find("```toml\n").expect("a toml block") + from + 8;
+        let end = text[start..].find("```").expect("the block ends") + start;
+        &text[start..end]
+    }
+
+    #[test]
+    fn the_readmes_config_file_is_the_documented_one_and_resolves() {
+        let readme = toml_block(include_str!("../../../README.md"), "### Config file");
+        let source = include_str!("config.rs");
+        let documented: String = toml_block(source, "/// The TOML config file.")
+            .lines()
+            .map(|line| line.trim_start_matches("/// ").trim_start_matches("///"))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        assert_eq!(
+            readme.trim_end(),
+            documented.trim_end_matches(['\n', '/']).trim_end(),
+            "the README's config file and FileConfig's doc differ"
+        );
+        let file = FileConfig::parse(readme).expect("every key is known");
+        let config = Config::resolve(file, Overrides::default()).expect("resolves");
+        assert_eq!(config.auth.len(), 4, "{:?}", config.auth);
         config.validate(config.listen).expect("valid");
     }
 

@@ -4,8 +4,9 @@
 //!
 //! Call state is eventually consistent with the log: ingest answers before
 //! the projector has run, so a call may trail its latest delivery by a
-//! batch (normally milliseconds). Every answer here carries
-//! `x-calltap-projected-seq`, the log seq the projections cover.
+//! batch (normally milliseconds). The list and the detail carry
+//! `x-calltap-projected-seq`, the log seq the projections cover; a call's
+//! events are read from the log itself, so they are never behind.
 
 use std::sync::Arc;
 

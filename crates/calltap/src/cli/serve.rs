@@ -17,7 +17,7 @@ use crate::server;
 /// variables < flags. Prefer the variables for secrets: flags show in `ps`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// TOML config file (keys: see the `config` module docs).
+    /// TOML config file (every key: the README's "Config file" section).
     #[arg(long, env = "CALLTAP_CONFIG")]
     pub config: Option<PathBuf>,
     /// Address to listen on [default: 127.0.0.1:4242].
@@ -32,7 +32,7 @@ pub struct ServeArgs {
     /// Ingest path; repeat for several [default: / and /webhook].
     #[arg(long = "path", env = "CALLTAP_PATHS", value_delimiter = ',')]
     pub paths: Vec<String>,
-    /// Largest body in bytes; over it: 413 [default: 16 MiB].
+    /// Largest body in bytes; over it: 413 [default: 16777216, 16 MiB].
     #[arg(long, env = "CALLTAP_BODY_LIMIT")]
     pub body_limit: Option<usize>,
     /// Deepest JSON nesting; deeper: 400 [default: 128].
