@@ -14,7 +14,7 @@
 
 use std::time::SystemTime;
 
-use calltap_protocol::auth::{verify_any, SignedRequest, Verifier};
+use calltap_protocol::auth::{verify_any, AuthError, SignedRequest, Verifier};
 use http::{HeaderMap, Method, Uri};
 
 /// The parts of a request a check may look at.
@@ -126,11 +126,23 @@ impl IngestAuth {
                 scheme: Some(verified.scheme.as_str()),
                 message_id: verified.message_id,
             }),
-            Err(err) => Err(AuthRejected {
-                kind: err.kind(),
-                reason: err.to_string(),
-                server_fault: err.is_server_fault(),
-            }),
+            Err(err) => {
+                let mut reason = err.to_string();
+                // No credential of any configured scheme came: the one
+                // missing header named is only one of the ways in. Names
+                // of schemes, never secrets.
+                if matches!(err, AuthError::MissingHeader { .. }) && self.verifiers.len() > 1 {
+                    reason = format!(
+                        "{reason} (no credential of any configured scheme: {})",
+                        self.describe().join(", ")
+                    );
+                }
+                Err(AuthRejected {
+                    kind: err.kind(),
+                    reason,
+                    server_fault: err.is_server_fault(),
+                })
+            }
         }
     }
 
@@ -212,6 +224,13 @@ mod tests {
         let auth = both();
         let missing = check(&auth, &HeaderMap::new()).expect_err("no credentials");
         assert_eq!(missing.kind, "missing_header");
+        assert!(
+            missing
+                .reason
+                .ends_with("(no credential of any configured scheme: vapi-secret, bearer)"),
+            "{}",
+            missing.reason
+        );
         let wrong = check(&auth, &headers(&[("x-vapi-secret", "v-secreT")])).expect_err("wrong");
         assert_eq!(wrong.kind, "mismatch");
         assert!(!wrong.server_fault);
