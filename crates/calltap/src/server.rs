@@ -176,7 +176,7 @@ pub async fn run(
 pub fn router(state: Arc<AppState>) -> Router {
     let mut ingest = Router::new();
     for path in &state.config.ingest_paths {
-        ingest = ingest.route(path, post(handler::receive));
+        ingest = ingest.route(path, post(handler::receive).fallback(handler::not_post));
     }
     let ingest = ingest.layer(DefaultBodyLimit::max(state.config.body_limit));
     Router::new()

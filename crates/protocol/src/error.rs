@@ -5,6 +5,10 @@
 /// A delivery body that is not a readable Vapi server message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ParseError {
+    /// The body is empty (or only whitespace): usually a sender that POSTed
+    /// without its payload, worth telling apart from JSON cut short.
+    #[error("body is empty, expected a JSON object like {{\"message\": {{...}}}}")]
+    Empty,
     /// The bytes are not JSON (or not UTF-8).
     #[error("body is not valid JSON at byte {offset}: {reason}")]
     Syntax {
@@ -47,6 +51,9 @@ impl ParseError {
     /// Classifies a `serde_json` syntax/EOF error, computing the byte offset
     /// from the line and column it reports.
     pub fn from_json_error(body: &[u8], err: &serde_json::Error) -> Self {
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return ParseError::Empty;
+        }
         let reason = strip_position(&err.to_string());
         match err.classify() {
             // serde_json points at the last byte it read; the input ended after it.
@@ -65,6 +72,7 @@ impl ParseError {
     /// (used for metrics labels and quarantine reasons).
     pub fn kind(&self) -> &'static str {
         match self {
+            ParseError::Empty => "empty_body",
             ParseError::Syntax { .. } => "not_json",
             ParseError::Truncated { .. } => "truncated_json",
             ParseError::NotAnObject { .. } => "wrong_root_type",
@@ -135,6 +143,15 @@ mod tests {
             parse_err(b"{\n\n \"a\": x}"),
             ParseError::Syntax { offset: 9, .. }
         ));
+    }
+
+    #[test]
+    fn an_empty_body_is_named_as_such() {
+        for body in [&b""[..], b"  \r\n"] {
+            let err = parse_err(body);
+            assert_eq!(err, ParseError::Empty, "{body:?}");
+            assert_eq!(err.kind(), "empty_body");
+        }
     }
 
     #[test]

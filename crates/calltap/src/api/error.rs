@@ -33,6 +33,9 @@ pub enum ApiError {
     /// 404.
     #[error("{0}")]
     NotFound(String),
+    /// 405 with `Allow: POST`: a method other than POST on an ingest path.
+    #[error("this is a calltap ingest path: POST Vapi server messages here; read them back under /api/v1")]
+    NotPost,
     /// 413: the body is over the limit.
     #[error("body is larger than the limit of {limit} bytes")]
     PayloadTooLarge {
@@ -83,6 +86,7 @@ impl ApiError {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::NotPost => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -95,6 +99,7 @@ impl ApiError {
             | ApiError::Unauthorized { kind, .. }
             | ApiError::Unavailable { kind, .. } => kind,
             ApiError::NotFound(_) => "not_found",
+            ApiError::NotPost => "method_not_allowed",
             ApiError::PayloadTooLarge { .. } => "too_large",
             ApiError::Internal(_) => "internal",
         }
@@ -127,6 +132,11 @@ impl IntoResponse for ApiError {
             if let Ok(value) = HeaderValue::from_str(&secs.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
             }
+        }
+        if let ApiError::NotPost = &self {
+            response
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("POST"));
         }
         if let ApiError::Unauthorized { .. } = &self {
             response

@@ -74,7 +74,7 @@ struct Finding<'a> {
     /// JSON pointer into the delivery; empty for the root or the whole input.
     path: &'a str,
     /// A stable snake_case kind: a violation kind, `not_json`,
-    /// `truncated_json` or `unreadable`.
+    /// `truncated_json`, `empty_body` or `unreadable`.
     kind: &'a str,
     message: &'a str,
 }

@@ -14,6 +14,12 @@ use super::{Ack, Delivery};
 use crate::api::ApiError;
 use crate::server::AppState;
 
+/// Any other method on an ingest path (a browser's GET, say): 405 with
+/// `Allow: POST` and a line saying what the path is for.
+pub async fn not_post() -> ApiError {
+    ApiError::NotPost
+}
+
 /// `POST` on an ingest path: `200 {}` once the delivery is committed (or
 /// was already stored), 400 with the reason for bad input (quarantined),
 /// 401, 413, or 503 with `Retry-After`. The seq is in `x-calltap-seq`.

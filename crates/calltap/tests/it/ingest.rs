@@ -70,7 +70,8 @@ async fn a_message_id_header_makes_deliveries_with_the_same_id_one() {
 #[tokio::test]
 async fn each_class_of_bad_input_gets_400_with_its_reason_and_is_quarantined() {
     let app = spawn_app().await;
-    let cases: [(&[u8], &str); 6] = [
+    let cases: [(&[u8], &str); 7] = [
+        (b"", "empty_body"),
         (b"hello", "not_json"),
         (b"{\"message\": {\"type\": \"status", "truncated_json"),
         (b"[1, 2]", "wrong_root_type"),
@@ -100,6 +101,26 @@ async fn each_class_of_bad_input_gets_400_with_its_reason_and_is_quarantined() {
     }
     let events = app.get_json("/api/v1/events").await;
     assert_eq!(events["events"].as_array().expect("events").len(), 0);
+}
+
+#[tokio::test]
+async fn a_get_on_an_ingest_path_gets_405_saying_to_post_there() {
+    let app = spawn_app().await;
+
+    for path in ["/", "/webhook"] {
+        let response = app.get(path).await;
+
+        assert_eq!(response.status(), 405, "{path}");
+        assert_eq!(response.headers()["allow"], "POST", "{path}");
+        let answer: serde_json::Value = response.json().await.expect("JSON error");
+        assert_eq!(answer["kind"], "method_not_allowed", "{answer}");
+        assert!(
+            answer["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("POST Vapi server messages")),
+            "{answer}"
+        );
+    }
 }
 
 #[tokio::test]

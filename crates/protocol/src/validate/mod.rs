@@ -165,7 +165,8 @@ impl Violation {
     /// error as the message.
     pub fn not_an_envelope(err: &ParseError) -> Violation {
         let path = match err {
-            ParseError::Syntax { .. }
+            ParseError::Empty
+            | ParseError::Syntax { .. }
             | ParseError::Truncated { .. }
             | ParseError::NotAnObject { .. } => String::new(),
             ParseError::MissingMessage => "/message".to_owned(),
