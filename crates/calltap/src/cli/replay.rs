@@ -3,10 +3,11 @@
 //! report as `simulate`.
 //!
 //! Deliveries come from a JSON Lines file (`--from`, one body per line, as
-//! `simulate --out` writes them, gzipped or not) or from calltap's own log (`--db`, read
-//! through the store's read API, in seq order). With `--concurrency 1` (the default) they
-//! go out in file order; with more, calls are replayed side by side, each
-//! call's deliveries in file order.
+//! `simulate --out` writes them, gzipped or not) or from calltap's own log
+//! (`--db`, read through the store's read API, in seq order). With
+//! `--concurrency 1` (the default) they go out in file order; with more,
+//! calls are replayed side by side, each call's deliveries in file order.
+//! Exit 1 if any delivery was not acknowledged.
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
