@@ -25,7 +25,7 @@ use clap::{ArgGroup, Args};
 
 use super::simulate::{positive, SignArgs};
 use crate::sim::jsonl;
-use crate::sim::send::{self, Pace, SendOptions, StoredSource};
+use crate::sim::send::{self, Pace, SendOptions, Sequence, StoredSource};
 use crate::store::sqlite::Reader;
 use crate::store::EventFilter;
 
@@ -126,19 +126,25 @@ pub fn plan(
             })
             .collect();
         if !all.is_empty() {
-            source.calls.push(all);
-            source.calls_per_sequence.push(calls.len() as u64);
+            source.sequences.push(Sequence {
+                deliveries: all,
+                calls: calls.len() as u64,
+            });
         }
         return source;
     }
     let mut groups: HashMap<Option<String>, usize> = HashMap::new();
     for d in kept {
         let slot = *groups.entry(d.call_id.clone()).or_insert_with(|| {
-            source.calls.push(Vec::new());
-            source.calls_per_sequence.push(1);
-            source.calls.len() - 1
+            source.sequences.push(Sequence {
+                deliveries: Vec::new(),
+                calls: 1,
+            });
+            source.sequences.len() - 1
         });
-        source.calls[slot].push((d.timestamp_ms.unwrap_or(0), d.body));
+        source.sequences[slot]
+            .deliveries
+            .push((d.timestamp_ms.unwrap_or(0), d.body));
     }
     source
 }

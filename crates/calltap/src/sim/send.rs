@@ -76,33 +76,42 @@ impl CallSource for SimSource {
 /// Stored deliveries grouped for sending, as a [`CallSource`].
 #[derive(Debug, Default)]
 pub struct StoredSource {
-    /// Per sequence (one call, or all of them in stored order), its
-    /// deliveries in order.
-    pub calls: Vec<Vec<(i64, Bytes)>>,
-    /// Per sequence, how many distinct calls it holds.
-    pub calls_per_sequence: Vec<u64>,
+    /// Sent side by side: one per call, or all calls in stored order.
+    pub sequences: Vec<Sequence>,
+}
+
+/// Deliveries sent one after another, and how many calls they belong to.
+#[derive(Debug, Default)]
+pub struct Sequence {
+    /// (message timestamp, body), in sending order.
+    pub deliveries: Vec<(i64, Bytes)>,
+    /// Distinct calls among them, for the report.
+    pub calls: u64,
+}
+
+impl StoredSource {
+    fn sequence(&self, index: u64) -> Option<&Sequence> {
+        usize::try_from(index)
+            .ok()
+            .and_then(|i| self.sequences.get(i))
+    }
 }
 
 impl CallSource for StoredSource {
     fn calls(&self) -> u64 {
-        self.calls.len() as u64
+        self.sequences.len() as u64
     }
 
     fn deliveries(&self, index: u64) -> Box<dyn Iterator<Item = (i64, Bytes)> + Send> {
-        let call = usize::try_from(index)
-            .ok()
-            .and_then(|i| self.calls.get(i))
-            .cloned()
+        let deliveries = self
+            .sequence(index)
+            .map(|s| s.deliveries.clone())
             .unwrap_or_default();
-        Box::new(call.into_iter())
+        Box::new(deliveries.into_iter())
     }
 
     fn calls_in(&self, index: u64) -> u64 {
-        usize::try_from(index)
-            .ok()
-            .and_then(|i| self.calls_per_sequence.get(i))
-            .copied()
-            .unwrap_or(1)
+        self.sequence(index).map_or(1, |s| s.calls)
     }
 }
 
