@@ -26,6 +26,10 @@ pub enum Command {
     /// Receive deliveries: verify, record durably and exactly once, serve the log.
     Serve(Box<serve::ServeArgs>),
     /// Check files of deliveries against Vapi's schemas (strict unless --lenient).
+    ///
+    /// Exit 0: every delivery is valid. 1: violations were found. 2: an input
+    /// is unreadable, not JSON, or empty: an empty input holds no delivery,
+    /// and "nothing checked" must not pass for "all valid".
     Validate(validate::ValidateArgs),
     /// Recompute the call projections from the log (stop `serve` first).
     Rebuild(rebuild::RebuildArgs),

@@ -15,8 +15,10 @@
 //!
 //! Exit code: 0 when every delivery is valid, 1 when any violation is found
 //! (including JSON that is not an envelope `{"message": {"type": ...}}`), 2
-//! when an input cannot be read or a document or line is not JSON. Every
-//! input is checked; the worst code wins.
+//! when an input cannot be read or a document or line is not JSON. An empty
+//! (or blank) input is not JSON and exits 2 with kind `empty_body`: it holds
+//! no delivery, so passing it would let a truncated export or a wrong path
+//! look valid. Every input is checked; the worst code wins.
 
 use std::io::{self, BufWriter, Read, Write};
 use std::path::PathBuf;
@@ -175,8 +177,9 @@ impl Report<'_> {
     /// Checks one input: one document, or JSON Lines.
     fn input(&mut self, name: &str, bytes: &[u8]) -> anyhow::Result<Outcome> {
         let Some(first_line) = first_content_line(bytes) else {
-            // Empty or blank: no deliveries, nothing wrong with them.
-            return Ok(Outcome::Valid);
+            // Empty or blank: not JSON, so nothing was validated; as the
+            // server quarantines an empty body, this is no valid delivery.
+            return self.not_json(name, 1, &ParseError::Empty);
         };
         let whole_err = match serde_json::from_slice::<Value>(bytes) {
             Ok(document) => return self.delivery(name, first_line, &document),

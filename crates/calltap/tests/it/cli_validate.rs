@@ -294,3 +294,34 @@ fn a_dash_reads_the_deliveries_from_stdin() {
         run.stdout[0]
     );
 }
+
+#[test]
+fn an_empty_or_blank_input_exits_2_with_kind_empty_body_as_nothing_was_validated() {
+    // Arrange
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let empty = file(dir.path(), "empty.json", b"");
+    let blank = file(dir.path(), "blank.jsonl", b"\n  \n\t\n");
+
+    for input in [&empty, &blank] {
+        // Act
+        let run = validate(&["--format", "json", input], None);
+
+        // Assert
+        assert_eq!(run.code, Some(2), "{input}: {}", run.stderr);
+        let findings: Vec<Value> = run
+            .stdout
+            .iter()
+            .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+            .collect();
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0]["kind"], json!("empty_body"));
+        assert_eq!(findings[0]["file"], json!(input));
+    }
+    let stdin = validate(&["-"], Some(b""));
+    assert_eq!(stdin.code, Some(2), "{}", stdin.stderr);
+    assert!(
+        stdin.stdout[0].starts_with("<stdin>:1: empty_body:"),
+        "{:?}",
+        stdin.stdout
+    );
+}
