@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 
 pub mod rebuild;
 pub mod replay;
+pub mod send;
 pub mod serve;
 pub mod simulate;
 pub mod validate;

@@ -15,7 +15,6 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context;
 use bytes::Bytes;
@@ -23,19 +22,17 @@ use calltap_protocol::auth::parse_timestamp;
 use calltap_protocol::view::DeliveryView;
 use clap::{ArgGroup, Args};
 
-use super::simulate::{positive, SignArgs};
+use super::send::{finish, send_and_report, usage, SendArgs};
 use crate::sim::jsonl;
-use crate::sim::send::{self, Pace, SendOptions, Sequence, StoredSource};
+use crate::sim::send::{Pace, Sequence, StoredSource};
 use crate::store::sqlite::Reader;
 use crate::store::EventFilter;
 
 /// `calltap replay`.
 #[derive(Debug, Clone, Args)]
 #[command(group(ArgGroup::new("source").required(true).args(["from", "db"])))]
+#[command(mut_arg("to", |a| a.required(true)))]
 pub struct ReplayArgs {
-    /// POST every delivery to this URL.
-    #[arg(long, value_name = "URL")]
-    pub to: String,
     /// Read deliveries from this JSON Lines file (one body per line;
     /// gzipped files are recognised and read through gunzip).
     #[arg(long, value_name = "FILE.jsonl")]
@@ -54,25 +51,9 @@ pub struct ReplayArgs {
     /// Only deliveries whose message timestamp is before this.
     #[arg(long, value_name = "TS")]
     pub until: Option<String>,
-    /// At most this many deliveries per second.
-    #[arg(long, value_name = "R/s")]
-    pub rate: Option<f64>,
-    /// Calls replayed side by side (1: strictly in stored order).
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100_000))]
-    pub concurrency: u32,
-    /// Stop at the first failed delivery. Either way the exit code is 1
-    /// if any delivery was not acknowledged (2xx).
-    #[arg(long)]
-    pub fail_fast: bool,
-    /// No progress bar.
-    #[arg(long)]
-    pub no_progress: bool,
-    /// Per-request timeout in seconds.
-    #[arg(long, default_value_t = 20.0)]
-    pub timeout: f64,
-    /// Credentials.
+    /// Where and how to send.
     #[command(flatten)]
-    pub sign: SignArgs,
+    pub send: SendArgs,
 }
 
 /// One stored delivery with what filtering and grouping need.
@@ -161,25 +142,13 @@ fn timestamp_arg(flag: &str, value: Option<&String>) -> Result<Option<i64>, Stri
 
 /// Runs `calltap replay`.
 pub fn run(args: ReplayArgs) -> ExitCode {
-    let bounds = timestamp_arg("--since", args.since.as_ref())
-        .and_then(|s| Ok((s, timestamp_arg("--until", args.until.as_ref())?)));
-    let (since, until) = match bounds {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    if args.rate.is_some_and(|r| !positive(r)) || !positive(args.timeout) {
-        eprintln!("error: --rate and --timeout must be positive");
-        return ExitCode::from(2);
-    }
-    match replay(&args, since, until) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
-        }
+    let checked = args.send.check().and_then(|()| {
+        let since = timestamp_arg("--since", args.since.as_ref())?;
+        Ok((since, timestamp_arg("--until", args.until.as_ref())?))
+    });
+    match checked {
+        Ok((since, until)) => finish(replay(&args, since, until)),
+        Err(e) => usage(&e),
     }
 }
 
@@ -247,33 +216,14 @@ fn maybe_gunzip(file: File) -> anyhow::Result<Box<dyn BufRead>> {
 const DB_PAGE: u32 = 1_000;
 
 fn replay(args: &ReplayArgs, since: Option<i64>, until: Option<i64>) -> anyhow::Result<ExitCode> {
-    let signers = args.sign.signers()?;
+    let options = args.send.options(Pace::Max)?.context("--to is required")?;
     let deliveries = load(args)?;
     let source = plan(
         deliveries,
         args.call.as_deref(),
         since,
         until,
-        args.concurrency,
+        args.send.concurrency,
     );
-    let options = SendOptions {
-        url: args.to.clone(),
-        signers,
-        concurrency: usize::try_from(args.concurrency).unwrap_or(1),
-        rate: args.rate,
-        pace: Pace::Max,
-        fail_fast: args.fail_fast,
-        progress: !args.no_progress,
-        timeout: Duration::from_secs_f64(args.timeout),
-    };
-    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    let report = runtime
-        .block_on(send::run(Arc::new(source), options))
-        .context("building the HTTP client")?;
-    print!("{report}");
-    Ok(if report.all_acked() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    send_and_report(Arc::new(source), options)
 }

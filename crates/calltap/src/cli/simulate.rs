@@ -2,93 +2,33 @@
 //! and/or a JSON Lines file, and write the truth of every call.
 //!
 //! The flags map onto [`SimConfig`] (what the calls are like) and
-//! [`SendOptions`] (how they are sent); the work is in [`crate::sim`].
+//! [`SendOptions`](crate::sim::send::SendOptions) (how they are sent, through
+//! [`super::send`], shared with `replay`); the work is in [`crate::sim`].
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::Context;
-use calltap_protocol::auth::{
-    BearerPlan, HmacAlgorithm, HmacPlan, StandardWebhooksPlan, VapiSecretPlan, Verifier,
-};
 use clap::{ArgGroup, Args};
 
-use crate::sim::send::{self, Pace, SendOptions, SimSource};
+use super::send::{finish, positive, send_and_report, usage, SendArgs};
+use crate::sim::send::{Pace, SimSource};
 use crate::sim::{jsonl, CallMix, CallScript, CallTruth, MessageTypes, Renderer, SimConfig};
 
 /// The write buffer of `--out`: large, because every line is written in a
 /// few dozen pieces and lines are 3-55 KB.
 const OUT_BUFFER: usize = 8 * 1024 * 1024;
 
-/// Credentials to sign requests with, as Vapi would; several may be given
-/// and all their headers are sent.
-#[derive(Debug, Clone, Args, Default)]
-pub struct SignArgs {
-    /// Send `x-vapi-secret: SECRET` (the legacy shared secret).
-    #[arg(long, value_name = "SECRET", env = "CALLTAP_SIM_VAPI_SECRET")]
-    pub vapi_secret: Option<String>,
-    /// Send `Authorization: Bearer TOKEN`.
-    #[arg(long, value_name = "TOKEN", env = "CALLTAP_SIM_BEARER_TOKEN")]
-    pub bearer_token: Option<String>,
-    /// Sign with Vapi's HMAC plan and this key (`x-signature` over
-    /// `{timestamp}.{body}`, `x-timestamp`).
-    #[arg(long, value_name = "KEY", env = "CALLTAP_SIM_HMAC_SECRET")]
-    pub hmac_secret: Option<String>,
-    /// The HMAC hash: sha256, sha512 or sha1.
-    #[arg(long, value_name = "ALG", default_value = "sha256")]
-    pub hmac_algorithm: String,
-    /// Sign as a Standard Webhooks sender with this secret (`whsec_...`).
-    #[arg(
-        long,
-        value_name = "SECRET",
-        env = "CALLTAP_SIM_STANDARD_WEBHOOKS_SECRET"
-    )]
-    pub standard_webhooks_secret: Option<String>,
-}
-
-impl SignArgs {
-    /// The signers the flags ask for, each checked.
-    pub fn signers(&self) -> anyhow::Result<Vec<Verifier>> {
-        let mut out: Vec<Verifier> = Vec::new();
-        if let Some(s) = &self.vapi_secret {
-            out.push(VapiSecretPlan::new(s.as_str()).into());
-        }
-        if let Some(t) = &self.bearer_token {
-            out.push(BearerPlan::new(t.as_str()).into());
-        }
-        if let Some(k) = &self.hmac_secret {
-            let algorithm: HmacAlgorithm =
-                serde_json::from_value(serde_json::Value::from(self.hmac_algorithm.as_str()))
-                    .with_context(|| {
-                        format!(
-                            "--hmac-algorithm {:?}: use sha256, sha512 or sha1",
-                            self.hmac_algorithm
-                        )
-                    })?;
-            out.push(HmacPlan::new(k.as_str(), algorithm).into());
-        }
-        if let Some(s) = &self.standard_webhooks_secret {
-            out.push(StandardWebhooksPlan::new(s.as_str()).into());
-        }
-        for v in &out {
-            v.validate()
-                .with_context(|| format!("the {} credential", v.scheme().as_str()))?;
-        }
-        Ok(out)
-    }
-}
-
-/// `calltap simulate`.
+/// `calltap simulate`. The tuning flags take their defaults from
+/// [`SimConfig::default`].
 #[derive(Debug, Clone, Args)]
 #[command(group(ArgGroup::new("destination").required(true).multiple(true).args(["to", "out"])))]
+#[command(mut_arg("concurrency", |a| a.default_value("50")))]
 pub struct SimulateArgs {
-    /// POST every message to this URL (each call's messages in order).
-    #[arg(long, value_name = "URL")]
-    pub to: Option<String>,
     /// Write every delivery to this JSON Lines file (one body per line, in
     /// timestamp order), instead of or as well as sending.
     #[arg(long, value_name = "FILE.jsonl")]
@@ -101,12 +41,6 @@ pub struct SimulateArgs {
     /// How many calls.
     #[arg(long, default_value_t = 10)]
     pub calls: u64,
-    /// Calls in flight at once (each has at most one request outstanding).
-    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100_000))]
-    pub concurrency: u32,
-    /// At most this many deliveries per second over all calls.
-    #[arg(long, value_name = "R/s")]
-    pub rate: Option<f64>,
     /// Play each call's timeline at this speed (1 = real time, 10 = ten
     /// times faster).
     #[arg(long, default_value_t = 1.0, conflicts_with = "max_speed")]
@@ -116,18 +50,8 @@ pub struct SimulateArgs {
     #[arg(long)]
     pub max_speed: bool,
     /// The seed: the same seed gives the same calls, byte for byte.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = SimConfig::default().seed)]
     pub seed: u64,
-    /// Stop at the first failed delivery. Either way the exit code is 1
-    /// if any delivery was not acknowledged (2xx).
-    #[arg(long)]
-    pub fail_fast: bool,
-    /// No progress bar.
-    #[arg(long)]
-    pub no_progress: bool,
-    /// Per-request timeout in seconds (Vapi's default is 20).
-    #[arg(long, default_value_t = 20.0)]
-    pub timeout: f64,
     /// Ask for `transfer-update` messages (opt-in in `serverMessages`).
     #[arg(long)]
     pub transfer_updates: bool,
@@ -135,28 +59,28 @@ pub struct SimulateArgs {
     #[arg(long)]
     pub transcripts: bool,
     /// Median response latency, ms.
-    #[arg(long, default_value_t = 900.0)]
+    #[arg(long, default_value_t = SimConfig::default().latency_p50_ms)]
     pub latency_p50_ms: f64,
     /// 95th-percentile response latency, ms.
-    #[arg(long, default_value_t = 2500.0)]
+    #[arg(long, default_value_t = SimConfig::default().latency_p95_ms)]
     pub latency_p95_ms: f64,
     /// Share of assistant utterances the user barges into.
-    #[arg(long, default_value_t = 0.15)]
+    #[arg(long, default_value_t = SimConfig::default().interruption_rate)]
     pub interruption_rate: f64,
     /// Share of user turns answered with a tool call.
-    #[arg(long, default_value_t = 0.2)]
+    #[arg(long, default_value_t = SimConfig::default().tool_call_rate)]
     pub tool_call_rate: f64,
     /// Share of answered calls that end in a transfer.
-    #[arg(long, default_value_t = 0.15)]
+    #[arg(long, default_value_t = SimConfig::default().transfer_rate)]
     pub transfer_rate: f64,
     /// Share of outbound calls never answered.
-    #[arg(long, default_value_t = 0.2)]
+    #[arg(long, default_value_t = SimConfig::default().no_answer_rate)]
     pub no_answer_rate: f64,
     /// Fewest user turns per answered call.
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = SimConfig::default().min_turns)]
     pub min_turns: u32,
     /// Most user turns per answered call.
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = SimConfig::default().max_turns)]
     pub max_turns: u32,
     /// Weights of inbound, outbound and web calls, e.g. `5,3,2`.
     #[arg(long, default_value = "5,3,2", value_name = "IN,OUT,WEB")]
@@ -165,9 +89,9 @@ pub struct SimulateArgs {
     /// on the seed alone).
     #[arg(long)]
     pub epoch_ms: Option<i64>,
-    /// Credentials.
+    /// Where and how to send.
     #[command(flatten)]
-    pub sign: SignArgs,
+    pub send: SendArgs,
 }
 
 impl SimulateArgs {
@@ -240,37 +164,20 @@ impl SimulateArgs {
     }
 }
 
-/// Whether `x` is a finite number above zero.
-pub fn positive(x: f64) -> bool {
-    x > 0.0 && x.is_finite()
-}
-
-/// A usage error: exit 2, like clap's own.
-fn usage(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
-    ExitCode::from(2)
-}
-
 /// Runs `calltap simulate`.
 pub fn run(args: SimulateArgs) -> ExitCode {
-    let (config, pace) = match (args.config(), args.pace()) {
-        (Ok(c), Ok(p)) => (c, p),
-        (Err(e), _) | (_, Err(e)) => return usage(&e),
-    };
-    if args.rate.is_some_and(|r| !positive(r)) || !positive(args.timeout) {
-        return usage("--rate and --timeout must be positive");
-    }
-    match simulate(&args, config, pace) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
-        }
+    let checked = args
+        .send
+        .check()
+        .and_then(|()| Ok((args.config()?, args.pace()?)));
+    match checked {
+        Ok((config, pace)) => finish(simulate(&args, config, pace)),
+        Err(e) => usage(&e),
     }
 }
 
 fn simulate(args: &SimulateArgs, config: SimConfig, pace: Pace) -> anyhow::Result<ExitCode> {
-    let signers = args.sign.signers()?;
+    let options = args.send.options(pace)?;
     let renderer = Arc::new(Renderer::new(&config));
     let mut truths: Vec<CallTruth> = Vec::new();
     let want_truth = args.truth.is_some();
@@ -302,30 +209,10 @@ fn simulate(args: &SimulateArgs, config: SimConfig, pace: Pace) -> anyhow::Resul
         write_truth(path, &truths)?;
     }
 
-    let Some(url) = &args.to else {
+    let Some(options) = options else {
         return Ok(ExitCode::SUCCESS);
     };
-    let options = SendOptions {
-        url: url.clone(),
-        signers,
-        concurrency: usize::try_from(args.concurrency).unwrap_or(1),
-        rate: args.rate,
-        pace,
-        fail_fast: args.fail_fast,
-        progress: !args.no_progress,
-        timeout: Duration::from_secs_f64(args.timeout),
-    };
-    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    let source = Arc::new(SimSource::new(renderer, args.calls));
-    let report = runtime
-        .block_on(send::run(source, options))
-        .context("building the HTTP client")?;
-    print!("{report}");
-    Ok(if report.all_acked() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    send_and_report(Arc::new(SimSource::new(renderer, args.calls)), options)
 }
 
 /// Writes the truths as a JSON array, one call per line.
@@ -345,4 +232,40 @@ fn write_truth(path: &Path, truths: &[CallTruth]) -> anyhow::Result<()> {
         Ok(())
     };
     write(&mut out).with_context(|| format!("writing {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use crate::cli::{Cli, Command};
+    use crate::sim::SimConfig;
+
+    #[test]
+    fn no_tuning_flags_give_the_simulators_own_defaults() {
+        let cli =
+            Cli::try_parse_from(["calltap", "simulate", "--out", "calls.jsonl"]).expect("parses");
+        let Command::Simulate(args) = cli.command else {
+            panic!("not simulate");
+        };
+        let config = args.config().expect("the defaults are valid");
+        let defaults = SimConfig::default();
+        // `--mix 5,3,2` stays as it was (the weights feed the draws as
+        // given), in the default proportions.
+        let total = config.mix.inbound + config.mix.outbound + config.mix.web;
+        for (weight, share) in [
+            (config.mix.inbound, defaults.mix.inbound),
+            (config.mix.outbound, defaults.mix.outbound),
+            (config.mix.web, defaults.mix.web),
+        ] {
+            assert!((weight / total - share).abs() < 1e-12, "{weight}/{total}");
+        }
+        assert_eq!(
+            SimConfig {
+                mix: defaults.mix,
+                ..config
+            },
+            defaults
+        );
+    }
 }

@@ -8,6 +8,7 @@ mod backpressure;
 mod body_store;
 mod calls;
 mod calls_stream;
+mod cli;
 mod cli_validate;
 mod helpers;
 mod ingest;

@@ -1,0 +1,266 @@
+//! The command line as a user meets it, run as the real binary: no secret
+//! shows in any `--help` or in the output of a whole run, and an error
+//! about a setting names how to set it.
+
+use std::fs::File;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use clap::CommandFactory;
+use nix::sys::signal::{kill, Signal};
+use nix::unistd::Pid;
+
+use crate::process::free_port;
+
+/// Every environment variable of the command line that holds a secret
+/// (its name says SECRET or TOKEN), each with a value easy to spot.
+fn secret_env() -> Vec<(String, String)> {
+    let mut vars: Vec<String> = calltap::cli::Cli::command()
+        .get_subcommands()
+        .flat_map(|sub| sub.get_arguments())
+        .filter_map(|arg| arg.get_env())
+        .map(|env| env.to_string_lossy().into_owned())
+        .filter(|env| env.contains("SECRET") || env.contains("TOKEN"))
+        .collect();
+    vars.sort();
+    vars.dedup();
+    vars.into_iter()
+        .map(|name| {
+            let value = if name.contains("STANDARD_WEBHOOKS") {
+                // A usable `whsec_` secret: base64 of a recognisable string.
+                "whsec_bGVhay1zdGFuZGFyZC13ZWJob29rcy1zZWNyZXQ=".to_owned()
+            } else {
+                format!("leak-{}-value", name.to_ascii_lowercase())
+            };
+            (name, value)
+        })
+        .collect()
+}
+
+/// The secret values of `env` and the parts of them that could be printed
+/// on their own (the base64 of a `whsec_` secret).
+fn needles(env: &[(String, String)]) -> Vec<String> {
+    let mut out: Vec<String> = env.iter().map(|(_, v)| v.clone()).collect();
+    out.extend(
+        env.iter()
+            .filter_map(|(_, v)| v.strip_prefix("whsec_").map(str::to_owned)),
+    );
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn assert_no_secret(what: &str, text: &str, needles: &[String]) {
+    for needle in needles {
+        assert!(
+            !text.contains(needle.as_str()),
+            "{what} shows {needle:?}:\n{text}"
+        );
+    }
+}
+
+fn calltap(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_calltap"));
+    command.args(args).env_remove("RUST_LOG");
+    command
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[test]
+fn no_help_text_shows_a_secret_set_in_the_environment() {
+    // Arrange
+    let env = secret_env();
+    for expected in [
+        "CALLTAP_VAPI_SECRET",
+        "CALLTAP_API_TOKEN",
+        "CALLTAP_SIM_VAPI_SECRET",
+        "CALLTAP_SIM_HMAC_SECRET",
+        "CALLTAP_SIM_BEARER_TOKEN",
+        "CALLTAP_SIM_STANDARD_WEBHOOKS_SECRET",
+    ] {
+        assert!(
+            env.iter().any(|(name, _)| name == expected),
+            "{expected} is not among {env:?}"
+        );
+    }
+    let needles = needles(&env);
+    let mut invocations = vec![vec!["--help".to_owned()], vec!["-h".to_owned()]];
+    for sub in calltap::cli::Cli::command().get_subcommands() {
+        for flag in ["--help", "-h"] {
+            invocations.push(vec![sub.get_name().to_owned(), flag.to_owned()]);
+        }
+    }
+
+    for args in invocations {
+        // Act
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let output = calltap(&args)
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .output()
+            .expect("calltap runs");
+
+        // Assert
+        assert!(output.status.success(), "{args:?}: {}", text(&output));
+        assert_no_secret(&format!("calltap {args:?}"), &text(&output), &needles);
+    }
+}
+
+/// Polls `/healthz` until it answers 200.
+async fn wait_healthy(base: &str, client: &reqwest::Client, serve: &mut std::process::Child) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if let Ok(r) = client.get(format!("{base}/healthz")).send().await {
+            if r.status().is_success() {
+                return;
+            }
+        }
+        if let Ok(Some(status)) = serve.try_wait() {
+            panic!("calltap serve exited during start-up: {status}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("calltap serve did not become healthy");
+}
+
+/// Runs a client subcommand with `env`, and returns what it printed.
+async fn run_client(args: Vec<String>, env: Vec<(String, String)>) -> String {
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_calltap"))
+        .args(&args)
+        .envs(env)
+        .env("RUST_LOG", "debug")
+        .output()
+        .await
+        .expect("calltap runs");
+    let printed = text(&output);
+    assert!(output.status.success(), "{args:?}: {printed}");
+    printed
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_whole_run_with_every_secret_set_prints_none_of_them() {
+    // Arrange: serve with every ingest secret and an API token, logging at
+    // debug level into a file.
+    let env = secret_env();
+    let needles = needles(&env);
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let db = dir.path().join("calltap.db");
+    let log_path = dir.path().join("serve.log");
+    let log = File::create(&log_path).expect("a log file");
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut serve = Command::new(env!("CARGO_BIN_EXE_calltap"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--db"])
+        .arg(&db)
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .env("RUST_LOG", "debug")
+        .stdout(log.try_clone().expect("the log twice"))
+        .stderr(log)
+        .stdin(Stdio::null())
+        .spawn()
+        .expect("calltap serve starts");
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .expect("a client");
+    wait_healthy(&base, &client, &mut serve).await;
+    let value = |name: &str| {
+        env.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .expect("the variable is set")
+    };
+    // The simulator signs with the server's own secrets.
+    let client_env: Vec<(String, String)> = [
+        ("CALLTAP_SIM_VAPI_SECRET", "CALLTAP_VAPI_SECRET"),
+        ("CALLTAP_SIM_BEARER_TOKEN", "CALLTAP_BEARER_TOKEN"),
+        ("CALLTAP_SIM_HMAC_SECRET", "CALLTAP_HMAC_SECRET"),
+        (
+            "CALLTAP_SIM_STANDARD_WEBHOOKS_SECRET",
+            "CALLTAP_STANDARD_WEBHOOKS_SECRET",
+        ),
+    ]
+    .into_iter()
+    .map(|(sim, serve)| (sim.to_owned(), value(serve)))
+    .collect();
+    let to = format!("{base}/webhook");
+
+    // Act: simulate, read the API, replay from the log, stop.
+    let mut printed = run_client(
+        [
+            "simulate",
+            "--to",
+            &to,
+            "--calls",
+            "3",
+            "--max-speed",
+            "--no-progress",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        client_env.clone(),
+    )
+    .await;
+    let events = client
+        .get(format!("{base}/api/v1/events"))
+        .bearer_auth(value("CALLTAP_API_TOKEN"))
+        .send()
+        .await
+        .expect("the API answers");
+    assert_eq!(events.status(), 200, "the API token is the one set");
+    printed += &run_client(
+        vec![
+            "replay".to_owned(),
+            "--to".to_owned(),
+            to.clone(),
+            "--db".to_owned(),
+            db.to_string_lossy().into_owned(),
+            "--no-progress".to_owned(),
+        ],
+        client_env,
+    )
+    .await;
+    kill(Pid::from_raw(serve.id() as i32), Signal::SIGTERM).expect("SIGTERM");
+    let status = tokio::task::spawn_blocking(move || serve.wait())
+        .await
+        .expect("join")
+        .expect("wait");
+
+    // Assert
+    assert!(status.success(), "calltap serve exited with {status}");
+    assert!(printed.contains(" 0 failed"), "{printed}");
+    let log = std::fs::read_to_string(&log_path).expect("the log");
+    assert!(log.contains("calltap serving"), "the log is there: {log}");
+    assert_no_secret("the serve log", &log, &needles);
+    assert_no_secret("the client output", &printed, &needles);
+}
+
+#[test]
+fn a_client_flag_that_must_be_positive_is_the_one_named() {
+    for command in ["simulate", "replay"] {
+        for (flag, other) in [("--rate", "--timeout"), ("--timeout", "--rate")] {
+            let output = calltap(&[command, "--to", "http://127.0.0.1:9/", flag, "0"])
+                .args(if command == "replay" {
+                    ["--from", "/dev/null"]
+                } else {
+                    ["--calls", "1"]
+                })
+                .output()
+                .expect("calltap runs");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(
+                output.status.code(),
+                Some(2),
+                "{command} {flag} 0: {stderr}"
+            );
+            assert!(stderr.contains(flag), "{command} {flag} 0: {stderr}");
+            assert!(!stderr.contains(other), "{command} {flag} 0: {stderr}");
+        }
+    }
+}
