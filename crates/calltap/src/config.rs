@@ -130,7 +130,10 @@ impl Config {
             );
         }
         if self.ingest_paths.is_empty() {
-            bail!("at least one ingest path is needed");
+            bail!(
+                "at least one ingest path is needed ({})",
+                how_to_set("ingest_paths", "[ingest] paths")
+            );
         }
         for path in &self.ingest_paths {
             if !path.starts_with('/') {
@@ -142,11 +145,19 @@ impl Config {
                 bail!("ingest path {path:?} collides with calltap's own routes");
             }
         }
-        if self.body_limit == 0 || self.max_depth == 0 {
-            bail!("body_limit and max_depth must be positive");
-        }
-        if self.queue_capacity == 0 || self.max_batch == 0 {
-            bail!("queue_capacity and max_batch must be positive");
+        for (value, id, file_key) in [
+            (self.body_limit, "body_limit", "[ingest] body_limit"),
+            (self.max_depth, "max_depth", "[ingest] max_depth"),
+            (
+                self.queue_capacity,
+                "queue_capacity",
+                "[ingest] queue_capacity",
+            ),
+            (self.max_batch, "max_batch", "[ingest] max_batch"),
+        ] {
+            if value == 0 {
+                bail!("{id} must be positive ({})", how_to_set(id, file_key));
+            }
         }
         for verifier in &self.auth {
             verifier
@@ -154,17 +165,29 @@ impl Config {
                 .with_context(|| format!("ingest auth `{}`", verifier.scheme().as_str()))?;
         }
         if !(1..=MAX_STREAM_CAPACITY).contains(&self.stream_capacity) {
-            bail!("stream_capacity must be between 1 and {MAX_STREAM_CAPACITY}");
+            bail!(
+                "stream_capacity must be between 1 and {MAX_STREAM_CAPACITY} ({})",
+                how_to_set("stream_capacity", "[api] stream_capacity")
+            );
         }
         if self.stream_keep_alive.is_zero() {
-            bail!("the stream keep-alive interval must be positive");
+            bail!(
+                "the stream keep-alive interval must be positive ({})",
+                how_to_set("stream_keep_alive_secs", "[api] stream_keep_alive_secs")
+            );
         }
         if matches!(&self.api_token, Some(t) if t.is_empty()) {
-            bail!("the API token is empty");
+            bail!(
+                "the API token is empty ({})",
+                how_to_set("api_token", "[api] token")
+            );
         }
         if let Some(url) = &self.public_url {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
-                bail!("public_url {url:?} must start with http:// or https://");
+                bail!(
+                    "public_url {url:?} must start with http:// or https:// ({})",
+                    how_to_set("public_url", "public_url")
+                );
             }
         }
         Ok(())
@@ -312,6 +335,24 @@ fn plan_from(
     Ok(Some(verifier))
 }
 
+/// Where the setting behind argument `id` of [`Overrides`] comes from, for
+/// an error message that must say what to change: its flag and variable
+/// (read from their one definition, the clap attributes) and its key in
+/// the config file. A setting with no flag gets only the key.
+fn how_to_set(id: &str, file_key: &str) -> String {
+    let command = <Overrides as clap::Args>::augment_args(clap::Command::new("serve"));
+    let arg = command.get_arguments().find(|a| a.get_id() == id);
+    let mut ways: Vec<String> = Vec::new();
+    if let Some(long) = arg.and_then(clap::Arg::get_long) {
+        ways.push(format!("--{long}"));
+    }
+    if let Some(env) = arg.and_then(clap::Arg::get_env) {
+        ways.push(env.to_string_lossy().into_owned());
+    }
+    ways.push(format!("`{file_key}` in the config file"));
+    format!("set by {}", ways.join(", "))
+}
+
 /// Accepts `host:port`, with `localhost` meaning `127.0.0.1`.
 fn parse_addr(text: &str) -> anyhow::Result<SocketAddr> {
     let normalised = text.replacen("localhost:", "127.0.0.1:", 1);
@@ -321,29 +362,80 @@ fn parse_addr(text: &str) -> anyhow::Result<SocketAddr> {
 }
 
 /// Values from flags and `CALLTAP_*` variables (clap merges those two);
-/// `None` means "not given", so lower layers apply.
-#[derive(Debug, Default)]
-#[allow(missing_docs)] // Each field is the flag of the same name, documented in `cli::serve`.
+/// `None` means "not given", so lower layers apply. `calltap serve`
+/// flattens these into its arguments, so each doc comment is the flag's
+/// help; `cli::serve` appends each default, taken from [`Config::default`].
+#[derive(Debug, Default, clap::Args)]
 pub struct Overrides {
+    /// Address to listen on.
+    #[arg(long, env = "CALLTAP_LISTEN")]
     pub listen: Option<String>,
+    /// SQLite database file, created if missing.
+    #[arg(long, env = "CALLTAP_DB")]
     pub db: Option<PathBuf>,
+    /// `full` survives power loss, `normal` survives a killed process.
+    #[arg(long, env = "CALLTAP_DURABILITY", value_enum)]
     pub durability: Option<Durability>,
+    /// Ingest path; repeat for several.
+    #[arg(
+        long = "path",
+        env = "CALLTAP_PATHS",
+        value_delimiter = ',',
+        value_name = "PATHS"
+    )]
     pub ingest_paths: Option<Vec<String>>,
+    /// Largest body in bytes; over it: 413.
+    #[arg(long, env = "CALLTAP_BODY_LIMIT")]
     pub body_limit: Option<usize>,
+    /// Deepest JSON nesting; deeper: 400.
+    #[arg(long, env = "CALLTAP_MAX_DEPTH")]
     pub max_depth: Option<usize>,
+    /// Deliveries queued for the writer before 503.
+    #[arg(long, env = "CALLTAP_QUEUE_CAPACITY")]
     pub queue_capacity: Option<usize>,
+    /// Most deliveries per transaction.
+    #[arg(long, env = "CALLTAP_MAX_BATCH")]
     pub max_batch: Option<usize>,
+    /// `Retry-After` seconds on 503.
+    #[arg(
+        long = "retry-after",
+        env = "CALLTAP_RETRY_AFTER",
+        value_name = "RETRY_AFTER"
+    )]
     pub retry_after_secs: Option<u64>,
+    /// Shared secret expected in `x-vapi-secret`.
+    #[arg(long, env = "CALLTAP_VAPI_SECRET", hide_env_values = true, value_parser = parse_secret)]
     pub vapi_secret: Option<Secret>,
+    /// Bearer token expected from Vapi.
+    #[arg(long, env = "CALLTAP_BEARER_TOKEN", hide_env_values = true, value_parser = parse_secret)]
     pub bearer_token: Option<Secret>,
+    /// Header carrying the bearer token.
+    #[arg(long, env = "CALLTAP_BEARER_HEADER")]
     pub bearer_header: Option<String>,
+    /// Whether Vapi sends `Bearer <token>` rather than the bare token
+    /// (Vapi's `bearerPrefixEnabled`; both forms are accepted).
+    #[arg(long, env = "CALLTAP_BEARER_PREFIX_ENABLED")]
     pub bearer_prefix_enabled: Option<bool>,
+    /// HMAC secret (algorithm, headers, template... in the config file's `[auth.hmac]`).
+    #[arg(long, env = "CALLTAP_HMAC_SECRET", hide_env_values = true, value_parser = parse_secret)]
     pub hmac_secret: Option<Secret>,
+    /// Standard Webhooks signing secret (`whsec_...`).
+    #[arg(long, env = "CALLTAP_STANDARD_WEBHOOKS_SECRET", hide_env_values = true, value_parser = parse_secret)]
     pub standard_webhooks_secret: Option<Secret>,
+    /// Bearer token that protects `/api/*`.
+    #[arg(long, env = "CALLTAP_API_TOKEN", hide_env_values = true, value_parser = parse_secret)]
     pub api_token: Option<Secret>,
+    /// Public base URL Vapi posts to, for HMAC templates with `{url}`.
+    #[arg(long, env = "CALLTAP_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Listen on a non-loopback address with no ingest auth.
+    #[arg(long, env = "CALLTAP_ALLOW_UNAUTHENTICATED")]
     pub allow_unauthenticated: bool,
+    /// Parse and answer deliveries but store nothing (benchmark baseline).
+    #[arg(long, env = "CALLTAP_DRY_RUN")]
     pub dry_run: bool,
+    /// Log line format.
+    #[arg(long, env = "CALLTAP_LOG_FORMAT", value_enum)]
     pub log_format: Option<LogFormat>,
 }
 
@@ -614,6 +706,51 @@ mod tests {
         config.allow_unauthenticated = false;
         config.auth.push(VapiSecretPlan::new("s").into());
         assert!(config.validate(public).is_ok());
+    }
+
+    #[test]
+    fn a_refused_setting_is_named_by_its_flag_variable_and_config_key() {
+        let refused = [
+            (
+                Config {
+                    ingest_paths: Vec::new(),
+                    ..Config::default()
+                },
+                "--path, CALLTAP_PATHS, `[ingest] paths`",
+            ),
+            (
+                Config {
+                    max_depth: 0,
+                    ..Config::default()
+                },
+                "max_depth must be positive (set by --max-depth, CALLTAP_MAX_DEPTH, `[ingest] max_depth`",
+            ),
+            (
+                Config {
+                    api_token: Some(Secret::new("")),
+                    ..Config::default()
+                },
+                "--api-token, CALLTAP_API_TOKEN, `[api] token`",
+            ),
+            (
+                Config {
+                    public_url: Some("hooks.example.com".to_owned()),
+                    ..Config::default()
+                },
+                "--public-url, CALLTAP_PUBLIC_URL, `public_url`",
+            ),
+            (
+                Config {
+                    stream_capacity: 0,
+                    ..Config::default()
+                },
+                "(set by `[api] stream_capacity` in the config file)",
+            ),
+        ];
+        for (config, named) in refused {
+            let err = config.validate(config.listen).expect_err("refused");
+            assert!(format!("{err:#}").contains(named), "{err:#}");
+        }
     }
 
     #[test]

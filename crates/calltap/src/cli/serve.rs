@@ -6,9 +6,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use clap::Args;
+use calltap_protocol::auth::BearerPlan;
+use clap::{Args, ValueEnum};
 
-use crate::config::{parse_secret, Config, Durability, FileConfig, LogFormat, Overrides, Secret};
+use crate::config::{Config, FileConfig, LogFormat, Overrides};
 use crate::server;
 
 /// Receive deliveries and serve the log.
@@ -16,71 +17,56 @@ use crate::server;
 /// Settings come from defaults < the `--config` TOML file < `CALLTAP_*`
 /// variables < flags. Prefer the variables for secrets: flags show in `ps`.
 #[derive(Debug, Args)]
+#[command(mut_args(with_default_in_help))]
 pub struct ServeArgs {
     /// TOML config file (every key: the README's "Config file" section).
     #[arg(long, env = "CALLTAP_CONFIG")]
     pub config: Option<PathBuf>,
-    /// Address to listen on [default: 127.0.0.1:4242].
-    #[arg(long, env = "CALLTAP_LISTEN")]
-    pub listen: Option<String>,
-    /// SQLite database file, created if missing [default: ./calltap.db].
-    #[arg(long, env = "CALLTAP_DB")]
-    pub db: Option<PathBuf>,
-    /// `full` survives power loss, `normal` survives a killed process [default: full].
-    #[arg(long, env = "CALLTAP_DURABILITY", value_enum)]
-    pub durability: Option<Durability>,
-    /// Ingest path; repeat for several [default: / and /webhook].
-    #[arg(long = "path", env = "CALLTAP_PATHS", value_delimiter = ',')]
-    pub paths: Vec<String>,
-    /// Largest body in bytes; over it: 413 [default: 16777216, 16 MiB].
-    #[arg(long, env = "CALLTAP_BODY_LIMIT")]
-    pub body_limit: Option<usize>,
-    /// Deepest JSON nesting; deeper: 400 [default: 128].
-    #[arg(long, env = "CALLTAP_MAX_DEPTH")]
-    pub max_depth: Option<usize>,
-    /// Deliveries queued for the writer before 503 [default: 1024].
-    #[arg(long, env = "CALLTAP_QUEUE_CAPACITY")]
-    pub queue_capacity: Option<usize>,
-    /// Most deliveries per transaction [default: 256].
-    #[arg(long, env = "CALLTAP_MAX_BATCH")]
-    pub max_batch: Option<usize>,
-    /// `Retry-After` seconds on 503 [default: 1].
-    #[arg(long, env = "CALLTAP_RETRY_AFTER")]
-    pub retry_after: Option<u64>,
-    /// Shared secret expected in `x-vapi-secret`.
-    #[arg(long, env = "CALLTAP_VAPI_SECRET", hide_env_values = true, value_parser = parse_secret)]
-    pub vapi_secret: Option<Secret>,
-    /// Bearer token expected from Vapi.
-    #[arg(long, env = "CALLTAP_BEARER_TOKEN", hide_env_values = true, value_parser = parse_secret)]
-    pub bearer_token: Option<Secret>,
-    /// Header carrying the bearer token [default: authorization].
-    #[arg(long, env = "CALLTAP_BEARER_HEADER")]
-    pub bearer_header: Option<String>,
-    /// Whether Vapi sends `Bearer <token>` rather than the bare token
-    /// (Vapi's `bearerPrefixEnabled`; both forms are accepted) [default: true].
-    #[arg(long, env = "CALLTAP_BEARER_PREFIX_ENABLED")]
-    pub bearer_prefix_enabled: Option<bool>,
-    /// HMAC secret (algorithm, headers, template... in the config file's `[auth.hmac]`).
-    #[arg(long, env = "CALLTAP_HMAC_SECRET", hide_env_values = true, value_parser = parse_secret)]
-    pub hmac_secret: Option<Secret>,
-    /// Standard Webhooks signing secret (`whsec_...`).
-    #[arg(long, env = "CALLTAP_STANDARD_WEBHOOKS_SECRET", hide_env_values = true, value_parser = parse_secret)]
-    pub standard_webhooks_secret: Option<Secret>,
-    /// Bearer token that protects `/api/*`.
-    #[arg(long, env = "CALLTAP_API_TOKEN", hide_env_values = true, value_parser = parse_secret)]
-    pub api_token: Option<Secret>,
-    /// Public base URL Vapi posts to, for HMAC templates with `{url}`.
-    #[arg(long, env = "CALLTAP_PUBLIC_URL")]
-    pub public_url: Option<String>,
-    /// Listen on a non-loopback address with no ingest auth.
-    #[arg(long, env = "CALLTAP_ALLOW_UNAUTHENTICATED")]
-    pub allow_unauthenticated: bool,
-    /// Parse and answer deliveries but store nothing (benchmark baseline).
-    #[arg(long, env = "CALLTAP_DRY_RUN")]
-    pub dry_run: bool,
-    /// Log line format [default: text].
-    #[arg(long, env = "CALLTAP_LOG_FORMAT", value_enum)]
-    pub log_format: Option<LogFormat>,
+    /// The settings given as flags or variables.
+    #[command(flatten)]
+    pub overrides: Overrides,
+}
+
+/// Each setting's default as its flag would take it, by argument id, from
+/// [`Config::default`] (and, for the bearer header and prefix, from the
+/// bearer plan's own defaults). The flags themselves have no clap default:
+/// an absent flag must leave the config file's value in place.
+fn defaults() -> Vec<(&'static str, String)> {
+    let d = Config::default();
+    let bearer = BearerPlan::new("");
+    let name = |v: Option<clap::builder::PossibleValue>| {
+        v.map(|v| v.get_name().to_owned()).unwrap_or_default()
+    };
+    vec![
+        ("listen", d.listen.to_string()),
+        ("db", d.db.display().to_string()),
+        ("durability", name(d.durability.to_possible_value())),
+        ("ingest_paths", d.ingest_paths.join(",")),
+        ("body_limit", d.body_limit.to_string()),
+        ("max_depth", d.max_depth.to_string()),
+        ("queue_capacity", d.queue_capacity.to_string()),
+        ("max_batch", d.max_batch.to_string()),
+        ("retry_after_secs", d.retry_after.as_secs().to_string()),
+        ("bearer_header", bearer.header_name),
+        (
+            "bearer_prefix_enabled",
+            bearer.bearer_prefix_enabled.to_string(),
+        ),
+        ("log_format", name(d.log_format.to_possible_value())),
+    ]
+}
+
+/// Appends `[default: ...]` to the help of a flag that has a default.
+fn with_default_in_help(arg: clap::Arg) -> clap::Arg {
+    let Some((_, value)) = defaults().into_iter().find(|(id, _)| arg.get_id() == *id) else {
+        return arg;
+    };
+    let suffix = |help: &clap::builder::StyledStr| format!("{help} [default: {value}]");
+    let help = arg.get_help().map(suffix).unwrap_or_default();
+    match arg.get_long_help().map(suffix) {
+        Some(long_help) => arg.help(help).long_help(long_help),
+        None => arg.help(help),
+    }
 }
 
 impl ServeArgs {
@@ -90,32 +76,12 @@ impl ServeArgs {
             Some(path) => FileConfig::load(path)?,
             None => FileConfig::default(),
         };
-        let overrides = Overrides {
-            listen: self.listen,
-            db: self.db,
-            durability: self.durability,
-            ingest_paths: (!self.paths.is_empty()).then_some(self.paths),
-            body_limit: self.body_limit,
-            max_depth: self.max_depth,
-            queue_capacity: self.queue_capacity,
-            max_batch: self.max_batch,
-            retry_after_secs: self.retry_after,
-            vapi_secret: self.vapi_secret,
-            bearer_token: self.bearer_token,
-            bearer_header: self.bearer_header,
-            bearer_prefix_enabled: self.bearer_prefix_enabled,
-            hmac_secret: self.hmac_secret,
-            standard_webhooks_secret: self.standard_webhooks_secret,
-            api_token: self.api_token,
-            public_url: self.public_url,
-            allow_unauthenticated: self.allow_unauthenticated,
-            dry_run: self.dry_run,
-            log_format: self.log_format,
-        };
-        Config::resolve(file, overrides)
+        Config::resolve(file, self.overrides)
     }
 
-    /// Runs the server until SIGINT or SIGTERM.
+    /// Runs the server until SIGINT or SIGTERM. An error is printed once,
+    /// on stderr, whether it comes before logging starts or after: plain
+    /// text, so that no `RUST_LOG` filter can hide why the server stopped.
     pub fn run(self) -> ExitCode {
         let config = match self.resolve() {
             Ok(config) => config,
@@ -128,7 +94,6 @@ impl ServeArgs {
         match serve(config) {
             Ok(()) => ExitCode::SUCCESS,
             Err(err) => {
-                tracing::error!(error = format!("{err:#}"), "calltap serve failed");
                 eprintln!("calltap serve: {err:#}");
                 ExitCode::FAILURE
             }
@@ -191,4 +156,60 @@ pub fn init_logging(format: LogFormat) {
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder.json().try_init(),
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use calltap_protocol::auth::BearerPlan;
+    use clap::{CommandFactory, Parser};
+
+    use crate::cli::{Cli, Command};
+    use crate::config::Config;
+
+    /// `calltap serve ARGS`, resolved, as `Debug` text (secrets hidden).
+    fn resolved(args: &[&str]) -> String {
+        let cli = Cli::try_parse_from(["calltap", "serve"].iter().chain(args)).expect("parses");
+        let Command::Serve(serve) = cli.command else {
+            panic!("not serve");
+        };
+        format!("{:?}", serve.resolve().expect("resolves"))
+    }
+
+    #[test]
+    fn every_default_in_the_help_given_as_its_flag_resolves_to_config_default() {
+        // The bearer header and prefix only matter with a bearer token.
+        let base = ["--bearer-token", "t"];
+        let expected = format!(
+            "{:?}",
+            Config {
+                auth: vec![BearerPlan::new("t").into()],
+                ..Config::default()
+            }
+        );
+        assert_eq!(resolved(&base), expected, "no flag resolves to the default");
+        let command = Cli::command();
+        let serve = command.find_subcommand("serve").expect("serve");
+        let mut shown = Vec::new();
+        for arg in serve.get_arguments() {
+            let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+            let Some((_, rest)) = help.split_once("[default: ") else {
+                continue;
+            };
+            let value = rest.strip_suffix(']').expect("the default ends the line");
+            let flag = format!("--{}", arg.get_long().expect("a long flag"));
+            let args: Vec<&str> = base.iter().copied().chain([flag.as_str(), value]).collect();
+            assert_eq!(resolved(&args), expected, "{flag} {value}");
+            shown.push(arg.get_id().to_string());
+        }
+        let mut with_default: Vec<String> = super::defaults()
+            .iter()
+            .map(|(id, _)| id.to_string())
+            .collect();
+        shown.sort();
+        with_default.sort();
+        assert_eq!(
+            shown, with_default,
+            "every default is shown, on a flag that exists"
+        );
+    }
 }

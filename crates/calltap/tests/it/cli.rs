@@ -1,8 +1,9 @@
 //! The command line as a user meets it, run as the real binary: no secret
-//! shows in any `--help` or in the output of a whole run, and an error
-//! about a setting names how to set it.
+//! shows in any `--help` or in the output of a whole run, a start-up error
+//! is printed once, and an error about a setting names how to set it.
 
 use std::fs::File;
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -239,6 +240,76 @@ async fn a_whole_run_with_every_secret_set_prints_none_of_them() {
     assert!(log.contains("calltap serving"), "the log is there: {log}");
     assert_no_secret("the serve log", &log, &needles);
     assert_no_secret("the client output", &printed, &needles);
+}
+
+/// Runs `calltap serve ARGS` (which fails before serving) and returns its stderr.
+fn failed_start(args: &[&str], db: &Path) -> String {
+    let output = calltap(&["serve", "--db"])
+        .arg(db)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("calltap runs");
+    assert!(!output.status.success(), "{args:?} started");
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn a_start_up_error_is_printed_once() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let db = dir.path().join("calltap.db");
+    let public = format!("0.0.0.0:{}", free_port());
+    let missing_dir = dir.path().join("no-such-dir").join("calltap.db");
+    for (args, db, what) in [
+        (vec!["--listen", public.as_str()], &db, "refusing to listen"),
+        (vec!["--body-limit", "0"], &db, "must be positive"),
+        (vec![], &missing_dir, "no-such-dir"),
+    ] {
+        let stderr = failed_start(&args, db);
+        let lines = stderr.lines().filter(|l| l.contains(what)).count();
+        assert_eq!(
+            lines, 1,
+            "{args:?}: {what:?} printed {lines} times:\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_setting_that_must_be_positive_is_named_by_its_flag_variable_and_config_key() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let db = dir.path().join("calltap.db");
+    for (flag, env, key, other) in [
+        (
+            "--body-limit",
+            "CALLTAP_BODY_LIMIT",
+            "body_limit",
+            "max_depth",
+        ),
+        (
+            "--max-depth",
+            "CALLTAP_MAX_DEPTH",
+            "max_depth",
+            "body_limit",
+        ),
+        (
+            "--queue-capacity",
+            "CALLTAP_QUEUE_CAPACITY",
+            "queue_capacity",
+            "max_batch",
+        ),
+        (
+            "--max-batch",
+            "CALLTAP_MAX_BATCH",
+            "max_batch",
+            "queue_capacity",
+        ),
+    ] {
+        let stderr = failed_start(&[flag, "0"], &db);
+        for name in [flag, env, key] {
+            assert!(stderr.contains(name), "{flag} 0: no {name} in {stderr}");
+        }
+        assert!(!stderr.contains(other), "{flag} 0 blames {other}: {stderr}");
+    }
 }
 
 #[test]
