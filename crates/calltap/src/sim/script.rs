@@ -288,6 +288,10 @@ struct Builder<'c> {
     statuses: Vec<StatusChange>,
     turns: Vec<Turn>,
     transfers: Vec<TransferEntry>,
+    /// Transfer destinations used.
+    destinations: Vec<Value>,
+    /// Name of the assistant transferred to.
+    second_assistant: Option<String>,
     assistant: usize,
     assistant_turn: u32,
     user_turn: u32,
@@ -505,16 +509,31 @@ impl<'c> Builder<'c> {
     }
 }
 
-impl CallScript {
-    /// Generates call `index` of the run described by `cfg`.
-    pub fn generate(cfg: &SimConfig, index: u64) -> CallScript {
+/// What is drawn for a call before its timeline: who calls whom, when,
+/// how many turns, and how it is meant to end.
+struct Outline {
+    id: String,
+    kind: CallKind,
+    persona: usize,
+    phone_number: Option<usize>,
+    created_ms: i64,
+    customer_number: String,
+    customer_name: String,
+    provider_call_id: String,
+    turns: u32,
+    transfer: TransferPlan,
+    unanswered: bool,
+}
+
+impl Outline {
+    /// Draws the outline of call `index`; these are the first draws of the
+    /// call's stream, in this order.
+    fn draw(cfg: &SimConfig, index: u64, rng: &mut SimRng) -> Outline {
         let catalog = catalog();
-        let mut rng = SimRng::new(cfg.seed, index);
         let id = rng.uuid();
         let mix = [cfg.mix.inbound, cfg.mix.outbound, cfg.mix.web];
         let kind = [CallKind::Inbound, CallKind::Outbound, CallKind::Web][rng.weighted(&mix)];
-        let persona_index = rng.index(catalog.personas.len());
-        let persona = &catalog.personas[persona_index];
+        let persona = rng.index(catalog.personas.len());
         let phone_number = match kind {
             CallKind::Web => None,
             _ => Some(rng.index(catalog.phone_numbers.len())),
@@ -543,7 +562,313 @@ impl CallScript {
             TransferPlan::None
         };
         let unanswered = kind == CallKind::Outbound && rng.chance(cfg.no_answer_rate);
+        Outline {
+            id,
+            kind,
+            persona,
+            phone_number,
+            created_ms,
+            customer_number,
+            customer_name,
+            provider_call_id,
+            turns,
+            transfer,
+            unanswered,
+        }
+    }
+}
 
+/// How a call ends: when, why, and when the `ended` status goes out.
+struct Ending {
+    ended_at: i64,
+    reason: &'static str,
+    status_at: i64,
+}
+
+/// The persona's transfer destination of type `kind`, if it lists one.
+fn destination_of(persona: &Persona, kind: &str) -> Option<Value> {
+    persona
+        .destinations()
+        .into_iter()
+        .find(|d| d["type"] == kind)
+        .cloned()
+}
+
+impl Builder<'_> {
+    /// Queueing and ringing (outbound calls) up to the answer; `None` if
+    /// the call is never answered.
+    fn ring(&mut self, outline: &Outline) -> Option<i64> {
+        let created_ms = outline.created_ms;
+        match outline.kind {
+            CallKind::Outbound => {
+                let queued = created_ms + self.rng.range(10, 60);
+                self.status(queued, "queued", None, None);
+                let ringing = created_ms + self.rng.range(400, 1_500);
+                self.status(ringing, "ringing", None, None);
+                if outline.unanswered {
+                    None
+                } else {
+                    Some(ringing + self.rng.range(2_000, 12_000))
+                }
+            }
+            CallKind::Inbound => Some(created_ms + self.rng.range(60, 400)),
+            CallKind::Web => Some(created_ms + self.rng.range(500, 2_000)),
+        }
+    }
+
+    /// The end of a call nobody answered: no answer, or busy.
+    fn no_answer(&mut self, created_ms: i64) -> Ending {
+        let ringing_at = self.statuses.last().map_or(created_ms, |s| s.at);
+        let (reason, ring_ms) = if self.rng.chance(0.75) {
+            ("customer-did-not-answer", self.rng.range(20_000, 35_000))
+        } else {
+            ("customer-busy", self.rng.range(1_000, 4_000))
+        };
+        let ended_at = ringing_at + ring_ms;
+        Ending {
+            ended_at,
+            reason,
+            status_at: ended_at + self.rng.range(200, 1_500),
+        }
+    }
+
+    /// An answered call from `started`: the system prompt, then the
+    /// conversation and the ending its transfer plan calls for.
+    fn answered(&mut self, persona: &Persona, started: i64, outline: &Outline) -> Ending {
+        self.status(started, "in-progress", None, None);
+        self.commit(
+            started,
+            Entry::System {
+                text: persona.system_prompt().to_owned(),
+                time: started,
+            },
+        );
+        let greeting_at = started + self.rng.range(600, 1_500);
+        match outline.transfer {
+            TransferPlan::None => self.plain_ending(persona, greeting_at, outline.turns),
+            TransferPlan::Number => {
+                self.transfer_out(persona, greeting_at, outline.turns, "number")
+            }
+            TransferPlan::Sip => self.transfer_out(persona, greeting_at, outline.turns, "sip"),
+            TransferPlan::Assistant => self.hand_over(persona, greeting_at, outline.turns),
+        }
+    }
+
+    /// The `ended` status goes out a moment after an answered call ends.
+    fn ended(&mut self, ended_at: i64, reason: &'static str) -> Ending {
+        Ending {
+            ended_at,
+            reason,
+            status_at: ended_at + self.rng.range(300, 2_000),
+        }
+    }
+
+    /// The whole conversation, then a goodbye and one of the normal endings.
+    fn plain_ending(&mut self, persona: &Persona, greeting_at: i64, turns: u32) -> Ending {
+        let goodbye = persona.assistant["endCallMessage"]
+            .as_str()
+            .unwrap_or("Thanks for calling. Goodbye!")
+            .to_owned();
+        let last = self.conversation(
+            persona,
+            greeting_at,
+            persona.first_message(),
+            turns,
+            &goodbye,
+        );
+        let weights: Vec<f64> = NORMAL_ENDINGS.iter().map(|(_, w)| *w).collect();
+        let reason = NORMAL_ENDINGS[self.rng.weighted(&weights)].0;
+        let tail = if reason == "silence-timed-out" {
+            self.rng.range(10_000, 20_000)
+        } else {
+            self.rng.range(200, 1_500)
+        };
+        self.ended(last + tail, reason)
+    }
+
+    /// The whole conversation, then a transfer to a number or SIP URI
+    /// (`kind`), which ends the call for the assistant.
+    fn transfer_out(
+        &mut self,
+        persona: &Persona,
+        greeting_at: i64,
+        turns: u32,
+        kind: &'static str,
+    ) -> Ending {
+        let dest =
+            destination_of(persona, kind).unwrap_or_else(|| serde_json::json!({"type": kind}));
+        let say = dest["message"]
+            .as_str()
+            .unwrap_or("Please hold while I transfer you.")
+            .to_owned();
+        self.destinations.push(dest.clone());
+        let last = self.conversation(persona, greeting_at, persona.first_message(), turns, &say);
+        let update_at = last + self.rng.range(100, 300);
+        let forwarding_at = update_at + self.rng.range(50, 300);
+        let transfer_update = self.cfg.messages.transfer_update;
+        if transfer_update {
+            self.step(update_at, StepKind::Transfer { destination: 0 });
+        }
+        self.status(forwarding_at, "forwarding", None, Some(0));
+        self.transfers.push(TransferEntry {
+            at: if transfer_update {
+                update_at
+            } else {
+                forwarding_at
+            },
+            source: if transfer_update {
+                "transfer-update"
+            } else {
+                "forwarding"
+            }
+            .to_owned(),
+            forwarding_at: Some(forwarding_at),
+            destination_type: Some(kind.to_owned()),
+            assistant_name: None,
+            number: dest["number"].as_str().map(str::to_owned),
+            sip_uri: dest["sipUri"].as_str().map(str::to_owned),
+            from_assistant: None,
+            to_assistant: None,
+            to_step_record: None,
+            from_step_record: None,
+        });
+        let ended_at = forwarding_at + self.rng.range(5_000, 60_000);
+        self.ended(ended_at, "assistant-forwarded-call")
+    }
+
+    /// Half the conversation, a hand-over to a second assistant, and the
+    /// rest of it with that one, who ends the call.
+    fn hand_over(&mut self, persona: &Persona, greeting_at: i64, turns: u32) -> Ending {
+        let dest = destination_of(persona, "assistant").unwrap_or_else(
+            || serde_json::json!({"type": "assistant", "assistantName": "Billing"}),
+        );
+        let say = dest["message"]
+            .as_str()
+            .unwrap_or("Let me hand you over.")
+            .to_owned();
+        let to_name = dest["assistantName"]
+            .as_str()
+            .unwrap_or("Billing")
+            .to_owned();
+        self.destinations.push(dest);
+        let first_part = (turns / 2).max(1);
+        let handover = self.conversation(
+            persona,
+            greeting_at,
+            persona.first_message(),
+            first_part,
+            &say,
+        );
+        let update_at = handover + self.rng.range(100, 300);
+        if self.cfg.messages.transfer_update {
+            self.step(update_at, StepKind::Transfer { destination: 0 });
+            self.transfers.push(TransferEntry {
+                at: update_at,
+                source: "transfer-update".to_owned(),
+                forwarding_at: None,
+                destination_type: Some("assistant".to_owned()),
+                assistant_name: Some(to_name.clone()),
+                number: None,
+                sip_uri: None,
+                from_assistant: Some(persona.name().to_owned()),
+                to_assistant: Some(to_name.clone()),
+                to_step_record: None,
+                from_step_record: None,
+            });
+        }
+        self.assistant = 1;
+        let greeting = format!("Hi, this is {to_name}. How can I help?");
+        let goodbye = "Thanks, you're all set. Goodbye!";
+        let rest = turns.saturating_sub(first_part).max(1);
+        let greeting_at = update_at + self.rng.range(500, 1_200);
+        let last = self.conversation(persona, greeting_at, &greeting, rest, goodbye);
+        self.second_assistant = Some(to_name);
+        let ended_at = last + self.rng.range(200, 1_500);
+        self.ended(ended_at, "assistant-ended-call")
+    }
+
+    /// The `ended` status and, after it, the end-of-call report.
+    fn hang_up(&mut self, ending: &Ending) {
+        self.status(ending.status_at, "ended", Some(ending.reason), None);
+        let report_at = ending.status_at + self.rng.range(1_500, 5_000);
+        self.step(report_at, StepKind::EndOfCallReport);
+    }
+
+    /// Puts the messages in time order (ties keep generation order) and
+    /// notes at each how much of the history is committed.
+    fn order_timeline(&mut self) {
+        self.steps.sort_by_key(|s| s.at_ms);
+        self.history.sort_by_key(|h| h.commit_at);
+        let mut committed = 0;
+        for step in &mut self.steps {
+            while committed < self.history.len() && self.history[committed].commit_at <= step.at_ms
+            {
+                committed += 1;
+            }
+            step.history_len = committed;
+        }
+    }
+
+    /// The finished script of `outline`'s call, with its truth.
+    fn into_script(
+        self,
+        index: u64,
+        outline: Outline,
+        answered_at: Option<i64>,
+        ending: &Ending,
+    ) -> CallScript {
+        let ended_at = ending.ended_at;
+        let minutes_micros = (ended_at - answered_at.unwrap_or(ended_at)).max(0) * 2; // $0.12/min
+        let cost_micros = minutes_micros + if answered_at.is_some() { 1_500 } else { 0 };
+        let interruptions = self.turns.iter().filter(|t| t.interrupted).count() as u64;
+        let truth = CallTruth {
+            id: outline.id.clone(),
+            call_type: outline.kind.as_str().to_owned(),
+            status: "ended".to_owned(),
+            ended_reason: ending.reason.to_owned(),
+            started_at: answered_at,
+            ended_at: Some(ended_at),
+            status_history: self.statuses,
+            metrics: TruthMetrics {
+                turn_count: self.turns.len() as u64,
+                interruptions_by_user: interruptions,
+                interruptions_by_assistant: 0,
+            },
+            turns: self.turns,
+            transfers: self.transfers,
+            deliveries: self.steps.len() as u64,
+        };
+        CallScript {
+            index,
+            id: outline.id,
+            kind: outline.kind,
+            persona: outline.persona,
+            phone_number: outline.phone_number,
+            created_ms: outline.created_ms,
+            customer_number: outline.customer_number,
+            customer_name: outline.customer_name,
+            provider_call_id: outline.provider_call_id,
+            started_at: answered_at,
+            ended_at,
+            ended_reason: ending.reason,
+            cost_micros,
+            history: self.history,
+            destinations: self.destinations,
+            second_assistant: self.second_assistant,
+            steps: self.steps,
+            truth,
+        }
+    }
+}
+
+impl CallScript {
+    /// Generates call `index` of the run described by `cfg`: its outline,
+    /// then ringing, the conversation and ending, the hang-up, in the order
+    /// their draws come from the call's random stream.
+    pub fn generate(cfg: &SimConfig, index: u64) -> CallScript {
+        let mut rng = SimRng::new(cfg.seed, index);
+        let outline = Outline::draw(cfg, index, &mut rng);
+        let persona = &catalog().personas[outline.persona];
         let mut b = Builder {
             cfg,
             rng,
@@ -552,240 +877,21 @@ impl CallScript {
             statuses: Vec::new(),
             turns: Vec::new(),
             transfers: Vec::new(),
+            destinations: Vec::new(),
+            second_assistant: None,
             assistant: 0,
             assistant_turn: 0,
             user_turn: 0,
             pending_user_stop: None,
         };
-        let mut destinations = Vec::new();
-        let mut second_assistant = None;
-
-        // Ringing and answering.
-        let answered_at = match kind {
-            CallKind::Outbound => {
-                let queued = created_ms + b.rng.range(10, 60);
-                b.status(queued, "queued", None, None);
-                let ringing = created_ms + b.rng.range(400, 1_500);
-                b.status(ringing, "ringing", None, None);
-                if unanswered {
-                    None
-                } else {
-                    Some(ringing + b.rng.range(2_000, 12_000))
-                }
-            }
-            CallKind::Inbound => Some(created_ms + b.rng.range(60, 400)),
-            CallKind::Web => Some(created_ms + b.rng.range(500, 2_000)),
+        let answered_at = b.ring(&outline);
+        let ending = match answered_at {
+            None => b.no_answer(outline.created_ms),
+            Some(started) => b.answered(persona, started, &outline),
         };
-
-        let (ended_at, ended_reason, end_status_at) = match answered_at {
-            None => {
-                let ringing_at = b.statuses.last().map_or(created_ms, |s| s.at);
-                let (reason, ring_ms) = if b.rng.chance(0.75) {
-                    ("customer-did-not-answer", b.rng.range(20_000, 35_000))
-                } else {
-                    ("customer-busy", b.rng.range(1_000, 4_000))
-                };
-                let ended_at = ringing_at + ring_ms;
-                (ended_at, reason, ended_at + b.rng.range(200, 1_500))
-            }
-            Some(started) => {
-                b.status(started, "in-progress", None, None);
-                b.commit(
-                    started,
-                    Entry::System {
-                        text: persona.system_prompt().to_owned(),
-                        time: started,
-                    },
-                );
-                let greeting_at = started + b.rng.range(600, 1_500);
-                let dests = persona.destinations();
-                let dest_of = |t: &str| dests.iter().find(|d| d["type"] == t).map(|d| (*d).clone());
-                match transfer {
-                    TransferPlan::None => {
-                        let goodbye = persona.assistant["endCallMessage"]
-                            .as_str()
-                            .unwrap_or("Thanks for calling. Goodbye!")
-                            .to_owned();
-                        let last = b.conversation(
-                            persona,
-                            greeting_at,
-                            persona.first_message(),
-                            turns,
-                            &goodbye,
-                        );
-                        let weights: Vec<f64> = NORMAL_ENDINGS.iter().map(|(_, w)| *w).collect();
-                        let reason = NORMAL_ENDINGS[b.rng.weighted(&weights)].0;
-                        let tail = if reason == "silence-timed-out" {
-                            b.rng.range(10_000, 20_000)
-                        } else {
-                            b.rng.range(200, 1_500)
-                        };
-                        let ended_at = last + tail;
-                        (ended_at, reason, ended_at + b.rng.range(300, 2_000))
-                    }
-                    TransferPlan::Number | TransferPlan::Sip => {
-                        let t = if transfer == TransferPlan::Number {
-                            "number"
-                        } else {
-                            "sip"
-                        };
-                        let dest = dest_of(t).unwrap_or_else(|| serde_json::json!({"type": t}));
-                        let say = dest["message"]
-                            .as_str()
-                            .unwrap_or("Please hold while I transfer you.")
-                            .to_owned();
-                        destinations.push(dest.clone());
-                        let last = b.conversation(
-                            persona,
-                            greeting_at,
-                            persona.first_message(),
-                            turns,
-                            &say,
-                        );
-                        let update_at = last + b.rng.range(100, 300);
-                        let forwarding_at = update_at + b.rng.range(50, 300);
-                        if cfg.messages.transfer_update {
-                            b.step(update_at, StepKind::Transfer { destination: 0 });
-                        }
-                        b.status(forwarding_at, "forwarding", None, Some(0));
-                        b.transfers.push(TransferEntry {
-                            at: if cfg.messages.transfer_update {
-                                update_at
-                            } else {
-                                forwarding_at
-                            },
-                            source: if cfg.messages.transfer_update {
-                                "transfer-update"
-                            } else {
-                                "forwarding"
-                            }
-                            .to_owned(),
-                            forwarding_at: Some(forwarding_at),
-                            destination_type: Some(t.to_owned()),
-                            assistant_name: None,
-                            number: dest["number"].as_str().map(str::to_owned),
-                            sip_uri: dest["sipUri"].as_str().map(str::to_owned),
-                            from_assistant: None,
-                            to_assistant: None,
-                            to_step_record: None,
-                            from_step_record: None,
-                        });
-                        let ended_at = forwarding_at + b.rng.range(5_000, 60_000);
-                        (
-                            ended_at,
-                            "assistant-forwarded-call",
-                            ended_at + b.rng.range(300, 2_000),
-                        )
-                    }
-                    TransferPlan::Assistant => {
-                        let dest = dest_of("assistant").unwrap_or_else(
-                            || serde_json::json!({"type": "assistant", "assistantName": "Billing"}),
-                        );
-                        let say = dest["message"]
-                            .as_str()
-                            .unwrap_or("Let me hand you over.")
-                            .to_owned();
-                        let to_name = dest["assistantName"]
-                            .as_str()
-                            .unwrap_or("Billing")
-                            .to_owned();
-                        destinations.push(dest);
-                        let first_part = (turns / 2).max(1);
-                        let handover = b.conversation(
-                            persona,
-                            greeting_at,
-                            persona.first_message(),
-                            first_part,
-                            &say,
-                        );
-                        let update_at = handover + b.rng.range(100, 300);
-                        if cfg.messages.transfer_update {
-                            b.step(update_at, StepKind::Transfer { destination: 0 });
-                            b.transfers.push(TransferEntry {
-                                at: update_at,
-                                source: "transfer-update".to_owned(),
-                                forwarding_at: None,
-                                destination_type: Some("assistant".to_owned()),
-                                assistant_name: Some(to_name.clone()),
-                                number: None,
-                                sip_uri: None,
-                                from_assistant: Some(persona.name().to_owned()),
-                                to_assistant: Some(to_name.clone()),
-                                to_step_record: None,
-                                from_step_record: None,
-                            });
-                        }
-                        b.assistant = 1;
-                        let greeting = format!("Hi, this is {to_name}. How can I help?");
-                        let goodbye = "Thanks, you're all set. Goodbye!";
-                        let rest = turns.saturating_sub(first_part).max(1);
-                        let greeting_at = update_at + b.rng.range(500, 1_200);
-                        let last = b.conversation(persona, greeting_at, &greeting, rest, goodbye);
-                        second_assistant = Some(to_name);
-                        let ended_at = last + b.rng.range(200, 1_500);
-                        (
-                            ended_at,
-                            "assistant-ended-call",
-                            ended_at + b.rng.range(300, 2_000),
-                        )
-                    }
-                }
-            }
-        };
-        b.status(end_status_at, "ended", Some(ended_reason), None);
-        let report_at = end_status_at + b.rng.range(1_500, 5_000);
-        b.step(report_at, StepKind::EndOfCallReport);
-
-        // Messages go out in time order; ties keep generation order.
-        b.steps.sort_by_key(|s| s.at_ms);
-        b.history.sort_by_key(|h| h.commit_at);
-        let mut committed = 0;
-        for step in &mut b.steps {
-            while committed < b.history.len() && b.history[committed].commit_at <= step.at_ms {
-                committed += 1;
-            }
-            step.history_len = committed;
-        }
-        let minutes_micros = (ended_at - answered_at.unwrap_or(ended_at)).max(0) * 2; // $0.12/min
-        let cost_micros = minutes_micros + if answered_at.is_some() { 1_500 } else { 0 };
-        let interruptions = b.turns.iter().filter(|t| t.interrupted).count() as u64;
-        let truth = CallTruth {
-            id: id.clone(),
-            call_type: kind.as_str().to_owned(),
-            status: "ended".to_owned(),
-            ended_reason: ended_reason.to_owned(),
-            started_at: answered_at,
-            ended_at: Some(ended_at),
-            status_history: b.statuses,
-            metrics: TruthMetrics {
-                turn_count: b.turns.len() as u64,
-                interruptions_by_user: interruptions,
-                interruptions_by_assistant: 0,
-            },
-            turns: b.turns,
-            transfers: b.transfers,
-            deliveries: b.steps.len() as u64,
-        };
-        CallScript {
-            index,
-            id,
-            kind,
-            persona: persona_index,
-            phone_number,
-            created_ms,
-            customer_number,
-            customer_name,
-            provider_call_id,
-            started_at: answered_at,
-            ended_at,
-            ended_reason,
-            cost_micros,
-            history: b.history,
-            destinations,
-            second_assistant,
-            steps: b.steps,
-            truth,
-        }
+        b.hang_up(&ending);
+        b.order_timeline();
+        b.into_script(index, outline, answered_at, &ending)
     }
 }
 
