@@ -55,10 +55,28 @@ pub(crate) struct Recorded {
     pub(crate) requests: Mutex<Vec<(HeaderMap, Bytes)>>,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
+    /// Set once [`Answer::WhenOpen`]'s count of open requests was reached.
+    opened: tokio::sync::watch::Sender<bool>,
 }
 
-/// A server on 127.0.0.1 that records every POST and answers 200 after
-/// `delay`; it runs until the returned runtime is dropped.
+/// When the recording server answers.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Answer {
+    /// At once.
+    Now,
+    /// Not before this many requests are open at the same time (then every
+    /// request at once), or after [`MAX_HOLD`] if that never happens. A
+    /// gate rather than a fixed delay: on a loaded machine the sender may
+    /// need more than any fixed delay to open them all, and the test is
+    /// whether it holds them open, not how fast it opens them.
+    WhenOpen(usize),
+}
+
+/// The longest [`Answer::WhenOpen`] holds a request.
+const MAX_HOLD: Duration = Duration::from_secs(10);
+
+/// A server on 127.0.0.1 that records every POST and answers 200 as
+/// `answer` says; it runs until the returned runtime is dropped.
 pub(crate) struct TestServer {
     pub(crate) url: String,
     pub(crate) recorded: Arc<Recorded>,
@@ -73,9 +91,9 @@ fn test_runtime() -> tokio::runtime::Runtime {
         .expect("a runtime")
 }
 
-pub(crate) fn spawn_server(delay: Duration) -> TestServer {
+pub(crate) fn spawn_server(answer: Answer) -> TestServer {
     let runtime = test_runtime();
-    let (url, recorded) = runtime.block_on(start_recorder(delay));
+    let (url, recorded) = runtime.block_on(start_recorder(answer));
     TestServer {
         url,
         recorded,
@@ -84,9 +102,9 @@ pub(crate) fn spawn_server(delay: Duration) -> TestServer {
 }
 
 /// Starts the recording server on the current runtime; returns its URL.
-pub(crate) async fn start_recorder(delay: Duration) -> (String, Arc<Recorded>) {
+pub(crate) async fn start_recorder(answer: Answer) -> (String, Arc<Recorded>) {
     let recorded = Arc::new(Recorded::default());
-    let state = (Arc::clone(&recorded), delay);
+    let state = (Arc::clone(&recorded), answer);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("a port");
@@ -101,14 +119,19 @@ pub(crate) async fn start_recorder(delay: Duration) -> (String, Arc<Recorded>) {
 }
 
 async fn record(
-    State((recorded, delay)): State<(Arc<Recorded>, Duration)>,
+    State((recorded, answer)): State<(Arc<Recorded>, Answer)>,
     headers: HeaderMap,
     body: Bytes,
 ) -> StatusCode {
     let now = recorded.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
     recorded.max_in_flight.fetch_max(now, Ordering::SeqCst);
-    if !delay.is_zero() {
-        tokio::time::sleep(delay).await;
+    if let Answer::WhenOpen(count) = answer {
+        if now >= count {
+            recorded.opened.send_replace(true);
+        }
+        let mut opened = recorded.opened.subscribe();
+        // Timing out is an answer too: the test then sees the maximum fall short.
+        let _ = tokio::time::timeout(MAX_HOLD, opened.wait_for(|open| *open)).await;
     }
     recorded
         .requests
@@ -248,7 +271,7 @@ fn the_same_seed_writes_identical_files_and_another_seed_does_not() {
 #[test]
 fn every_delivery_is_acked_signed_and_the_call_state_equals_the_truth() {
     // Arrange
-    let server = spawn_server(Duration::ZERO);
+    let server = spawn_server(Answer::Now);
     let dir = tempfile::tempdir().expect("a temp dir");
     let truth_path = dir.path().join("truth.json");
     let secret = "sim-hmac-secret";
@@ -325,7 +348,7 @@ fn every_delivery_is_acked_signed_and_the_call_state_equals_the_truth() {
 
 #[test]
 fn replay_from_a_jsonl_file_sends_every_line_byte_exact_in_order() {
-    let server = spawn_server(Duration::ZERO);
+    let server = spawn_server(Answer::Now);
     let dir = tempfile::tempdir().expect("a temp dir");
     let file = dir.path().join("calls.jsonl");
     let file = file.to_str().expect("utf-8 path");
@@ -358,7 +381,7 @@ fn replay_from_a_jsonl_file_sends_every_line_byte_exact_in_order() {
 fn replay_reads_a_gzipped_file_as_the_lines_inside_and_counts_its_calls() {
     use std::io::Write;
 
-    let server = spawn_server(Duration::ZERO);
+    let server = spawn_server(Answer::Now);
     let dir = tempfile::tempdir().expect("a temp dir");
     let plain = dir.path().join("calls.jsonl");
     let plain = plain.to_str().expect("utf-8 path");
@@ -435,7 +458,7 @@ fn refused_deliveries_exit_1_and_the_report_quotes_the_reason() {
 
 #[test]
 fn replay_of_one_call_sends_only_that_calls_deliveries() {
-    let server = spawn_server(Duration::ZERO);
+    let server = spawn_server(Answer::Now);
     let dir = tempfile::tempdir().expect("a temp dir");
     let file = dir.path().join("calls.jsonl");
     let file = file.to_str().expect("utf-8 path");
@@ -460,9 +483,10 @@ fn replay_of_one_call_sends_only_that_calls_deliveries() {
 
 #[test]
 fn two_thousand_calls_in_flight_are_held_open_at_once_without_failures() {
-    // Every answer takes a second, so the simulator can only be fast by
-    // keeping all 2,000 calls' requests open at the same time.
-    let server = spawn_server(Duration::from_secs(1));
+    // No answer comes before 2,000 requests are open at once (or 10 s have
+    // passed), so the simulator can only be fast by keeping all 2,000
+    // calls' requests open at the same time.
+    let server = spawn_server(Answer::WhenOpen(2_000));
     let started = Instant::now();
 
     let run = calltap(&[

@@ -177,7 +177,7 @@ async fn replay_from_the_serve_database_resends_every_stored_body_byte_exact() {
         .await
         .expect("calltap simulate runs");
     assert!(simulate.status.success());
-    let (target_url, recorded) = crate::sim::start_recorder(std::time::Duration::ZERO).await;
+    let (target_url, recorded) = crate::sim::start_recorder(crate::sim::Answer::Now).await;
     let db = crate::helpers::db_path(&app.dir);
 
     // Act
