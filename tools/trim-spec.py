@@ -5,9 +5,12 @@ Usage: tools/trim-spec.py SPEC(.yaml|.json) VERSION > crates/protocol/schemas/va
 
 The output is checked in: the project never needs the full spec to build or
 test. It keeps the server-message union (every message type name), the five
-typed message schemas and the nested schemas calltap types. A `$ref` to a
-schema that is not kept is left in place and treated as "any value" by the
-validator (calltap keeps such subtrees untouched and does not type them).
+fully validated message schemas, the nested schemas calltap types and the
+schemas of the answers (`ServerMessageResponse*`) under `schemas`, and the
+schemas of every other message type under `typedMessages`: the models type
+those, but `validate` checks them by `type` only (it reads `schemas`). A `$ref`
+to a schema that is not kept is left in place and treated as "any value" by
+the validator (calltap keeps such subtrees untouched and does not type them).
 """
 import json
 import sys
@@ -36,6 +39,22 @@ KEPT = [
     "ToolCallMessage",
     "ToolCallResultMessage",
     "OpenAIMessage",
+    # nested in the other message types
+    "ToolCall",
+    "ToolCallFunction",
+    "CallArtifactUploadItem",
+    "CampaignContact",
+    "Session",
+    "AssistantSpeechWordAlignmentTiming",
+    "AssistantSpeechWordProgressTiming",
+    # the answers
+    "ServerMessageResponseToolCalls",
+    "ToolCallResult",
+    "ServerMessageResponseAssistantRequest",
+    "ServerMessageResponseTransferDestinationRequest",
+    "ServerMessageResponseKnowledgeBaseRequest",
+    "KnowledgeBaseResponseDocument",
+    "ServerMessageResponseHandoffDestinationRequest",
 ]
 
 
@@ -62,6 +81,11 @@ def main():
         "version": version,
         "messageTypes": message_types,
         "schemas": {name: schemas[name] for name in KEPT if name in schemas},
+        "typedMessages": {
+            name: schemas[name]
+            for name in message_types.values()
+            if name not in KEPT
+        },
     }
     json.dump(out, sys.stdout, indent=1, sort_keys=False)
     sys.stdout.write("\n")

@@ -10,7 +10,9 @@ pub mod auth;
 pub mod error;
 #[cfg(feature = "fixtures")]
 pub mod fixtures;
+#[macro_use]
 pub mod model;
+pub mod response;
 pub mod timestamp;
 pub mod validate;
 pub mod view;

@@ -338,7 +338,9 @@ impl Reading<'_> {
                     messages,
                 })
             }
-            ServerMessage::Other(other) => EventKind::Other {
+            // Every other type, typed by the protocol crate or not, changes
+            // nothing the projection reads.
+            other => EventKind::Other {
                 message_type: other.message_type().to_owned(),
             },
         }
@@ -354,18 +356,31 @@ impl Reading<'_> {
             })
         });
         let call = call.as_deref();
-        let own_assistant = message.assistant().and_then(|assistant| {
-            self.held(
-                assistant,
-                Some(&assistant.extra),
-                PieceRole::Assistant,
-                |r| match r {
-                    Resolved::Assistant(assistant) => Some(assistant),
-                    _ => None,
-                },
-            )
-        });
-        let own_customer = message.customer().and_then(|customer| {
+        // Only the five types the projection follows lend their own
+        // assistant, customer and phone number; the others lend their call.
+        let follows = matches!(
+            message,
+            ServerMessage::StatusUpdate(_)
+                | ServerMessage::SpeechUpdate(_)
+                | ServerMessage::ConversationUpdate(_)
+                | ServerMessage::TransferUpdate(_)
+                | ServerMessage::EndOfCallReport(_)
+        );
+        let own_assistant = message
+            .assistant()
+            .filter(|_| follows)
+            .and_then(|assistant| {
+                self.held(
+                    assistant,
+                    Some(&assistant.extra),
+                    PieceRole::Assistant,
+                    |r| match r {
+                        Resolved::Assistant(assistant) => Some(assistant),
+                        _ => None,
+                    },
+                )
+            });
+        let own_customer = message.customer().filter(|_| follows).and_then(|customer| {
             self.held(
                 customer,
                 Some(&customer.extra),
@@ -376,17 +391,21 @@ impl Reading<'_> {
                 },
             )
         });
-        let own_phone_number = message.phone_number().and_then(|phone_number| {
-            // A placeholder names no provider, so it is always `Other`.
-            let extra = match phone_number {
-                PhoneNumber::Other(map) => Some(map),
-                _ => None,
-            };
-            self.held(phone_number, extra, PieceRole::PhoneNumber, |r| match r {
-                Resolved::PhoneNumber(phone_number) => Some(phone_number),
-                _ => None,
-            })
-        });
+        let own_phone_number =
+            message
+                .phone_number()
+                .filter(|_| follows)
+                .and_then(|phone_number| {
+                    // A placeholder names no provider, so it is always `Other`.
+                    let extra = match phone_number {
+                        PhoneNumber::Other(map) => Some(map),
+                        _ => None,
+                    };
+                    self.held(phone_number, extra, PieceRole::PhoneNumber, |r| match r {
+                        Resolved::PhoneNumber(phone_number) => Some(phone_number),
+                        _ => None,
+                    })
+                });
         let assistant: Option<&Assistant> = own_assistant
             .as_deref()
             .or_else(|| call.and_then(|c| c.assistant.as_deref()));
@@ -485,6 +504,8 @@ fn phone_number_text(phone_number: &PhoneNumber) -> Option<String> {
         // The Vapi DTO documents no `number` (Vapi assigns it); read it when sent.
         PhoneNumber::Vapi(p) => (None, &p.extra),
         PhoneNumber::Other(map) => (None, map),
+        // A provider variant added to the protocol crate after this match.
+        _ => return None,
     };
     typed.cloned().or_else(|| string_field(extra, "number"))
 }
@@ -505,6 +526,8 @@ fn transfer_target(destination: &Destination) -> TransferTarget {
             target.number = string_field(map, "number");
             target.sip_uri = string_field(map, "sipUri");
         }
+        // A destination variant added to the protocol crate after this match.
+        _ => {}
     }
     target
 }
@@ -537,6 +560,8 @@ fn artifact_message(message: &ArtifactMessage) -> HistoryMessage {
                 .or_else(|| string_field(map, "message"))
                 .or_else(|| string_field(map, "content"));
         }
+        // A role variant added to the protocol crate after this match.
+        _ => {}
     }
     out
 }

@@ -16,6 +16,7 @@ use serde_json::{Map, Number, Value};
 ///
 /// Schema: `Artifact`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Artifact {
     /// These are the messages that were spoken during the call.
     #[serde(rename = "messages", default, skip_serializing_if = "Option::is_none")]
@@ -288,6 +289,7 @@ impl Model for Artifact {
 ///
 /// Schema: `Recording`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Recording {
     /// This is the stereo recording url for the call. To enable, set `assistant.artifactPlan.recordingEnabled`.
     #[serde(rename = "stereoUrl", default, skip_serializing_if = "Option::is_none")]
@@ -331,6 +333,7 @@ impl Model for Recording {
 ///
 /// Schema: `Mono`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MonoRecording {
     /// This is the combined recording url for the call. To enable, set `assistant.artifactPlan.recordingEnabled`.
     #[serde(
@@ -376,6 +379,7 @@ impl Model for MonoRecording {
 ///
 /// Schema: `SystemMessage` (the `role` tag is implied by the enum variant holding it).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SystemMessage {
     /// The message content from the system.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -413,6 +417,7 @@ impl Model for SystemMessage {
 ///
 /// Schema: `BotMessage` (the `role` tag is implied by the enum variant holding it).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BotMessage {
     /// The message content from the bot.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -489,6 +494,7 @@ impl Model for BotMessage {
 ///
 /// Schema: `UserMessage` (the `role` tag is implied by the enum variant holding it).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UserMessage {
     /// The message content from the user.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -582,6 +588,7 @@ impl Model for UserMessage {
 ///
 /// Schema: `ToolCallMessage` (the `role` tag is implied by the enum variant holding it).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ToolCallMessage {
     /// The list of tool calls made during the conversation.
     #[serde(rename = "toolCalls", default, skip_serializing_if = "Option::is_none")]
@@ -620,6 +627,7 @@ impl Model for ToolCallMessage {
 ///
 /// Schema: `ToolCallResultMessage` (the `role` tag is implied by the enum variant holding it).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ToolCallResultMessage {
     /// The ID of the tool call.
     #[serde(
@@ -682,6 +690,7 @@ impl Model for ToolCallResultMessage {
 ///
 /// Schema: `OpenAIMessage`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OpenAiMessage {
     /// `content` (the spec gives no description).
     #[serde(rename = "content", default, skip_serializing_if = "Option::is_none")]

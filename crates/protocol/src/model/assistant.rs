@@ -15,6 +15,7 @@ use serde_json::{Map, Number, Value};
 ///
 /// Schema: `CreateAssistantDTO`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Assistant {
     /// These are the options for the assistant's transcriber.
     #[serde(

@@ -21,6 +21,7 @@ use serde_json::{Map, Number, Value};
 ///
 /// Schema: `Call`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Call {
     /// This is the type of call.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -350,6 +351,7 @@ impl Model for Call {
 ///
 /// Schema: `CreateCustomerDTO`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Customer {
     /// This is the flag to toggle the E164 check for the `number` field. This is an advanced property which should be used if you know your use case requires it.
     ///
@@ -445,6 +447,7 @@ impl Model for Customer {
 ///
 /// Schema: `Analysis`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Analysis {
     /// This is the summary of the call. Customize by setting `assistant.analysisPlan.summaryPrompt`.
     #[serde(rename = "summary", default, skip_serializing_if = "Option::is_none")]
@@ -498,6 +501,7 @@ impl Model for Analysis {
 /// voice, vapi, voicemail detection, analysis, knowledge base) shares `type`
 /// and `cost`; the rest of each entry is kept in `extra`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Cost {
     /// What this cost is for.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]

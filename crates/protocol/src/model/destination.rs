@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 ///
 /// Schema: `TransferDestinationAssistant` (the `type` tag is implied by the enum variant holding it).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AssistantDestination {
     /// This is spoken to the customer before connecting them to the destination.
     ///
@@ -156,6 +157,7 @@ impl Model for AssistantDestination {
 ///
 /// Schema: `TransferDestinationNumber` (the `type` tag is implied by the enum variant holding it).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NumberDestination {
     /// This is spoken to the customer before connecting them to the destination.
     ///
@@ -251,6 +253,7 @@ impl Model for NumberDestination {
 ///
 /// Schema: `TransferDestinationSip` (the `type` tag is implied by the enum variant holding it).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SipDestination {
     /// This is spoken to the customer before connecting them to the destination.
     ///

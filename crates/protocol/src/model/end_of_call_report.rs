@@ -20,6 +20,7 @@ use serde_json::{Map, Number, Value};
 ///
 /// Schema: `ServerMessageEndOfCallReport` (the `type` tag is implied by the enum variant holding it).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EndOfCallReport {
     /// This is the phone number that the message is associated with.
     #[serde(

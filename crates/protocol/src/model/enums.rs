@@ -7,7 +7,7 @@
 
 open_enum! {
     /// The `type` of a server message: the 17 types of the 2025-06 spec, then
-    /// the 12 added by 2026-08.
+    /// the 12 added by 2026-08, then the second name of `transcript`.
     MessageType {
         /// `assistant-request`
         AssistantRequest = "assistant-request",
@@ -67,6 +67,10 @@ open_enum! {
         CallArtifactUpload = "call.artifact.upload",
         /// `campaign.predial` (2026-08)
         CampaignPredial = "campaign.predial",
+        /// `transcript[transcriptType="final"]`: a final transcript, sent
+        /// under this name to servers that asked for final transcripts only
+        /// (the spec's second `type` of `ServerMessageTranscript`).
+        TranscriptFinal = "transcript[transcriptType=\"final\"]",
     }
 }
 
@@ -255,5 +259,35 @@ open_enum! {
         Analysis = "analysis",
         /// `knowledge-base`
         KnowledgeBase = "knowledge-base",
+    }
+}
+
+open_enum! {
+    /// The status of a chat session (`session.status`).
+    SessionStatus {
+        /// `active`
+        Active = "active",
+        /// `completed`
+        Completed = "completed",
+    }
+}
+
+open_enum! {
+    /// Which artifact a `call.artifact.upload` entry reports on.
+    ArtifactUploadType {
+        /// `end-of-call-report`
+        EndOfCallReport = "end-of-call-report",
+        /// `recording-mono`
+        RecordingMono = "recording-mono",
+        /// `recording-stereo`
+        RecordingStereo = "recording-stereo",
+        /// `recording-assistant`
+        RecordingAssistant = "recording-assistant",
+        /// `recording-customer`
+        RecordingCustomer = "recording-customer",
+        /// `log`
+        Log = "log",
+        /// `pcap`
+        Pcap = "pcap",
     }
 }

@@ -1,6 +1,6 @@
 //! [`ServerMessage`]: the value of an envelope's `message`, told apart by its
-//! `type`. Five types are typed; every other one, known or not, is kept
-//! untouched as an [`OtherMessage`].
+//! `type`. Every type of both specs is typed; a type this version does not
+//! know is kept untouched as an [`OtherMessage`].
 
 use serde::de::{DeserializeOwned, Error as _};
 use serde::ser::SerializeMap;
@@ -9,8 +9,13 @@ use serde_json::{Map, Value};
 
 use super::tagged::{self, serialize_tagged};
 use super::{
-    Artifact, Assistant, Call, ConversationUpdate, Customer, EndOfCallReport, MessageType,
-    PhoneNumber, SpeechUpdate, StatusUpdate, TransferUpdate,
+    Artifact, Assistant, AssistantRequest, AssistantSpeechStarted, Call, CallArtifactUpload,
+    CallDeleteFailed, CallDeleted, CallEndpointingRequest, CampaignPredial, ChatCreated,
+    ChatDeleted, ConversationUpdate, Customer, EndOfCallReport, HandoffDestinationRequest, Hang,
+    KnowledgeBaseRequest, LanguageChangeDetected, MessageType, ModelOutput, PhoneCallControl,
+    PhoneNumber, SessionCreated, SessionDeleted, SessionUpdated, SpeechUpdate, StatusUpdate,
+    ToolCalls, Transcript, TransferDestinationRequest, TransferUpdate, UserInterrupted, VoiceInput,
+    VoiceRequest,
 };
 use crate::error::json_type_name;
 use crate::{ParseError, Timestamp};
@@ -18,128 +23,182 @@ use crate::{ParseError, Timestamp};
 /// The key of a message that holds its type.
 const TYPE: &str = "type";
 
-/// A Vapi server message, told apart by its `type`.
-///
-/// The typed variants' structs do not hold `type`: the variant implies it,
-/// and it is written first when serialising. They are boxed: the structs
-/// are large and most code moves messages around whole.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ServerMessage {
-    /// `status-update`
-    StatusUpdate(Box<StatusUpdate>),
-    /// `speech-update`
-    SpeechUpdate(Box<SpeechUpdate>),
-    /// `conversation-update`
-    ConversationUpdate(Box<ConversationUpdate>),
-    /// `transfer-update`
-    TransferUpdate(Box<TransferUpdate>),
-    /// `end-of-call-report`
-    EndOfCallReport(Box<EndOfCallReport>),
-    /// Any other type (`tool-calls`, `transcript`, ..., or one this version
-    /// has never heard of), kept untouched.
-    Other(OtherMessage),
-}
+/// Defines [`ServerMessage`] from its typed variants, each named as its
+/// [`MessageType`] variant and holding that type's struct, with the wire
+/// name of the type.
+macro_rules! server_messages {
+    ( $( $variant:ident($ty:ty) = $wire:literal, )* ) => {
+        /// A Vapi server message, told apart by its `type`.
+        ///
+        /// Every message type of both specs has a variant holding its struct;
+        /// a type this version does not know is kept untouched as
+        /// [`ServerMessage::Other`]. The structs do not hold `type`: the
+        /// variant implies it, and it is written first when serialising. They
+        /// are boxed: the structs are large and most code moves messages
+        /// around whole.
+        ///
+        /// Non-exhaustive: Vapi adds message types, and a later version of
+        /// this crate types them; until then they arrive as `Other`. Match
+        /// with a wildcard arm.
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum ServerMessage {
+            $(
+                #[doc = concat!("`", $wire, "`")]
+                $variant(Box<$ty>),
+            )*
+            /// A type this version has never heard of, kept untouched.
+            Other(OtherMessage),
+        }
 
-/// Applies `$body` to the typed message struct of a [`ServerMessage`], or
-/// evaluates `$other` with the [`OtherMessage`].
-macro_rules! with_typed {
-    ($message:expr, $m:ident => $body:expr, $o:ident => $other:expr) => {
-        match $message {
-            ServerMessage::StatusUpdate($m) => $body,
-            ServerMessage::SpeechUpdate($m) => $body,
-            ServerMessage::ConversationUpdate($m) => $body,
-            ServerMessage::TransferUpdate($m) => $body,
-            ServerMessage::EndOfCallReport($m) => $body,
-            ServerMessage::Other($o) => $other,
+        impl ServerMessage {
+            /// Reads a message object (the value of an envelope's `message`).
+            ///
+            /// Error paths point into the envelope (`/message/status`), as if
+            /// `map` were its `message`.
+            pub fn from_map(mut map: Map<String, Value>) -> Result<Self, ParseError> {
+                let message_type = match map.shift_remove(TYPE) {
+                    None => return Err(ParseError::MissingType),
+                    Some(Value::String(message_type)) => message_type,
+                    Some(other) => {
+                        return Err(ParseError::InvalidField {
+                            path: "/message/type".to_owned(),
+                            reason: format!("expected a string, found {}", json_type_name(&other)),
+                        })
+                    }
+                };
+                Ok(match MessageType::from(message_type.as_str()) {
+                    $( MessageType::$variant => ServerMessage::$variant(Box::new(body(map)?)), )*
+                    _ => ServerMessage::Other(OtherMessage::new(message_type, map)),
+                })
+            }
+
+            /// The message's `type` as sent, e.g. `"status-update"`.
+            pub fn message_type(&self) -> &str {
+                match self {
+                    $( ServerMessage::$variant(_) => $wire, )*
+                    ServerMessage::Other(other) => other.message_type(),
+                }
+            }
+
+            /// The message's `type` as a [`MessageType`].
+            pub fn kind(&self) -> MessageType {
+                match self {
+                    $( ServerMessage::$variant(_) => MessageType::$variant, )*
+                    ServerMessage::Other(other) => other.kind(),
+                }
+            }
+
+            /// The properties every typed message shares; `None` for `Other`.
+            fn common(&self) -> Option<Common<'_>> {
+                match self {
+                    $( ServerMessage::$variant(m) => Some(Common {
+                        call: m.call.as_deref(),
+                        timestamp: m.timestamp.as_ref(),
+                        artifact: m.artifact.as_deref(),
+                        assistant: m.assistant.as_deref(),
+                        customer: m.customer.as_ref(),
+                        phone_number: m.phone_number.as_ref(),
+                    }), )*
+                    ServerMessage::Other(_) => None,
+                }
+            }
+        }
+
+        impl Serialize for ServerMessage {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    $( ServerMessage::$variant(m) => serialize_tagged(serializer, TYPE, $wire, m), )*
+                    ServerMessage::Other(other) => other.serialize(serializer),
+                }
+            }
         }
     };
 }
 
+server_messages! {
+    StatusUpdate(StatusUpdate) = "status-update",
+    SpeechUpdate(SpeechUpdate) = "speech-update",
+    ConversationUpdate(ConversationUpdate) = "conversation-update",
+    TransferUpdate(TransferUpdate) = "transfer-update",
+    EndOfCallReport(EndOfCallReport) = "end-of-call-report",
+    AssistantRequest(AssistantRequest) = "assistant-request",
+    Hang(Hang) = "hang",
+    KnowledgeBaseRequest(KnowledgeBaseRequest) = "knowledge-base-request",
+    ModelOutput(ModelOutput) = "model-output",
+    PhoneCallControl(PhoneCallControl) = "phone-call-control",
+    ToolCalls(ToolCalls) = "tool-calls",
+    TransferDestinationRequest(TransferDestinationRequest) = "transfer-destination-request",
+    Transcript(Transcript) = "transcript",
+    UserInterrupted(UserInterrupted) = "user-interrupted",
+    LanguageChangeDetected(LanguageChangeDetected) = "language-change-detected",
+    VoiceInput(VoiceInput) = "voice-input",
+    VoiceRequest(VoiceRequest) = "voice-request",
+    HandoffDestinationRequest(HandoffDestinationRequest) = "handoff-destination-request",
+    AssistantSpeechStarted(AssistantSpeechStarted) = "assistant.speechStarted",
+    CallEndpointingRequest(CallEndpointingRequest) = "call.endpointing.request",
+    ChatCreated(ChatCreated) = "chat.created",
+    ChatDeleted(ChatDeleted) = "chat.deleted",
+    SessionCreated(SessionCreated) = "session.created",
+    SessionUpdated(SessionUpdated) = "session.updated",
+    SessionDeleted(SessionDeleted) = "session.deleted",
+    CallDeleted(CallDeleted) = "call.deleted",
+    CallDeleteFailed(CallDeleteFailed) = "call.delete.failed",
+    CallArtifactUpload(CallArtifactUpload) = "call.artifact.upload",
+    CampaignPredial(CampaignPredial) = "campaign.predial",
+    TranscriptFinal(Transcript) = "transcript[transcriptType=\"final\"]",
+}
+
+/// References to the properties every typed message shares.
+struct Common<'a> {
+    call: Option<&'a Call>,
+    timestamp: Option<&'a Timestamp>,
+    artifact: Option<&'a Artifact>,
+    assistant: Option<&'a Assistant>,
+    customer: Option<&'a Customer>,
+    phone_number: Option<&'a PhoneNumber>,
+}
+
 impl ServerMessage {
-    /// Reads a message object (the value of an envelope's `message`).
-    ///
-    /// Error paths point into the envelope (`/message/status`), as if `map`
-    /// were its `message`.
-    pub fn from_map(mut map: Map<String, Value>) -> Result<Self, ParseError> {
-        let message_type = match map.shift_remove(TYPE) {
-            None => return Err(ParseError::MissingType),
-            Some(Value::String(message_type)) => message_type,
-            Some(other) => {
-                return Err(ParseError::InvalidField {
-                    path: "/message/type".to_owned(),
-                    reason: format!("expected a string, found {}", json_type_name(&other)),
-                })
-            }
-        };
-        Ok(match MessageType::from(message_type.as_str()) {
-            MessageType::StatusUpdate => ServerMessage::StatusUpdate(Box::new(body(map)?)),
-            MessageType::SpeechUpdate => ServerMessage::SpeechUpdate(Box::new(body(map)?)),
-            MessageType::ConversationUpdate => {
-                ServerMessage::ConversationUpdate(Box::new(body(map)?))
-            }
-            MessageType::TransferUpdate => ServerMessage::TransferUpdate(Box::new(body(map)?)),
-            MessageType::EndOfCallReport => ServerMessage::EndOfCallReport(Box::new(body(map)?)),
-            _ => ServerMessage::Other(OtherMessage::new(message_type, map)),
-        })
-    }
-
-    /// The message's `type` as sent, e.g. `"status-update"`.
-    pub fn message_type(&self) -> &str {
-        match self {
-            ServerMessage::Other(other) => other.message_type(),
-            ServerMessage::StatusUpdate(_) => "status-update",
-            ServerMessage::SpeechUpdate(_) => "speech-update",
-            ServerMessage::ConversationUpdate(_) => "conversation-update",
-            ServerMessage::TransferUpdate(_) => "transfer-update",
-            ServerMessage::EndOfCallReport(_) => "end-of-call-report",
-        }
-    }
-
-    /// The message's `type` as a [`MessageType`].
-    pub fn kind(&self) -> MessageType {
-        match self {
-            ServerMessage::StatusUpdate(_) => MessageType::StatusUpdate,
-            ServerMessage::SpeechUpdate(_) => MessageType::SpeechUpdate,
-            ServerMessage::ConversationUpdate(_) => MessageType::ConversationUpdate,
-            ServerMessage::TransferUpdate(_) => MessageType::TransferUpdate,
-            ServerMessage::EndOfCallReport(_) => MessageType::EndOfCallReport,
-            ServerMessage::Other(other) => other.kind(),
-        }
-    }
-
     /// The `call` snapshot the message carries, if any (for [`OtherMessage`],
     /// if it parses as a [`Call`]).
     ///
     /// It is taken when the call was created: its `status` is stale. Call
     /// state comes from the messages.
     pub fn call(&self) -> Option<&Call> {
-        with_typed!(self, m => m.call.as_deref(), o => o.call())
+        match self {
+            ServerMessage::Other(other) => other.call(),
+            typed => typed.common()?.call,
+        }
     }
 
     /// When the message was sent (`timestamp`), if it says (for
     /// [`OtherMessage`], if it parses as a [`Timestamp`]).
     pub fn timestamp(&self) -> Option<&Timestamp> {
-        with_typed!(self, m => m.timestamp.as_ref(), o => o.timestamp())
+        match self {
+            ServerMessage::Other(other) => other.timestamp(),
+            typed => typed.common()?.timestamp,
+        }
     }
 
     /// The live artifact of a typed message, if it carries one.
     pub fn artifact(&self) -> Option<&Artifact> {
-        with_typed!(self, m => m.artifact.as_deref(), _o => None)
+        self.common()?.artifact
     }
 
     /// The active assistant of a typed message, if it carries one.
     pub fn assistant(&self) -> Option<&Assistant> {
-        with_typed!(self, m => m.assistant.as_deref(), _o => None)
+        self.common()?.assistant
     }
 
     /// The customer of a typed message, if it carries one.
     pub fn customer(&self) -> Option<&Customer> {
-        with_typed!(self, m => m.customer.as_ref(), _o => None)
+        self.common()?.customer
     }
 
     /// The phone number of a typed message, if it carries one.
     pub fn phone_number(&self) -> Option<&PhoneNumber> {
-        with_typed!(self, m => m.phone_number.as_ref(), _o => None)
+        self.common()?.phone_number
     }
 }
 
@@ -154,13 +213,6 @@ fn body<T: DeserializeOwned>(map: Map<String, Value>) -> Result<T, ParseError> {
     })
 }
 
-impl Serialize for ServerMessage {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let kind = self.message_type();
-        with_typed!(self, m => serialize_tagged(serializer, TYPE, kind, m), o => o.serialize(serializer))
-    }
-}
-
 impl<'de> Deserialize<'de> for ServerMessage {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let map = tagged::object(deserializer)?;
@@ -168,8 +220,8 @@ impl<'de> Deserialize<'de> for ServerMessage {
     }
 }
 
-/// A message of a type this crate does not type: its `type` and the rest of
-/// its object, untouched.
+/// A message of a type this version does not know: its `type` and the rest
+/// of its object, untouched.
 ///
 /// For the convenience of call-state code, `call` and `timestamp` are also
 /// read on construction when they parse; the body stays the truth and is

@@ -1,10 +1,9 @@
 //! Typed, lossless models of Vapi server messages.
 //!
 //! [`Envelope::from_slice`] reads a delivery body (`{"message": {...}}`) into a
-//! [`ServerMessage`]: `status-update`, `speech-update`, `conversation-update`,
-//! `transfer-update` and `end-of-call-report` are typed, every other message
-//! type (known or not yet invented) is kept untouched in
-//! [`ServerMessage::Other`].
+//! [`ServerMessage`]: each of the 29 message types of both specs (2025-06 and
+//! 2026-08) has a variant holding its struct; a type not yet invented is kept
+//! untouched in [`ServerMessage::Other`].
 //!
 //! Nothing is dropped. Every model struct has an `extra` map holding the
 //! properties it does not type, every `oneOf` union has an `Other` variant
@@ -22,6 +21,8 @@
 mod open_enum;
 #[macro_use]
 mod tagged;
+#[macro_use]
+mod model_struct;
 
 mod artifact;
 mod assistant;
@@ -33,10 +34,14 @@ mod ended_reason;
 mod enums;
 mod envelope;
 mod layout;
+mod lifecycle;
+mod live;
 mod message;
 mod phone_number;
+mod requests;
 mod speech_update;
 mod status_update;
+mod tool_calls;
 mod transfer_update;
 
 pub use artifact::{
@@ -50,19 +55,34 @@ pub use destination::{AssistantDestination, Destination, NumberDestination, SipD
 pub use end_of_call_report::EndOfCallReport;
 pub use ended_reason::EndedReason;
 pub use enums::{
-    ArtifactMessageRole, CallStatus, CallType, CostType, DestinationType, FirstMessageMode,
-    MessageType, OpenAiRole, PhoneCallProvider, PhoneCallTransport, PhoneNumberProvider,
-    SpeechRole, SpeechStatus, TransferMode,
+    ArtifactMessageRole, ArtifactUploadType, CallStatus, CallType, CostType, DestinationType,
+    FirstMessageMode, MessageType, OpenAiRole, PhoneCallProvider, PhoneCallTransport,
+    PhoneNumberProvider, SessionStatus, SpeechRole, SpeechStatus, TransferMode,
 };
 pub use envelope::Envelope;
 pub use layout::Layout;
+pub use lifecycle::{
+    CallArtifactUpload, CallArtifactUploadItem, CallDeleteFailed, CallDeleted, CampaignContact,
+    CampaignPredial, ChatCreated, ChatDeleted, Session, SessionCreated, SessionDeleted,
+    SessionUpdated,
+};
+pub use live::{
+    AssistantSpeechSource, AssistantSpeechStarted, AssistantSpeechTiming,
+    AssistantSpeechTimingType, Hang, LanguageChangeDetected, ModelOutput, Transcript,
+    TranscriptType, UserInterrupted, VoiceInput, WordAlignmentTiming, WordProgressTiming,
+};
 pub use message::{OtherMessage, ServerMessage};
 pub use phone_number::{
     ByoPhoneNumber, PhoneNumber, TelnyxPhoneNumber, TwilioPhoneNumber, VapiPhoneNumber,
     VonagePhoneNumber,
 };
+pub use requests::{
+    AssistantRequest, CallEndpointingRequest, HandoffDestinationRequest, KnowledgeBaseRequest,
+    PhoneCallControl, PhoneCallRequest, TransferDestinationRequest, VoiceRequest,
+};
 pub use speech_update::SpeechUpdate;
 pub use status_update::StatusUpdate;
+pub use tool_calls::{ToolCall, ToolCallFunction, ToolCalls, ToolWithToolCall};
 pub use transfer_update::TransferUpdate;
 
 use serde::de::DeserializeOwned;

@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 ///
 /// Schema: `CreateByoPhoneNumberDTO` (the `provider` tag is implied by the enum variant holding it).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ByoPhoneNumber {
     /// This is the fallback destination an inbound call will be transferred to if:
     ///
@@ -127,6 +128,7 @@ impl Model for ByoPhoneNumber {
 ///
 /// Schema: `CreateTwilioPhoneNumberDTO` (the `provider` tag is implied by the enum variant holding it).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TwilioPhoneNumber {
     /// This is the fallback destination an inbound call will be transferred to if:
     ///
@@ -257,6 +259,7 @@ impl Model for TwilioPhoneNumber {
 ///
 /// Schema: `CreateVonagePhoneNumberDTO` (the `provider` tag is implied by the enum variant holding it).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VonagePhoneNumber {
     /// This is the fallback destination an inbound call will be transferred to if:
     ///
@@ -350,6 +353,7 @@ impl Model for VonagePhoneNumber {
 ///
 /// Schema: `CreateVapiPhoneNumberDTO` (the `provider` tag is implied by the enum variant holding it).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VapiPhoneNumber {
     /// This is the fallback destination an inbound call will be transferred to if:
     ///
@@ -455,6 +459,7 @@ impl Model for VapiPhoneNumber {
 ///
 /// Schema: `CreateTelnyxPhoneNumberDTO` (the `provider` tag is implied by the enum variant holding it).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TelnyxPhoneNumber {
     /// This is the fallback destination an inbound call will be transferred to if:
     ///

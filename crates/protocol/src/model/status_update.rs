@@ -18,6 +18,7 @@ use serde_json::{Map, Value};
 ///
 /// Schema: `ServerMessageStatusUpdate` (the `type` tag is implied by the enum variant holding it).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StatusUpdate {
     /// This is the phone number that the message is associated with.
     #[serde(

@@ -120,6 +120,7 @@ macro_rules! tagged_union {
     ) => {
         $(#[$meta])*
         #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
         pub enum $name {
             $( $(#[$vmeta])* $variant($ty), )*
             /// An object whose tag is missing, not a string or not known to

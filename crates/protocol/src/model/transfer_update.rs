@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 ///
 /// Schema: `ServerMessageTransferUpdate` (the `type` tag is implied by the enum variant holding it).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TransferUpdate {
     /// This is the phone number that the message is associated with.
     #[serde(

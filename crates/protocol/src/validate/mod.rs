@@ -18,6 +18,10 @@
 //! has its `type` checked. A `$ref` to a schema the trimmed specs do not keep
 //! (models, voices, costs...) is an untyped subtree: any value is accepted.
 //!
+//! [`validate_response`] checks the answers your server sends back
+//! (`tool-calls`, `assistant-request`, ...) against the specs' response
+//! schemas the same way.
+//!
 //! Checked: required properties, JSON types (`string`, `number`, `integer`,
 //! `boolean`, `object`, `array`), enum values and union members. Properties the
 //! schemas do not know are allowed, as the schemas allow them. Not checked:
@@ -247,4 +251,25 @@ pub fn validate_value(body: &Value, mode: Mode) -> Result<Vec<Violation>, ParseE
         return Ok(type_checker.into_violations());
     }
     Ok(checker.into_violations())
+}
+
+/// Checks an answer to a message of type `message_type` (the JSON your
+/// server sends back) against the union of both specs' response schema for
+/// that type (`ServerMessageResponseToolCalls`, ...).
+///
+/// `None` when this crate types no answer for the type (see
+/// [`crate::response::response_schema`]); otherwise every violation, with
+/// paths from the answer's root.
+pub fn validate_response(
+    message_type: &crate::model::MessageType,
+    answer: &Value,
+    mode: Mode,
+) -> Option<Vec<Violation>> {
+    let schemas = &*SCHEMAS;
+    let schema = schemas
+        .schemas
+        .get(crate::response::response_schema(message_type)?)?;
+    let mut checker = Checker::new(schemas, mode, "");
+    checker.check(schema, answer, 0);
+    Some(checker.into_violations())
 }
