@@ -7,6 +7,8 @@
 //! No I/O, no async: a Rust developer can use this crate alone in their own server.
 
 pub mod auth;
+#[cfg(feature = "axum")]
+pub mod axum;
 pub mod error;
 #[cfg(feature = "fixtures")]
 pub mod fixtures;
