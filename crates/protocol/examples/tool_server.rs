@@ -1,12 +1,11 @@
 //! A complete Vapi tool server: checks each delivery's credential, answers
 //! `tool-calls` with one result per call, acknowledges every other message.
-//!
+//! `VAPI_AUTH` is one credential check as JSON: `vapi-secret`, `bearer`,
+//! `hmac` (Vapi's plan, pasted as is) or `standard-webhooks`.
 //! ```text
 //! VAPI_AUTH='{"type": "vapi-secret", "secret": "change-me"}' \
 //!     cargo run -p calltap-protocol --features axum --example tool_server -- 127.0.0.1:3000
 //! ```
-//! `VAPI_AUTH` is one credential check as JSON: `vapi-secret`, `bearer`,
-//! `hmac` (Vapi's plan, pasted as is) or `standard-webhooks`.
 use axum::response::{IntoResponse, Response};
 use axum::{routing::post, Json, Router};
 use calltap_protocol::auth::Verifier;

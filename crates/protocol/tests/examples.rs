@@ -236,3 +236,16 @@ fn the_fallback_answer_carries_the_configured_message_for_every_tool_call_id() {
         .iter()
         .all(|r| r["error"] == json!("Bookings are down; offer a callback.")));
 }
+
+#[test]
+fn the_readme_shows_the_tool_server_example_as_it_is_and_it_stays_under_60_lines() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let example = std::fs::read_to_string(root.join("examples/tool_server.rs")).expect("reads");
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("reads");
+    let code = &example[example.find("use axum::").expect("the code")..];
+    assert!(
+        readme.contains(code),
+        "README.md's tool server differs from the example"
+    );
+    assert!(example.lines().count() < 60);
+}
