@@ -4,6 +4,7 @@
 
 /// A delivery body that is not a readable Vapi server message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ParseError {
     /// The body is empty (or only whitespace): usually a sender that POSTed
     /// without its payload, worth telling apart from JSON cut short.

@@ -137,11 +137,10 @@ mod auth {
         /// The plan's whole path (secret decoding, template, encoding, header)
         /// against the RFC vectors: a `{body}` template signs the body alone.
         fn body_only(secret: &str, algorithm: HmacAlgorithm) -> HmacPlan {
-            HmacPlan {
-                include_timestamp: false,
-                payload_format: Some("{body}".to_owned()),
-                ..HmacPlan::new(secret, algorithm)
-            }
+            crate::with(HmacPlan::new(secret, algorithm), |p| {
+                p.include_timestamp = false;
+                p.payload_format = Some("{body}".to_owned());
+            })
         }
 
         #[test]
@@ -159,10 +158,12 @@ mod auth {
                 ),
                 (
                     // A binary key can only be configured as base64.
-                    HmacPlan {
-                        secret_is_base64: true,
-                        ..body_only(&STANDARD.encode([0xaa; 131]), HmacAlgorithm::Sha256)
-                    },
+                    crate::with(
+                        body_only(&STANDARD.encode([0xaa; 131]), HmacAlgorithm::Sha256),
+                        |p| {
+                            p.secret_is_base64 = true;
+                        },
+                    ),
                     LARGE_KEY_DATA,
                     "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
                 ),
@@ -344,10 +345,9 @@ mod auth {
 
         #[test]
         fn a_custom_header_name_is_read_case_insensitively_and_required() {
-            let plan = BearerPlan {
-                header_name: "X-Api-Key".to_owned(),
-                ..BearerPlan::new("tok-123")
-            };
+            let plan = crate::with(BearerPlan::new("tok-123"), |p| {
+                p.header_name = "X-Api-Key".to_owned();
+            });
             let received = headers(&[("x-api-key", "tok-123")]);
             plan.verify(&post(&received, BODY)).expect("accepted");
 
@@ -369,10 +369,9 @@ mod auth {
             assert_eq!(with[0].1, "Bearer tok-123");
             assert!(with[0].1.is_sensitive());
 
-            let without = BearerPlan {
-                bearer_prefix_enabled: false,
-                ..BearerPlan::new("tok-123")
-            };
+            let without = crate::with(BearerPlan::new("tok-123"), |p| {
+                p.bearer_prefix_enabled = false;
+            });
             let signed = without.sign(&input(BODY, "", None)).expect("signs");
             assert_eq!(signed[0].1, "tok-123");
             without
@@ -389,10 +388,9 @@ mod auth {
         }
 
         fn with_tolerance() -> HmacPlan {
-            HmacPlan {
-                tolerance_seconds: Some(300),
-                ..plan()
-            }
+            crate::with(plan(), |p| {
+                p.tolerance_seconds = Some(300);
+            })
         }
 
         fn signed_at(plan: &HmacPlan, timestamp: &str, body: &[u8]) -> HeaderMap {
@@ -458,10 +456,9 @@ mod auth {
 
         #[test]
         fn a_configured_prefix_is_required_and_a_wrong_one_is_malformed() {
-            let prefixed = HmacPlan {
-                signature_prefix: Some("sha256=".to_owned()),
-                ..plan()
-            };
+            let prefixed = crate::with(plan(), |p| {
+                p.signature_prefix = Some("sha256=".to_owned());
+            });
             let received = signed_at(&prefixed, "1750314425", BODY);
             let signature = header(&received, "x-signature").to_owned();
             assert!(signature.starts_with("sha256="));
@@ -575,10 +572,12 @@ mod auth {
         #[test]
         fn a_base64_secret_is_decoded_before_use() {
             let key = [0x00, 0xff, 0x10, 0x80, 0x7f, 0x01];
-            let plan = HmacPlan {
-                secret_is_base64: true,
-                ..HmacPlan::new(STANDARD.encode(key), HmacAlgorithm::Sha256)
-            };
+            let plan = crate::with(
+                HmacPlan::new(STANDARD.encode(key), HmacAlgorithm::Sha256),
+                |p| {
+                    p.secret_is_base64 = true;
+                },
+            );
             let mut message = b"1750314425.".to_vec();
             message.extend_from_slice(BODY);
             let expected = hex::encode(hmac_sha256(&key, &message));
@@ -587,10 +586,9 @@ mod auth {
                 .expect("accepted");
 
             // The same text used as a raw key gives another MAC.
-            let raw = HmacPlan {
-                secret_is_base64: false,
-                ..plan.clone()
-            };
+            let raw = crate::with(plan.clone(), |p| {
+                p.secret_is_base64 = false;
+            });
             assert_eq!(
                 raw.verify(&post(&received, BODY), now()),
                 Err(AuthError::Mismatch)
@@ -599,13 +597,15 @@ mod auth {
 
         #[test]
         fn a_whsec_prefixed_base64_secret_is_accepted() {
-            let plan = HmacPlan {
-                secret_is_base64: true,
-                ..HmacPlan::new(
+            let plan = crate::with(
+                HmacPlan::new(
                     format!("whsec_{}", STANDARD.encode(b"raw key")),
                     HmacAlgorithm::Sha256,
-                )
-            };
+                ),
+                |p| {
+                    p.secret_is_base64 = true;
+                },
+            );
             let mut message = b"1750314425.".to_vec();
             message.extend_from_slice(BODY);
             let expected = hex::encode(hmac_sha256(b"raw key", &message));
@@ -616,10 +616,9 @@ mod auth {
 
         #[test]
         fn a_base64_signature_is_accepted_padded_or_not() {
-            let plan = HmacPlan {
-                signature_encoding: SignatureEncoding::Base64,
-                ..plan()
-            };
+            let plan = crate::with(plan(), |p| {
+                p.signature_encoding = SignatureEncoding::Base64;
+            });
             let mut message = b"1750314425.".to_vec();
             message.extend_from_slice(BODY);
             let mac = hmac_sha256(b"hmac-secret", &message);
@@ -646,13 +645,13 @@ mod auth {
         }
 
         fn custom() -> HmacPlan {
-            HmacPlan {
-                payload_format: Some("{method} {url}\n{svix-id}\n{timestamp}\n{body}".to_owned()),
-                message_id_header: Some("svix-id".to_owned()),
-                signature_header: "X-Vapi-Signature".to_owned(),
-                timestamp_header: "X-Vapi-Timestamp".to_owned(),
-                ..plan()
-            }
+            crate::with(plan(), |p| {
+                p.payload_format =
+                    Some("{method} {url}\n{svix-id}\n{timestamp}\n{body}".to_owned());
+                p.message_id_header = Some("svix-id".to_owned());
+                p.signature_header = "X-Vapi-Signature".to_owned();
+                p.timestamp_header = "X-Vapi-Timestamp".to_owned();
+            })
         }
 
         #[test]
@@ -749,10 +748,9 @@ mod auth {
 
         #[test]
         fn garbage_signatures_are_malformed_not_a_panic() {
-            let base64 = HmacPlan {
-                signature_encoding: SignatureEncoding::Base64,
-                ..plan()
-            };
+            let base64 = crate::with(plan(), |p| {
+                p.signature_encoding = SignatureEncoding::Base64;
+            });
             let cases: [(&HmacPlan, &str, &str); 6] = [
                 (&plan(), "not hex at all!", "not valid hex"),
                 (&plan(), "abc", "not valid hex"),
@@ -822,10 +820,9 @@ mod auth {
 
         #[test]
         fn without_include_timestamp_no_timestamp_is_sent_or_needed() {
-            let plan = HmacPlan {
-                include_timestamp: false,
-                ..plan()
-            };
+            let plan = crate::with(plan(), |p| {
+                p.include_timestamp = false;
+            });
             let signed = signed_at(&plan, "1750314425", BODY);
             assert!(signed.get("x-timestamp").is_none());
             let expected = hex::encode(hmac_sha256(b"hmac-secret", BODY));
@@ -835,20 +832,18 @@ mod auth {
 
         #[test]
         fn inconsistent_plans_fail_validation_with_the_field_at_fault() {
-            let svix_without_header = HmacPlan {
-                payload_format: Some("{svix-id}.{body}".to_owned()),
-                ..plan()
-            };
+            let svix_without_header = crate::with(plan(), |p| {
+                p.payload_format = Some("{svix-id}.{body}".to_owned());
+            });
             assert_eq!(
                 svix_without_header.validate().expect_err("rejected").field,
                 "messageIdHeader"
             );
 
-            let window_without_timestamp = HmacPlan {
-                include_timestamp: false,
-                tolerance_seconds: Some(300),
-                ..plan()
-            };
+            let window_without_timestamp = crate::with(plan(), |p| {
+                p.include_timestamp = false;
+                p.tolerance_seconds = Some(300);
+            });
             assert_eq!(
                 window_without_timestamp
                     .validate()
@@ -857,11 +852,10 @@ mod auth {
                 "toleranceSeconds"
             );
 
-            let timestamp_template_without_timestamp = HmacPlan {
-                include_timestamp: false,
-                payload_format: Some("{timestamp}.{body}".to_owned()),
-                ..plan()
-            };
+            let timestamp_template_without_timestamp = crate::with(plan(), |p| {
+                p.include_timestamp = false;
+                p.payload_format = Some("{timestamp}.{body}".to_owned());
+            });
             assert_eq!(
                 timestamp_template_without_timestamp
                     .validate()
@@ -870,10 +864,9 @@ mod auth {
                 "payloadFormat"
             );
 
-            let bad_header = HmacPlan {
-                signature_header: "x signature".to_owned(),
-                ..plan()
-            };
+            let bad_header = crate::with(plan(), |p| {
+                p.signature_header = "x signature".to_owned();
+            });
             assert_eq!(
                 bad_header.validate().expect_err("rejected").field,
                 "signatureHeader"
@@ -885,10 +878,12 @@ mod auth {
 
         #[test]
         fn a_secret_that_is_not_base64_is_a_config_error_that_does_not_echo_it() {
-            let plan = HmacPlan {
-                secret_is_base64: true,
-                ..HmacPlan::new("not*base64*SECRET-VALUE", HmacAlgorithm::Sha256)
-            };
+            let plan = crate::with(
+                HmacPlan::new("not*base64*SECRET-VALUE", HmacAlgorithm::Sha256),
+                |p| {
+                    p.secret_is_base64 = true;
+                },
+            );
             let received = headers(&[("x-signature", "00"), ("x-timestamp", "1")]);
             let error = plan
                 .verify(&post(&received, BODY), now())
@@ -1078,16 +1073,14 @@ mod auth {
         fn the_tolerance_is_configurable_and_can_be_disabled() {
             let ts = (NOW_SECS - 3600).to_string();
             let received = signed(&plan(), &ts, BODY);
-            let lax = StandardWebhooksPlan {
-                tolerance_seconds: None,
-                ..plan()
-            };
+            let lax = crate::with(plan(), |p| {
+                p.tolerance_seconds = None;
+            });
             lax.verify(&post(&received, BODY), now())
                 .expect("no window");
-            let hour = StandardWebhooksPlan {
-                tolerance_seconds: Some(3600),
-                ..plan()
-            };
+            let hour = crate::with(plan(), |p| {
+                p.tolerance_seconds = Some(3600);
+            });
             hour.verify(&post(&received, BODY), now())
                 .expect("one-hour window");
         }
@@ -1480,15 +1473,7 @@ mod auth {
                 flip in any::<prop::sample::Index>(),
             ) {
                 let secret = if base64_secret { STANDARD.encode(&secret) } else { secret };
-                let plan = HmacPlan {
-                    payload_format: Some(template),
-                    message_id_header: Some("svix-id".to_owned()),
-                    signature_encoding: encoding,
-                    signature_prefix: prefix.map(str::to_owned),
-                    secret_is_base64: base64_secret,
-                    tolerance_seconds: Some(300),
-                    ..HmacPlan::new(secret, algorithm)
-                };
+                let plan = crate::with(HmacPlan::new(secret, algorithm), |p| { p.payload_format = Some(template); p.message_id_header = Some("svix-id".to_owned()); p.signature_encoding = encoding; p.signature_prefix = prefix.map(str::to_owned); p.secret_is_base64 = base64_secret; p.tolerance_seconds = Some(300); });
                 let at = UNIX_EPOCH + Duration::from_secs((NOW_SECS as i64 + skew) as u64);
                 let timestamp = format_timestamp(at, format);
                 let signed = to_map(plan.sign(&SignInput {
@@ -1558,4 +1543,11 @@ mod auth {
             }
         }
     }
+}
+
+/// A plan changed from `base` (the plans are non-exhaustive: no struct
+/// update syntax outside the crate).
+fn with<T>(mut base: T, change: impl FnOnce(&mut T)) -> T {
+    change(&mut base);
+    base
 }

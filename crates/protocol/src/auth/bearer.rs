@@ -18,6 +18,7 @@ use super::{
 /// `{"type": "bearer", "token": "...", "headerName": "Authorization", "bearerPrefixEnabled": true}`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct BearerPlan {
     /// The expected token.
     pub token: Secret,

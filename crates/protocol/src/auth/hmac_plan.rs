@@ -38,6 +38,7 @@ pub const DEFAULT_PAYLOAD_FORMAT_WITHOUT_TIMESTAMP: &str = "{body}";
 /// unknown `{...}`, is signed literally.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct HmacPlan {
     /// The HMAC key (its UTF-8 bytes, or base64 of the key when
     /// `secretIsBase64`).

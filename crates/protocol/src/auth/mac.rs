@@ -10,6 +10,7 @@ use subtle::ConstantTimeEq;
 /// The hash function of an HMAC, as named in Vapi's `HMACAuthenticationPlan`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum HmacAlgorithm {
     /// HMAC-SHA-256 (32-byte MAC).
     Sha256,
@@ -58,6 +59,7 @@ fn mac_parts<M: Mac + hmac::digest::KeyInit>(key: &[u8], parts: &[&[u8]]) -> Vec
 /// How a signature is written in its header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum SignatureEncoding {
     /// Lower-case hex when signing; either case accepted when verifying.
     #[default]

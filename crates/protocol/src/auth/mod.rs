@@ -103,6 +103,7 @@ pub struct SignInput<'a> {
 
 /// Which scheme accepted a delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Scheme {
     /// [`VapiSecretPlan`].
     VapiSecret,
@@ -153,6 +154,7 @@ impl Verified {
 /// supported.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Verifier {
     /// `{"type": "vapi-secret", ...}`: see [`VapiSecretPlan`].
     VapiSecret(VapiSecretPlan),

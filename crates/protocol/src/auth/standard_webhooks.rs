@@ -27,6 +27,7 @@ pub const DEFAULT_TOLERANCE_SECONDS: u64 = 300;
 /// JSON form: `{"type": "standard-webhooks", "secret": "whsec_...", "toleranceSeconds": 300}`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct StandardWebhooksPlan {
     /// The signing secret, `whsec_` followed by base64 of the key (the
     /// prefix is optional).

@@ -44,6 +44,7 @@ pub fn parse_timestamp(text: &str) -> Option<i64> {
 
 /// How a signer writes its timestamp header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum TimestampFormat {
     /// Whole seconds since the Unix epoch (`1750314425`), the Standard
     /// Webhooks form.

@@ -16,6 +16,7 @@ use super::{
 /// JSON form: `{"type": "vapi-secret", "secret": "...", "headerName": "x-vapi-secret"}`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct VapiSecretPlan {
     /// The shared secret.
     pub secret: Secret,

@@ -8,7 +8,8 @@
 /// Defines an open string enum: the listed variants, an `Unknown(String)`
 /// catch-all, `KNOWN`, `as_str()`, `is_known()`, `From<&str>`,
 /// `From<String>`, `FromStr`, `Display`, `AsRef<str>` and serde impls that go
-/// through the string.
+/// through the string. Non-exhaustive: a value Vapi adds becomes a variant in
+/// a later version (until then it is `Unknown`).
 macro_rules! open_enum {
     (
         $(#[$meta:meta])*

@@ -111,6 +111,7 @@ pub(crate) fn object<'de, D: serde::Deserializer<'de>>(
 /// Defines a `oneOf` union told apart by a tag key: one variant per known
 /// tag value holding its model struct (without the tag), plus `Other`
 /// holding any other object untouched. Serialises with the tag first.
+/// Non-exhaustive: a member Vapi adds becomes a variant in a later version.
 macro_rules! tagged_union {
     (
         $(#[$meta:meta])*

@@ -85,6 +85,7 @@ use schema::SCHEMAS;
 
 /// How much to report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum Mode {
     /// Every deviation from the union of both specs.
     #[default]
@@ -98,6 +99,7 @@ pub enum Mode {
 /// What kind of deviation a [`Violation`] is. The snake_case names of
 /// [`ViolationKind::as_str`] are stable (they appear in CLI and API output).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViolationKind {
     /// A required property is absent (`missing_required`).
     MissingRequired,
@@ -152,6 +154,7 @@ impl fmt::Display for ViolationKind {
 
 /// One deviation of a delivery from the schemas.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Violation {
     /// JSON pointer to the offending (or missing) value, e.g.
     /// `/message/artifact/messages/3/role`; empty for the root.
