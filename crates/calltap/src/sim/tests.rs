@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use calltap_protocol::model::Envelope;
+use calltap_protocol::model::{Envelope, ServerMessage};
 use calltap_protocol::validate::{validate, Mode};
 
 use super::jsonl::write_calls;
@@ -50,6 +50,28 @@ fn thousands_of_generated_messages_pass_strict_validation_with_zero_violations()
             String::from_utf8_lossy(&body[..body.len().min(400)])
         );
     }
+}
+
+#[test]
+fn every_message_the_simulator_sends_parses_into_its_typed_variant() {
+    let cfg = config_with_everything(5);
+    let mut tool_calls = 0;
+    for body in bodies(&cfg, 60) {
+        let env = Envelope::from_slice(&body).expect("parses");
+        let message_type = env.message.message_type().to_owned();
+        match env.message {
+            ServerMessage::Other(_) => panic!("{message_type} is not typed"),
+            ServerMessage::ToolCalls(m) => {
+                tool_calls += 1;
+                assert!(m
+                    .calls()
+                    .iter()
+                    .all(|c| c.id.is_some() && c.name().is_some()));
+            }
+            _ => {}
+        }
+    }
+    assert!(tool_calls > 0, "no tool calls were generated");
 }
 
 #[test]
