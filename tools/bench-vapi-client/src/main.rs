@@ -94,6 +94,15 @@ fn main() {
         newer.iter().filter(|b| vapi_typed_as_sent(b)).count(),
         n = newer.len(),
     );
+    let refused: Vec<String> = newer
+        .iter()
+        .filter(|b| !vapi_typed_as_sent(b))
+        .map(|b| {
+            let verdict = if (PARSERS[1].1)(b) { "mistyped" } else { "rejected" };
+            format!("{} ({verdict})", sent_type(b))
+        })
+        .collect();
+    println!("2026-08 bodies vapi-client does not type as sent: {refused:?}");
     for (i, (name, _)) in PARSERS.iter().enumerate() {
         let mb_s = bytes as f64 / 1e6 / best[i].as_secs_f64();
         println!(
