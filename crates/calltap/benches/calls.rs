@@ -18,12 +18,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use calltap::calls::CallState;
-use calltap::config::{Config, Durability};
+use calltap::config::Config;
 use calltap::project::{self, Projector};
-use calltap::store::projections::{self, CallCursor, CallFilter, CallRow};
-use calltap::store::sqlite::{self, Reader};
-use calltap::store::writer::{Job, Writer};
-use calltap::store::{EventFilter, NewEvent};
+use calltap::store::backend::{LogRead, ProjectionRead, ProjectionWrite};
+use calltap::store::open::Store;
+use calltap::store::projections::{CallCursor, CallFilter, CallRow};
+use calltap::store::sqlite::{Sqlite, SqliteReader};
+use calltap::store::writer::Writer;
+use calltap::store::{Durability, EventFilter, Job, NewEvent};
 use criterion::Criterion;
 
 const CALL: &str = "call-500";
@@ -93,8 +95,9 @@ fn long_call() -> Vec<(Option<i64>, String, Vec<u8>)> {
 }
 
 fn seed_long_call(path: &Path) {
-    let conn = sqlite::open_writer(path, Durability::Normal).expect("open");
-    let mut writer = Writer::new(conn, 256);
+    let store = Store::open(path, Durability::Normal).expect("open");
+    let (log, _checkpoints) = store.log_writer().expect("log writer");
+    let mut writer = Writer::new(log, 256);
     let jobs: Vec<Job> = long_call()
         .into_iter()
         .enumerate()
@@ -118,14 +121,14 @@ fn seed_long_call(path: &Path) {
             .process_batch(&chunk.iter().collect::<Vec<_>>())
             .expect("commit");
     }
-    Projector::open(path, project::DEFAULT_BATCH, project::DEFAULT_CACHE)
+    Projector::open(&store, project::DEFAULT_BATCH, project::DEFAULT_CACHE)
         .expect("projector")
         .catch_up()
         .expect("project");
 }
 
 /// What serving the detail would cost without the projection.
-fn recompute(reader: &Reader) -> String {
+fn recompute(reader: &SqliteReader) -> String {
     let mut events = Vec::new();
     let mut after = 0;
     loop {
@@ -150,7 +153,7 @@ fn detail_500_turns(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("long.db");
     seed_long_call(&path);
-    let reader = Reader::open(&path).expect("reader");
+    let reader = SqliteReader::open(&path).expect("reader");
     let stored = reader.call_detail(CALL).expect("read").expect("projected");
     let recomputed = recompute(&reader);
     assert_eq!(
@@ -222,8 +225,8 @@ const REASONS: [&str; 5] = [
 const DAY: i64 = 86_400_000;
 
 fn seed_calls(path: &Path) {
-    drop(sqlite::open_writer(path, Durability::Normal).expect("open"));
-    let mut store = projections::ProjectionWriter::open(path).expect("projector connection");
+    let sqlite = Sqlite::open(path, Durability::Normal).expect("open");
+    let mut store = sqlite.projections().expect("projector connection");
     let rows: Vec<CallRow> = (0..CALLS)
         .map(|i| {
             // Spread over 30 days; a cheap deterministic mix of the fields.
@@ -275,7 +278,8 @@ fn list_100k(c: &mut Criterion) {
     seed_calls(&indexed);
     let bare = dir.path().join("bare.db");
     std::fs::copy(&indexed, &bare).expect("copy");
-    projections::ProjectionWriter::open(&bare)
+    Sqlite::open(&bare, Durability::Normal)
+        .and_then(|sqlite| sqlite.projections())
         .expect("open")
         .drop_filter_indexes()
         .expect("drop indexes");
@@ -298,7 +302,7 @@ fn list_100k(c: &mut Criterion) {
         ..CallFilter::default()
     };
     let cases: Vec<(&str, CallFilter)> = {
-        let reader = Reader::open(&indexed).expect("reader");
+        let reader = SqliteReader::open(&indexed).expect("reader");
         // The 20th page of the assistant filter, reached by cursor.
         let mut deep = by_assistant.clone();
         for _ in 0..19 {
@@ -320,7 +324,7 @@ fn list_100k(c: &mut Criterion) {
     let mut group = c.benchmark_group("list_100k");
     group.sample_size(20);
     for (db, label) in [(&indexed, "indexed"), (&bare, "no_index")] {
-        let reader = Arc::new(Reader::open(db).expect("reader"));
+        let reader = Arc::new(SqliteReader::open(db).expect("reader"));
         for (name, filter) in &cases {
             let rows = reader.calls(filter).expect("list");
             assert_eq!(rows.len(), 50, "{label}/{name}");

@@ -506,9 +506,9 @@ fn delivery_job(
     bytes: bytes::Bytes,
     key: String,
     known: Option<&calltap::store::body::KnownPieces>,
-) -> calltap::store::writer::Job {
+) -> calltap::store::Job {
     let view = calltap_protocol::view::DeliveryView::parse(&bytes).expect("corpus parses");
-    calltap::store::writer::Job::Event(calltap::store::NewEvent {
+    calltap::store::Job::Event(calltap::store::NewEvent {
         received_at: 0,
         call_id: view.call_id.map(|c| c.into_owned()),
         message_type: view.message_type.into_owned(),
@@ -527,14 +527,16 @@ fn delivery_job(
 fn projector_cost(corpus: &[bytes::Bytes], path: &Path, handed_over: bool) -> f64 {
     use calltap::project::Projector;
     use calltap::store::handoff::Handoff;
-    use calltap::store::writer::{Job, Writer};
+    use calltap::store::sqlite::{Sqlite, SqliteLog};
+    use calltap::store::writer::Writer;
+    use calltap::store::Job;
 
-    let conn = calltap::store::sqlite::open_writer(path, calltap::config::Durability::Normal)
-        .expect("open the database");
+    let sqlite = Sqlite::open(path, calltap::store::Durability::Normal).expect("open the database");
     let handoff = Handoff::default();
-    let mut writer = Writer::new(conn, 64);
-    let mut projector = Projector::open(
-        path,
+    let mut writer = Writer::new(sqlite.log().expect("the log"), 64);
+    let mut projector = Projector::new(
+        Box::new(sqlite.projections().expect("the projections")),
+        std::sync::Arc::new(sqlite.reader().expect("a reader")),
         calltap::project::DEFAULT_BATCH,
         calltap::project::DEFAULT_CACHE,
     )
@@ -546,24 +548,25 @@ fn projector_cost(corpus: &[bytes::Bytes], path: &Path, handed_over: bool) -> f6
     let known = writer.known_pieces();
     let bodies: Vec<Body> = corpus.iter().cloned().map(Body::new).collect();
     let mut n = 0u64;
-    let mut pass = |round: u64, writer: &mut Writer, projector: &mut Projector| -> Duration {
-        let jobs: Vec<Job> = bodies
-            .iter()
-            .map(|b| {
-                n += 1;
-                delivery_job(b.for_round(round), format!("id:bench-{n}"), Some(&known))
-            })
-            .collect();
-        let mut spent = Duration::ZERO;
-        for chunk in jobs.chunks(64) {
-            let refs: Vec<&Job> = chunk.iter().collect();
-            writer.process_batch(&refs).expect("commit");
-            let started = Instant::now();
-            projector.catch_up().expect("project");
-            spent += started.elapsed();
-        }
-        spent
-    };
+    let mut pass =
+        |round: u64, writer: &mut Writer<SqliteLog>, projector: &mut Projector| -> Duration {
+            let jobs: Vec<Job> = bodies
+                .iter()
+                .map(|b| {
+                    n += 1;
+                    delivery_job(b.for_round(round), format!("id:bench-{n}"), Some(&known))
+                })
+                .collect();
+            let mut spent = Duration::ZERO;
+            for chunk in jobs.chunks(64) {
+                let refs: Vec<&Job> = chunk.iter().collect();
+                writer.process_batch(&refs).expect("commit");
+                let started = Instant::now();
+                projector.catch_up().expect("project");
+                spent += started.elapsed();
+            }
+            spent
+        };
     pass(0, &mut writer, &mut projector);
     let mut spent = Duration::ZERO;
     let mut passes = 0u32;
@@ -595,10 +598,11 @@ fn typed_skeleton_parse(skeletons: &[bytes::Bytes], types: &[String]) -> f64 {
 /// after a full checkpoint (WAL folded in and truncated).
 fn stored_size(corpus: &[bytes::Bytes], path: &Path, cut: bool) -> u64 {
     use calltap::store::body;
-    use calltap::store::writer::{Job, Writer};
-    let conn = calltap::store::sqlite::open_writer(path, calltap::config::Durability::Normal)
-        .expect("open the database");
-    let mut writer = Writer::new(conn, 64);
+    use calltap::store::sqlite::Sqlite;
+    use calltap::store::writer::Writer;
+    use calltap::store::Job;
+    let sqlite = Sqlite::open(path, calltap::store::Durability::Normal).expect("open the database");
+    let mut writer = Writer::new(sqlite.log().expect("the log"), 64);
     let known = body::KnownPieces::default();
     let jobs: Vec<Job> = corpus
         .iter()
@@ -623,14 +627,14 @@ fn stored_size(corpus: &[bytes::Bytes], path: &Path, cut: bool) -> u64 {
 /// batches of `batch` (unique keys, so every delivery is stored), after one
 /// warm-up pass, bodies cut (`cut`) or whole.
 fn writer_cost(corpus: &[bytes::Bytes], path: &Path, cut: bool, batch: usize) -> f64 {
-    use calltap::store::writer::{Job, Writer};
-    use calltap::store::{body, NewEvent};
-    let conn = calltap::store::sqlite::open_writer(path, calltap::config::Durability::Full)
-        .expect("open the database");
-    let mut writer = Writer::new(conn, batch);
+    use calltap::store::sqlite::{Sqlite, SqliteLog};
+    use calltap::store::writer::Writer;
+    use calltap::store::{body, Job, NewEvent};
+    let sqlite = Sqlite::open(path, calltap::store::Durability::Full).expect("open the database");
+    let mut writer = Writer::new(sqlite.log().expect("the log"), batch);
     let known = writer.known_pieces();
     let mut n = 0u64;
-    let mut pass = |writer: &mut Writer| -> Duration {
+    let mut pass = |writer: &mut Writer<SqliteLog>| -> Duration {
         let jobs: Vec<Job> = corpus
             .iter()
             .map(|b| {

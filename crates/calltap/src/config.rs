@@ -27,18 +27,8 @@ pub fn parse_secret(text: &str) -> Result<Secret, std::convert::Infallible> {
     Ok(Secret::new(text))
 }
 
-/// How hard SQLite works to keep a commit (`PRAGMA synchronous` in WAL mode).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Durability {
-    /// `synchronous=NORMAL`: a commit survives the process being killed, but
-    /// the last commits may be lost if the machine loses power.
-    Normal,
-    /// `synchronous=FULL`: the WAL is fsynced at every commit, so a commit
-    /// survives power loss. The default: "200 means committed" is calltap's
-    /// core promise, and group commit pays one fsync per batch, not per delivery.
-    Full,
-}
+/// How hard the store works to keep a commit; a setting of the store.
+pub use crate::store::Durability;
 
 /// The log line format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, clap::ValueEnum)]

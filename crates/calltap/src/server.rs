@@ -12,41 +12,68 @@ use std::future::Future;
 use std::sync::Arc;
 
 use anyhow::Context;
-use axum::extract::DefaultBodyLimit;
-use axum::routing::post;
+use axum::extract::FromRef;
 use axum::Router;
 use tokio::net::TcpListener;
 
-use crate::api;
-use crate::api::sse::Shutdown;
+use crate::api::health::Readiness;
+use crate::api::sse::{Shutdown, Streams};
+use crate::api::{self, ApiToken};
 use crate::config::Config;
 use crate::ingest::auth::IngestAuth;
-use crate::ingest::{handler, Ingestor};
+use crate::ingest::handler::{self, IngestState};
+use crate::ingest::Ingestor;
 use crate::project::{self, Projection, Projector};
-use crate::store::checkpointer;
+use crate::store::backend::Reader;
 use crate::store::feed::Feed;
 use crate::store::handoff::Handoff;
-use crate::store::sqlite::{self, Reader};
-use crate::store::turns::WriteTurns;
-use crate::store::writer::{self, Writer, WriterHandle};
+use crate::store::open::Store;
+use crate::store::writer::{self, Writer};
 
-/// What every handler can reach.
+/// What every handler can reach; each router takes only the parts it
+/// needs ([`FromRef`]), so that it can be built and tested alone. Shared:
+/// axum clones the state for every request, and this costs one count.
+#[derive(Clone, Debug)]
+pub struct AppState(Arc<Parts>);
+
+/// The parts of the [`AppState`].
 #[derive(Debug)]
-pub struct AppState {
-    /// The configuration the server runs with.
-    pub config: Config,
-    /// The ingest pipeline.
-    pub ingestor: Ingestor,
-    /// Read access to the log.
-    pub reader: Arc<Reader>,
-    /// The writer queue (for `/readyz`; it runs in `--dry-run` too).
-    pub writer: WriterHandle,
+pub struct Parts {
+    /// The ingest pipeline and its limits.
+    pub ingest: IngestState,
+    /// Read access to the store.
+    pub reader: Reader,
     /// Every delivery the writer commits, for live streams.
     pub feed: Feed,
     /// The call projections' position and live updates.
     pub projection: Projection,
-    /// Fires when the server starts shutting down, to end live streams.
-    pub shutdown: Shutdown,
+    /// Keep-alives and shutdown, for live streams.
+    pub streams: Streams,
+    /// The API token `/api/v1` requires, if any.
+    pub api_token: ApiToken,
+    /// The writer's state, for `/readyz`.
+    pub readiness: Readiness,
+}
+
+/// Implements `FromRef<AppState>` for each part of the state.
+macro_rules! parts {
+    ($($field:ident: $part:ty),* $(,)?) => {$(
+        impl FromRef<AppState> for $part {
+            fn from_ref(state: &AppState) -> $part {
+                state.0.$field.clone()
+            }
+        }
+    )*};
+}
+
+parts! {
+    ingest: IngestState,
+    reader: Reader,
+    feed: Feed,
+    projection: Projection,
+    streams: Streams,
+    api_token: ApiToken,
+    readiness: Readiness,
 }
 
 /// Serves until `shutdown` resolves, then drains and returns.
@@ -76,36 +103,29 @@ pub async fn run(
     // Opening and migrating touch the disk: keep them off the async workers.
     let db = config.db.clone();
     let durability = config.durability;
-    let conn = tokio::task::spawn_blocking(move || sqlite::open_writer(&db, durability))
+    let store = tokio::task::spawn_blocking(move || Store::open(&db, durability))
         .await?
         .with_context(|| format!("opening the database {}", config.db.display()))?;
-    let reader = Arc::new(
-        Reader::open(&config.db)
-            .with_context(|| format!("opening {} for reading", config.db.display()))?,
-    );
-    let checkpoint_conn = checkpointer::open(&config.db)
-        .with_context(|| format!("opening {} for checkpoints", config.db.display()))?;
-    let (wal_growth, checkpoint_thread) =
-        checkpointer::spawn(checkpoint_conn).context("starting the checkpoint thread")?;
+    let reader = store
+        .reader()
+        .with_context(|| format!("opening {} for reading", config.db.display()))?;
+    let (log, store_threads) = store
+        .log_writer()
+        .with_context(|| format!("opening {} for writing", config.db.display()))?;
     let feed = Feed::new(config.stream_capacity);
-    let turns = WriteTurns::default();
     let handoff = Handoff::default();
     let (writer, writer_thread) = writer::spawn(
-        Writer::new(conn, config.max_batch)
+        Writer::new(log, config.max_batch)
             .with_feed(feed.clone())
-            .with_handoff(handoff.clone())
-            .with_checkpointer(wal_growth)
-            .with_write_turns(turns.clone()),
+            .with_handoff(handoff.clone()),
         config.queue_capacity,
     )
     .context("starting the writer thread")?;
-    let db = config.db.clone();
     let projector = tokio::task::spawn_blocking(move || {
-        Projector::open(&db, project::DEFAULT_BATCH, project::DEFAULT_CACHE)
+        Projector::open(&store, project::DEFAULT_BATCH, project::DEFAULT_CACHE)
     })
     .await?
     .context("opening the projector")?
-    .with_write_turns(turns)
     .with_handoff(handoff);
     let projection = projector.projection();
     let projector_task = projector.spawn(writer.committed());
@@ -125,21 +145,31 @@ pub async fn run(
         tracing::warn!("--dry-run: deliveries are parsed and answered but NOT stored");
     }
     let (end_streams, streams_shutdown) = Shutdown::new();
-    let state = Arc::new(AppState {
-        config,
-        ingestor,
+    let state = AppState(Arc::new(Parts {
+        ingest: IngestState {
+            ingestor: Arc::new(ingestor),
+            body_limit: config.body_limit,
+            retry_after: config.retry_after,
+        },
         reader,
-        writer,
         feed,
         projection,
-        shutdown: streams_shutdown,
-    });
-    let app = router(Arc::clone(&state));
+        streams: Streams {
+            keep_alive: config.stream_keep_alive,
+            shutdown: streams_shutdown,
+        },
+        api_token: ApiToken::new(config.api_token.clone()),
+        readiness: Readiness {
+            writer,
+            retry_after: config.retry_after,
+        },
+    }));
+    let app = router(&config, state.clone());
     tracing::info!(
         addr = %local,
-        db = %state.config.db.display(),
-        durability = ?state.config.durability,
-        paths = ?state.config.ingest_paths,
+        db = %config.db.display(),
+        durability = ?config.durability,
+        paths = ?config.ingest_paths,
         "calltap serving"
     );
 
@@ -163,25 +193,36 @@ pub async fn run(
         .await?
         .map_err(|_| anyhow::anyhow!("the writer thread panicked"))?;
     // The writer is gone, so the projector makes its last catch-up and ends,
-    // and the checkpointer makes its last round.
+    // and the store's own threads make their last round.
     projector_task.await.context("joining the projector")?;
-    tokio::task::spawn_blocking(move || checkpoint_thread.join())
+    tokio::task::spawn_blocking(move || store_threads.join())
         .await?
-        .map_err(|_| anyhow::anyhow!("the checkpoint thread panicked"))?;
+        .map_err(|err| anyhow::anyhow!(err))?;
     tracing::info!("calltap stopped");
     Ok(())
 }
 
-/// All routes: the ingest paths, `/api/v1/*`, health and metrics.
-pub fn router(state: Arc<AppState>) -> Router {
-    let mut ingest = Router::new();
-    for path in &state.config.ingest_paths {
-        ingest = ingest.route(path, post(handler::receive).fallback(handler::not_post));
-    }
-    let ingest = ingest.layer(DefaultBodyLimit::max(state.config.body_limit));
+/// All routes: the ingest paths, `/api/v1/*` (behind the API token when
+/// one is configured), health, metrics and the OpenAPI document (never
+/// behind it: probes and scrapers need no credential, and the document
+/// reveals none of the data).
+pub fn router(config: &Config, state: AppState) -> Router {
+    let query = Router::new()
+        .merge(api::events::router())
+        .merge(api::quarantine::router())
+        .merge(api::calls::router())
+        .merge(api::call_stream::router())
+        .merge(api::stats::router())
+        .merge(api::stream::router())
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            api::require_api_token,
+        ));
     Router::new()
-        .merge(ingest)
-        .merge(api::router(Arc::clone(&state)))
-        .merge(api::ops_router())
+        .merge(handler::router(&config.ingest_paths, config.body_limit))
+        .merge(query)
+        .merge(api::openapi::router())
+        .merge(api::health::router())
+        .merge(api::metrics::router())
         .with_state(state)
 }

@@ -15,20 +15,31 @@
 //! read from the store. Streams end when the server shuts down. Framing,
 //! keep-alives and shutdown are `api::sse`'s, shared with `/api/v1/stream`.
 
-use std::sync::Arc;
-
-use axum::extract::{Path, State};
+use axum::extract::{FromRef, Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
 use futures_util::stream::{self, Stream};
 use tokio::sync::broadcast;
 use tokio::sync::broadcast::error::RecvError;
 
-use super::sse::{self, Frame};
+use super::sse::{Frame, Streams};
 use super::{read, ApiError};
-use crate::project::CallUpdate;
-use crate::server::AppState;
-use crate::store::sqlite::Reader;
+use crate::project::{CallUpdate, Projection};
+use crate::store::backend::Reader;
+
+/// `GET /api/v1/calls/{id}/stream`, over a store [`Reader`], the
+/// projector's [`Projection`] (its updates) and the [`Streams`] settings.
+pub fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Reader: FromRef<S>,
+    Projection: FromRef<S>,
+    Streams: FromRef<S>,
+{
+    Router::new().route("/api/v1/calls/{id}/stream", get(stream))
+}
 
 /// A call's state, live.
 #[utoipa::path(
@@ -48,15 +59,17 @@ use crate::store::sqlite::Reader;
     security(("api_token" = []))
 )]
 pub async fn stream(
-    State(app): State<Arc<AppState>>,
+    State(reader): State<Reader>,
+    State(projection): State<Projection>,
+    State(streams): State<Streams>,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     // Subscribe before reading the current state, so that no update falls
     // between the two.
-    let updates = app.projection.updates.subscribe();
+    let updates = projection.updates.subscribe();
     let key = id.clone();
-    let Some(current) = read(&app.reader, move |r| r.call_detail(&key)).await? else {
+    let Some(current) = read(&reader, move |r| r.call_detail(&key)).await? else {
         return Err(ApiError::NotFound(format!("no call with id {id:?}")));
     };
     let resume_after = headers
@@ -75,13 +88,9 @@ pub async fn stream(
         sent,
         pending,
         updates,
-        reader: Arc::clone(&app.reader),
+        reader,
     };
-    Ok(sse::response(
-        call.into_stream(),
-        app.config.stream_keep_alive,
-        app.shutdown.clone(),
-    ))
+    Ok(streams.respond(call.into_stream()))
 }
 
 fn state_event(seq: i64, detail: &str) -> Frame {
@@ -96,7 +105,7 @@ struct CallStream {
     /// Frames to send before waiting again.
     pending: Vec<Frame>,
     updates: broadcast::Receiver<CallUpdate>,
-    reader: Arc<Reader>,
+    reader: Reader,
 }
 
 impl CallStream {
@@ -143,10 +152,12 @@ impl CallStream {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
-    use crate::config::Durability;
-    use crate::store::projections::{self, CallRow};
-    use crate::store::sqlite;
+    use crate::store::open::Store;
+    use crate::store::projections::CallRow;
+    use crate::store::Durability;
 
     fn row(last_seq: i64) -> CallRow {
         CallRow {
@@ -174,17 +185,16 @@ mod tests {
     #[tokio::test]
     async fn a_lagging_client_is_told_and_gets_the_current_state_and_stale_updates_are_skipped() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("s.db");
-        drop(sqlite::open_writer(&path, Durability::Normal).expect("open"));
-        let mut store = projections::ProjectionWriter::open(&path).expect("projector connection");
-        store.write_batch(&[row(9)], 9).expect("write");
+        let store = Store::open(&dir.path().join("s.db"), Durability::Normal).expect("open");
+        let mut projections = store.projection_writer().expect("projector connection");
+        projections.write_batch(&[row(9)], 9).expect("write");
         let (updates, receiver) = broadcast::channel(2);
         let mut stream = CallStream {
             id: "c".to_owned(),
             sent: 1,
             pending: Vec::new(),
             updates: receiver,
-            reader: Arc::new(Reader::open(&path).expect("reader")),
+            reader: store.reader().expect("reader"),
         };
         for seq in 2..=6 {
             let _ = updates.send(CallUpdate {

@@ -8,13 +8,12 @@
 //! `x-calltap-projected-seq`, the log seq the projections cover; a call's
 //! events are read from the log itself, so they are never behind.
 
-use std::sync::Arc;
-
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRef, Path, Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::routing::get;
+use axum::{Json, Router};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -24,9 +23,25 @@ use utoipa::{IntoParams, ToSchema};
 use super::events::{self, EventsOut};
 use super::{bad_query, page_limit, read, ApiError};
 use crate::calls::{CallDetail, CallSummary};
-use crate::server::AppState;
+use crate::project::Projection;
+use crate::store::backend::Reader;
 use crate::store::projections::{CallCursor, CallFilter};
 use crate::store::EventFilter;
+
+/// `GET /api/v1/calls`, `GET /api/v1/calls/{id}` and
+/// `GET /api/v1/calls/{id}/events`, over a store [`Reader`] and the
+/// projector's [`Projection`] (for `x-calltap-projected-seq`).
+pub fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Reader: FromRef<S>,
+    Projection: FromRef<S>,
+{
+    Router::new()
+        .route("/api/v1/calls", get(list))
+        .route("/api/v1/calls/{id}", get(detail))
+        .route("/api/v1/calls/{id}/events", get(events))
+}
 
 /// The header with the log seq the call projections cover.
 pub const PROJECTED_SEQ: &str = "x-calltap-projected-seq";
@@ -91,7 +106,8 @@ pub struct CallEventsQuery {
     security(("api_token" = []))
 )]
 pub async fn list(
-    State(app): State<Arc<AppState>>,
+    State(reader): State<Reader>,
+    State(projection): State<Projection>,
     query: Result<Query<CallsQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(bad_query)?;
@@ -113,8 +129,8 @@ pub async fn list(
         after: query.cursor.as_deref().map(decode_cursor).transpose()?,
         limit,
     };
-    let projected = projected(&app);
-    let rows = read(&app.reader, move |r| r.calls(&filter)).await?;
+    let projected = projected(&projection);
+    let rows = read(&reader, move |r| r.calls(&filter)).await?;
     let next = (rows.len() == limit as usize)
         .then(|| rows.last())
         .flatten()
@@ -148,12 +164,13 @@ pub async fn list(
     security(("api_token" = []))
 )]
 pub async fn detail(
-    State(app): State<Arc<AppState>>,
+    State(reader): State<Reader>,
+    State(projection): State<Projection>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let projected = projected(&app);
+    let projected = projected(&projection);
     let key = id.clone();
-    match read(&app.reader, move |r| r.call_detail(&key)).await? {
+    match read(&reader, move |r| r.call_detail(&key)).await? {
         // The stored text is served as it is: no parse, no re-serialise.
         Some(stored) => Ok(with_projected(
             ([(header::CONTENT_TYPE, "application/json")], stored.detail),
@@ -179,7 +196,7 @@ pub async fn detail(
     security(("api_token" = []))
 )]
 pub async fn events(
-    State(app): State<Arc<AppState>>,
+    State(reader): State<Reader>,
     Path(id): Path<String>,
     query: Result<Query<CallEventsQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
@@ -192,14 +209,14 @@ pub async fn events(
         up_to: None,
         limit,
     };
-    let page = read(&app.reader, move |r| r.events(&filter)).await?;
+    let page = read(&reader, move |r| r.events(&filter)).await?;
     Ok(events::page(&page, limit))
 }
 
 /// The projector's position now (read before the query, so the header
 /// never claims more than the answer holds).
-pub(super) fn projected(app: &AppState) -> i64 {
-    *app.projection.position.borrow()
+pub(super) fn projected(projection: &Projection) -> i64 {
+    *projection.position.borrow()
 }
 
 /// Adds `x-calltap-projected-seq` to a response.

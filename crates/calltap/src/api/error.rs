@@ -8,7 +8,6 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use crate::ingest::IngestError;
 use crate::store::StoreError;
 
 /// An HTTP error: what the client is told, and why in the log.
@@ -58,29 +57,6 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    /// The ingest pipeline's errors, as HTTP; `retry_after` for the 503s.
-    pub fn from_ingest(err: IngestError, retry_after: Duration) -> ApiError {
-        let kind = err.kind();
-        match err {
-            IngestError::Unauthorized(rejected) if rejected.server_fault => {
-                ApiError::Internal(anyhow::anyhow!("ingest auth is misconfigured: {rejected}"))
-            }
-            IngestError::Unauthorized(rejected) => ApiError::Unauthorized {
-                kind,
-                reason: rejected.reason,
-            },
-            IngestError::TooDeep(_) | IngestError::Invalid(_) => ApiError::BadRequest {
-                kind,
-                reason: err.to_string(),
-            },
-            IngestError::Overloaded | IngestError::StoreUnavailable(_) => ApiError::Unavailable {
-                kind,
-                reason: err.to_string(),
-                retry_after,
-            },
-        }
-    }
-
     fn status(&self) -> StatusCode {
         match self {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,

@@ -2,20 +2,32 @@
 //! `GET /api/v1/events/{seq}/raw` (the exact bytes of one delivery).
 
 use std::borrow::Cow;
-use std::sync::Arc;
 
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRef, Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::routing::get;
+use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use utoipa::{IntoParams, ToSchema};
 
 use super::{bad_query, page_limit, path_id, read, ApiError};
-use crate::server::AppState;
+use crate::store::backend::Reader;
 use crate::store::{Event, EventFilter};
+
+/// `GET /api/v1/events` and `GET /api/v1/events/{seq}/raw`, over a store
+/// [`Reader`].
+pub fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Reader: FromRef<S>,
+{
+    Router::new()
+        .route("/api/v1/events", get(list))
+        .route("/api/v1/events/{seq}/raw", get(raw))
+}
 
 /// Query string of the events listing.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -125,7 +137,7 @@ pub(crate) fn page(events: &[Event], limit: u32) -> Response {
     security(("api_token" = []))
 )]
 pub async fn list(
-    State(app): State<Arc<AppState>>,
+    State(reader): State<Reader>,
     query: Result<Query<EventsQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(bad_query)?;
@@ -137,7 +149,7 @@ pub async fn list(
         up_to: None,
         limit,
     };
-    let events = read(&app.reader, move |r| r.events(&filter)).await?;
+    let events = read(&reader, move |r| r.events(&filter)).await?;
     Ok(page(&events, limit))
 }
 
@@ -157,11 +169,11 @@ pub async fn list(
     security(("api_token" = []))
 )]
 pub async fn raw(
-    State(app): State<Arc<AppState>>,
+    State(reader): State<Reader>,
     Path(seq): Path<String>,
 ) -> Result<Response, ApiError> {
     let seq = path_id(&seq, "seq")?;
-    match read(&app.reader, move |r| r.event_body(seq)).await? {
+    match read(&reader, move |r| r.event_body(seq)).await? {
         Some(body) => Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response()),
         None => Err(ApiError::NotFound(format!("no event with seq {seq}"))),
     }

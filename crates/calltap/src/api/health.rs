@@ -1,14 +1,36 @@
 //! `GET /healthz` (the process is up) and `GET /readyz` (the database
 //! takes writes).
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::State;
-use axum::Json;
+use axum::extract::{FromRef, State};
+use axum::routing::get;
+use axum::{Json, Router};
 
 use super::ApiError;
-use crate::server::AppState;
+use crate::store::writer::WriterHandle;
+
+/// What `/readyz` looks at: the writer, and when to tell a client to ask
+/// again.
+#[derive(Clone, Debug)]
+pub struct Readiness {
+    /// The writer queue (it runs in `--dry-run` too).
+    pub writer: WriterHandle,
+    /// `Retry-After` when the last commit failed.
+    pub retry_after: Duration,
+}
+
+/// `GET /healthz` and `GET /readyz` (never behind the API token: probes
+/// need no credential).
+pub fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Readiness: FromRef<S>,
+{
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+}
 
 /// 200 while the process serves HTTP.
 #[utoipa::path(
@@ -34,8 +56,10 @@ pub async fn healthz() -> Json<serde_json::Value> {
         (status = 503, description = "The writer stopped or its last commit failed; `Retry-After` says when to ask again.", body = super::ErrorOut),
     )
 )]
-pub async fn readyz(State(app): State<Arc<AppState>>) -> Result<Json<serde_json::Value>, ApiError> {
-    let writer = &app.writer;
+pub async fn readyz(
+    State(readiness): State<Readiness>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let writer = &readiness.writer;
     if !writer.is_running() {
         return Err(ApiError::Unavailable {
             kind: "writer_stopped",
@@ -47,7 +71,7 @@ pub async fn readyz(State(app): State<Arc<AppState>>) -> Result<Json<serde_json:
         return Err(ApiError::Unavailable {
             kind: "store_unavailable",
             reason: "the last commit failed; the database is not taking writes".to_owned(),
-            retry_after: app.config.retry_after,
+            retry_after: readiness.retry_after,
         });
     }
     Ok(Json(serde_json::json!({"status": "ok"})))

@@ -10,6 +10,8 @@ use std::sync::OnceLock;
 
 use axum::http::header;
 use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
@@ -108,6 +110,12 @@ fn describe() {
         "calltap_projection_unparsed_total",
         "Stored deliveries that fail typed parsing, projected as opaque events."
     );
+}
+
+/// `GET /metrics` (never behind the API token: scrapers need no
+/// credential); no state.
+pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
+    Router::new().route("/metrics", get(render))
 }
 
 /// Renders every metric of the process.

@@ -2,7 +2,13 @@
 //! metrics, and [`ApiError`], the one error type of every handler.
 //!
 //! Handlers here translate query strings into store filters and store rows
-//! into JSON; the SQL is in `store`.
+//! into JSON; the SQL is in `store`. Each endpoint module has its own
+//! `router()`, generic over the app's state, needing only the parts of it
+//! it uses (axum's `FromRef`: a [`Reader`], the projector's
+//! [`Projection`](crate::project::Projection), the live feed, the
+//! [`sse::Streams`] settings), so that it can be built and tested alone;
+//! `server.rs` assembles them. This module holds what they share and
+//! imports none of them.
 
 pub mod call_stream;
 pub mod calls;
@@ -21,42 +27,36 @@ use std::sync::Arc;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
-use axum::routing::get;
-use axum::Router;
 use subtle::ConstantTimeEq;
 
 pub use error::ApiError;
 
-use crate::server::AppState;
-use crate::store::sqlite::Reader;
+use crate::config::Secret;
+use crate::store::backend::{ReadStore, Reader};
+use crate::store::StoreError;
 
-/// The `/api/v1` routes, behind the API token when one is configured.
-pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
-    Router::new()
-        .route("/api/v1/events", get(events::list))
-        .route("/api/v1/events/{seq}/raw", get(events::raw))
-        .route("/api/v1/quarantine", get(quarantine::list))
-        .route("/api/v1/quarantine/{id}/raw", get(quarantine::raw))
-        .route("/api/v1/calls", get(calls::list))
-        .route("/api/v1/calls/{id}", get(calls::detail))
-        .route("/api/v1/calls/{id}/events", get(calls::events))
-        .route("/api/v1/calls/{id}/stream", get(call_stream::stream))
-        .route("/api/v1/stats", get(stats::stats))
-        .route("/api/v1/stream", get(stream::stream))
-        .route_layer(axum::middleware::from_fn_with_state(
-            state,
-            require_api_token,
-        ))
+/// The API token that `/api/v1` requires, if one is configured (the
+/// state of [`require_api_token`]); cheap to clone.
+#[derive(Clone, Debug, Default)]
+pub struct ApiToken(Option<Arc<Secret>>);
+
+impl ApiToken {
+    /// Requires `token`, or nothing.
+    pub fn new(token: Option<Secret>) -> ApiToken {
+        ApiToken(token.map(Arc::new))
+    }
 }
 
 /// Rejects `/api/*` requests without `Authorization: Bearer <api token>`
 /// when a token is configured. Ingest credentials never pass here.
-async fn require_api_token(
-    State(app): State<Arc<AppState>>,
+/// A `route_layer` over the `/api/v1` routes
+/// (`axum::middleware::from_fn_with_state`).
+pub async fn require_api_token(
+    State(token): State<ApiToken>,
     request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    if let Some(token) = &app.config.api_token {
+    if let Some(token) = &token.0 {
         let presented = request
             .headers()
             .get(http::header::AUTHORIZATION)
@@ -87,11 +87,11 @@ async fn require_api_token(
 
 /// Runs a blocking read on the blocking pool.
 async fn read<T: Send + 'static>(
-    reader: &Arc<Reader>,
-    f: impl FnOnce(&Reader) -> Result<T, crate::store::StoreError> + Send + 'static,
+    reader: &Reader,
+    f: impl FnOnce(&dyn ReadStore) -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, ApiError> {
     let reader = Arc::clone(reader);
-    tokio::task::spawn_blocking(move || f(&reader))
+    tokio::task::spawn_blocking(move || f(&*reader))
         .await
         .map_err(|err| ApiError::Internal(err.into()))?
         .map_err(ApiError::from)
@@ -136,15 +136,4 @@ pub struct ErrorOut {
     pub error: String,
     /// What went wrong, for a program (`invalid_query`, `not_found`, ...).
     pub kind: String,
-}
-
-/// The health and metrics routes and the OpenAPI document (never behind
-/// the API token: probes and scrapers need no credential, and the document
-/// describes the API without revealing any of its data).
-pub fn ops_router() -> Router<Arc<AppState>> {
-    Router::new()
-        .route("/api/openapi.json", get(openapi::serve))
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .route("/metrics", get(metrics::render))
 }

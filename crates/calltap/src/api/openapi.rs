@@ -13,6 +13,8 @@ use std::sync::OnceLock;
 
 use axum::http::header;
 use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -76,6 +78,12 @@ pub fn document() -> String {
         .unwrap_or_else(|err| format!("{{\"error\": \"{err}\"}}"));
     text.push('\n');
     text
+}
+
+/// `GET /api/openapi.json` (never behind the API token: the document
+/// describes the API without revealing any of its data); no state.
+pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
+    Router::new().route("/api/openapi.json", get(serve))
 }
 
 /// `GET /api/openapi.json`.

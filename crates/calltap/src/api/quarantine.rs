@@ -2,19 +2,31 @@
 //! `GET /api/v1/quarantine/{id}/raw` (the exact bytes).
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRef, Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::routing::get;
+use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{bad_query, page_limit, path_id, read, ApiError};
-use crate::server::AppState;
+use crate::store::backend::Reader;
 use crate::store::{QuarantineFilter, Quarantined};
+
+/// `GET /api/v1/quarantine` and `GET /api/v1/quarantine/{id}/raw`, over a
+/// store [`Reader`].
+pub fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Reader: FromRef<S>,
+{
+    Router::new()
+        .route("/api/v1/quarantine", get(list))
+        .route("/api/v1/quarantine/{id}/raw", get(raw))
+}
 
 /// Query string of the quarantine listing.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -87,7 +99,7 @@ impl From<Quarantined> for QuarantinedOut {
     security(("api_token" = []))
 )]
 pub async fn list(
-    State(app): State<Arc<AppState>>,
+    State(reader): State<Reader>,
     query: Result<Query<QuarantineQuery>, QueryRejection>,
 ) -> Result<Json<QuarantineOut>, ApiError> {
     let Query(query) = query.map_err(bad_query)?;
@@ -97,7 +109,7 @@ pub async fn list(
         after: query.after,
         limit,
     };
-    let rows = read(&app.reader, move |r| r.quarantine(&filter)).await?;
+    let rows = read(&reader, move |r| r.quarantine(&filter)).await?;
     let next = (rows.len() == limit as usize)
         .then(|| rows.last().map(|r| r.id))
         .flatten();
@@ -124,11 +136,11 @@ pub async fn list(
     security(("api_token" = []))
 )]
 pub async fn raw(
-    State(app): State<Arc<AppState>>,
+    State(reader): State<Reader>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let id = path_id(&id, "id")?;
-    match read(&app.reader, move |r| r.quarantine_body(id)).await? {
+    match read(&reader, move |r| r.quarantine_body(id)).await? {
         Some(body) => {
             Ok(([(header::CONTENT_TYPE, "application/octet-stream")], body).into_response())
         }

@@ -115,6 +115,26 @@ impl Shutdown {
     }
 }
 
+/// What every stream of the API needs from the server: how long a silent
+/// stream waits before a keep-alive, and the signal that ends it.
+#[derive(Clone, Debug)]
+pub struct Streams {
+    /// Silence before a keep-alive comment.
+    pub keep_alive: Duration,
+    /// Fires when the server starts shutting down.
+    pub shutdown: Shutdown,
+}
+
+impl Streams {
+    /// Serves `frames` as `text/event-stream` (see [`response`]).
+    pub fn respond<S>(&self, frames: S) -> Response
+    where
+        S: Stream<Item = Frame> + Send + 'static,
+    {
+        response(frames, self.keep_alive, self.shutdown.clone())
+    }
+}
+
 /// Serves `frames` as `text/event-stream`: a keep-alive comment after every
 /// `keep_alive` of silence, and the end of the response as soon as
 /// `shutdown` fires. The client disconnecting drops `frames` (and with it

@@ -2,19 +2,30 @@
 //! grouped by assistant or by day. The numbers are `calls::fleet_stats`
 //! over the stored summaries; nothing is computed here.
 
-use std::sync::Arc;
-
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::{FromRef, Query, State};
 use axum::response::Response;
-use axum::Json;
+use axum::routing::get;
+use axum::{Json, Router};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::calls::{parse_time, projected, with_projected};
 use super::{bad_query, read, ApiError};
 use crate::calls::{fleet_stats, CallSummary, FleetQuery, FleetStats, GroupBy};
-use crate::server::AppState;
+use crate::project::Projection;
+use crate::store::backend::Reader;
+
+/// `GET /api/v1/stats`, over a store [`Reader`] and the projector's
+/// [`Projection`] (for `x-calltap-projected-seq`).
+pub fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Reader: FromRef<S>,
+    Projection: FromRef<S>,
+{
+    Router::new().route("/api/v1/stats", get(stats))
+}
 
 /// The default end of the range: 10000-01-01T00:00:00Z, later than any call.
 pub const UNTIL_DEFAULT_MS: i64 = 253_402_300_800_000;
@@ -61,7 +72,8 @@ pub struct StatsQuery {
     security(("api_token" = []))
 )]
 pub async fn stats(
-    State(app): State<Arc<AppState>>,
+    State(reader): State<Reader>,
+    State(projection): State<Projection>,
     query: Result<Query<StatsQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(bad_query)?;
@@ -83,9 +95,9 @@ pub async fn stats(
             GroupByIn::Day => GroupBy::Day,
         },
     };
-    let projected = projected(&app);
+    let projected = projected(&projection);
     let (from, to) = (fleet.from_ms, fleet.to_ms);
-    let rows = read(&app.reader, move |r| r.call_summaries(from, to)).await?;
+    let rows = read(&reader, move |r| r.call_summaries(from, to)).await?;
     let summaries = rows
         .iter()
         .map(|row| serde_json::from_str::<CallSummary>(row))

@@ -24,33 +24,36 @@
 //! - `: keep-alive` comments after each silent keep-alive interval; the
 //!   stream ends when the server shuts down.
 //!
-//! How "no gap, no duplicate" holds: the writer publishes a delivery only
-//! after its commit, and seqs are committed in order by one writer. A
-//! stream subscribes to the feed BEFORE each read of the log, so a delivery
-//! is either visible to that read or published after the subscription.
-//! `cursor`, the last seq sent, drops whatever arrives twice that way.
-
-use std::collections::VecDeque;
-use std::sync::Arc;
+//! The deliveries come from [`store::feed::follow`](crate::store::feed::follow),
+//! which merges the log and the live feed with no gap and no duplicate;
+//! this module frames them and counts the clients.
 
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::{FromRef, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
 use futures_util::Stream;
 use serde::Deserialize;
-use tokio::sync::broadcast::error::RecvError;
 
 use super::events::EventOut;
-use super::sse::{self, Frame};
-use super::{bad_query, read, ApiError};
-use crate::server::AppState;
-use crate::store::feed::Subscription;
-use crate::store::sqlite::Reader;
-use crate::store::{Event, EventFilter};
+use super::sse::{Frame, Streams};
+use super::{bad_query, ApiError};
+use crate::store::backend::Reader;
+use crate::store::feed::{follow, Feed, FollowFilter, Followed, Follower};
 
-/// How many events one read of the log returns while replaying.
-const REPLAY_PAGE: u32 = 256;
+/// `GET /api/v1/stream`, over a store [`Reader`], the live [`Feed`] and the
+/// [`Streams`] settings.
+pub fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Reader: FromRef<S>,
+    Feed: FromRef<S>,
+    Streams: FromRef<S>,
+{
+    Router::new().route("/api/v1/stream", get(stream))
+}
 
 /// The header a reconnecting SSE client sends with the last id it got.
 const LAST_EVENT_ID: &str = "last-event-id";
@@ -90,33 +93,21 @@ pub struct StreamQuery {
     security(("api_token" = []))
 )]
 pub async fn stream(
-    State(app): State<Arc<AppState>>,
+    State(reader): State<Reader>,
+    State(feed): State<Feed>,
+    State(streams): State<Streams>,
     headers: HeaderMap,
     query: Result<Query<StreamQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(bad_query)?;
     let resume = resume_point(&headers, query.after)?;
-    let filter = StreamFilter {
+    let filter = FollowFilter {
         call_id: query.call_id,
         message_type: query.message_type,
     };
-    // Subscribe before reading where "now" is, so that nothing committed
-    // after that read can slip between the two.
-    let live = app.feed.subscribe();
-    let now = read(&app.reader, |r| r.last_seq()).await?;
-    let deliveries = match resume {
-        // A resume point past the end of the log (a client of a database that
-        // was since replaced) would silently skip the next deliveries up to
-        // it: resume from the end instead.
-        Some(after) => Deliveries::new(Arc::clone(&app.reader), filter, live, after.min(now), true),
-        None => Deliveries::new(Arc::clone(&app.reader), filter, live, now, false),
-    };
+    let follower = follow(reader, &feed, filter, resume).await?;
     tracing::debug!(?resume, "stream opened");
-    Ok(sse::response(
-        deliveries.into_frames(),
-        app.config.stream_keep_alive,
-        app.shutdown.clone(),
-    ))
+    Ok(streams.respond(Deliveries::new(follower).into_frames()))
 }
 
 /// Where a stream resumes: `Last-Event-ID`, else `after`, else nowhere.
@@ -149,59 +140,21 @@ fn resume_point(headers: &HeaderMap, after: Option<i64>) -> Result<Option<i64>, 
     }
 }
 
-/// Which deliveries a stream wants.
-#[derive(Clone, Debug, Default)]
-struct StreamFilter {
-    call_id: Option<String>,
-    message_type: Option<String>,
-}
-
-impl StreamFilter {
-    fn matches(&self, event: &Event) -> bool {
-        self.call_id
-            .as_deref()
-            .is_none_or(|id| event.call_id.as_deref() == Some(id))
-            && self
-                .message_type
-                .as_deref()
-                .is_none_or(|t| event.message_type == t)
-    }
-}
-
-/// One client's deliveries: replayed from the log, then live from the feed,
-/// back to the log after a lag. Produces frames on demand, so a client
-/// that reads slowly is read for slowly (and lags the feed, not the writer).
+/// One client's deliveries, framed: what its [`Follower`] yields.
 struct Deliveries {
-    reader: Arc<Reader>,
-    filter: StreamFilter,
-    live: Subscription,
-    /// The last seq sent, or the one the stream starts after: nothing at or
-    /// below it is sent (again).
-    cursor: i64,
-    /// Whether the next deliveries come from the log (else from the feed).
-    replaying: bool,
-    /// Deliveries read from the log and not yet sent.
-    backlog: VecDeque<Event>,
+    follower: Follower,
+    /// The last seq sent, where a client resumes after an error.
+    sent: i64,
     /// Set after an error frame: the stream ends.
     done: bool,
     _client: ClientGauge,
 }
 
 impl Deliveries {
-    fn new(
-        reader: Arc<Reader>,
-        filter: StreamFilter,
-        live: Subscription,
-        cursor: i64,
-        replaying: bool,
-    ) -> Deliveries {
+    fn new(follower: Follower) -> Deliveries {
         Deliveries {
-            reader,
-            filter,
-            live,
-            cursor,
-            replaying,
-            backlog: VecDeque::new(),
+            sent: follower.cursor(),
+            follower,
             done: false,
             _client: ClientGauge::new(),
         }
@@ -216,85 +169,37 @@ impl Deliveries {
 
     /// The next frame to send; `None` ends the stream.
     async fn next(&mut self) -> Option<Frame> {
-        loop {
-            if self.done {
-                return None;
-            }
-            if let Some(event) = self.backlog.pop_front() {
-                let frame = delivery_frame(&EventOut::from(&event));
-                return Some(self.sent(event.seq, frame));
-            }
-            if self.replaying {
-                match self.read_page().await {
-                    Ok(page) => {
-                        // A short page is the end of the log as of this read;
-                        // everything after it is in the subscription.
-                        self.replaying = page.len() == REPLAY_PAGE as usize;
-                        self.backlog.extend(page);
-                        continue;
-                    }
-                    Err(err) => {
-                        tracing::warn!(error = %err, cursor = self.cursor, "stream could not read the log");
-                        self.done = true;
-                        return Some(error_frame(&err.to_string(), self.cursor));
-                    }
-                }
-            }
-            match self.live.recv().await {
-                Ok(event) => {
-                    if event.seq <= self.cursor || !self.filter.matches(&event) {
-                        continue;
-                    }
-                    let frame = delivery_frame(&EventOut::from(&*event));
-                    return Some(self.sent(event.seq, frame));
-                }
-                Err(RecvError::Lagged(missed)) => {
-                    metrics::counter!("calltap_stream_lagged_total").increment(1);
-                    tracing::info!(
-                        missed,
-                        cursor = self.cursor,
-                        "stream lagged; replaying from the log"
-                    );
-                    self.replaying = true;
-                    return Some(lagged_frame(missed, self.cursor));
-                }
-                // Every sender is gone: the server is stopping.
-                Err(RecvError::Closed) => return None,
-            }
+        if self.done {
+            return None;
         }
-    }
-
-    /// The next page of the log after the cursor.
-    async fn read_page(&mut self) -> Result<Vec<Event>, ApiError> {
-        // A fresh subscription before every read keeps the rule "subscribed
-        // before the read", and drops what the old one holds: all of that
-        // was committed before this read, so the read returns it (or it was
-        // sent already). Without it a long replay would fill the old
-        // subscription and end in a needless `lagged`.
-        self.live = self.live.resubscribe();
-        let filter = EventFilter {
-            call_id: self.filter.call_id.clone(),
-            message_type: self.filter.message_type.clone(),
-            after: Some(self.cursor),
-            up_to: None,
-            limit: REPLAY_PAGE,
-        };
-        read(&self.reader, move |r| r.events(&filter)).await
-    }
-
-    /// Moves the cursor to `seq` and returns its frame; or, should the
-    /// delivery not serialise (it cannot: its body was parsed as JSON when
-    /// it was received), an error frame that ends the stream.
-    fn sent(&mut self, seq: i64, frame: Result<Frame, serde_json::Error>) -> Frame {
-        match frame {
-            Ok(frame) => {
-                self.cursor = seq;
-                frame
+        match self.follower.next().await? {
+            Followed::Delivery(event) => match delivery_frame(&EventOut::from(&*event)) {
+                Ok(frame) => {
+                    self.sent = event.seq;
+                    Some(frame)
+                }
+                // It cannot happen: the body was parsed as JSON when it
+                // was received.
+                Err(err) => {
+                    tracing::error!(error = %err, seq = event.seq, "could not serialise a delivery");
+                    self.done = true;
+                    Some(error_frame("a delivery could not be serialised", self.sent))
+                }
+            },
+            Followed::Lagged {
+                missed,
+                resume_after,
+            } => {
+                metrics::counter!("calltap_stream_lagged_total").increment(1);
+                Some(lagged_frame(missed, resume_after))
             }
-            Err(err) => {
-                tracing::error!(error = %err, seq, "could not serialise a delivery");
+            Followed::Failed {
+                error,
+                resume_after,
+            } => {
                 self.done = true;
-                error_frame("a delivery could not be serialised", self.cursor)
+                let error = ApiError::from(error);
+                Some(error_frame(&error.to_string(), resume_after))
             }
         }
     }
@@ -336,128 +241,10 @@ fn error_frame(error: &str, resume_after: i64) -> Frame {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use super::*;
-    use crate::config::Durability;
-    use crate::store::feed::Feed;
-    use crate::store::sqlite;
-    use crate::store::writer::{Job, Writer};
-    use crate::store::NewEvent;
-
-    fn job(i: usize, call: &str) -> Job {
-        Job::Event(NewEvent {
-            received_at: 1_750_000_000_000,
-            call_id: Some(call.to_owned()),
-            message_type: "status-update".to_owned(),
-            timestamp: Some(1_750_314_425_773),
-            key: format!("k{i}"),
-            body: bytes::Bytes::from(format!(
-                r#"{{"message":{{"type":"status-update","n":{i}}}}}"#
-            )),
-            headers: "{}".to_owned(),
-            split: None,
-        })
-    }
-
-    /// A log with a writer publishing on a feed of `capacity`.
-    fn log(capacity: usize) -> (tempfile::TempDir, Writer, Feed, Arc<Reader>) {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("s.db");
-        let conn = sqlite::open_writer(&path, Durability::Normal).expect("open");
-        let feed = Feed::new(capacity);
-        let writer = Writer::new(conn, 8).with_feed(feed.clone());
-        let reader = Arc::new(Reader::open(&path).expect("reader"));
-        (dir, writer, feed, reader)
-    }
 
     fn text(frame: &Frame) -> String {
         String::from_utf8(frame.as_bytes().to_vec()).expect("UTF-8")
-    }
-
-    fn seq_of(frame: &Frame) -> Option<i64> {
-        text(frame)
-            .strip_prefix("id: ")?
-            .lines()
-            .next()?
-            .parse()
-            .ok()
-    }
-
-    async fn next_or_nothing(deliveries: &mut Deliveries) -> Option<Frame> {
-        tokio::time::timeout(Duration::from_millis(50), deliveries.next())
-            .await
-            .ok()
-            .flatten()
-    }
-
-    #[tokio::test]
-    async fn a_stream_that_lags_says_so_then_gets_the_gap_from_the_log_without_duplicates() {
-        let (_dir, mut writer, feed, reader) = log(2);
-        let mut deliveries =
-            Deliveries::new(reader, StreamFilter::default(), feed.subscribe(), 0, false);
-        for i in 1..=10 {
-            writer.process_batch(&[&job(i, "c")]).expect("commit");
-        }
-
-        let first = deliveries.next().await.expect("a frame");
-        assert_eq!(
-            text(&first),
-            "event: lagged\ndata: {\"missed\":8,\"resume_after\":0}\n\n"
-        );
-        let mut seqs = Vec::new();
-        while let Some(frame) = next_or_nothing(&mut deliveries).await {
-            seqs.push(seq_of(&frame).expect("a delivery"));
-        }
-        assert_eq!(seqs, (1..=10).collect::<Vec<_>>());
-
-        // And live again afterwards.
-        writer.process_batch(&[&job(11, "c")]).expect("commit");
-        let frame = next_or_nothing(&mut deliveries).await.expect("live");
-        assert_eq!(seq_of(&frame), Some(11));
-    }
-
-    #[tokio::test]
-    async fn a_resumed_stream_replays_matching_deliveries_in_pages_then_goes_live() {
-        let (_dir, mut writer, feed, reader) = log(4);
-        let total = REPLAY_PAGE as usize * 2 + 10;
-        for chunk in (1..=total).collect::<Vec<_>>().chunks(8) {
-            let jobs: Vec<Job> = chunk
-                .iter()
-                .map(|&i| job(i, if i % 2 == 0 { "even" } else { "odd" }))
-                .collect();
-            writer
-                .process_batch(&jobs.iter().collect::<Vec<_>>())
-                .expect("commit");
-        }
-        let filter = StreamFilter {
-            call_id: Some("even".to_owned()),
-            message_type: None,
-        };
-        let mut deliveries = Deliveries::new(reader, filter, feed.subscribe(), 100, true);
-
-        let mut seqs = Vec::new();
-        while let Some(frame) = next_or_nothing(&mut deliveries).await {
-            seqs.push(seq_of(&frame).expect("a delivery, no lagged"));
-        }
-        writer
-            .process_batch(&[&job(total + 1, "odd"), &job(total + 2, "even")])
-            .expect("commit");
-        let live = next_or_nothing(&mut deliveries).await.expect("live");
-
-        let expected: Vec<i64> = (102..=total as i64).step_by(2).collect();
-        assert_eq!(seqs, expected);
-        assert_eq!(seq_of(&live), Some(total as i64 + 2));
-    }
-
-    #[tokio::test]
-    async fn dropping_a_stream_drops_its_subscription() {
-        let (_dir, _writer, feed, reader) = log(4);
-        let deliveries =
-            Deliveries::new(reader, StreamFilter::default(), feed.subscribe(), 0, true);
-        assert_eq!(feed.subscribers(), 1);
-        drop(deliveries);
-        assert_eq!(feed.subscribers(), 0);
     }
 
     #[test]

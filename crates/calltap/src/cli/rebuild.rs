@@ -14,9 +14,9 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::Args;
 
-use crate::config::Durability;
 use crate::project::{self, Projector};
-use crate::store::sqlite;
+use crate::store::open::Store;
+use crate::store::Durability;
 
 /// Recompute the call projections from the log.
 #[derive(Debug, Args)]
@@ -46,14 +46,12 @@ pub fn rebuild(db: &std::path::Path) -> anyhow::Result<(u64, i64)> {
     if !db.exists() {
         anyhow::bail!("{} does not exist", db.display());
     }
-    // Opening the writer connection runs pending migrations, so an old
-    // database gets its projection tables first.
-    drop(
-        sqlite::open_writer(db, Durability::Full)
-            .with_context(|| format!("opening {}", db.display()))?,
-    );
+    // Opening the store runs pending migrations, so an old database gets
+    // its projection tables first.
+    let store =
+        Store::open(db, Durability::Full).with_context(|| format!("opening {}", db.display()))?;
     let started = Instant::now();
-    let mut projector = Projector::open(db, project::DEFAULT_BATCH, project::DEFAULT_CACHE)
+    let mut projector = Projector::open(&store, project::DEFAULT_BATCH, project::DEFAULT_CACHE)
         .context("opening the projector")?;
     projector.reset().context("emptying the projections")?;
     let events = projector.catch_up().context("projecting the log")?;

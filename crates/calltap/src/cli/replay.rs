@@ -25,7 +25,7 @@ use clap::{ArgGroup, Args};
 use super::send::{finish, send_and_report, usage, SendArgs};
 use crate::sim::jsonl;
 use crate::sim::send::{Pace, Sequence, StoredSource};
-use crate::store::sqlite::Reader;
+use crate::store::open::open_reader;
 use crate::store::EventFilter;
 
 /// `calltap replay`.
@@ -168,7 +168,7 @@ fn load(args: &ReplayArgs) -> anyhow::Result<Vec<Stored>> {
     // A missing file would be created empty by SQLite's read-write open;
     // the reader opens read-only, but say plainly what is wrong.
     anyhow::ensure!(path.exists(), "{} does not exist", path.display());
-    let reader = Reader::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let reader = open_reader(path).with_context(|| format!("opening {}", path.display()))?;
     let mut out = Vec::new();
     let mut filter = EventFilter {
         call_id: args.call.clone(),

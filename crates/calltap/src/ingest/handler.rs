@@ -1,18 +1,45 @@
 //! The HTTP edge of ingest: extract a [`Delivery`], run the pipeline, map
-//! the result. No decisions are made here.
+//! the result (and [`IngestError`] to [`ApiError`]). No decisions are made
+//! here.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, FromRef, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::routing::post;
+use axum::{Json, Router};
 
-use super::{Ack, Delivery};
+use super::{Ack, Delivery, IngestError, Ingestor};
 use crate::api::ApiError;
-use crate::server::AppState;
+
+/// What the ingest paths need: the pipeline, and the limits they answer with.
+#[derive(Clone, Debug)]
+pub struct IngestState {
+    /// The ingest pipeline.
+    pub ingestor: Arc<Ingestor>,
+    /// The largest body accepted, in bytes (named in the 413).
+    pub body_limit: usize,
+    /// `Retry-After` on a 503.
+    pub retry_after: Duration,
+}
+
+/// `POST` on each of `paths` (any other method: 405), with bodies up to
+/// `body_limit` bytes, over an [`IngestState`].
+pub fn router<S>(paths: &[String], body_limit: usize) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    IngestState: FromRef<S>,
+{
+    let mut router = Router::new();
+    for path in paths {
+        router = router.route(path, post(receive).fallback(not_post));
+    }
+    router.layer(DefaultBodyLimit::max(body_limit))
+}
 
 /// Any other method on an ingest path (a browser's GET, say): 405 with
 /// `Allow: POST` and a line saying what the path is for.
@@ -24,7 +51,7 @@ pub async fn not_post() -> ApiError {
 /// was already stored), 400 with the reason for bad input (quarantined),
 /// 401, 413, or 503 with `Retry-After`. The seq is in `x-calltap-seq`.
 pub async fn receive(
-    State(app): State<Arc<AppState>>,
+    State(ingest): State<IngestState>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -35,7 +62,7 @@ pub async fn receive(
             metrics::counter!("calltap_deliveries_rejected_total", "reason" => "too_large")
                 .increment(1);
             ApiError::PayloadTooLarge {
-                limit: app.config.body_limit,
+                limit: ingest.body_limit,
             }
         } else {
             ApiError::BadRequest {
@@ -50,11 +77,11 @@ pub async fn receive(
         headers,
         body,
     };
-    let ack = app
+    let ack = ingest
         .ingestor
         .ingest(delivery)
         .await
-        .map_err(|err| ApiError::from_ingest(err, app.config.retry_after))?;
+        .map_err(|err| answer(err, ingest.retry_after))?;
     let mut response = (StatusCode::OK, Json(serde_json::json!({}))).into_response();
     let (seq, duplicate) = match ack {
         Ack::Stored(seq) => (Some(seq), false),
@@ -70,4 +97,27 @@ pub async fn receive(
             .insert("x-calltap-duplicate", HeaderValue::from_static("true"));
     }
     Ok(response)
+}
+
+/// The ingest pipeline's errors, as HTTP; `retry_after` for the 503s.
+pub fn answer(err: IngestError, retry_after: Duration) -> ApiError {
+    let kind = err.kind();
+    match err {
+        IngestError::Unauthorized(rejected) if rejected.server_fault => {
+            ApiError::Internal(anyhow::anyhow!("ingest auth is misconfigured: {rejected}"))
+        }
+        IngestError::Unauthorized(rejected) => ApiError::Unauthorized {
+            kind,
+            reason: rejected.reason,
+        },
+        IngestError::TooDeep(_) | IngestError::Invalid(_) => ApiError::BadRequest {
+            kind,
+            reason: err.to_string(),
+        },
+        IngestError::Overloaded | IngestError::StoreUnavailable(_) => ApiError::Unavailable {
+            kind,
+            reason: err.to_string(),
+            retry_after,
+        },
+    }
 }

@@ -3,7 +3,8 @@
 //! [`Ingestor::ingest`] is the whole pipeline over one [`Delivery`], free of
 //! HTTP response types; [`handler`] is the thin axum edge that extracts a
 //! `Delivery` and maps the result to a response. This module knows neither
-//! SQL (it submits [`Job`]s to the writer) nor the API.
+//! SQL (it submits [`Job`]s to the writer) nor the API, whose one error
+//! type only the handler uses.
 
 pub mod auth;
 pub mod handler;
@@ -18,8 +19,8 @@ use calltap_protocol::ParseError;
 use http::{HeaderMap, Method, Uri};
 
 use crate::store::body::{self, Scanned};
-use crate::store::writer::{Job, Outcome, SubmitError, WriterHandle};
-use crate::store::{NewEvent, NewQuarantine};
+use crate::store::writer::{SubmitError, WriterHandle};
+use crate::store::{Job, NewEvent, NewQuarantine, Outcome};
 use auth::{AuthRejected, IngestAuth, Signed};
 use limits::TooDeep;
 

@@ -27,7 +27,6 @@ mod cache;
 pub mod pieces;
 
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -35,11 +34,11 @@ use calltap_protocol::model::{Envelope, MessageType, Model, ServerMessage};
 use tokio::sync::{broadcast, watch};
 
 use crate::calls::{self, CallEvent, CallState, EventKind};
+use crate::store::backend::{ProjectionWrite, Reader};
 use crate::store::body;
 use crate::store::handoff::Handoff;
-use crate::store::projections::{CallRow, ProjectionWriter};
-use crate::store::sqlite::Reader;
-use crate::store::turns::WriteTurns;
+use crate::store::open::Store;
+use crate::store::projections::CallRow;
 use crate::store::{Event, EventFilter, Logged, StoreError, StoredBody, StoredEvent};
 use cache::CallCache;
 use pieces::{PieceMemo, Placeholder, SkeletonPieces};
@@ -107,9 +106,9 @@ pub enum ProjectError {
     Json(#[from] serde_json::Error),
 }
 
-/// The projector: its connections, its cache and its position.
+/// The projector: its store handles, its cache and its position.
 pub struct Projector {
-    store: ProjectionWriter,
+    store: Box<dyn ProjectionWrite>,
     reader: Reader,
     handoff: Option<Handoff>,
     /// Events read back from the log rather than handed over.
@@ -133,11 +132,21 @@ impl std::fmt::Debug for Projector {
 }
 
 impl Projector {
-    /// A projector over the database at `path` (already migrated by the
-    /// writer), starting from the stored checkpoint.
-    pub fn open(path: &Path, batch: u32, cache: usize) -> Result<Projector, StoreError> {
-        let store = ProjectionWriter::open(path)?;
-        let reader = Reader::open(path)?;
+    /// A projector over `store`, with its own projection writer (taking
+    /// turns at the database with the log's writer) and read handle,
+    /// starting from the stored checkpoint.
+    pub fn open(store: &Store, batch: u32, cache: usize) -> Result<Projector, StoreError> {
+        Projector::new(store.projection_writer()?, store.reader()?, batch, cache)
+    }
+
+    /// A projector writing through `store` and reading through `reader`
+    /// (handles on the same database), starting from the stored checkpoint.
+    pub fn new(
+        store: Box<dyn ProjectionWrite>,
+        reader: Reader,
+        batch: u32,
+        cache: usize,
+    ) -> Result<Projector, StoreError> {
         let position = store.checkpoint()?;
         let (position_tx, _) = watch::channel(position);
         let (updates, _) = broadcast::channel(UPDATES_CAPACITY);
@@ -154,13 +163,6 @@ impl Projector {
             position_tx,
             updates,
         })
-    }
-
-    /// Takes `turns` around each write, shared with the ingest writer of the
-    /// same database, so that neither starves the other of the write lock.
-    pub fn with_write_turns(mut self, turns: WriteTurns) -> Projector {
-        self.store = self.store.with_write_turns(turns);
-        self
     }
 
     /// Takes the batches the writer of the same database hands over in
@@ -509,11 +511,23 @@ pub fn row(state: &CallState, last_seq: i64) -> Result<CallRow, serde_json::Erro
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Durability;
+    use crate::store::backend::LogAppend;
     use crate::store::projections::CallFilter;
-    use crate::store::sqlite;
-    use crate::store::writer::{Job, Writer};
-    use crate::store::NewEvent;
+    use crate::store::writer::Writer;
+    use crate::store::{Durability, Job, NewEvent};
+
+    /// A temporary database.
+    fn temp_store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(&dir.path().join("p.db"), Durability::Normal).expect("open");
+        (dir, store)
+    }
+
+    /// The store's log writer, committing up to `batch` jobs at a time.
+    fn writer(store: &Store, batch: usize) -> Writer<Box<dyn LogAppend>> {
+        let (log, _checkpoints) = store.log_writer().expect("log writer");
+        Writer::new(log, batch)
+    }
 
     fn job(i: usize, call_id: Option<&str>, message_type: &str, body: Vec<u8>) -> Job {
         // Cut as ingest cuts it, so the projector reads rebuilt bodies.
@@ -532,7 +546,7 @@ mod tests {
 
     /// A database holding the sample corpus (call id and type read from
     /// each body, as ingest would).
-    fn corpus_db() -> (tempfile::TempDir, std::path::PathBuf) {
+    fn corpus_db() -> (tempfile::TempDir, Store) {
         db_of(calltap_protocol::fixtures::sample_deliveries())
     }
 
@@ -550,20 +564,17 @@ mod tests {
             .collect()
     }
 
-    fn db_of(bodies: Vec<Vec<u8>>) -> (tempfile::TempDir, std::path::PathBuf) {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("p.db");
-        let conn = sqlite::open_writer(&path, Durability::Normal).expect("open");
-        let mut writer = Writer::new(conn, 1024);
+    fn db_of(bodies: Vec<Vec<u8>>) -> (tempfile::TempDir, Store) {
+        let (dir, store) = temp_store();
         let jobs = jobs_of(bodies);
-        writer
+        writer(&store, 1024)
             .process_batch(&jobs.iter().collect::<Vec<_>>())
             .expect("commit");
-        (dir, path)
+        (dir, store)
     }
 
-    fn all_rows(path: &Path) -> Vec<(String, String)> {
-        let reader = Reader::open(path).expect("reader");
+    fn all_rows(store: &Store) -> Vec<(String, String)> {
+        let reader = store.reader().expect("reader");
         let rows = reader
             .calls(&CallFilter {
                 limit: 1000,
@@ -598,14 +609,12 @@ mod tests {
 
     #[test]
     fn batches_handed_over_by_the_writer_give_the_rows_the_log_gives() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("h.db");
-        let conn = sqlite::open_writer(&path, Durability::Normal).expect("open");
+        let (_dir, store) = temp_store();
         let handoff = Handoff::default();
-        let mut writer = Writer::new(conn, 1024).with_handoff(handoff.clone());
+        let mut writer = writer(&store, 1024).with_handoff(handoff.clone());
         // Small batches and a one-call cache: a call evicted mid-way is
         // loaded back from the log while later batches are handed over.
-        let mut projector = Projector::open(&path, 7, 1)
+        let mut projector = Projector::open(&store, 7, 1)
             .expect("open")
             .with_handoff(handoff);
         let jobs = jobs_of(calltap_protocol::fixtures::sample_deliveries());
@@ -626,18 +635,17 @@ mod tests {
         let mut from_log = Projector::open(&reference, 512, 4096).expect("open");
         from_log.catch_up().expect("catch up");
         assert_eq!(from_log.events_read_back(), jobs.len() as u64);
-        let rows = all_rows(&path);
+        let rows = all_rows(&store);
         assert_eq!(rows.len(), 12);
         assert_eq!(rows, all_rows(&reference));
     }
 
     #[test]
     fn a_projector_behind_the_handoff_reads_the_gap_from_the_log() {
-        let (_dir, path) = corpus_db();
+        let (_dir, store) = corpus_db();
         let handoff = Handoff::default();
-        let conn = sqlite::open_writer(&path, Durability::Normal).expect("open");
-        let mut writer = Writer::new(conn, 16).with_handoff(handoff.clone());
-        let mut projector = Projector::open(&path, 512, 4096)
+        let mut writer = writer(&store, 16).with_handoff(handoff.clone());
+        let mut projector = Projector::open(&store, 512, 4096)
             .expect("open")
             .with_handoff(handoff);
         let logged = projector.reader.last_seq().expect("last seq");
@@ -664,7 +672,7 @@ mod tests {
         projector.catch_up().expect("catch up");
         assert_eq!(projector.position(), logged + 2);
         assert_eq!(projector.events_read_back(), read_back, "handed over again");
-        let rows = all_rows(&path);
+        let rows = all_rows(&store);
         assert_eq!(rows.len(), 13, "the corpus's 12 calls and the late one");
         let (_, detail) = rows
             .iter()
@@ -675,8 +683,8 @@ mod tests {
 
     /// Every call's detail folded from whole bodies, the reference the
     /// skeleton path must equal.
-    fn details_from_whole_bodies(path: &Path) -> Vec<(String, String)> {
-        let reader = Reader::open(path).expect("reader");
+    fn details_from_whole_bodies(store: &Store) -> Vec<(String, String)> {
+        let reader = store.reader().expect("reader");
         let events = reader
             .events(&EventFilter {
                 limit: u32::MAX,
@@ -712,14 +720,14 @@ mod tests {
                 .into_iter()
                 .map(|(_, body)| body),
         );
-        let (_dir, path) = db_of(bodies);
-        let mut projector = Projector::open(&path, 64, 4096).expect("open");
+        let (_dir, store) = db_of(bodies);
+        let mut projector = Projector::open(&store, 64, 4096).expect("open");
 
         projector.catch_up().expect("catch up");
 
-        let mut projected = all_rows(&path);
+        let mut projected = all_rows(&store);
         projected.sort();
-        assert_eq!(projected, details_from_whole_bodies(&path));
+        assert_eq!(projected, details_from_whole_bodies(&store));
         let memo = projector.memo.len();
         assert!(memo > 100, "pieces were read through the memo: {memo}");
     }
@@ -746,17 +754,17 @@ mod tests {
                 bodies.push(body);
             }
         }
-        let (_dir, path) = db_of(bodies);
+        let (_dir, store) = db_of(bodies);
         // A small batch and a one-call cache: states are reloaded from the
         // log through the skeleton path too.
-        let mut projector = Projector::open(&path, 16, 1).expect("open");
+        let mut projector = Projector::open(&store, 16, 1).expect("open");
 
         projector.catch_up().expect("catch up");
 
-        let mut projected = all_rows(&path);
+        let mut projected = all_rows(&store);
         projected.sort();
         assert_eq!(projected.len(), 40);
-        assert_eq!(projected, details_from_whole_bodies(&path));
+        assert_eq!(projected, details_from_whole_bodies(&store));
         assert!(!projector.memo.is_empty(), "the skeleton path was taken");
     }
 
@@ -775,18 +783,14 @@ mod tests {
     }
 
     fn project_one(body: Vec<u8>) -> (CallEvent, CallEvent) {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("p.db");
-        let conn = sqlite::open_writer(&path, Durability::Normal).expect("open");
+        let (_dir, store) = temp_store();
         let stored = job(0, Some("c"), "speech-update", body);
         let Job::Event(new) = &stored else {
             unreachable!("job() makes events")
         };
         assert!(new.split.is_some(), "the body must be cut");
-        Writer::new(conn, 8)
-            .process_batch(&[&stored])
-            .expect("commit");
-        let mut projector = Projector::open(&path, 8, 8).expect("open");
+        writer(&store, 8).process_batch(&[&stored]).expect("commit");
+        let mut projector = Projector::open(&store, 8, 8).expect("open");
         let event = projector
             .reader
             .stored_events(&EventFilter {
@@ -839,24 +843,21 @@ mod tests {
 
     #[test]
     fn a_body_that_fails_typed_parsing_is_still_an_event_of_its_call() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("p.db");
-        let conn = sqlite::open_writer(&path, Durability::Normal).expect("open");
+        let (_dir, store) = temp_store();
         let body = br#"{"message":{"type":"status-update","status":{"not":"a string"},"call":{"id":"odd"}}}"#;
         assert!(
             Envelope::from_slice(body).is_err(),
             "the body must fail typed parsing"
         );
         let event = job(0, Some("odd"), "status-update", body.to_vec());
-        Writer::new(conn, 8)
-            .process_batch(&[&event])
-            .expect("commit");
-        let mut projector = Projector::open(&path, 8, 8).expect("open");
+        writer(&store, 8).process_batch(&[&event]).expect("commit");
+        let mut projector = Projector::open(&store, 8, 8).expect("open");
         let mut position = projector.projection().position;
 
         projector.catch_up().expect("catch up");
 
-        let stored = Reader::open(&path)
+        let stored = store
+            .reader()
             .expect("reader")
             .call_detail("odd")
             .expect("read")

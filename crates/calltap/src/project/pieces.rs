@@ -21,8 +21,8 @@ use std::ops::Range;
 use serde_json::{Map, Value};
 
 use crate::calls::convert::{self, PieceRole, Pieces, Resolved};
+use crate::store::backend::Reader;
 use crate::store::body::PieceHash;
-use crate::store::sqlite::Reader;
 use crate::store::StoreError;
 
 /// Piece bytes read into one generation of the memo before it becomes the

@@ -14,14 +14,20 @@
 //! subscribers their no-gap rule: subscribe first, then read the log; an
 //! event committed after the read is published after the subscription.
 //!
+//! [`follow`] is how a reader uses the feed: every delivery after a point,
+//! from the log and then live, with no gap and no duplicate, back to the
+//! log after a lag (the live SSE stream's source).
+//!
 //! This module knows neither SQL nor HTTP.
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use tokio::sync::broadcast;
+use tokio::sync::broadcast::error::RecvError;
 
-use super::writer::{Job, Outcome};
-use super::Event;
+use super::backend::Reader;
+use super::{Event, EventFilter, Job, Outcome, StoreError};
 
 /// A subscription to the feed. Each item is shared (`Arc`) by every
 /// subscriber, so a slow subscriber costs a pointer per retained event.
@@ -77,14 +83,221 @@ impl Feed {
     }
 }
 
+/// How many events one read of the log returns while replaying.
+pub const REPLAY_PAGE: u32 = 256;
+
+/// Which deliveries a follower wants.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FollowFilter {
+    /// Only this call.
+    pub call_id: Option<String>,
+    /// Only this message type.
+    pub message_type: Option<String>,
+}
+
+impl FollowFilter {
+    fn matches(&self, event: &Event) -> bool {
+        self.call_id
+            .as_deref()
+            .is_none_or(|id| event.call_id.as_deref() == Some(id))
+            && self
+                .message_type
+                .as_deref()
+                .is_none_or(|t| event.message_type == t)
+    }
+}
+
+/// What a [`Follower`] yields.
+#[derive(Debug)]
+pub enum Followed {
+    /// The next matching delivery, in seq order, each once.
+    Delivery(Arc<Event>),
+    /// The follower fell behind the live feed and `missed` deliveries (of
+    /// any call or type) went past it; the ones it wants follow, read back
+    /// from the log after `resume_after`.
+    Lagged {
+        /// How many deliveries the feed dropped for this follower.
+        missed: u64,
+        /// The last seq yielded before the lag.
+        resume_after: i64,
+    },
+    /// The log could not be read; the follower ends.
+    Failed {
+        /// Why.
+        error: StoreError,
+        /// The last seq yielded.
+        resume_after: i64,
+    },
+}
+
+/// Starts following the log: every matching delivery after `resume` (the
+/// log first, then live), or, with no `resume`, live from now. A resume
+/// point past the end of the log (a client of a database that was since
+/// replaced) would silently skip the next deliveries up to it: it resumes
+/// from the end instead.
+///
+/// How "no gap, no duplicate" holds: the writer publishes a delivery only
+/// after its commit, and seqs are committed in order by one writer. A
+/// follower subscribes to the feed BEFORE each read of the log, so a
+/// delivery is either visible to that read or published after the
+/// subscription; its cursor, the last seq yielded, drops whatever arrives
+/// twice that way.
+pub async fn follow(
+    reader: Reader,
+    feed: &Feed,
+    filter: FollowFilter,
+    resume: Option<i64>,
+) -> Result<Follower, StoreError> {
+    // Subscribe before reading where "now" is, so that nothing committed
+    // after that read can slip between the two.
+    let live = feed.subscribe();
+    let now = blocking(&reader, |r| r.last_seq()).await?;
+    Ok(match resume {
+        Some(after) => Follower::new(reader, filter, live, after.min(now), true),
+        None => Follower::new(reader, filter, live, now, false),
+    })
+}
+
+/// One follower's deliveries: replayed from the log, then live from the
+/// feed, back to the log after a lag. Yields on demand, so a reader that
+/// reads slowly is read for slowly (and lags the feed, not the writer).
+#[derive(Debug)]
+pub struct Follower {
+    reader: Reader,
+    filter: FollowFilter,
+    live: Subscription,
+    /// The last seq yielded, or the one it starts after: nothing at or
+    /// below it is yielded (again).
+    cursor: i64,
+    /// Whether the next deliveries come from the log (else from the feed).
+    replaying: bool,
+    /// Deliveries read from the log and not yet yielded.
+    backlog: VecDeque<Event>,
+    /// Set after a failure: the follower ends.
+    done: bool,
+}
+
+impl Follower {
+    fn new(
+        reader: Reader,
+        filter: FollowFilter,
+        live: Subscription,
+        cursor: i64,
+        replaying: bool,
+    ) -> Follower {
+        Follower {
+            reader,
+            filter,
+            live,
+            cursor,
+            replaying,
+            backlog: VecDeque::new(),
+            done: false,
+        }
+    }
+
+    /// The last seq yielded (or the one it started after).
+    pub fn cursor(&self) -> i64 {
+        self.cursor
+    }
+
+    /// The next item; `None` once it has failed, or when the feed has
+    /// closed (the server is stopping).
+    pub async fn next(&mut self) -> Option<Followed> {
+        loop {
+            if self.done {
+                return None;
+            }
+            if let Some(event) = self.backlog.pop_front() {
+                self.cursor = event.seq;
+                return Some(Followed::Delivery(Arc::new(event)));
+            }
+            if self.replaying {
+                match self.read_page().await {
+                    Ok(page) => {
+                        // A short page is the end of the log as of this read;
+                        // everything after it is in the subscription.
+                        self.replaying = page.len() == REPLAY_PAGE as usize;
+                        self.backlog.extend(page);
+                        continue;
+                    }
+                    Err(error) => {
+                        tracing::warn!(error = %error, cursor = self.cursor, "could not read the log to follow it");
+                        self.done = true;
+                        return Some(Followed::Failed {
+                            error,
+                            resume_after: self.cursor,
+                        });
+                    }
+                }
+            }
+            match self.live.recv().await {
+                Ok(event) => {
+                    if event.seq <= self.cursor || !self.filter.matches(&event) {
+                        continue;
+                    }
+                    self.cursor = event.seq;
+                    return Some(Followed::Delivery(event));
+                }
+                Err(RecvError::Lagged(missed)) => {
+                    tracing::info!(
+                        missed,
+                        cursor = self.cursor,
+                        "follower lagged; replaying from the log"
+                    );
+                    self.replaying = true;
+                    return Some(Followed::Lagged {
+                        missed,
+                        resume_after: self.cursor,
+                    });
+                }
+                // Every sender is gone: the server is stopping.
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    }
+
+    /// The next page of the log after the cursor.
+    async fn read_page(&mut self) -> Result<Vec<Event>, StoreError> {
+        // A fresh subscription before every read keeps the rule "subscribed
+        // before the read", and drops what the old one holds: all of that
+        // was committed before this read, so the read returns it (or it was
+        // yielded already). Without it a long replay would fill the old
+        // subscription and end in a needless lag.
+        self.live = self.live.resubscribe();
+        let filter = EventFilter {
+            call_id: self.filter.call_id.clone(),
+            message_type: self.filter.message_type.clone(),
+            after: Some(self.cursor),
+            up_to: None,
+            limit: REPLAY_PAGE,
+        };
+        blocking(&self.reader, move |r| r.events(&filter)).await
+    }
+}
+
+/// Runs a blocking read on the blocking pool.
+async fn blocking<T: Send + 'static>(
+    reader: &Reader,
+    f: impl FnOnce(&Reader) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
+    let reader = Arc::clone(reader);
+    tokio::task::spawn_blocking(move || f(&reader))
+        .await
+        .map_err(|err| StoreError::Backend(err.into()))?
+}
+
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::config::Durability;
-    use crate::store::sqlite;
-    use crate::store::writer::Writer;
-    use crate::store::NewEvent;
+    use std::time::Duration;
+
     use bytes::Bytes;
+
+    use super::*;
+    use crate::store::open::Store;
+    use crate::store::sqlite::{self, Sqlite};
+    use crate::store::writer::Writer;
+    use crate::store::{Durability, NewEvent};
 
     fn event(key: &str) -> Job {
         Job::Event(NewEvent {
@@ -102,10 +315,10 @@ mod tests {
     #[test]
     fn stored_events_are_published_once_after_commit_and_duplicates_not_at_all() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let conn = sqlite::open_writer(&dir.path().join("f.db"), Durability::Normal).expect("open");
+        let sqlite = Sqlite::open(&dir.path().join("f.db"), Durability::Normal).expect("open");
         let feed = Feed::new(16);
         let mut rx = feed.subscribe();
-        let mut writer = Writer::new(conn, 8).with_feed(feed.clone());
+        let mut writer = Writer::new(sqlite.log().expect("log"), 8).with_feed(feed.clone());
         let (a, b) = (event("a"), event("b"));
 
         writer.process_batch(&[&a, &a, &b]).expect("commit");
@@ -122,13 +335,148 @@ mod tests {
     #[test]
     fn a_batch_that_fails_to_commit_publishes_nothing() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let (conn, _holder) = crate::store::locked_out(&dir.path().join("f.db"));
+        let (log, _holder) = sqlite::locked_out(&dir.path().join("f.db"));
         let feed = Feed::new(16);
         let mut rx = feed.subscribe();
-        let mut writer = Writer::new(conn, 8).with_feed(feed);
+        let mut writer = Writer::new(log, 8).with_feed(feed);
 
         assert!(writer.process_batch(&[&event("a")]).is_err());
 
         assert!(rx.try_recv().is_err(), "an uncommitted event was published");
+    }
+
+    fn job(i: usize, call: &str) -> Job {
+        Job::Event(NewEvent {
+            received_at: 1_750_000_000_000,
+            call_id: Some(call.to_owned()),
+            message_type: "status-update".to_owned(),
+            timestamp: Some(1_750_314_425_773),
+            key: format!("k{i}"),
+            body: Bytes::from(format!(
+                r#"{{"message":{{"type":"status-update","n":{i}}}}}"#
+            )),
+            headers: "{}".to_owned(),
+            split: None,
+        })
+    }
+
+    type LogWriter = Writer<Box<dyn crate::store::backend::LogAppend>>;
+
+    /// A log with a writer publishing on a feed of `capacity`.
+    fn log(capacity: usize) -> (tempfile::TempDir, LogWriter, Feed, Reader) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(&dir.path().join("s.db"), Durability::Normal).expect("open");
+        let feed = Feed::new(capacity);
+        let (log, _checkpoints) = store.log_writer().expect("log");
+        let writer = Writer::new(log, 8).with_feed(feed.clone());
+        (dir, writer, feed, store.reader().expect("reader"))
+    }
+
+    fn seq_of(item: &Followed) -> Option<i64> {
+        match item {
+            Followed::Delivery(event) => Some(event.seq),
+            _ => None,
+        }
+    }
+
+    async fn next_or_nothing(follower: &mut Follower) -> Option<Followed> {
+        tokio::time::timeout(Duration::from_millis(50), follower.next())
+            .await
+            .ok()
+            .flatten()
+    }
+
+    #[tokio::test]
+    async fn a_follower_that_lags_says_so_then_gets_the_gap_from_the_log_without_duplicates() {
+        let (_dir, mut writer, feed, reader) = log(2);
+        let mut follower = follow(reader, &feed, FollowFilter::default(), None)
+            .await
+            .expect("follow");
+        for i in 1..=10 {
+            writer.process_batch(&[&job(i, "c")]).expect("commit");
+        }
+
+        let first = follower.next().await.expect("an item");
+        assert!(
+            matches!(
+                first,
+                Followed::Lagged {
+                    missed: 8,
+                    resume_after: 0
+                }
+            ),
+            "{first:?}"
+        );
+        let mut seqs = Vec::new();
+        while let Some(item) = next_or_nothing(&mut follower).await {
+            seqs.push(seq_of(&item).expect("a delivery"));
+        }
+        assert_eq!(seqs, (1..=10).collect::<Vec<_>>());
+
+        // And live again afterwards.
+        writer.process_batch(&[&job(11, "c")]).expect("commit");
+        let item = next_or_nothing(&mut follower).await.expect("live");
+        assert_eq!(seq_of(&item), Some(11));
+    }
+
+    #[tokio::test]
+    async fn a_resumed_follower_replays_matching_deliveries_in_pages_then_goes_live() {
+        let (_dir, mut writer, feed, reader) = log(4);
+        let total = REPLAY_PAGE as usize * 2 + 10;
+        for chunk in (1..=total).collect::<Vec<_>>().chunks(8) {
+            let jobs: Vec<Job> = chunk
+                .iter()
+                .map(|&i| job(i, if i % 2 == 0 { "even" } else { "odd" }))
+                .collect();
+            writer
+                .process_batch(&jobs.iter().collect::<Vec<_>>())
+                .expect("commit");
+        }
+        let filter = FollowFilter {
+            call_id: Some("even".to_owned()),
+            message_type: None,
+        };
+        let mut follower = follow(reader, &feed, filter, Some(100))
+            .await
+            .expect("follow");
+
+        let mut seqs = Vec::new();
+        while let Some(item) = next_or_nothing(&mut follower).await {
+            seqs.push(seq_of(&item).expect("a delivery, no lag"));
+        }
+        writer
+            .process_batch(&[&job(total + 1, "odd"), &job(total + 2, "even")])
+            .expect("commit");
+        let live = next_or_nothing(&mut follower).await.expect("live");
+
+        let expected: Vec<i64> = (102..=total as i64).step_by(2).collect();
+        assert_eq!(seqs, expected);
+        assert_eq!(seq_of(&live), Some(total as i64 + 2));
+    }
+
+    #[tokio::test]
+    async fn a_resume_point_past_the_end_of_the_log_resumes_from_the_end() {
+        let (_dir, mut writer, feed, reader) = log(4);
+        writer.process_batch(&[&job(1, "c")]).expect("commit");
+        let mut follower = follow(reader, &feed, FollowFilter::default(), Some(50))
+            .await
+            .expect("follow");
+        assert_eq!(follower.cursor(), 1);
+
+        writer.process_batch(&[&job(2, "c")]).expect("commit");
+
+        let item = next_or_nothing(&mut follower).await.expect("the next one");
+        assert_eq!(seq_of(&item), Some(2));
+    }
+
+    #[tokio::test]
+    async fn dropping_a_follower_drops_its_subscription() {
+        let (_dir, _writer, feed, reader) = log(4);
+        let follower = follow(reader, &feed, FollowFilter::default(), Some(0))
+            .await
+            .expect("follow");
+        assert_eq!(feed.subscribers(), 1);
+        drop(follower);
+        assert_eq!(feed.subscribers(), 0);
     }
 }

@@ -7,7 +7,7 @@
 //!
 //! What it promises: it holds exactly the log's committed deliveries with a
 //! seq in `(start, last]`, in seq order, as [`StoredEvent`]s equal to what
-//! [`Reader::stored_events`](super::sqlite::Reader::stored_events) would
+//! [`LogRead::stored_events`](super::backend::LogRead::stored_events) would
 //! return. The projector takes from it only when its position is at or past
 //! `start`; otherwise it reads the log as before. That is the case at
 //! startup (nothing handed yet), after a failed projection step (what it
@@ -28,8 +28,7 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 
-use super::writer::{Job, Outcome};
-use super::{StoredBody, StoredEvent};
+use super::{Job, Outcome, StoredBody, StoredEvent};
 
 /// Deliveries held at most; the oldest go first.
 pub const DEFAULT_MAX_EVENTS: usize = 8192;
@@ -95,7 +94,7 @@ impl Handoff {
                 held.bytes = 0;
                 held.start = Some(seq - 1);
             }
-            // As the log stores it (`sqlite::append_event`): the recipe
+            // As the log stores it (see `store/sqlite/log.rs`): the recipe
             // when the body was cut, else the body itself; both shared with
             // the request, not copied on the writer's thread.
             let body = match &event.split {
@@ -175,10 +174,10 @@ mod tests {
     use bytes::Bytes;
 
     use super::*;
-    use crate::config::Durability;
-    use crate::store::sqlite::{self, Reader};
+    use crate::store::open::Store;
+    use crate::store::sqlite;
     use crate::store::writer::Writer;
-    use crate::store::{EventFilter, NewEvent};
+    use crate::store::{Durability, EventFilter, NewEvent};
 
     fn event(key: &str) -> Job {
         Job::Event(NewEvent::for_test(
@@ -202,10 +201,10 @@ mod tests {
     #[test]
     fn it_hands_over_exactly_what_the_log_holds_after_the_commit() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("h.db");
-        let conn = sqlite::open_writer(&path, Durability::Normal).expect("open");
+        let store = Store::open(&dir.path().join("h.db"), Durability::Normal).expect("open");
         let handoff = Handoff::default();
-        let mut writer = Writer::new(conn, 64).with_handoff(handoff.clone());
+        let (log, _checkpoints) = store.log_writer().expect("log");
+        let mut writer = Writer::new(log, 64).with_handoff(handoff.clone());
         let known = writer.known_pieces();
         // Real deliveries: most are cut into pieces, so their recipes are
         // packed in the log and must come back unpacked.
@@ -232,7 +231,7 @@ mod tests {
         writer.process_batch(&second).expect("commit");
 
         let handed = handoff.take_after(0, 1000).expect("all of it is held");
-        let reader = Reader::open(&path).expect("reader");
+        let reader = store.reader().expect("reader");
         let logged = reader
             .stored_events(&EventFilter {
                 limit: 1000,
@@ -253,9 +252,9 @@ mod tests {
     #[test]
     fn a_batch_that_fails_to_commit_hands_over_nothing() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let (conn, _holder) = crate::store::locked_out(&dir.path().join("h.db"));
+        let (log, _holder) = sqlite::locked_out(&dir.path().join("h.db"));
         let handoff = Handoff::default();
-        let mut writer = Writer::new(conn, 8).with_handoff(handoff.clone());
+        let mut writer = Writer::new(log, 8).with_handoff(handoff.clone());
 
         assert!(writer.process_batch(&[&event("a")]).is_err());
 

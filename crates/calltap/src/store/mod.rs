@@ -1,22 +1,33 @@
-//! The event log: record types, errors, and the SQLite backend.
+//! The store: the event log, the piece store, the quarantine and the call
+//! projections, behind traits a backend implements, with the SQLite
+//! backend beside them.
 //!
-//! This module knows SQL and nothing of HTTP. All SQL lives in [`sqlite`]
-//! (the log) and [`projections`] (the call tables derived from it);
-//! [`writer`] is the single group-commit writer thread in front of the log;
-//! [`turns`] queues the process's writers fairly for SQLite's one write
-//! lock; [`checkpointer`] copies the WAL into the database file off the
-//! writer's thread; [`body`] cuts bodies into content-addressed pieces
-//! (pure, no SQL); [`feed`] publishes what it commits to live subscribers,
-//! and [`handoff`] to the projector.
-//! Records cross this boundary as plain structs; the HTTP layer converts them.
+//! This module holds what every part of the store shares: the records that
+//! cross its boundary (plain structs; the HTTP layer converts them), the
+//! writer's [`Job`]s and their [`Outcome`]s, [`StoreError`] and
+//! [`Durability`]. It imports none of its children, so none can loop back.
+//!
+//! - [`backend`]: the traits a backend implements (append with dedup, read
+//!   pages, rebuild bodies, pieces, quarantine, projections), naming no
+//!   SQLite type; [`open`] picks and opens the backend, the one module
+//!   above [`sqlite`] that names it.
+//! - [`sqlite`]: the SQLite backend (connections, schema, log, quarantine,
+//!   projections, the WAL checkpointer, write turns). All SQL is there.
+//! - [`writer`]: the group-commit writer thread, over any backend;
+//!   [`feed`] publishes what it commits to live subscribers (and follows
+//!   the log into the live feed), [`handoff`] hands it to the projector.
+//! - [`body`]: bodies cut into content-addressed pieces (pure, no SQL);
+//!   [`projections`]: the call projections' rows and queries (no SQL).
+//!
+//! Nothing here knows HTTP.
 
+pub mod backend;
 pub mod body;
-pub mod checkpointer;
 pub mod feed;
 pub mod handoff;
+pub mod open;
 pub mod projections;
 pub mod sqlite;
-pub mod turns;
 pub mod writer;
 
 use bytes::Bytes;
@@ -43,21 +54,6 @@ pub struct NewEvent {
     pub split: Option<body::Split>,
 }
 
-/// A new database's write connection that fails at once on a held lock,
-/// and a second connection holding the write lock: for tests of a batch
-/// that cannot commit.
-#[cfg(test)]
-pub(crate) fn locked_out(path: &std::path::Path) -> (rusqlite::Connection, rusqlite::Connection) {
-    let conn = sqlite::open_writer(path, crate::config::Durability::Normal).expect("open");
-    conn.busy_timeout(std::time::Duration::ZERO)
-        .expect("timeout");
-    let holder = rusqlite::Connection::open(path).expect("second connection");
-    holder
-        .execute_batch("BEGIN IMMEDIATE")
-        .expect("hold the write lock");
-    (conn, holder)
-}
-
 #[cfg(test)]
 impl NewEvent {
     /// A stored-whole `status-update` with no call, for store tests.
@@ -73,6 +69,40 @@ impl NewEvent {
             split: None,
         }
     }
+}
+
+/// What the writer appends, one per request.
+#[derive(Clone, Debug)]
+pub enum Job {
+    /// Append a delivery to the log (unless its key is stored).
+    Event(NewEvent),
+    /// Keep a rejected body.
+    Quarantine(NewQuarantine),
+}
+
+/// What appending a job did, once committed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The delivery was stored at this seq.
+    Stored(i64),
+    /// The delivery's key was already stored at this seq.
+    Duplicate(i64),
+    /// The body was quarantined under this id.
+    Quarantined(i64),
+}
+
+/// How hard the store works to keep a commit (SQLite: `PRAGMA synchronous`
+/// in WAL mode). A setting of the store, embedded in calltap's config.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Durability {
+    /// `synchronous=NORMAL`: a commit survives the process being killed, but
+    /// the last commits may be lost if the machine loses power.
+    Normal,
+    /// `synchronous=FULL`: the WAL is fsynced at every commit, so a commit
+    /// survives power loss. The default: "200 means committed" is calltap's
+    /// core promise, and group commit pays one fsync per batch, not per delivery.
+    Full,
 }
 
 /// A rejected body to keep in quarantine.
@@ -139,7 +169,7 @@ impl<B> Logged<B> {
 pub enum StoredBody {
     /// The exact bytes.
     Whole(Bytes),
-    /// A recipe over pieces ([`body`]; [`sqlite::Reader::rebuild`] gives the bytes).
+    /// A recipe over pieces ([`body`]; [`LogRead::rebuild`](backend::LogRead::rebuild) gives the bytes).
     Recipe(Bytes),
 }
 
@@ -191,41 +221,33 @@ pub struct QuarantineFilter {
 pub enum StoreError {
     /// The database is locked by another writer beyond the busy timeout.
     #[error("the database is busy (locked by another connection)")]
-    Busy(#[source] rusqlite::Error),
+    Busy(#[source] BackendError),
     /// The disk is full.
     #[error("the disk is full")]
-    Full(#[source] rusqlite::Error),
-    /// Any other SQLite failure.
+    Full(#[source] BackendError),
+    /// Any other failure of the backend.
     #[error("database error")]
-    Sqlite(#[source] rusqlite::Error),
+    Backend(#[source] BackendError),
     /// A stored body does not rebuild (a recipe names a missing piece, or
     /// is cut short).
     #[error("a stored body is corrupt")]
     Corrupt(#[source] body::CorruptRecipe),
-    /// The database file's schema is newer than this binary knows.
+    /// The database's schema is newer than this binary knows.
     #[error("database schema version {found} is newer than this calltap supports ({supported})")]
     SchemaTooNew {
-        /// `PRAGMA user_version` in the file.
+        /// The version the database records.
         found: i64,
         /// The newest version this binary knows.
         supported: i64,
     },
 }
 
+/// A backend's own error, kept as the cause of a [`StoreError`]; boxed, so
+/// that no caller names the driver's type.
+pub type BackendError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
 impl From<body::CorruptRecipe> for StoreError {
     fn from(err: body::CorruptRecipe) -> Self {
         StoreError::Corrupt(err)
-    }
-}
-
-impl From<rusqlite::Error> for StoreError {
-    fn from(err: rusqlite::Error) -> Self {
-        match err.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
-                StoreError::Busy(err)
-            }
-            Some(rusqlite::ErrorCode::DiskFull) => StoreError::Full(err),
-            _ => StoreError::Sqlite(err),
-        }
     }
 }

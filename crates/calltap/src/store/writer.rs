@@ -1,10 +1,13 @@
 //! The group-commit writer: one dedicated thread owns the only write
 //! connection and commits whatever is queued as one transaction.
 //!
-//! Why a thread and not a task: rusqlite is blocking, and a commit with
-//! `synchronous=FULL` waits for an fsync; a thread keeps that off the async
-//! workers. Why one writer: SQLite allows one writer at a time anyway, and
-//! batching N deliveries into one transaction pays one fsync for all N.
+//! The loop does not know which backend it commits to: it hands each batch
+//! to a [`LogAppend`], which appends it in one transaction.
+//!
+//! Why a thread and not a task: the backends are blocking, and a commit
+//! with `synchronous=FULL` waits for an fsync; a thread keeps that off the
+//! async workers. Why one writer: SQLite allows one writer at a time anyway,
+//! and batching N deliveries into one transaction pays one fsync for all N.
 //! Why a bounded queue: when the disk is slower than the network the queue
 //! fills and ingest answers 503 instead of buffering without limit.
 //!
@@ -23,36 +26,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-use rusqlite::{Connection, TransactionBehavior};
 use tokio::sync::{mpsc, oneshot, watch};
 
+use super::backend::{LogAppend, NewPieces};
 use super::body::KnownPieces;
-use super::checkpointer::WalGrowth;
 use super::feed::Feed;
 use super::handoff::Handoff;
-use super::sqlite::{self, Appended, NewPieces};
-use super::turns::WriteTurns;
-use super::{NewEvent, NewQuarantine, StoreError};
-
-/// What to write.
-#[derive(Clone, Debug)]
-pub enum Job {
-    /// Append a delivery to the log (unless its key is stored).
-    Event(NewEvent),
-    /// Keep a rejected body.
-    Quarantine(NewQuarantine),
-}
-
-/// What writing a job did, once committed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    /// The delivery was stored at this seq.
-    Stored(i64),
-    /// The delivery's key was already stored at this seq.
-    Duplicate(i64),
-    /// The body was quarantined under this id.
-    Quarantined(i64),
-}
+use super::{Job, Outcome, StoreError};
 
 /// The batch could not be committed; nothing of it was written.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -138,56 +118,37 @@ impl WriterHandle {
     }
 }
 
-/// The writer: the write connection and its batching rule.
-pub struct Writer {
-    conn: Connection,
+/// The writer: the log's write side and its batching rule.
+pub struct Writer<L> {
+    log: L,
     max_batch: usize,
     known: Arc<KnownPieces>,
     /// Where committed deliveries are published (the SSE streams).
     feed: Option<Feed>,
     /// Where committed deliveries are handed to the projector.
     handoff: Option<Handoff>,
-    /// Told of every commit, so that it copies the WAL back off this thread.
-    checkpointer: Option<WalGrowth>,
-    /// Taken around each batch, shared with the projector's connection.
-    turns: WriteTurns,
 }
 
-impl Writer {
-    /// A writer over an open write connection (see [`sqlite::open_writer`]).
-    pub fn new(conn: Connection, max_batch: usize) -> Writer {
+impl<L: LogAppend> Writer<L> {
+    /// A writer appending to `log` (see [`Store::log_writer`](super::open::Store::log_writer)).
+    pub fn new(log: L, max_batch: usize) -> Writer<L> {
         Writer {
-            conn,
+            log,
             max_batch: max_batch.max(1),
             known: Arc::default(),
             feed: None,
             handoff: None,
-            checkpointer: None,
-            turns: WriteTurns::default(),
         }
     }
 
-    /// Takes `turns` around each batch, so that other writers of this
-    /// process (the projector) get the lock in their turn.
-    pub fn with_write_turns(mut self, turns: WriteTurns) -> Writer {
-        self.turns = turns;
-        self
-    }
-
-    /// Tells `checkpointer` of every commit (see [`checkpointer`](super::checkpointer)).
-    pub fn with_checkpointer(mut self, checkpointer: WalGrowth) -> Writer {
-        self.checkpointer = Some(checkpointer);
-        self
-    }
-
     /// Publishes every committed delivery on `feed` (see [`Feed`]).
-    pub fn with_feed(mut self, feed: Feed) -> Writer {
+    pub fn with_feed(mut self, feed: Feed) -> Writer<L> {
         self.feed = Some(feed);
         self
     }
 
     /// Hands every committed delivery to the projector (see [`Handoff`]).
-    pub fn with_handoff(mut self, handoff: Handoff) -> Writer {
+    pub fn with_handoff(mut self, handoff: Handoff) -> Writer<L> {
         self.handoff = Some(handoff);
         self
     }
@@ -201,34 +162,9 @@ impl Writer {
     /// written or none is. Tests drive this directly.
     pub fn process_batch(&mut self, jobs: &[&Job]) -> Result<Vec<Outcome>, StoreError> {
         let started = Instant::now();
-        let turn = self.turns.take();
-        // IMMEDIATE takes the write lock up front, so a lock conflict fails
-        // here (after the busy timeout) instead of half-way through.
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut outcomes = Vec::with_capacity(jobs.len());
         let mut inserted = NewPieces::default();
-        for job in jobs {
-            outcomes.push(match job {
-                Job::Event(event) => match sqlite::append_event(&tx, event, &mut inserted)? {
-                    Appended::Stored(seq) => Outcome::Stored(seq),
-                    Appended::Duplicate(seq) => Outcome::Duplicate(seq),
-                },
-                Job::Quarantine(row) => Outcome::Quarantined(sqlite::append_quarantine(&tx, row)?),
-            });
-        }
-        tx.commit()?;
-        drop(turn);
-        if let Some(checkpointer) = &self.checkpointer {
-            checkpointer.committed();
-        }
-        self.known.insert_committed(
-            inserted
-                .pieces
-                .iter()
-                .map(|(key, hash, bytes)| (*key, *hash, &bytes[..])),
-        );
+        let outcomes = self.log.append_batch(jobs, &mut inserted)?;
+        self.known.insert_committed(inserted.iter());
         // Only now, never before the commit: neither a subscriber nor the
         // projector may see an event that could still be rolled back.
         // Publishing never waits for either.
@@ -300,8 +236,8 @@ impl Writer {
 }
 
 /// Starts the writer thread with a queue of `capacity` jobs.
-pub fn spawn(
-    writer: Writer,
+pub fn spawn<L: LogAppend + 'static>(
+    mut writer: Writer<L>,
     capacity: usize,
 ) -> std::io::Result<(WriterHandle, std::thread::JoinHandle<()>)> {
     let (tx, rx) = mpsc::channel(capacity.max(1));
@@ -311,7 +247,7 @@ pub fn spawn(
     let thread_health = Arc::clone(&health);
     let known = Arc::clone(&writer.known);
     // Start from what the log already holds, so a projector behind it wakes.
-    let last = sqlite::max_seq(&writer.conn).unwrap_or(0);
+    let last = writer.log.last_seq().unwrap_or(0);
     let (committed_tx, committed) = watch::channel(last);
     let thread = std::thread::Builder::new()
         .name("calltap-writer".to_owned())
@@ -329,17 +265,28 @@ pub fn spawn(
 
 #[cfg(test)]
 mod tests {
+    use rusqlite::Connection;
+
     use super::*;
-    use crate::config::Durability;
+    use crate::store::sqlite::{self, Sqlite, SqliteLog};
+    use crate::store::{Durability, NewEvent};
 
     fn event(key: &str) -> Job {
         Job::Event(NewEvent::for_test(key, bytes::Bytes::from_static(b"{}")))
     }
 
-    fn writer() -> (tempfile::TempDir, Writer) {
+    fn writer() -> (tempfile::TempDir, Writer<SqliteLog>) {
         let dir = tempfile::tempdir().expect("tempdir");
-        let conn = sqlite::open_writer(&dir.path().join("w.db"), Durability::Normal).expect("open");
-        (dir, Writer::new(conn, 8))
+        let sqlite = Sqlite::open(&dir.path().join("w.db"), Durability::Normal).expect("open");
+        (dir, Writer::new(sqlite.log().expect("log"), 8))
+    }
+
+    /// A writer whose batches fail at once while `holder` holds the write
+    /// lock (until it rolls back).
+    fn locked_writer() -> (tempfile::TempDir, Writer<SqliteLog>, Connection) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (log, holder) = sqlite::locked_out(&dir.path().join("w.db"));
+        (dir, Writer::new(log, 8), holder)
     }
 
     #[test]
@@ -361,17 +308,7 @@ mod tests {
 
     #[test]
     fn a_failed_batch_writes_nothing() {
-        let (dir, mut w) = writer();
-        let other = Connection::open(dir.path().join("w.db")).expect("second connection");
-        other
-            .busy_timeout(std::time::Duration::ZERO)
-            .expect("timeout");
-        other
-            .execute_batch("BEGIN IMMEDIATE")
-            .expect("hold the write lock");
-        w.conn
-            .busy_timeout(std::time::Duration::ZERO)
-            .expect("timeout");
+        let (_dir, mut w, other) = locked_writer();
         let a = event("a");
         assert!(matches!(w.process_batch(&[&a]), Err(StoreError::Busy(_))));
         other.execute_batch("ROLLBACK").expect("release");
@@ -432,15 +369,8 @@ mod tests {
 
     #[test]
     fn a_failed_batch_marks_no_piece_known() {
-        let (dir, mut w) = writer();
+        let (dir, mut w, other) = locked_writer();
         let known = Arc::clone(&w.known);
-        let other = Connection::open(dir.path().join("w.db")).expect("second connection");
-        other
-            .execute_batch("BEGIN IMMEDIATE")
-            .expect("hold the write lock");
-        w.conn
-            .busy_timeout(std::time::Duration::ZERO)
-            .expect("timeout");
         let a = cut_event(&known, "a", 1);
 
         assert!(w.process_batch(&[&a]).is_err());

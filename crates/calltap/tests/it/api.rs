@@ -143,3 +143,70 @@ fn metric(text: &str, name: &str) -> Option<f64> {
         .and_then(|line| line.rsplit(' ').next())
         .and_then(|v| v.parse().ok())
 }
+
+#[tokio::test]
+async fn the_events_router_serves_a_store_on_its_own() {
+    // Arrange: a store with two deliveries, and only the events router over
+    // a read handle on it: no ingest, projector, feed or app state.
+    use calltap::store::open::Store;
+    use calltap::store::writer::Writer;
+    use calltap::store::{Durability, Job, NewEvent};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(&dir.path().join("alone.db"), Durability::Normal).expect("open");
+    let (log, _checkpoints) = store.log_writer().expect("log writer");
+    let jobs: Vec<Job> = ["call-a", "call-b"]
+        .into_iter()
+        .enumerate()
+        .map(|(i, id)| {
+            Job::Event(NewEvent {
+                received_at: 1_750_000_000_000,
+                call_id: Some(id.to_owned()),
+                message_type: "status-update".to_owned(),
+                timestamp: Some(1_750_314_425_773),
+                key: format!("k{i}"),
+                body: status_update(id).into(),
+                headers: "{}".to_owned(),
+                split: None,
+            })
+        })
+        .collect();
+    Writer::new(log, 8)
+        .process_batch(&jobs.iter().collect::<Vec<_>>())
+        .expect("commit");
+    let router = calltap::api::events::router().with_state(store.reader().expect("reader"));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind port 0");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    let server = tokio::spawn(async move { axum::serve(listener, router).await });
+    let client = reqwest::Client::new();
+
+    // Act
+    let page: serde_json::Value = client
+        .get(format!("{base}/api/v1/events?call_id=call-b"))
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("JSON");
+    let raw = client
+        .get(format!("{base}/api/v1/events/1/raw"))
+        .send()
+        .await
+        .expect("GET");
+    let calls = client
+        .get(format!("{base}/api/v1/calls"))
+        .send()
+        .await
+        .expect("GET");
+
+    // Assert
+    let events = page["events"].as_array().expect("events");
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0]["seq"], 2);
+    assert_eq!(events[0]["body"]["message"]["call"]["id"], "call-b");
+    assert_eq!(raw.text().await.expect("body"), status_update("call-a"));
+    assert_eq!(calls.status(), 404, "only the events routes are there");
+    server.abort();
+}

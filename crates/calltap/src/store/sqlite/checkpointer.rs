@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 
-use super::StoreError;
+use crate::store::StoreError;
 
 /// The auto-checkpoint size, in pages, left on the write connections: only
 /// reached when this thread falls far behind (or is not running, as in tests
@@ -109,10 +109,9 @@ fn round(conn: &Connection) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Durability;
-    use crate::store::sqlite;
-    use crate::store::writer::{Job, Writer};
-    use crate::store::NewEvent;
+    use crate::store::backend::{LogAppend, NewPieces};
+    use crate::store::sqlite::{connection, turns::WriteTurns, SqliteLog};
+    use crate::store::{Durability, Job, NewEvent};
 
     fn event(i: usize) -> Job {
         Job::Event(NewEvent {
@@ -132,7 +131,7 @@ mod tests {
     fn the_checkpointer_syncs_the_database_file_after_each_round() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("s.db");
-        drop(sqlite::open_writer(&path, Durability::Normal).expect("create"));
+        drop(connection::open_writer(&path, Durability::Normal).expect("create"));
         let conn = open(&path).expect("open");
         let synchronous: i64 = conn
             .query_row("PRAGMA synchronous", [], |row| row.get(0))
@@ -144,7 +143,8 @@ mod tests {
     #[test]
     fn write_connections_keep_only_the_far_backstop() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let conn = sqlite::open_writer(&dir.path().join("b.db"), Durability::Full).expect("open");
+        let conn =
+            connection::open_writer(&dir.path().join("b.db"), Durability::Full).expect("open");
         let pages: i64 = conn
             .query_row("PRAGMA wal_autocheckpoint", [], |row| row.get(0))
             .expect("pragma");
@@ -155,7 +155,7 @@ mod tests {
     fn committed_pages_reach_the_database_file_without_the_writer_copying_them() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("c.db");
-        let conn = sqlite::open_writer(&path, Durability::Normal).expect("open");
+        let conn = connection::open_writer(&path, Durability::Normal).expect("open");
         // An idle connection stays open throughout, so that closing the
         // others does not checkpoint the WAL as SQLite's last close does.
         let bystander = Connection::open(&path).expect("bystander");
@@ -163,16 +163,14 @@ mod tests {
             .query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))
             .expect("read");
         let (growth, thread) = spawn(open(&path).expect("open")).expect("spawn");
-        let mut writer = Writer::new(conn, 64).with_checkpointer(growth);
+        let mut log = SqliteLog::new(conn, WriteTurns::default(), Some(growth));
         let jobs: Vec<Job> = (0..300).map(event).collect();
         for batch in jobs.chunks(50) {
-            writer
-                .process_batch(&batch.iter().collect::<Vec<_>>())
+            log.append_batch(&batch.iter().collect::<Vec<_>>(), &mut NewPieces::default())
                 .expect("commit");
         }
-        drop(writer);
+        drop(log);
         thread.join().expect("checkpoint thread");
-
         let (pages, page_size): (u64, u64) = bystander
             .query_row(
                 "SELECT (SELECT page_count FROM pragma_page_count), (SELECT page_size FROM pragma_page_size)",

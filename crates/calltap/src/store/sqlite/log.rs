@@ -1,76 +1,91 @@
-//! The embedded SQLite backend: opening, schema migrations (`PRAGMA
-//! user_version`), the append statements the writer runs, and reads.
+//! The log in SQLite: appending a batch with dedup (the writer's
+//! connection, [`SqliteLog`]), and reading pages and bodies back
+//! ([`LogRead`] and [`PieceRead`] for [`SqliteReader`]).
 //!
 //! Bodies: `events.format` says how `events.body` holds the delivery: 0, the
 //! raw bytes; 1, a recipe ([`body`]) naming content-addressed rows of
-//! `pieces`; 2, such a recipe packed with LZ4 ([`body::pack`]). Reads rebuild the exact bytes either way, so callers only ever
-//! see raw bodies.
-//!
-//! Concurrency: WAL mode, so one writer connection (owned by the
-//! [`writer`](super::writer) thread) and reader connections never block each
-//! other; reads keep working while the writer is stalled or failing.
+//! `pieces`; 2, such a recipe packed with LZ4 ([`body::pack`]). Reads
+//! rebuild the exact bytes either way, so callers only ever see raw bodies.
 
-use std::collections::{HashMap, HashSet};
-use std::path::Path;
-use std::sync::Mutex;
-use std::time::Duration;
-
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use std::collections::HashMap;
 
 use bytes::Bytes;
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
-use super::body::{self, PieceHash};
-use super::{
-    Event, EventFilter, NewEvent, NewQuarantine, QuarantineFilter, Quarantined, StoreError,
-    StoredBody, StoredEvent,
+use super::checkpointer::WalGrowth;
+use super::connection::SqliteReader;
+use super::quarantine;
+use super::turns::WriteTurns;
+use crate::store::backend::{LogAppend, LogRead, NewPieces, PieceRead};
+use crate::store::body::{self, PieceHash};
+use crate::store::{
+    Event, EventFilter, Job, NewEvent, Outcome, StoreError, StoredBody, StoredEvent,
 };
-use crate::config::Durability;
 
-/// How long a connection waits for a lock held by another before failing.
-/// Short on purpose: a stuck writer should turn into 503s, not hung requests.
-pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
+/// The log's write connection: the one the group-commit writer appends
+/// through.
+pub struct SqliteLog {
+    conn: Connection,
+    /// Taken around each batch, shared with the projections' connection.
+    turns: WriteTurns,
+    /// Told of every commit, so that it copies the WAL back off this thread.
+    checkpointer: Option<WalGrowth>,
+}
 
-/// The migrations, in order; `PRAGMA user_version` is how many have run.
-const MIGRATIONS: &[&str] = &[
-    // 1: the event log and the quarantine.
-    "CREATE TABLE events (
-        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
-        received_at INTEGER NOT NULL,
-        call_id     TEXT,
-        type        TEXT NOT NULL,
-        timestamp   INTEGER,
-        key         TEXT NOT NULL UNIQUE,
-        body        BLOB NOT NULL,
-        headers     TEXT NOT NULL
-    );
-    CREATE INDEX events_by_call ON events (call_id, seq);
-    CREATE INDEX events_by_type ON events (type, seq);
-    CREATE TABLE quarantine (
-        id          INTEGER PRIMARY KEY AUTOINCREMENT,
-        received_at INTEGER NOT NULL,
-        kind        TEXT NOT NULL,
-        reason      TEXT NOT NULL,
-        body        BLOB NOT NULL,
-        headers     TEXT NOT NULL
-    );",
-    // 2: the call projections (see `projections`).
-    super::projections::MIGRATION_CALLS,
-    // 3: content-addressed bodies. Rows written before keep format 0 (raw).
-    // `events_by_type` goes: no read uses it (the listing's optional
-    // filters scan by seq), and every append paid for it (~10% of the
-    // writer's time per delivery, `cargo bench --bench ingest -- --phases`).
-    "ALTER TABLE events ADD COLUMN format INTEGER NOT NULL DEFAULT 0;
-    CREATE TABLE pieces (
-        id          INTEGER PRIMARY KEY,
-        hash        BLOB NOT NULL UNIQUE,
-        data        BLOB NOT NULL
-    );
-    DROP INDEX events_by_type;",
-    // 4: LZ4-packed recipes (`events.format = 2`). Nothing to change in the
-    // tables; the version moves so that an older calltap, which would take
-    // those rows for corrupt ones, refuses the file as too new instead.
-    "UPDATE events SET format = format WHERE 0;",
-];
+impl std::fmt::Debug for SqliteLog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SqliteLog")
+    }
+}
+
+impl SqliteLog {
+    /// The log over a write connection (see
+    /// [`open_writer`](super::connection::open_writer)), taking `turns`
+    /// around each batch and telling `checkpointer` of each commit.
+    pub fn new(conn: Connection, turns: WriteTurns, checkpointer: Option<WalGrowth>) -> SqliteLog {
+        SqliteLog {
+            conn,
+            turns,
+            checkpointer,
+        }
+    }
+}
+
+impl LogAppend for SqliteLog {
+    fn append_batch(
+        &mut self,
+        jobs: &[&Job],
+        inserted: &mut NewPieces,
+    ) -> Result<Vec<Outcome>, StoreError> {
+        let turn = self.turns.take();
+        // IMMEDIATE takes the write lock up front, so a lock conflict fails
+        // here (after the busy timeout) instead of half-way through.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut outcomes = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            outcomes.push(match job {
+                Job::Event(event) => append_event(&tx, event, inserted)?,
+                Job::Quarantine(row) => Outcome::Quarantined(quarantine::append(&tx, row)?),
+            });
+        }
+        tx.commit()?;
+        drop(turn);
+        if let Some(checkpointer) = &self.checkpointer {
+            checkpointer.committed();
+        }
+        Ok(outcomes)
+    }
+
+    fn last_seq(&mut self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT coalesce(max(seq), 0) FROM events", [], |row| {
+                row.get(0)
+            })?)
+    }
+}
 
 /// `events.format` of a raw body.
 const FORMAT_RAW: i64 = 0;
@@ -78,63 +93,6 @@ const FORMAT_RAW: i64 = 0;
 const FORMAT_RECIPE: i64 = 1;
 /// `events.format` of a recipe packed with LZ4 ([`body::pack`]).
 const FORMAT_PACKED_RECIPE: i64 = 2;
-
-/// Opens (creating if missing) the database for writing, in WAL mode with the
-/// chosen durability, and runs pending migrations.
-pub fn open_writer(path: &Path, durability: Durability) -> Result<Connection, StoreError> {
-    let mut conn = Connection::open(path)?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    // journal_mode returns a row, so it is read with query_row.
-    let _mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |row| row.get(0))?;
-    let sync = match durability {
-        Durability::Normal => "NORMAL",
-        Durability::Full => "FULL",
-    };
-    conn.pragma_update(None, "synchronous", sync)?;
-    // Statement journals (SQLite's undo log for one statement inside the
-    // batch transaction) stay in memory instead of a temporary file.
-    conn.pragma_update(None, "temp_store", "MEMORY")?;
-    super::checkpointer::configure_write_connection(&conn)?;
-    migrate(&mut conn)?;
-    Ok(conn)
-}
-
-/// Runs the migrations the file has not seen yet, each in its own transaction.
-pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-    let supported = MIGRATIONS.len() as i64;
-    if version > supported {
-        return Err(StoreError::SchemaTooNew {
-            found: version,
-            supported,
-        });
-    }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-        tx.commit()?;
-    }
-    Ok(())
-}
-
-/// The highest seq in the log, 0 when it is empty.
-pub fn max_seq(conn: &Connection) -> Result<i64, StoreError> {
-    Ok(
-        conn.query_row("SELECT coalesce(max(seq), 0) FROM events", [], |row| {
-            row.get(0)
-        })?,
-    )
-}
-
-/// What appending one delivery did.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Appended {
-    /// Stored at this seq.
-    Stored(i64),
-    /// Its key was already stored, at this seq.
-    Duplicate(i64),
-}
 
 /// Appends a delivery unless its key is already stored; its pieces not
 /// marked known are inserted unless stored (`INSERT OR IGNORE`), and
@@ -151,17 +109,17 @@ pub enum Appended {
 /// ignored in practice: the key was looked up, a piece already stored is
 /// the same bytes, and no column is ever NULL; an event row that still did
 /// not go in fails the batch.
-pub fn append_event(
+fn append_event(
     conn: &Connection,
     event: &NewEvent,
     inserted: &mut NewPieces,
-) -> Result<Appended, StoreError> {
+) -> Result<Outcome, StoreError> {
     let mut existing = conn.prepare_cached("SELECT seq FROM events WHERE key = ?1")?;
     if let Some(seq) = existing
         .query_row([&event.key], |row| row.get(0))
         .optional()?
     {
-        return Ok(Appended::Duplicate(seq));
+        return Ok(Outcome::Duplicate(seq));
     }
     let (format, stored) = match &event.split {
         Some(split) => {
@@ -169,7 +127,7 @@ pub fn append_event(
                 conn.prepare_cached("INSERT OR IGNORE INTO pieces (hash, data) VALUES (?1, ?2)")?;
             for p in split.pieces.iter().filter(|p| !p.known) {
                 // A piece repeated within the batch is inserted once.
-                if !inserted.seen.insert(p.hash) {
+                if !inserted.first_in_batch(p.hash) {
                     continue;
                 }
                 let data = event
@@ -177,9 +135,7 @@ pub fn append_event(
                     .get(p.range.clone())
                     .ok_or(body::CorruptRecipe("a piece lies outside its body"))?;
                 piece.execute(params![&p.hash.0[..], data])?;
-                inserted
-                    .pieces
-                    .push((p.key, p.hash, event.body.slice(p.range.clone())));
+                inserted.push(p.key, p.hash, event.body.slice(p.range.clone()));
             }
             match &split.packed {
                 Some(packed) => (FORMAT_PACKED_RECIPE, &packed[..]),
@@ -205,79 +161,16 @@ pub fn append_event(
     ])?;
     if inserted != 1 {
         // The key was looked up above and nothing else constrains a row.
-        return Err(StoreError::Sqlite(rusqlite::Error::StatementChangedRows(
-            inserted,
-        )));
+        return Err(StoreError::Backend(
+            rusqlite::Error::StatementChangedRows(inserted).into(),
+        ));
     }
-    Ok(Appended::Stored(conn.last_insert_rowid()))
+    Ok(Outcome::Stored(conn.last_insert_rowid()))
 }
 
-/// The pieces a batch inserted, to mark known once it has committed.
-#[derive(Debug, Default)]
-pub struct NewPieces {
-    seen: HashSet<PieceHash>,
-    /// `(key, name, bytes)` of each piece inserted.
-    pub pieces: Vec<(u64, PieceHash, bytes::Bytes)>,
-}
-
-/// Appends a rejected body to the quarantine; returns its id.
-pub fn append_quarantine(conn: &Connection, row: &NewQuarantine) -> Result<i64, StoreError> {
-    let mut insert = conn.prepare_cached(
-        "INSERT INTO quarantine (received_at, kind, reason, body, headers)
-         VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
-    )?;
-    Ok(insert.query_row(
-        params![
-            row.received_at,
-            row.kind,
-            row.reason,
-            &row.body[..],
-            row.headers
-        ],
-        |r| r.get(0),
-    )?)
-}
-
-/// A read-only connection for the query API.
-///
-/// One connection behind a mutex: reads are short indexed range scans, and
-/// WAL lets them run beside the writer. A pool is the next step if reads
-/// ever contend.
-pub struct Reader {
-    conn: Mutex<Connection>,
-}
-
-impl std::fmt::Debug for Reader {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Reader")
-    }
-}
-
-impl Reader {
-    /// Opens a read-only connection to a database the writer has created.
-    pub fn open(path: &Path) -> Result<Reader, StoreError> {
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        Ok(Reader {
-            conn: Mutex::new(conn),
-        })
-    }
-
-    pub(super) fn with<T>(
-        &self,
-        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
-        // A panic while holding the lock leaves the connection usable: the
-        // statements are read-only, so there is no half-done state to fear.
-        let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
-        f(&conn)
-    }
-
+impl LogRead for SqliteReader {
     /// Events matching the filter, by seq.
-    pub fn events(&self, filter: &EventFilter) -> Result<Vec<Event>, StoreError> {
+    fn events(&self, filter: &EventFilter) -> Result<Vec<Event>, StoreError> {
         let stored = self.stored_events(filter)?;
         self.with(|conn| {
             let mut cache = PieceCache::new();
@@ -288,8 +181,8 @@ impl Reader {
         })
     }
 
-    /// Like [`Reader::events`], with the bodies as stored, not rebuilt.
-    pub fn stored_events(&self, filter: &EventFilter) -> Result<Vec<StoredEvent>, StoreError> {
+    /// Like [`LogRead::events`], with the bodies as stored, not rebuilt.
+    fn stored_events(&self, filter: &EventFilter) -> Result<Vec<StoredEvent>, StoreError> {
         self.with(|conn| {
             let mut stmt = conn.prepare_cached(events_query(filter))?;
             let after = filter.after.unwrap_or(0);
@@ -324,21 +217,13 @@ impl Reader {
         })
     }
 
-    /// The bytes of the piece named `hash`, if stored.
-    pub fn piece(&self, hash: &PieceHash) -> Result<Option<Vec<u8>>, StoreError> {
-        self.with(|conn| {
-            let mut stmt = conn.prepare_cached("SELECT data FROM pieces WHERE hash = ?1")?;
-            Ok(stmt.query_row([&hash.0[..]], |row| row.get(0)).optional()?)
-        })
-    }
-
     /// The exact bytes of a stored body.
-    pub fn rebuild(&self, body: StoredBody) -> Result<Bytes, StoreError> {
+    fn rebuild(&self, body: StoredBody) -> Result<Bytes, StoreError> {
         self.with(|conn| rebuilt(conn, body, &mut PieceCache::new()))
     }
 
     /// The exact body stored at `seq`.
-    pub fn event_body(&self, seq: i64) -> Result<Option<Vec<u8>>, StoreError> {
+    fn event_body(&self, seq: i64) -> Result<Option<Vec<u8>>, StoreError> {
         self.with(|conn| {
             let mut stmt = conn.prepare_cached("SELECT body, format FROM events WHERE seq = ?1")?;
             let row: Option<(Vec<u8>, i64)> = stmt
@@ -352,49 +237,26 @@ impl Reader {
         })
     }
 
-    /// Quarantined bodies matching the filter, by id.
-    pub fn quarantine(&self, filter: &QuarantineFilter) -> Result<Vec<Quarantined>, StoreError> {
-        self.with(|conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT id, received_at, kind, reason, headers, body FROM quarantine
-                 WHERE id > ?1 AND (?2 IS NULL OR kind = ?2)
-                 ORDER BY id LIMIT ?3",
-            )?;
-            let rows = stmt.query_map(
-                params![filter.after.unwrap_or(0), filter.kind, filter.limit],
-                |row| {
-                    Ok(Quarantined {
-                        id: row.get(0)?,
-                        received_at: row.get(1)?,
-                        kind: row.get(2)?,
-                        reason: row.get(3)?,
-                        headers: row.get(4)?,
-                        body: row.get(5)?,
-                    })
-                },
-            )?;
-            Ok(rows.collect::<Result<_, _>>()?)
-        })
-    }
-
-    /// The exact body quarantined under `id`.
-    pub fn quarantine_body(&self, id: i64) -> Result<Option<Vec<u8>>, StoreError> {
-        self.with(|conn| {
-            let mut stmt = conn.prepare_cached("SELECT body FROM quarantine WHERE id = ?1")?;
-            Ok(stmt.query_row([id], |row| row.get(0)).optional()?)
-        })
-    }
-
     /// The seq of the newest event, 0 for an empty log.
-    pub fn last_seq(&self) -> Result<i64, StoreError> {
+    fn last_seq(&self) -> Result<i64, StoreError> {
         self.with(|conn| {
             Ok(conn.query_row("SELECT coalesce(max(seq), 0) FROM events", [], |r| r.get(0))?)
         })
     }
 
     /// The number of stored events (for tests and tools).
-    pub fn count_events(&self) -> Result<i64, StoreError> {
+    fn count_events(&self) -> Result<i64, StoreError> {
         self.with(|conn| Ok(conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?))
+    }
+}
+
+impl PieceRead for SqliteReader {
+    /// The bytes of the piece named `hash`, if stored.
+    fn piece(&self, hash: &PieceHash) -> Result<Option<Vec<u8>>, StoreError> {
+        self.with(|conn| {
+            let mut stmt = conn.prepare_cached("SELECT data FROM pieces WHERE hash = ?1")?;
+            Ok(stmt.query_row([&hash.0[..]], |row| row.get(0)).optional()?)
+        })
     }
 }
 
@@ -477,6 +339,10 @@ fn rebuilt(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::backend::NewPieces;
+    use crate::store::sqlite::connection::open_writer;
+    use crate::store::sqlite::schema::MIGRATIONS;
+    use crate::store::Durability;
 
     fn event(key: &str) -> NewEvent {
         NewEvent {
@@ -587,7 +453,7 @@ mod tests {
         append_event(&conn, &new, &mut NewPieces::default()).expect("append");
 
         // Assert
-        let reader = Reader::open(&path).expect("reader");
+        let reader = SqliteReader::open(&path).expect("reader");
         assert_eq!(
             reader.event_body(1).expect("read").as_deref(),
             Some(&b"{\"message\":{\"type\":\"status-update\"}}"[..])
@@ -638,7 +504,7 @@ mod tests {
             .expect("formats");
         assert_eq!(formats, [FORMAT_RAW, FORMAT_RECIPE, FORMAT_PACKED_RECIPE]);
 
-        let reader = Reader::open(&path).expect("reader");
+        let reader = SqliteReader::open(&path).expect("reader");
         for seq in 1..=3 {
             assert_eq!(
                 reader.event_body(seq).expect("read"),
@@ -664,7 +530,7 @@ mod tests {
         conn.execute("DELETE FROM pieces WHERE id = 1", [])
             .expect("lose a piece");
 
-        let reader = Reader::open(&path).expect("reader");
+        let reader = SqliteReader::open(&path).expect("reader");
         assert!(matches!(reader.event_body(1), Err(StoreError::Corrupt(_))));
     }
 
@@ -678,7 +544,7 @@ mod tests {
             new.call_id = Some("c".to_owned());
             append_event(&conn, &new, &mut NewPieces::default()).expect("append");
         }
-        let reader = Reader::open(&path).expect("reader");
+        let reader = SqliteReader::open(&path).expect("reader");
         for call_id in [None, Some("c".to_owned())] {
             let page = reader
                 .stored_events(&EventFilter {
@@ -701,17 +567,17 @@ mod tests {
         let conn = open_writer(&path, Durability::Full).expect("open");
         assert_eq!(
             append_event(&conn, &event("k"), &mut NewPieces::default()).expect("append"),
-            Appended::Stored(1)
+            Outcome::Stored(1)
         );
         assert_eq!(
             append_event(&conn, &event("k"), &mut NewPieces::default()).expect("append"),
-            Appended::Duplicate(1)
+            Outcome::Duplicate(1)
         );
         assert_eq!(
             append_event(&conn, &event("k2"), &mut NewPieces::default()).expect("append"),
-            Appended::Stored(2)
+            Outcome::Stored(2)
         );
-        let reader = Reader::open(&path).expect("reader");
+        let reader = SqliteReader::open(&path).expect("reader");
         assert_eq!(reader.count_events().expect("count"), 2);
         assert_eq!(
             reader.event_body(1).expect("read").as_deref(),

@@ -68,22 +68,16 @@ mod tests {
     /// let go.
     #[test]
     fn the_writer_and_the_projection_writer_wait_for_the_shared_turn() {
-        use crate::config::Durability;
-        use crate::store::projections::ProjectionWriter;
-        use crate::store::sqlite;
-        use crate::store::writer::{Job, Writer};
-        use crate::store::NewEvent;
+        use crate::store::backend::{LogAppend, NewPieces, ProjectionWrite};
+        use crate::store::sqlite::Sqlite;
+        use crate::store::{Durability, Job, NewEvent};
 
         let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("t.db");
-        let turns = WriteTurns::default();
-        let conn = sqlite::open_writer(&path, Durability::Normal).expect("open");
-        let mut writer = Writer::new(conn, 8).with_write_turns(turns.clone());
-        let mut projection = ProjectionWriter::open(&path)
-            .expect("projection connection")
-            .with_write_turns(turns.clone());
+        let sqlite = Sqlite::open(&dir.path().join("t.db"), Durability::Normal).expect("open");
+        let mut log = sqlite.log().expect("log connection");
+        let mut projection = sqlite.projections().expect("projection connection");
 
-        let held = turns.take();
+        let held = sqlite.turns().take();
         let (done_tx, done) = std::sync::mpsc::channel();
         let projector = {
             let done_tx = done_tx.clone();
@@ -94,7 +88,8 @@ mod tests {
         };
         let ingest = std::thread::spawn(move || {
             let job = Job::Event(NewEvent::for_test("k", bytes::Bytes::from_static(b"{}")));
-            writer.process_batch(&[&job]).expect("commit");
+            log.append_batch(&[&job], &mut NewPieces::default())
+                .expect("commit");
             let _ = done_tx.send("writer");
         });
         assert!(

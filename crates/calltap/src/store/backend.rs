@@ -1,0 +1,169 @@
+//! What a storage backend implements: the log (append a batch with dedup,
+//! read pages, rebuild bodies), the piece store, the quarantine and the
+//! call projections, as traits that name no backend's types.
+//!
+//! The SQLite backend ([`sqlite`](super::sqlite)) implements them today; a
+//! second backend (PostgreSQL, for several nodes) implements them beside
+//! it and is picked in [`open`](super::open). Everything above `store/`
+//! (the writer's loop, the projector, the API) works through these traits.
+//!
+//! Calls are blocking, as rusqlite is: the writer runs on its own thread,
+//! the projector and the API on tokio's blocking pool.
+//!
+//! A backend promises what `DESIGN.md` asks of the log: a batch is
+//! committed whole or not at all; a key is stored once (seqs strictly
+//! increasing and gap-free for one writer); a stored body reads back
+//! byte-identical; projection rows and their checkpoint move together.
+
+use std::collections::HashSet;
+use std::fmt::Debug;
+use std::sync::Arc;
+
+use bytes::Bytes;
+
+use super::body::PieceHash;
+use super::projections::{CallFilter, CallListRow, CallRow, StoredDetail};
+use super::{
+    Event, EventFilter, Job, Outcome, QuarantineFilter, Quarantined, StoreError, StoredBody,
+    StoredEvent,
+};
+
+/// The writer's side of the log: the one connection that appends.
+pub trait LogAppend: Send {
+    /// Appends `jobs` in one transaction and commits it: every job or none.
+    /// A delivery whose key is stored is not stored again
+    /// ([`Outcome::Duplicate`], with the seq it has); the pieces of a cut
+    /// body that are not marked known are stored unless they are, and
+    /// `inserted` collects them, to be marked known once this returns.
+    fn append_batch(
+        &mut self,
+        jobs: &[&Job],
+        inserted: &mut NewPieces,
+    ) -> Result<Vec<Outcome>, StoreError>;
+
+    /// The highest seq in the log, 0 when it is empty.
+    fn last_seq(&mut self) -> Result<i64, StoreError>;
+}
+
+impl<L: LogAppend + ?Sized> LogAppend for Box<L> {
+    fn append_batch(
+        &mut self,
+        jobs: &[&Job],
+        inserted: &mut NewPieces,
+    ) -> Result<Vec<Outcome>, StoreError> {
+        (**self).append_batch(jobs, inserted)
+    }
+
+    fn last_seq(&mut self) -> Result<i64, StoreError> {
+        (**self).last_seq()
+    }
+}
+
+/// The pieces a batch inserted, to mark known once it has committed.
+#[derive(Debug, Default)]
+pub struct NewPieces {
+    seen: HashSet<PieceHash>,
+    pieces: Vec<(u64, PieceHash, Bytes)>,
+}
+
+impl NewPieces {
+    /// Notes that the batch stores the piece `hash`; false when it already
+    /// did (a piece repeated within a batch is inserted once).
+    pub fn first_in_batch(&mut self, hash: PieceHash) -> bool {
+        self.seen.insert(hash)
+    }
+
+    /// Records a piece inserted: its key in the known-pieces cache, its
+    /// name and its bytes (shared with the request's body).
+    pub fn push(&mut self, key: u64, hash: PieceHash, bytes: Bytes) {
+        self.pieces.push((key, hash, bytes));
+    }
+
+    /// `(key, name, bytes)` of each piece inserted.
+    pub fn iter(&self) -> impl Iterator<Item = (u64, PieceHash, &[u8])> {
+        self.pieces
+            .iter()
+            .map(|(key, hash, bytes)| (*key, *hash, &bytes[..]))
+    }
+}
+
+/// Reading the log.
+pub trait LogRead {
+    /// Events matching the filter, by seq, their bodies rebuilt.
+    fn events(&self, filter: &EventFilter) -> Result<Vec<Event>, StoreError>;
+
+    /// Like [`LogRead::events`], with the bodies as stored, not rebuilt
+    /// (what the projector reads: it skips the pieces it has read).
+    fn stored_events(&self, filter: &EventFilter) -> Result<Vec<StoredEvent>, StoreError>;
+
+    /// The exact bytes of a stored body.
+    fn rebuild(&self, body: StoredBody) -> Result<Bytes, StoreError>;
+
+    /// The exact body stored at `seq`.
+    fn event_body(&self, seq: i64) -> Result<Option<Vec<u8>>, StoreError>;
+
+    /// The seq of the newest event, 0 for an empty log.
+    fn last_seq(&self) -> Result<i64, StoreError>;
+
+    /// The number of stored events (for tests and tools).
+    fn count_events(&self) -> Result<i64, StoreError>;
+}
+
+/// Reading the piece store: the content-addressed parts of cut bodies.
+pub trait PieceRead {
+    /// The bytes of the piece named `hash`, if stored.
+    fn piece(&self, hash: &PieceHash) -> Result<Option<Vec<u8>>, StoreError>;
+}
+
+/// Reading the quarantine (rows are appended by the writer, as
+/// [`Job::Quarantine`]).
+pub trait QuarantineRead {
+    /// Quarantined bodies matching the filter, by id.
+    fn quarantine(&self, filter: &QuarantineFilter) -> Result<Vec<Quarantined>, StoreError>;
+
+    /// The exact body quarantined under `id`.
+    fn quarantine_body(&self, id: i64) -> Result<Option<Vec<u8>>, StoreError>;
+}
+
+/// Reading the call projections.
+pub trait ProjectionRead {
+    /// The stored detail of call `id`.
+    fn call_detail(&self, id: &str) -> Result<Option<StoredDetail>, StoreError>;
+
+    /// A page of calls matching the filter, newest first (`sort_at DESC,
+    /// id DESC`).
+    fn calls(&self, filter: &CallFilter) -> Result<Vec<CallListRow>, StoreError>;
+
+    /// The summaries (JSON) of every call with `since <= sort_at < until`,
+    /// the input of fleet statistics.
+    fn call_summaries(&self, since: i64, until: i64) -> Result<Vec<String>, StoreError>;
+}
+
+/// The projector's own writer of the call projections: the only way to
+/// change them.
+pub trait ProjectionWrite: Send {
+    /// How far into the log the projections are.
+    fn checkpoint(&self) -> Result<i64, StoreError>;
+
+    /// Upserts `rows` and moves the checkpoint to `seq`, in one transaction.
+    fn write_batch(&mut self, rows: &[CallRow], seq: i64) -> Result<(), StoreError>;
+
+    /// Empties the projections and sets the checkpoint back to the start of
+    /// the log, in one transaction (the first step of a rebuild).
+    fn reset(&mut self) -> Result<(), StoreError>;
+}
+
+/// Everything the read side reads: the log, the pieces, the quarantine
+/// and the projections, from one handle.
+pub trait ReadStore:
+    LogRead + PieceRead + QuarantineRead + ProjectionRead + Debug + Send + Sync
+{
+}
+
+impl<T: LogRead + PieceRead + QuarantineRead + ProjectionRead + Debug + Send + Sync> ReadStore
+    for T
+{
+}
+
+/// A shared read handle on the store, of whichever backend; cheap to clone.
+pub type Reader = Arc<dyn ReadStore>;

@@ -1,0 +1,82 @@
+//! Opening the store: the one place above the backends that names them.
+//!
+//! [`Store::open`] opens (creating and migrating) the database and hands
+//! out what the rest of calltap uses, typed by the traits of
+//! [`backend`](super::backend) only: the writer's side of the log, read
+//! handles, and the projector's writer. Today the database is a SQLite
+//! file; a PostgreSQL backend is picked here too, from the configuration.
+
+use std::path::Path;
+use std::thread::JoinHandle;
+
+use super::backend::{LogAppend, ProjectionWrite, Reader};
+use super::sqlite::{Sqlite, SqliteReader};
+use super::{Durability, StoreError};
+
+/// An open store, of whichever backend.
+#[derive(Clone, Debug)]
+pub struct Store {
+    sqlite: Sqlite,
+}
+
+/// The threads a backend runs beside its log writer (SQLite: the WAL
+/// checkpointer). They end once the log writer is dropped; join them then.
+#[derive(Debug)]
+#[must_use = "join the store's threads after the log writer has stopped"]
+pub struct Background {
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl Background {
+    /// Waits for the threads to end; `Err` if one panicked.
+    pub fn join(self) -> Result<(), String> {
+        for thread in self.threads {
+            let name = thread
+                .thread()
+                .name()
+                .unwrap_or("a store thread")
+                .to_owned();
+            thread.join().map_err(|_| format!("{name} panicked"))?;
+        }
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Opens (creating if missing) the database at `path` and brings its
+    /// schema up to date.
+    pub fn open(path: &Path, durability: Durability) -> Result<Store, StoreError> {
+        Ok(Store {
+            sqlite: Sqlite::open(path, durability)?,
+        })
+    }
+
+    /// The writer's side of the log (there is one per store), and the
+    /// threads that serve it.
+    pub fn log_writer(&self) -> Result<(Box<dyn LogAppend>, Background), StoreError> {
+        let (log, checkpointer) = self.sqlite.log_with_checkpointer()?;
+        Ok((
+            Box::new(log),
+            Background {
+                threads: vec![checkpointer],
+            },
+        ))
+    }
+
+    /// A read handle with a connection of its own.
+    pub fn reader(&self) -> Result<Reader, StoreError> {
+        Ok(std::sync::Arc::new(self.sqlite.reader()?))
+    }
+
+    /// The projector's writer of the call projections, taking turns at the
+    /// database with the log's writer.
+    pub fn projection_writer(&self) -> Result<Box<dyn ProjectionWrite>, StoreError> {
+        Ok(Box::new(self.sqlite.projections()?))
+    }
+}
+
+/// A read handle on an existing database, without migrating or creating it
+/// (for tools that only read, such as `calltap replay`).
+pub fn open_reader(path: &Path) -> Result<Reader, StoreError> {
+    Ok(std::sync::Arc::new(SqliteReader::open(path)?))
+}

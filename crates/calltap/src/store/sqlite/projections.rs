@@ -1,0 +1,343 @@
+//! The call projections in SQLite: the `calls` table (one row per call: the
+//! columns the list filters and sorts on, the summary and the detail as
+//! JSON text) and `projection_checkpoint` (how far into the log they are);
+//! the tables are in [`schema`](super::schema).
+//!
+//! Rows and checkpoint are written together in one transaction, so the
+//! table never claims to be further than it is.
+
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, TransactionBehavior};
+
+use super::connection::SqliteReader;
+use super::schema::FILTER_INDEXES;
+use super::turns::WriteTurns;
+use crate::store::backend::{ProjectionRead, ProjectionWrite};
+use crate::store::projections::{CallFilter, CallListRow, CallRow, StoredDetail};
+use crate::store::StoreError;
+
+/// The projector's own write connection to the projection tables: the only
+/// way to change them, so the projector itself never touches SQL.
+#[derive(Debug)]
+pub struct SqliteProjections {
+    conn: Connection,
+    /// Taken around each transaction, shared with the ingest writer.
+    turns: WriteTurns,
+}
+
+impl SqliteProjections {
+    /// The projections over their write connection (see
+    /// [`open_projection_writer`](super::connection::open_projection_writer)),
+    /// taking `turns` around each transaction, shared with the log's writer.
+    pub fn new(conn: Connection, turns: WriteTurns) -> SqliteProjections {
+        SqliteProjections { conn, turns }
+    }
+
+    /// Refreshes the query planner's statistics (`ANALYZE`), as after a bulk
+    /// load.
+    pub fn analyze(&self) -> Result<(), StoreError> {
+        self.conn.execute_batch("ANALYZE")?;
+        Ok(())
+    }
+
+    /// Drops the list's supporting indexes. Only the list benchmark calls
+    /// this, to measure its baseline; nothing recreates them but a fresh
+    /// database.
+    pub fn drop_filter_indexes(&self) -> Result<(), StoreError> {
+        for index in FILTER_INDEXES {
+            self.conn
+                .execute_batch(&format!("DROP INDEX IF EXISTS {index}"))?;
+        }
+        Ok(())
+    }
+}
+
+impl ProjectionWrite for SqliteProjections {
+    /// How far into the log the projections are.
+    fn checkpoint(&self) -> Result<i64, StoreError> {
+        checkpoint(&self.conn)
+    }
+
+    /// Upserts `rows` and moves the checkpoint to `seq`, in one transaction.
+    fn write_batch(&mut self, rows: &[CallRow], seq: i64) -> Result<(), StoreError> {
+        let _turn = self.turns.take();
+        // IMMEDIATE: a lock conflict with another process fails (after the
+        // busy timeout) at BEGIN, not half-way through.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        {
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO calls (id, status, ended_reason, assistant_id, assistant_name,
+                     call_type, started_at, ended_at, sort_at, last_event_at, event_count,
+                     last_seq, summary, detail)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                 ON CONFLICT (id) DO UPDATE SET
+                     status = excluded.status, ended_reason = excluded.ended_reason,
+                     assistant_id = excluded.assistant_id,
+                     assistant_name = excluded.assistant_name,
+                     call_type = excluded.call_type, started_at = excluded.started_at,
+                     ended_at = excluded.ended_at, sort_at = excluded.sort_at,
+                     last_event_at = excluded.last_event_at,
+                     event_count = excluded.event_count, last_seq = excluded.last_seq,
+                     summary = excluded.summary, detail = excluded.detail",
+            )?;
+            for row in rows {
+                upsert.execute(params![
+                    row.id,
+                    row.status,
+                    row.ended_reason,
+                    row.assistant_id,
+                    row.assistant_name,
+                    row.call_type,
+                    row.started_at,
+                    row.ended_at,
+                    row.sort_at,
+                    row.last_event_at,
+                    row.event_count,
+                    row.last_seq,
+                    row.summary,
+                    row.detail,
+                ])?;
+            }
+            tx.execute(
+                "UPDATE projection_checkpoint SET seq = ?1 WHERE name = 'calls'",
+                [seq],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Empties the projections and sets the checkpoint back to the start of
+    /// the log, in one transaction (the first step of a rebuild).
+    fn reset(&mut self) -> Result<(), StoreError> {
+        let _turn = self.turns.take();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch(
+            "DELETE FROM calls;
+             UPDATE projection_checkpoint SET seq = 0 WHERE name = 'calls';",
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// How far into the log the projections are.
+fn checkpoint(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT seq FROM projection_checkpoint WHERE name = 'calls'",
+            [],
+            |row| row.get(0),
+        )
+        .optional()?
+        .unwrap_or(0))
+}
+
+impl ProjectionRead for SqliteReader {
+    /// The stored detail of call `id`.
+    fn call_detail(&self, id: &str) -> Result<Option<StoredDetail>, StoreError> {
+        self.with(|conn| {
+            let mut stmt =
+                conn.prepare_cached("SELECT last_seq, detail FROM calls WHERE id = ?1")?;
+            Ok(stmt
+                .query_row([id], |row| {
+                    Ok(StoredDetail {
+                        last_seq: row.get(0)?,
+                        detail: row.get(1)?,
+                    })
+                })
+                .optional()?)
+        })
+    }
+
+    /// A page of calls matching the filter, newest first (`sort_at DESC,
+    /// id DESC`).
+    fn calls(&self, filter: &CallFilter) -> Result<Vec<CallListRow>, StoreError> {
+        // Only the filters given become conditions: `?1 IS NULL OR ...`
+        // would keep SQLite from choosing the filter's index.
+        let mut sql = String::from("SELECT sort_at, id, summary FROM calls WHERE 1");
+        let mut args: Vec<Value> = Vec::new();
+        // Each `?` in `condition` is this argument.
+        fn push(sql: &mut String, args: &mut Vec<Value>, condition: &str, value: Value) {
+            args.push(value);
+            sql.push_str(&condition.replace('?', &format!("?{}", args.len())));
+        }
+        if let Some(status) = &filter.status {
+            push(
+                &mut sql,
+                &mut args,
+                " AND status = ?",
+                Value::Text(status.clone()),
+            );
+        }
+        if let Some(reason) = &filter.ended_reason {
+            let value = Value::Text(reason.clone());
+            push(&mut sql, &mut args, " AND ended_reason = ?", value);
+        }
+        if let Some(since) = filter.since {
+            push(
+                &mut sql,
+                &mut args,
+                " AND sort_at >= ?",
+                Value::Integer(since),
+            );
+        }
+        if let Some(until) = filter.until {
+            push(
+                &mut sql,
+                &mut args,
+                " AND sort_at < ?",
+                Value::Integer(until),
+            );
+        }
+        if let Some(after) = &filter.after {
+            // Spelled out rather than as a row value, so that SQLite uses the
+            // index range on sort_at.
+            let at = Value::Integer(after.sort_at);
+            push(&mut sql, &mut args, " AND (sort_at < ?", at.clone());
+            push(&mut sql, &mut args, " OR (sort_at = ?", at);
+            let id = Value::Text(after.id.clone());
+            push(&mut sql, &mut args, " AND id < ?))", id);
+        }
+        let order = " ORDER BY sort_at DESC, id DESC LIMIT ?";
+        let limit = Value::Integer(i64::from(filter.limit));
+        let sql = match &filter.assistant {
+            None => {
+                push(&mut sql, &mut args, order, limit);
+                sql
+            }
+            // `assistant_id = ? OR assistant_name = ?` makes SQLite union
+            // both indexes and sort every match. Instead: the first page of
+            // each index, each an ordered range scan that stops after
+            // `limit` rows, merged (UNION drops a call matched twice).
+            Some(assistant) => {
+                let (mut by_id, mut by_name) = (sql.clone(), sql);
+                push(
+                    &mut by_id,
+                    &mut args,
+                    " AND assistant_id = ?",
+                    Value::Text(assistant.clone()),
+                );
+                let n = args.len();
+                by_name.push_str(&format!(" AND assistant_name = ?{n}"));
+                let mut outer = String::new();
+                push(&mut outer, &mut args, order, limit);
+                format!(
+                    "SELECT sort_at, id, summary FROM (
+                       SELECT * FROM ({by_id}{outer}) UNION SELECT * FROM ({by_name}{outer})
+                     ){outer}"
+                )
+            }
+        };
+        self.with(|conn| {
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(params_from_iter(args), |row| {
+                Ok(CallListRow {
+                    sort_at: row.get(0)?,
+                    id: row.get(1)?,
+                    summary: row.get(2)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// The summaries (JSON) of every call with `since <= sort_at < until`,
+    /// the input of fleet statistics.
+    fn call_summaries(&self, since: i64, until: i64) -> Result<Vec<String>, StoreError> {
+        self.with(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT summary FROM calls WHERE sort_at >= ?1 AND sort_at < ?2
+                 ORDER BY sort_at, id",
+            )?;
+            let rows = stmt.query_map([since, until], |row| row.get(0))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::sqlite::Sqlite;
+    use crate::store::Durability;
+
+    fn row(status: &str, sort_at: i64, detail: &str) -> CallRow {
+        CallRow {
+            id: "c1".to_owned(),
+            status: Some(status.to_owned()),
+            ended_reason: None,
+            assistant_id: Some("a1".to_owned()),
+            assistant_name: None,
+            call_type: None,
+            started_at: None,
+            ended_at: None,
+            sort_at,
+            last_event_at: None,
+            event_count: 1,
+            last_seq: 1,
+            summary: format!(r#"{{"status":"{status}"}}"#),
+            detail: detail.to_owned(),
+        }
+    }
+
+    fn listed(reader: &SqliteReader, status: Option<&str>, since: Option<i64>) -> Vec<String> {
+        reader
+            .calls(&CallFilter {
+                status: status.map(str::to_owned),
+                since,
+                limit: 10,
+                ..CallFilter::default()
+            })
+            .expect("list")
+            .into_iter()
+            .map(|r| r.summary)
+            .collect()
+    }
+
+    #[test]
+    fn a_rewritten_row_is_listed_by_its_new_columns_and_keeps_its_new_detail() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("p.db");
+        let sqlite = Sqlite::open(&path, Durability::Normal).expect("migrate");
+        let mut store = sqlite.projections().expect("open");
+        let reader = sqlite.reader().expect("reader");
+        let detail =
+            |reader: &SqliteReader| reader.call_detail("c1").expect("read").expect("row").detail;
+
+        store
+            .write_batch(&[row("queued", 10, "d1")], 1)
+            .expect("write");
+        assert_eq!(listed(&reader, Some("queued"), None).len(), 1);
+
+        // Only unindexed columns change.
+        store
+            .write_batch(&[row("queued", 10, "d2")], 2)
+            .expect("write");
+        assert_eq!(detail(&reader), "d2");
+        assert_eq!(listed(&reader, Some("queued"), Some(10)).len(), 1);
+
+        // An indexed column changes: its index entries move.
+        store
+            .write_batch(&[row("ended", 10, "d3")], 3)
+            .expect("write");
+        assert_eq!(detail(&reader), "d3");
+        assert!(listed(&reader, Some("queued"), None).is_empty());
+        assert_eq!(
+            listed(&reader, Some("ended"), None),
+            [r#"{"status":"ended"}"#]
+        );
+
+        store
+            .write_batch(&[row("ended", 20, "d4")], 4)
+            .expect("write");
+        assert_eq!(detail(&reader), "d4");
+        assert_eq!(listed(&reader, None, Some(20)).len(), 1);
+        assert!(listed(&reader, None, Some(21)).is_empty());
+        assert_eq!(store.checkpoint().expect("checkpoint"), 4);
+    }
+}

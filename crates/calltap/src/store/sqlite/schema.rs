@@ -1,0 +1,119 @@
+//! The SQLite schema: every table and index, as the migrations that
+//! build them, run in order (`PRAGMA user_version` counts those run).
+//!
+//! Dialect-specific on purpose, so it lives with the SQLite backend
+//! rather than above it: `INTEGER PRIMARY KEY AUTOINCREMENT` seqs, `BLOB`
+//! bodies, `INDEXED BY` names the reads rely on, and `user_version` as the
+//! schema's version are SQLite's; a PostgreSQL backend keeps the same
+//! tables in its own dialect (`bigserial`, `bytea`) and its own version
+//! table.
+//!
+//! The tables: `events` (the log; `format` says how `body` holds the
+//! delivery, see [`log`](super::log)), `pieces` (content-addressed parts
+//! of cut bodies), `quarantine`, `calls` and `projection_checkpoint` (the
+//! call projections, see [`projections`](super::projections)).
+
+use rusqlite::Connection;
+
+use crate::store::StoreError;
+
+/// The migrations, in order; `PRAGMA user_version` is how many have run.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the event log and the quarantine.
+    "CREATE TABLE events (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        received_at INTEGER NOT NULL,
+        call_id     TEXT,
+        type        TEXT NOT NULL,
+        timestamp   INTEGER,
+        key         TEXT NOT NULL UNIQUE,
+        body        BLOB NOT NULL,
+        headers     TEXT NOT NULL
+    );
+    CREATE INDEX events_by_call ON events (call_id, seq);
+    CREATE INDEX events_by_type ON events (type, seq);
+    CREATE TABLE quarantine (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        received_at INTEGER NOT NULL,
+        kind        TEXT NOT NULL,
+        reason      TEXT NOT NULL,
+        body        BLOB NOT NULL,
+        headers     TEXT NOT NULL
+    );",
+    // 2: the call projections (see `projections`).
+    MIGRATION_CALLS,
+    // 3: content-addressed bodies. Rows written before keep format 0 (raw).
+    // `events_by_type` goes: no read uses it (the listing's optional
+    // filters scan by seq), and every append paid for it (~10% of the
+    // writer's time per delivery, `cargo bench --bench ingest -- --phases`).
+    "ALTER TABLE events ADD COLUMN format INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE pieces (
+        id          INTEGER PRIMARY KEY,
+        hash        BLOB NOT NULL UNIQUE,
+        data        BLOB NOT NULL
+    );
+    DROP INDEX events_by_type;",
+    // 4: LZ4-packed recipes (`events.format = 2`). Nothing to change in the
+    // tables; the version moves so that an older calltap, which would take
+    // those rows for corrupt ones, refuses the file as too new instead.
+    "UPDATE events SET format = format WHERE 0;",
+];
+
+/// Migration 2: the call tables. Each filter of the list has an index
+/// ending in the list's order, `(sort_at DESC, id DESC)`, so a filtered page
+/// is an index range scan that stops after `limit` rows.
+const MIGRATION_CALLS: &str = "CREATE TABLE calls (
+        id             TEXT PRIMARY KEY,
+        status         TEXT,
+        ended_reason   TEXT,
+        assistant_id   TEXT,
+        assistant_name TEXT,
+        call_type      TEXT,
+        started_at     INTEGER,
+        ended_at       INTEGER,
+        sort_at        INTEGER NOT NULL,
+        last_event_at  INTEGER,
+        event_count    INTEGER NOT NULL,
+        last_seq       INTEGER NOT NULL,
+        summary        TEXT NOT NULL,
+        detail         TEXT NOT NULL
+    );
+    CREATE INDEX calls_by_time ON calls (sort_at DESC, id DESC);
+    CREATE INDEX calls_by_status ON calls (status, sort_at DESC, id DESC);
+    CREATE INDEX calls_by_assistant_id ON calls (assistant_id, sort_at DESC, id DESC);
+    CREATE INDEX calls_by_assistant_name ON calls (assistant_name, sort_at DESC, id DESC);
+    CREATE INDEX calls_by_ended_reason ON calls (ended_reason, sort_at DESC, id DESC);
+    CREATE TABLE projection_checkpoint (
+        name TEXT PRIMARY KEY,
+        seq  INTEGER NOT NULL
+    );
+    INSERT INTO projection_checkpoint (name, seq) VALUES ('calls', 0);";
+
+/// The secondary indexes of `calls`, by name (for the list benchmark's
+/// baseline, which drops them).
+pub const FILTER_INDEXES: [&str; 5] = [
+    "calls_by_time",
+    "calls_by_status",
+    "calls_by_assistant_id",
+    "calls_by_assistant_name",
+    "calls_by_ended_reason",
+];
+
+/// Runs the migrations the file has not seen yet, each in its own transaction.
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    let supported = MIGRATIONS.len() as i64;
+    if version > supported {
+        return Err(StoreError::SchemaTooNew {
+            found: version,
+            supported,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
