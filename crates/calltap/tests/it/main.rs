@@ -16,3 +16,4 @@ mod process;
 mod sim;
 mod sim_serve;
 mod stream;
+mod tidy;
