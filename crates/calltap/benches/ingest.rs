@@ -425,9 +425,9 @@ fn phases(corpus: &[bytes::Bytes]) {
         .collect();
     let rows: [(&str, f64); 12] = [
         (
-            "depth check (`ingest::limits::check_depth`)",
+            "depth check (`calltap_protocol::raw::check_depth`)",
             time_per_body(corpus, |b| {
-                std::hint::black_box(calltap::ingest::limits::check_depth(b, 128).is_ok());
+                std::hint::black_box(calltap_protocol::raw::check_depth(b, 128).is_ok());
             }),
         ),
         (

@@ -19,6 +19,9 @@
 //!   JSON path per violation, for messages and answers.
 //! - [`view`]: a zero-copy view of the routing fields (type, call id,
 //!   timestamp, ...) for hot paths that do not need the whole message.
+//! - [`raw`]: the JSON depth check, and where the parts that repeat across
+//!   a call's deliveries lie, read from the raw bytes without a parse (for
+//!   receivers that keep bodies byte for byte).
 //! - `axum` (feature): an extractor that does all of the above per request,
 //!   and `IntoResponse` for the answers.
 //!
@@ -100,6 +103,7 @@ pub mod error;
 pub mod fixtures;
 #[macro_use]
 pub mod model;
+pub mod raw;
 pub mod response;
 pub mod timestamp;
 pub mod validate;

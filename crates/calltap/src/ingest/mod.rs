@@ -9,11 +9,11 @@
 pub mod auth;
 pub mod handler;
 pub mod key;
-pub mod limits;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
+use calltap_protocol::raw::{self, TooDeep};
 use calltap_protocol::view::DeliveryView;
 use calltap_protocol::ParseError;
 use http::{HeaderMap, Method, Uri};
@@ -22,7 +22,6 @@ use crate::store::body::{self, Scanned};
 use crate::store::writer::{SubmitError, WriterHandle};
 use crate::store::{Job, NewEvent, NewQuarantine, Outcome};
 use auth::{AuthRejected, IngestAuth, Signed};
-use limits::TooDeep;
 
 /// The message types whose sender waits for a response body.
 pub const RESPONSE_EXPECTED: [&str; 5] = [
@@ -225,7 +224,7 @@ impl Ingestor {
     }
 
     fn check_depth(&self, body: &[u8]) -> Result<(), IngestError> {
-        limits::check_depth(body, self.max_depth).map_err(IngestError::TooDeep)
+        raw::check_depth(body, self.max_depth).map_err(IngestError::TooDeep)
     }
 
     /// Keeps a rejected body; returns the error to answer with, or

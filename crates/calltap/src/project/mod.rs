@@ -404,9 +404,7 @@ impl Projector {
 /// longer sends the event to the whole-body path.
 pub fn without_unread_artifact(message_type: &str, mut skeleton: Vec<u8>) -> Vec<u8> {
     if !calls::convert::reads_artifact(message_type) {
-        if let Some(span) = body::message_value_span(&skeleton, b"artifact") {
-            skeleton.splice(span, *b"null");
-        }
+        calltap_protocol::raw::blank_artifact(&mut skeleton);
     }
     skeleton
 }

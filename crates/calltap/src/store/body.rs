@@ -43,23 +43,6 @@ use std::sync::RwLock;
 /// lookup, which small values do not repay.
 pub const MIN_PIECE: usize = 128;
 
-/// `message.*` values stored as one piece each.
-const WHOLE: [&[u8]; 6] = [
-    b"call",
-    b"assistant",
-    b"customer",
-    b"phoneNumber",
-    b"squad",
-    b"workflow",
-];
-
-/// `message.*` arrays whose elements are pieces (`conversation` is the
-/// undocumented history field of real deliveries).
-const HISTORIES: [&[u8]; 3] = [b"messages", b"messagesOpenAIFormatted", b"conversation"];
-
-/// `message.artifact.*` arrays whose elements are pieces.
-const ARTIFACT_HISTORIES: [&[u8]; 2] = [b"messages", b"messagesOpenAIFormatted"];
-
 /// The blake3 hash of a piece's bytes: its name in the store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct PieceHash(pub [u8; 32]);
@@ -119,10 +102,10 @@ pub enum Scanned {
 
 /// [`split`] and the ingest depth check in one pass: [`Scanned::Cut`] and
 /// [`Scanned::Whole`] also mean that no `[` or `{` outside a string nests
-/// deeper than `max_depth` (what `ingest::limits::check_depth` counts),
+/// deeper than `max_depth` (what `calltap_protocol::raw::check_depth` counts),
 /// so the caller need not look at the bytes again.
 pub fn split_within(body: &[u8], known: &KnownPieces, max_depth: usize) -> Scanned {
-    let Some(ranges) = piece_ranges(body, max_depth) else {
+    let Some(ranges) = calltap_protocol::raw::repeated_spans(body, max_depth, MIN_PIECE) else {
         return Scanned::Unsure;
     };
     if ranges.is_empty() {
@@ -446,271 +429,6 @@ impl std::hash::Hasher for NoHash {
     }
 }
 
-/// The byte ranges to cut out of `body`, in order, or `None` when the
-/// scanner cannot follow it to its end or it nests deeper than `max_depth`.
-pub fn piece_ranges(body: &[u8], max_depth: usize) -> Option<Vec<Range<usize>>> {
-    let mut scanner = Scanner {
-        bytes: body,
-        at: 0,
-        depth: 0,
-        max_depth,
-        pieces: Vec::new(),
-    };
-    scanner.object(Scanner::root_member)?;
-    scanner.skip_ws();
-    (scanner.at == body.len()).then_some(scanner.pieces)
-}
-
-/// The byte span of the value of `message.<key>` in a body (the first, if
-/// the key repeats), or `None` when it has none or is not the JSON object
-/// the scanner follows. Keys are compared as written: an escaped spelling
-/// of `key` is not found.
-pub fn message_value_span(body: &[u8], key: &[u8]) -> Option<Range<usize>> {
-    let mut scanner = Scanner {
-        bytes: body,
-        at: 0,
-        depth: 0,
-        max_depth: usize::MAX,
-        pieces: Vec::new(),
-    };
-    scanner.open(b'{')?;
-    while scanner.peek()? != b'}' {
-        let name = scanner.string()?;
-        scanner.expect(b':')?;
-        if name == b"message" && scanner.peek()? == b'{' {
-            scanner.open(b'{')?;
-            while scanner.peek()? != b'}' {
-                let name = scanner.string()?;
-                scanner.expect(b':')?;
-                let span = scanner.value()?;
-                if name == key {
-                    return Some(span);
-                }
-                scanner.member_separator()?;
-            }
-            return None;
-        }
-        scanner.value()?;
-        scanner.member_separator()?;
-    }
-    None
-}
-
-/// From just inside a JSON string, the offset just past its closing quote
-/// (`None`: it does not close). A backslash escapes the byte after it.
-pub fn skip_string(body: &[u8], mut at: usize) -> Option<usize> {
-    loop {
-        // Short strings (keys, ids) are the common case; a call into
-        // memchr costs more than looking at a few bytes.
-        let short = body.len().min(at.saturating_add(16));
-        while at < short {
-            match body[at] {
-                b'"' => return Some(at + 1),
-                b'\\' => at += 2,
-                _ => at += 1,
-            }
-        }
-        let found = at + memchr::memchr2(b'"', b'\\', body.get(at..)?)?;
-        if body[found] == b'"' {
-            return Some(found + 1);
-        }
-        at = found + 2;
-    }
-}
-
-/// A forward-only scanner that follows strings and brackets to find value
-/// boundaries and the nesting depth, and checks little else (the parser
-/// validates the JSON). Any surprise stops the cut (`None`).
-struct Scanner<'a> {
-    bytes: &'a [u8],
-    at: usize,
-    /// Open `[` and `{` around `at`.
-    depth: usize,
-    max_depth: usize,
-    pieces: Vec<Range<usize>>,
-}
-
-impl<'a> Scanner<'a> {
-    fn skip_ws(&mut self) {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.at) {
-            self.at += 1;
-        }
-    }
-
-    fn peek(&mut self) -> Option<u8> {
-        self.skip_ws();
-        self.bytes.get(self.at).copied()
-    }
-
-    fn expect(&mut self, byte: u8) -> Option<()> {
-        (self.peek()? == byte).then(|| self.at += 1)
-    }
-
-    /// At `"`: skips the string, returns its content (escapes untouched).
-    fn string(&mut self) -> Option<&'a [u8]> {
-        let bytes = self.bytes;
-        self.expect(b'"')?;
-        let start = self.at;
-        self.at = skip_string(bytes, start)?;
-        Some(&bytes[start..self.at - 1])
-    }
-
-    /// At `{` or `[`: one level deeper, within the limit.
-    fn open(&mut self, byte: u8) -> Option<()> {
-        self.expect(byte)?;
-        self.depth += 1;
-        (self.depth <= self.max_depth).then_some(())
-    }
-
-    fn close(&mut self) {
-        self.at += 1;
-        self.depth -= 1;
-    }
-
-    /// After an object member: past its `,`, or at the closing `}`.
-    fn member_separator(&mut self) -> Option<()> {
-        match self.peek()? {
-            b',' => {
-                self.at += 1;
-                Some(())
-            }
-            b'}' => Some(()),
-            _ => None,
-        }
-    }
-
-    /// Skips one value of any kind, returns its span.
-    fn value(&mut self) -> Option<Range<usize>> {
-        let start = match self.peek()? {
-            b'"' => {
-                let start = self.at;
-                self.string()?;
-                start
-            }
-            b'{' | b'[' => self.container()?,
-            _ => {
-                let start = self.at;
-                while let Some(&byte) = self.bytes.get(self.at) {
-                    if matches!(
-                        byte,
-                        b',' | b']' | b'}' | b'[' | b'{' | b'"' | b' ' | b'\n' | b'\r' | b'\t'
-                    ) {
-                        break;
-                    }
-                    self.at += 1;
-                }
-                (self.at > start).then_some(start)?
-            }
-        };
-        Some(start..self.at)
-    }
-
-    /// At `{` or `[`: skips to the matching bracket, returns the start.
-    fn container(&mut self) -> Option<usize> {
-        let start = self.at;
-        let outer = self.depth;
-        loop {
-            match *self.bytes.get(self.at)? {
-                b'"' => self.at = skip_string(self.bytes, self.at + 1)?,
-                b'{' | b'[' => {
-                    self.depth += 1;
-                    if self.depth > self.max_depth {
-                        return None;
-                    }
-                    self.at += 1;
-                }
-                b'}' | b']' => {
-                    self.close();
-                    if self.depth == outer {
-                        return Some(start);
-                    }
-                }
-                _ => self.at += 1,
-            }
-        }
-    }
-
-    /// At `{`: calls `member` with each key; it must consume the value.
-    fn object(&mut self, member: fn(&mut Self, &[u8]) -> Option<()>) -> Option<()> {
-        self.open(b'{')?;
-        if self.peek()? == b'}' {
-            self.close();
-            return Some(());
-        }
-        loop {
-            let key = self.string()?;
-            self.expect(b':')?;
-            member(self, key)?;
-            match self.peek()? {
-                b',' => self.at += 1,
-                b'}' => {
-                    self.close();
-                    return Some(());
-                }
-                _ => return None,
-            }
-        }
-    }
-
-    /// At `[`: each element of at least [`MIN_PIECE`] bytes is a piece.
-    fn history(&mut self) -> Option<()> {
-        self.open(b'[')?;
-        if self.peek()? == b']' {
-            self.close();
-            return Some(());
-        }
-        loop {
-            self.piece()?;
-            match self.peek()? {
-                b',' => self.at += 1,
-                b']' => {
-                    self.close();
-                    return Some(());
-                }
-                _ => return None,
-            }
-        }
-    }
-
-    /// One value, cut out if it is big enough.
-    fn piece(&mut self) -> Option<()> {
-        let range = self.value()?;
-        if range.len() >= MIN_PIECE {
-            self.pieces.push(range);
-        }
-        Some(())
-    }
-
-    fn root_member(&mut self, key: &[u8]) -> Option<()> {
-        if key == b"message" && self.peek()? == b'{' {
-            self.object(Scanner::message_member)
-        } else {
-            self.value().map(drop)
-        }
-    }
-
-    fn message_member(&mut self, key: &[u8]) -> Option<()> {
-        let next = self.peek()?;
-        if WHOLE.contains(&key) {
-            self.piece()
-        } else if next == b'[' && HISTORIES.contains(&key) {
-            self.history()
-        } else if next == b'{' && key == b"artifact" {
-            self.object(Scanner::artifact_member)
-        } else {
-            self.value().map(drop)
-        }
-    }
-
-    fn artifact_member(&mut self, key: &[u8]) -> Option<()> {
-        if self.peek()? == b'[' && ARTIFACT_HISTORIES.contains(&key) {
-            self.history()
-        } else {
-            self.value().map(drop)
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -736,30 +454,6 @@ mod tests {
         assert_eq!(
             String::from_utf8(skeleton).expect("UTF-8"),
             r#"{"message":{"type":"conversation-update","call":<0..1>,"messages":[<1..3>,{"m":"short"},<3..4>]}}"#
-        );
-    }
-
-    #[test]
-    fn the_span_of_a_message_member_is_found_and_nothing_else_is() {
-        let body = br#"{"other":{"artifact":1}, "message" : {"type":"x","artifact" : {"a":[1,"}"]} ,"b":2}}"#;
-        let span = message_value_span(body, b"artifact").expect("found");
-        assert_eq!(&body[span], br#"{"a":[1,"}"]}"#);
-        assert_eq!(&body[message_value_span(body, b"b").expect("found")], b"2");
-        assert_eq!(message_value_span(body, b"missing"), None);
-        for bad in [
-            &br#"{"message":{"artifact":"#[..],
-            br#"{"message":{"b":2,,"artifact":1}}"#,
-            br#"["message"]"#,
-            br#"{"message":{"artif\u0061ct":1}}"#,
-            b"",
-        ] {
-            assert_eq!(message_value_span(bad, b"artifact"), None, "{bad:?}");
-        }
-        // A later `message` key is not looked into, as serde would reject
-        // the duplicate anyway.
-        assert_eq!(
-            message_value_span(br#"{"message":{},"message":{"artifact":1}}"#, b"artifact"),
-            None
         );
     }
 
@@ -946,39 +640,6 @@ mod tests {
                 piece.known = true;
             }
             self
-        }
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn a_followed_body_passes_the_depth_check_the_scanner_stood_in_for(
-            parts in proptest::collection::vec(
-                proptest::prop_oneof![
-                    proptest::strategy::Just(&b"{\"message\":{\"call\":"[..]),
-                    proptest::strategy::Just(&b"{\"messages\":["[..]),
-                    proptest::strategy::Just(&b"["[..]),
-                    proptest::strategy::Just(&b"{"[..]),
-                    proptest::strategy::Just(&b"]"[..]),
-                    proptest::strategy::Just(&b"}"[..]),
-                    proptest::strategy::Just(&b"\""[..]),
-                    proptest::strategy::Just(&b"\\"[..]),
-                    proptest::strategy::Just(&b":"[..]),
-                    proptest::strategy::Just(&b","[..]),
-                    proptest::strategy::Just(&b"1"[..]),
-                    proptest::strategy::Just(&b"\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\""[..]),
-                ],
-                0..60,
-            ),
-            limit in 1usize..8,
-        ) {
-            let body = parts.concat();
-            match split_within(&body, &KnownPieces::default(), limit) {
-                Scanned::Unsure => {}
-                Scanned::Whole | Scanned::Cut(_) => proptest::prop_assert_eq!(
-                    crate::ingest::limits::check_depth(&body, limit),
-                    Ok(())
-                ),
-            }
         }
     }
 

@@ -1,7 +1,6 @@
-//! Cheap checks on the raw body before it is parsed: JSON nesting depth.
-//! (The size limit is enforced while the body is read, in the router.)
-
-use crate::store::body::skip_string;
+//! The JSON nesting depth of raw bytes, counted without parsing: a parser
+//! that recurses (serde_json) must not meet a body nested deeper than the
+//! receiver allows.
 
 /// The body nests deeper than allowed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -44,6 +43,28 @@ pub fn check_depth(body: &[u8], limit: usize) -> Result<(), TooDeep> {
         }
     }
     Ok(())
+}
+
+/// From just inside a JSON string, the offset just past its closing quote
+/// (`None`: it does not close). A backslash escapes the byte after it.
+pub(crate) fn skip_string(body: &[u8], mut at: usize) -> Option<usize> {
+    loop {
+        // Short strings (keys, ids) are the common case; a call into
+        // memchr costs more than looking at a few bytes.
+        let short = body.len().min(at.saturating_add(16));
+        while at < short {
+            match body[at] {
+                b'"' => return Some(at + 1),
+                b'\\' => at += 2,
+                _ => at += 1,
+            }
+        }
+        let found = at + memchr::memchr2(b'"', b'\\', body.get(at..)?)?;
+        if body[found] == b'"' {
+            return Some(found + 1);
+        }
+        at = found + 2;
+    }
 }
 
 #[cfg(test)]
@@ -123,7 +144,7 @@ mod tests {
 
     #[test]
     fn the_fast_check_agrees_with_the_slow_one_on_the_corpus() {
-        for body in calltap_protocol::fixtures::sample_deliveries() {
+        for body in crate::fixtures::sample_deliveries() {
             for limit in [3, 5, 128] {
                 assert_eq!(check_depth(&body, limit), check_depth_slowly(&body, limit));
             }
