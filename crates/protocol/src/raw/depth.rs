@@ -19,14 +19,34 @@ pub struct TooDeep {
 /// body's bytes: transcripts, prompts) are skipped with `memchr` rather than
 /// byte by byte; outside strings every byte is looked at.
 pub fn check_depth(body: &[u8], limit: usize) -> Result<(), TooDeep> {
-    let mut depth = 0usize;
+    // One top-level value after another; a closing bracket with nothing
+    // open closes nothing.
     let mut at = 0;
-    while let Some(&byte) = body.get(at) {
+    while let Some(next) = close_of(body, at, 0, 0, limit)? {
+        at = next;
+    }
+    Ok(())
+}
+
+/// The one depth walker, shared by [`check_depth`] and the span finder:
+/// from `at`, with `depth` brackets open, counts `[`/`{` and `]`/`}`
+/// outside strings until a closing bracket brings the depth back to
+/// `outer`, and returns the offset just past it. A closing bracket with
+/// only `outer` open closes nothing and is passed over. `Ok(None)`: the
+/// bytes, or a string, end first (nothing after an unterminated string
+/// counts). An opening bracket that nests deeper than `limit` is an error.
+pub(crate) fn close_of(
+    bytes: &[u8],
+    mut at: usize,
+    mut depth: usize,
+    outer: usize,
+    limit: usize,
+) -> Result<Option<usize>, TooDeep> {
+    while let Some(&byte) = bytes.get(at) {
         match byte {
-            b'"' => match skip_string(body, at + 1) {
+            b'"' => match skip_string(bytes, at + 1) {
                 Some(end) => at = end,
-                // An unterminated string: nothing after it counts.
-                None => return Ok(()),
+                None => return Ok(None),
             },
             b'[' | b'{' => {
                 depth += 1;
@@ -36,13 +56,18 @@ pub fn check_depth(body: &[u8], limit: usize) -> Result<(), TooDeep> {
                 at += 1;
             }
             b']' | b'}' => {
-                depth = depth.saturating_sub(1);
                 at += 1;
+                if depth > outer {
+                    depth -= 1;
+                    if depth == outer {
+                        return Ok(Some(at));
+                    }
+                }
             }
             _ => at += 1,
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 /// From just inside a JSON string, the offset just past its closing quote

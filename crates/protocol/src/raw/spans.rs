@@ -14,7 +14,7 @@
 
 use std::ops::Range;
 
-use super::depth::skip_string;
+use super::depth::{close_of, skip_string};
 
 /// `message.*` values that repeat whole across a call's deliveries.
 const WHOLE: [&[u8]; 6] = [
@@ -199,26 +199,8 @@ impl<'a> Scanner<'a> {
     /// At `{` or `[`: skips to the matching bracket, returns the start.
     fn container(&mut self) -> Option<usize> {
         let start = self.at;
-        let outer = self.depth;
-        loop {
-            match *self.bytes.get(self.at)? {
-                b'"' => self.at = skip_string(self.bytes, self.at + 1)?,
-                b'{' | b'[' => {
-                    self.depth += 1;
-                    if self.depth > self.max_depth {
-                        return None;
-                    }
-                    self.at += 1;
-                }
-                b'}' | b']' => {
-                    self.close();
-                    if self.depth == outer {
-                        return Some(start);
-                    }
-                }
-                _ => self.at += 1,
-            }
-        }
+        self.at = close_of(self.bytes, start, self.depth, self.depth, self.max_depth).ok()??;
+        Some(start)
     }
 
     /// At `{`: calls `member` with each key; it must consume the value.
