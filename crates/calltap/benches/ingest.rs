@@ -485,7 +485,7 @@ fn phases(corpus: &[bytes::Bytes]) {
             }),
         ),
         (
-            "projector: the skeleton straight into its type's struct (`project::skeleton_message`; what it ran)",
+            "projector: the skeleton straight into its type's struct (`ServerMessage::from_envelope_of_type`; what it ran)",
             typed_skeleton_parse(&skeletons, &types),
         ),
         (
@@ -582,7 +582,7 @@ fn projector_cost(corpus: &[bytes::Bytes], path: &Path, handed_over: bool) -> f6
     spent.as_secs_f64() * 1e6 / (f64::from(passes) * corpus.len() as f64)
 }
 
-/// µs per skeleton of `project::skeleton_message`, each parsed as the type
+/// µs per skeleton of `ServerMessage::from_envelope_of_type`, each parsed as the type
 /// the log records for its body (`types`, in corpus order).
 fn typed_skeleton_parse(skeletons: &[bytes::Bytes], types: &[String]) -> f64 {
     let mut next = 0;
@@ -590,7 +590,9 @@ fn typed_skeleton_parse(skeletons: &[bytes::Bytes], types: &[String]) -> f64 {
         // `time_per_body` walks the skeletons in order, round after round.
         let message_type = &types[next % types.len()];
         next += 1;
-        std::hint::black_box(calltap::project::skeleton_message(message_type, b).is_some());
+        std::hint::black_box(
+            calltap_protocol::model::ServerMessage::from_envelope_of_type(message_type, b).is_ok(),
+        );
     })
 }
 

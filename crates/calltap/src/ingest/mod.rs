@@ -13,6 +13,7 @@ pub mod key;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
+use calltap_protocol::model::MessageType;
 use calltap_protocol::raw::{self, TooDeep};
 use calltap_protocol::view::DeliveryView;
 use calltap_protocol::ParseError;
@@ -22,15 +23,6 @@ use crate::store::body::{self, Scanned};
 use crate::store::writer::{SubmitError, WriterHandle};
 use crate::store::{Job, NewEvent, NewQuarantine, Outcome};
 use auth::{AuthRejected, IngestAuth, Signed};
-
-/// The message types whose sender waits for a response body.
-pub const RESPONSE_EXPECTED: [&str; 5] = [
-    "assistant-request",
-    "tool-calls",
-    "transfer-destination-request",
-    "knowledge-base-request",
-    "handoff-destination-request",
-];
 
 /// One request as received.
 #[derive(Clone, Debug)]
@@ -152,7 +144,7 @@ impl Ingestor {
         let span = tracing::Span::current();
         span.record("call_id", event.call_id.as_deref().unwrap_or(""));
         span.record("message_type", event.message_type.as_str());
-        if RESPONSE_EXPECTED.contains(&event.message_type.as_str()) {
+        if MessageType::from(event.message_type.as_str()).expects_response() {
             tracing::warn!(
                 "`{}` expects a response but no upstream is configured; answering {{}}",
                 event.message_type

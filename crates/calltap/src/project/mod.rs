@@ -30,7 +30,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use calltap_protocol::model::{Envelope, MessageType, Model, ServerMessage};
+use calltap_protocol::model::{Envelope, ServerMessage};
 use tokio::sync::{broadcast, watch};
 
 use crate::calls::{self, CallEvent, CallState, EventKind};
@@ -323,7 +323,7 @@ impl Projector {
         let skeleton = without_unread_artifact(&event.message_type, skeleton);
         // A skeleton that does not parse, or a piece that does not read
         // where it stands: the whole body decides, as for any body.
-        if let Some(message) = skeleton_message(&event.message_type, &skeleton) {
+        if let Ok(message) = ServerMessage::from_envelope_of_type(&event.message_type, &skeleton) {
             let mut pieces = SkeletonPieces {
                 placeholder,
                 hashes: &hashes,
@@ -407,52 +407,6 @@ pub fn without_unread_artifact(message_type: &str, mut skeleton: Vec<u8>) -> Vec
         calltap_protocol::raw::blank_artifact(&mut skeleton);
     }
     skeleton
-}
-
-/// A skeleton: the message is all the projector reads of it.
-#[derive(serde::Deserialize)]
-struct SkeletonRoot<M> {
-    message: M,
-}
-
-/// A skeleton's message, parsed straight into the typed model, without the
-/// key-order capture of [`Envelope`] (only re-serialising needs it).
-///
-/// A typed message goes straight into its type's struct, the type being
-/// the one the log recorded at ingest: serde then reads the typed fields
-/// from the bytes. `ServerMessage`'s own `Deserialize` must first build the
-/// whole message as a `serde_json::Value` to find its `type`, which was
-/// half of the projector's parse. Other types take that general path.
-/// `None` when the skeleton does not parse as its type.
-pub fn skeleton_message(message_type: &str, skeleton: &[u8]) -> Option<ServerMessage> {
-    fn typed<T: Model>(message_type: &str, skeleton: &[u8]) -> Option<Box<T>> {
-        let mut root: SkeletonRoot<T> = serde_json::from_slice(skeleton).ok()?;
-        // The struct keeps `type` as an untyped key; the variant implies it.
-        match root.message.extra_mut().shift_remove("type") {
-            Some(serde_json::Value::String(sent)) if sent == message_type => {
-                Some(Box::new(root.message))
-            }
-            _ => None,
-        }
-    }
-    Some(match MessageType::from(message_type) {
-        MessageType::StatusUpdate => ServerMessage::StatusUpdate(typed(message_type, skeleton)?),
-        MessageType::SpeechUpdate => ServerMessage::SpeechUpdate(typed(message_type, skeleton)?),
-        MessageType::ConversationUpdate => {
-            ServerMessage::ConversationUpdate(typed(message_type, skeleton)?)
-        }
-        MessageType::TransferUpdate => {
-            ServerMessage::TransferUpdate(typed(message_type, skeleton)?)
-        }
-        MessageType::EndOfCallReport => {
-            ServerMessage::EndOfCallReport(typed(message_type, skeleton)?)
-        }
-        _ => {
-            serde_json::from_slice::<SkeletonRoot<ServerMessage>>(skeleton)
-                .ok()?
-                .message
-        }
-    })
 }
 
 /// The call event of one stored delivery, from its whole body. A body that
@@ -867,68 +821,5 @@ mod tests {
             "received_at stands in for the time"
         );
         assert_eq!(*position.borrow_and_update(), 1);
-    }
-}
-
-#[cfg(test)]
-mod skeleton_message_tests {
-    use super::*;
-
-    /// The general path: `ServerMessage`'s own `Deserialize`.
-    fn general(body: &[u8]) -> Option<ServerMessage> {
-        serde_json::from_slice::<SkeletonRoot<ServerMessage>>(body)
-            .ok()
-            .map(|root| root.message)
-    }
-
-    fn logged_type(body: &[u8]) -> String {
-        calltap_protocol::view::DeliveryView::parse(body)
-            .map(|view| view.message_type.into_owned())
-            .expect("a corpus body parses")
-    }
-
-    #[test]
-    fn every_corpus_and_real_message_parses_as_the_general_path_parses_it() {
-        let bodies = calltap_protocol::fixtures::sample_deliveries()
-            .into_iter()
-            .chain(
-                calltap_protocol::fixtures::real_deliveries()
-                    .into_iter()
-                    .map(|(_, body)| body),
-            );
-        let mut typed = 0;
-        for body in bodies {
-            let message_type = logged_type(&body);
-            let message = skeleton_message(&message_type, &body);
-            assert_eq!(message, general(&body), "{message_type}");
-            if message.is_some_and(|m| !matches!(m, ServerMessage::Other(_))) {
-                typed += 1;
-            }
-        }
-        assert!(typed > 100, "{typed} typed messages");
-    }
-
-    #[test]
-    fn a_body_whose_type_is_not_the_logged_one_is_refused() {
-        let body = br#"{"message":{"type":"status-update","status":"ended"}}"#;
-        assert!(skeleton_message("status-update", body).is_some());
-        assert_eq!(skeleton_message("speech-update", body), None);
-        let untyped = br#"{"message":{"status":"ended"}}"#;
-        assert_eq!(skeleton_message("status-update", untyped), None);
-    }
-
-    #[test]
-    fn untyped_messages_take_the_general_path() {
-        let body = br#"{"message":{"type":"tool-calls","toolCallList":[]}}"#;
-        let message = skeleton_message("tool-calls", body).expect("parses");
-        assert_eq!(message.message_type(), "tool-calls");
-        assert_eq!(Some(message), general(body));
-    }
-
-    #[test]
-    fn an_ill_typed_field_is_refused_not_a_panic() {
-        let body = br#"{"message":{"type":"status-update","status":7}}"#;
-        assert_eq!(skeleton_message("status-update", body), None);
-        assert_eq!(skeleton_message("status-update", b"{\"message\":"), None);
     }
 }
