@@ -3,35 +3,33 @@
 //!
 //! Everything else in `calls/` works on the small owned types of
 //! [`super::event`] and never sees a wire type; this module is where Vapi's
-//! quirks are absorbed: the history may come as `messages`, as
-//! `messagesOpenAIFormatted`, or in the undocumented `conversation` field; the
-//! `call` object's `status` is a stale snapshot and is never read; tool-call
-//! arguments may be JSON text or an object.
+//! quirks are absorbed, through the protocol crate's typed accessors: the
+//! history may come in Vapi's format, in OpenAI's, or in an undocumented
+//! field as raw entries of either; the `call` object's `status` is a stale
+//! snapshot and is never read; tool-call arguments may be JSON text or an
+//! object.
 //!
-//! **Pieces.** The log stores the parts of a body that repeat across
-//! deliveries (the `call`, `assistant`, `customer` and `phoneNumber` objects
-//! and each history entry) once, as content-addressed pieces
-//! (`store::body`). The projector need not parse them again for every
-//! delivery: it parses the body with each piece replaced by a *placeholder*
-//! object (the *skeleton*), and [`call_event_with`] asks a [`Pieces`] for
-//! what a placeholder stands for, which [`read_piece`] computes once per
-//! distinct piece. For a body whose pieces all read, the event is the one
-//! [`call_event`] gives for the whole body; a piece that does not read makes
-//! [`call_event_with`] fail, and the caller converts the whole body instead.
+//! **Shared parts.** A call's messages repeat its parts (the call, the
+//! assistant, the customer, the phone number) and each history entry so
+//! far. A caller that has already read those parts may hand the conversion
+//! a message holding stand-ins for them, with a [`SharedParts`] that says
+//! what each stand-in stands for ([`call_event_with`]); where a part comes
+//! from, and how a stand-in looks, is the caller's business. For a message
+//! whose stand-ins all stand for the parts themselves, the event is the one
+//! [`call_event`] gives for the whole message.
 
-use std::ops::{Deref, Range};
 use std::sync::Arc;
 
 use calltap_protocol::model::{
-    ArtifactMessage, Assistant, Call, Customer, Destination, MessageType, OpenAiMessage,
-    PhoneNumber, ServerMessage,
+    ArtifactMessage, Assistant, Call, ConversationUpdate, Customer, Destination, EndOfCallReport,
+    HistoryEntry, ListedToolCall, MessageType, OpenAiMessage, OpenAiRole, PhoneNumber,
+    ServerMessage, SpeechUpdate, StatusUpdate, TransferUpdate,
 };
-use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::event::{
-    CallEvent, CallInfo, EndOfCallReport, EventKind, HistoryMessage, Role, SpeechStatus, ToolCall,
-    ToolResult, TransferKind, TransferTarget,
+    self, CallEvent, CallInfo, EventKind, HistoryMessage, Role, SpeechStatus, ToolCall, ToolResult,
+    TransferKind, TransferTarget,
 };
 
 /// The call a message belongs to (`message.call.id`), if it names one.
@@ -54,482 +52,302 @@ pub fn reads_artifact(message_type: &str) -> bool {
     )
 }
 
-/// Converts one stored message into the call event the projection folds.
+/// Converts one message into the call event the projection folds.
 ///
 /// `seq` is the message's log sequence number. `received_at_ms` stands in for
 /// the message timestamp when a message carries none, so that every event has
 /// a place in time.
 pub fn call_event(seq: i64, received_at_ms: i64, message: &ServerMessage) -> CallEvent {
-    let mut reading = Reading {
-        pieces: &mut NoPieces,
-        failed: false,
-    };
-    reading.call_event(seq, received_at_ms, message)
+    call_event_with(seq, received_at_ms, message, &mut WholeMessage)
 }
 
-/// [`call_event`] for a message parsed from a skeleton: each placeholder
-/// object is replaced by what `pieces` says its piece holds.
-pub fn call_event_with(
+/// [`call_event`] for a message whose parts may be stand-ins: each value
+/// that `parts` says stands for a shared part is read as that part.
+pub fn call_event_with<P: SharedParts>(
     seq: i64,
     received_at_ms: i64,
     message: &ServerMessage,
-    pieces: &mut dyn Pieces,
-) -> Result<CallEvent, UnreadablePiece> {
-    let mut reading = Reading {
-        pieces,
-        failed: false,
-    };
-    let event = reading.call_event(seq, received_at_ms, message);
-    if reading.failed {
-        Err(UnreadablePiece)
-    } else {
-        Ok(event)
+    parts: &mut P,
+) -> CallEvent {
+    let at_ms = message
+        .timestamp()
+        .map_or(received_at_ms, |timestamp| timestamp.epoch_ms());
+    CallEvent {
+        seq,
+        at_ms,
+        call: call_info(message, parts),
+        kind: event_kind(message, parts),
     }
 }
 
-/// A placeholder's piece could not be read in the role its place gives it
-/// (missing, or not of the type expected there); convert the whole body.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("a piece of the body could not be read where it stands")]
-pub struct UnreadablePiece;
-
-/// What the placeholders of a skeleton stand for.
-pub trait Pieces {
-    /// The indices of the pieces that `object` stands for (one piece, or a
-    /// run of consecutive array elements), or `None` when `object` is not a
-    /// placeholder.
-    fn placeholder(&self, object: &Map<String, Value>) -> Option<Range<usize>>;
-    /// What piece `index` holds when read as `role` (see [`read_piece`]);
-    /// `None` when it is missing or does not read so.
-    fn resolve(&mut self, index: usize, role: PieceRole) -> Option<Resolved>;
-}
-
-/// No placeholders: a whole body.
-struct NoPieces;
-
-impl Pieces for NoPieces {
-    fn placeholder(&self, _: &Map<String, Value>) -> Option<Range<usize>> {
+/// What the stand-ins of a message stand for: the parts a call's messages
+/// share, read once by the caller. Each method is asked about one value of
+/// the message and answers `None` when that value is the part itself.
+/// Every answer defaults to `None`: a whole message. A source that cannot
+/// read what a stand-in stands for also answers `None`, and must tell its
+/// owner, who then discards the event: the conversion reads the stand-in
+/// as a (meaningless) part and goes on.
+pub trait SharedParts {
+    /// The call that `call` stands for.
+    fn call(&mut self, _call: &Call) -> Option<Arc<Call>> {
         None
     }
-
-    fn resolve(&mut self, _: usize, _: PieceRole) -> Option<Resolved> {
+    /// The assistant that `assistant` stands for.
+    fn assistant(&mut self, _assistant: &Assistant) -> Option<Arc<Assistant>> {
+        None
+    }
+    /// The customer that `customer` stands for.
+    fn customer(&mut self, _customer: &Customer) -> Option<Arc<Customer>> {
+        None
+    }
+    /// The phone number that `phone_number` stands for.
+    fn phone_number(&mut self, _phone_number: &PhoneNumber) -> Option<Arc<PhoneNumber>> {
+        None
+    }
+    /// The history entries, already converted ([`history_message`]), that
+    /// `entry` stands for (one entry, or a run of consecutive ones).
+    fn history_entries(&mut self, _entry: Entry<'_>) -> Option<Vec<Arc<HistoryMessage>>> {
         None
     }
 }
 
-/// Where a piece stands, which says how to read it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum PieceRole {
-    /// `message.call`.
-    Call,
-    /// `message.assistant`.
-    Assistant,
-    /// `message.customer`.
-    Customer,
-    /// `message.phoneNumber`.
-    PhoneNumber,
-    /// An entry of a history in Vapi's format (`messages`, `artifact.messages`).
-    VapiHistory,
-    /// An entry of a history in OpenAI's format (`messagesOpenAIFormatted`).
-    OpenAiHistory,
-    /// An entry of a history kept as raw JSON (`conversation`, a report's
+/// A whole message: every value is itself.
+struct WholeMessage;
+
+impl SharedParts for WholeMessage {}
+
+/// One history entry as a message holds it.
+#[derive(Clone, Copy, Debug)]
+pub enum Entry<'a> {
+    /// In Vapi's format (`messages`, `artifact.messages`).
+    Vapi(&'a ArtifactMessage),
+    /// In OpenAI's format (`messagesOpenAIFormatted`).
+    OpenAi(&'a OpenAiMessage),
+    /// Raw, in either format (the undocumented `conversation`, a report's
     /// top-level `messages`).
-    RawHistory,
+    Raw(&'a Value),
 }
 
-/// What a piece holds, read in its role; shared, so a cache can hand it out
-/// for every delivery that repeats the piece.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Resolved {
-    /// A `call` object.
-    Call(Arc<Call>),
-    /// An `assistant` object.
-    Assistant(Arc<Assistant>),
-    /// A `customer` object.
-    Customer(Arc<Customer>),
-    /// A `phoneNumber` object.
-    PhoneNumber(Arc<PhoneNumber>),
-    /// A history entry, already converted.
-    History(Arc<HistoryMessage>),
-}
-
-/// Reads a piece's bytes in `role`, as the whole-body parse would read the
-/// same value in that place; `None` when they do not read so.
-pub fn read_piece(role: PieceRole, bytes: &[u8]) -> Option<Resolved> {
-    fn typed<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
-        // Through `Value`, as the envelope parses nested values.
-        let value: Value = serde_json::from_slice(bytes).ok()?;
-        serde_json::from_value(value).ok()
-    }
-    let history = |entry: HistoryMessage| Some(Resolved::History(Arc::new(entry)));
-    match role {
-        PieceRole::Call => typed(bytes).map(|c| Resolved::Call(Arc::new(c))),
-        PieceRole::Assistant => typed(bytes).map(|a| Resolved::Assistant(Arc::new(a))),
-        PieceRole::Customer => typed(bytes).map(|c| Resolved::Customer(Arc::new(c))),
-        PieceRole::PhoneNumber => typed(bytes).map(|p| Resolved::PhoneNumber(Arc::new(p))),
-        PieceRole::VapiHistory => history(artifact_message(&typed(bytes)?)),
-        PieceRole::OpenAiHistory => history(open_ai_message(&typed(bytes)?)),
-        PieceRole::RawHistory => history(raw_history_entry(&typed(bytes)?)),
-    }
-}
-
-/// A value of the message itself, or the one a placeholder stood for.
-enum Held<'a, T> {
-    Here(&'a T),
-    Piece(Arc<T>),
-}
-
-impl<T> Deref for Held<'_, T> {
-    type Target = T;
-
-    fn deref(&self) -> &T {
-        match self {
-            Held::Here(value) => value,
-            Held::Piece(value) => value,
-        }
-    }
-}
-
-/// One conversion: the pieces to ask, and whether one failed to read.
-struct Reading<'p> {
-    pieces: &'p mut dyn Pieces,
-    failed: bool,
-}
-
-impl Reading<'_> {
-    fn call_event(&mut self, seq: i64, received_at_ms: i64, message: &ServerMessage) -> CallEvent {
-        let at_ms = message
-            .timestamp()
-            .map_or(received_at_ms, |timestamp| timestamp.epoch_ms());
-        CallEvent {
-            seq,
-            at_ms,
-            call: self.call_info(message),
-            kind: self.event_kind(message),
-        }
-    }
-
-    /// What the placeholder `object` stands for, read as `role`: `None`
-    /// when `object` is no placeholder, `Some(None)` (and the reading
-    /// failed) when it does not stand for one piece that reads so.
-    fn piece(&mut self, object: &Map<String, Value>, role: PieceRole) -> Option<Option<Resolved>> {
-        let range = self.pieces.placeholder(object)?;
-        let resolved = if range.len() == 1 {
-            self.pieces.resolve(range.start, role)
-        } else {
-            None
-        };
-        self.failed |= resolved.is_none();
-        Some(resolved)
-    }
-
-    /// `value`, or what it stands for when it is a placeholder (`extra`
-    /// holds its unknown keys, where a placeholder's key lands).
-    fn held<'a, T>(
-        &mut self,
-        value: &'a T,
-        extra: Option<&Map<String, Value>>,
-        role: PieceRole,
-        unwrap: impl Fn(Resolved) -> Option<Arc<T>>,
-    ) -> Option<Held<'a, T>> {
-        match extra.and_then(|extra| self.piece(extra, role)) {
-            None => Some(Held::Here(value)),
-            Some(resolved) => {
-                let piece = resolved.and_then(unwrap);
-                self.failed |= piece.is_none();
-                piece.map(Held::Piece)
-            }
-        }
-    }
-
-    /// Appends the history entry `object`, or the entries it stands for
-    /// when it is a placeholder; `convert` reads a real entry.
-    fn push_entry<T>(
-        &mut self,
-        out: &mut Vec<HistoryMessage>,
-        entry: &T,
-        object: Option<&Map<String, Value>>,
-        role: PieceRole,
-        convert: impl Fn(&T) -> HistoryMessage,
-    ) {
-        let Some(range) = object.and_then(|object| self.pieces.placeholder(object)) else {
-            out.push(convert(entry));
-            return;
-        };
-        for index in range {
-            match self.pieces.resolve(index, role) {
-                Some(Resolved::History(entry)) => out.push(HistoryMessage::clone(&entry)),
-                _ => self.failed = true,
-            }
-        }
-    }
-
-    fn event_kind(&mut self, message: &ServerMessage) -> EventKind {
-        match message {
-            ServerMessage::StatusUpdate(update) => EventKind::Status {
-                status: update
-                    .status
-                    .as_ref()
-                    .map(|s| s.as_str().to_owned())
-                    .unwrap_or_default(),
-                ended_reason: update.ended_reason.as_ref().map(|r| r.as_str().to_owned()),
-                destination: update.destination.as_ref().map(transfer_target),
+/// The history message of one entry.
+pub fn history_message(entry: Entry<'_>) -> HistoryMessage {
+    match entry {
+        Entry::Vapi(message) => artifact_message(message),
+        Entry::OpenAi(message) => open_ai_message(message),
+        Entry::Raw(value) => match HistoryEntry::read(value) {
+            HistoryEntry::Vapi(message) => artifact_message(&message),
+            HistoryEntry::OpenAi(message) => open_ai_message(&message),
+            // An entry of the wrong shape still holds its place in the history.
+            HistoryEntry::Unreadable { role } => HistoryMessage {
+                role: role.unwrap_or_default(),
+                ..HistoryMessage::default()
             },
-            ServerMessage::SpeechUpdate(update) => EventKind::Speech {
-                role: update
-                    .role
-                    .as_ref()
-                    .map_or(Role::Other(String::new()), |r| Role::parse(r.as_str())),
-                status: update
-                    .status
-                    .as_ref()
-                    .map_or(SpeechStatus::Other(String::new()), |s| {
-                        SpeechStatus::parse(s.as_str())
-                    }),
-                turn: update.turn_index(),
-            },
-            ServerMessage::ConversationUpdate(update) => EventKind::Conversation {
-                messages: self.history(
-                    update.messages.as_deref(),
-                    update.messages_open_ai_formatted.as_deref(),
-                    update.extra.get("conversation"),
-                ),
-            },
-            ServerMessage::TransferUpdate(update) => EventKind::Transfer {
-                destination: update.destination.as_ref().map_or(
-                    TransferTarget {
-                        kind: TransferKind::Other(String::new()),
-                        assistant_name: None,
-                        number: None,
-                        sip_uri: None,
-                    },
-                    transfer_target,
-                ),
-                from_assistant: update.from_assistant.as_ref().and_then(|a| a.name.clone()),
-                to_assistant: update.to_assistant.as_ref().and_then(|a| a.name.clone()),
-                to_step_record: update.to_step_record.clone(),
-                from_step_record: update.from_step_record.clone(),
-            },
-            ServerMessage::EndOfCallReport(report) => {
-                let artifact = report.artifact.as_deref();
-                let artifact_history = artifact.map(|a| {
-                    self.history(
-                        a.messages.as_deref(),
-                        a.messages_open_ai_formatted.as_deref(),
-                        None,
-                    )
-                });
-                // Real reports also repeat the history at the top level
-                // (`messages`, undocumented); use it when the artifact has none.
-                let messages = match artifact_history {
-                    Some(messages) if !messages.is_empty() => messages,
-                    _ => report
-                        .extra
-                        .get("messages")
-                        .map(|raw| self.history_from_raw(raw))
-                        .unwrap_or_default(),
-                };
-                EventKind::EndOfCallReport(EndOfCallReport {
-                    ended_reason: report.ended_reason.as_ref().map(|r| r.as_str().to_owned()),
-                    started_at_ms: report.started_at.as_ref().map(|t| t.epoch_ms()),
-                    ended_at_ms: report.ended_at.as_ref().map(|t| t.epoch_ms()),
-                    cost: report.cost.as_ref().and_then(serde_json::Number::as_f64),
-                    performance_metrics: artifact.and_then(|a| a.performance_metrics.clone()),
-                    messages,
-                })
-            }
-            // Every other type, typed by the protocol crate or not, changes
-            // nothing the projection reads.
-            other => EventKind::Other {
-                message_type: other.message_type().to_owned(),
-            },
-        }
-    }
-
-    /// The call-level facts: the message's own `assistant`, `customer` and
-    /// `phoneNumber` first, then the copies inside `call`.
-    fn call_info(&mut self, message: &ServerMessage) -> Option<CallInfo> {
-        let call = message.call().and_then(|call| {
-            self.held(call, Some(&call.extra), PieceRole::Call, |r| match r {
-                Resolved::Call(call) => Some(call),
-                _ => None,
-            })
-        });
-        let call = call.as_deref();
-        // Only the five types the projection follows lend their own
-        // assistant, customer and phone number; the others lend their call.
-        let follows = matches!(
-            message,
-            ServerMessage::StatusUpdate(_)
-                | ServerMessage::SpeechUpdate(_)
-                | ServerMessage::ConversationUpdate(_)
-                | ServerMessage::TransferUpdate(_)
-                | ServerMessage::EndOfCallReport(_)
-        );
-        let own_assistant = message
-            .assistant()
-            .filter(|_| follows)
-            .and_then(|assistant| {
-                self.held(
-                    assistant,
-                    Some(&assistant.extra),
-                    PieceRole::Assistant,
-                    |r| match r {
-                        Resolved::Assistant(assistant) => Some(assistant),
-                        _ => None,
-                    },
-                )
-            });
-        let own_customer = message.customer().filter(|_| follows).and_then(|customer| {
-            self.held(
-                customer,
-                Some(&customer.extra),
-                PieceRole::Customer,
-                |r| match r {
-                    Resolved::Customer(customer) => Some(customer),
-                    _ => None,
-                },
-            )
-        });
-        let own_phone_number =
-            message
-                .phone_number()
-                .filter(|_| follows)
-                .and_then(|phone_number| {
-                    // A placeholder names no provider, so it is always `Other`.
-                    let extra = match phone_number {
-                        PhoneNumber::Other(map) => Some(map),
-                        _ => None,
-                    };
-                    self.held(phone_number, extra, PieceRole::PhoneNumber, |r| match r {
-                        Resolved::PhoneNumber(phone_number) => Some(phone_number),
-                        _ => None,
-                    })
-                });
-        let assistant: Option<&Assistant> = own_assistant
-            .as_deref()
-            .or_else(|| call.and_then(|c| c.assistant.as_deref()));
-        let customer: Option<&Customer> = own_customer
-            .as_deref()
-            .or_else(|| call.and_then(|c| c.customer.as_ref()));
-        let phone_number: Option<&PhoneNumber> = own_phone_number
-            .as_deref()
-            .or_else(|| call.and_then(|c| c.phone_number.as_ref()));
-        let info = CallInfo {
-            call_type: call
-                .and_then(|c| c.r#type.as_ref())
-                .map(|t| t.as_str().to_owned()),
-            assistant_id: assistant
-                .and_then(|a| a.id.clone())
-                .or_else(|| call.and_then(|c| c.assistant_id.clone())),
-            assistant_name: assistant.and_then(|a| a.name.clone()),
-            customer_number: customer.and_then(|c| c.number.clone()),
-            phone_number: phone_number.and_then(phone_number_text),
-        };
-        (info != CallInfo::default()).then_some(info)
-    }
-
-    /// A conversation history from whichever form the message carries:
-    /// Vapi's `messages`, else `messagesOpenAIFormatted`, else (when that is
-    /// empty, as in real deliveries) the undocumented `conversation` field.
-    fn history(
-        &mut self,
-        messages: Option<&[ArtifactMessage]>,
-        open_ai: Option<&[OpenAiMessage]>,
-        conversation: Option<&Value>,
-    ) -> Vec<HistoryMessage> {
-        let mut out = Vec::new();
-        if let Some(messages) = messages {
-            for message in messages {
-                // A placeholder names no role, so it is always `Other`.
-                let object = match message {
-                    ArtifactMessage::Other(map) => Some(map),
-                    _ => None,
-                };
-                self.push_entry(
-                    &mut out,
-                    message,
-                    object,
-                    PieceRole::VapiHistory,
-                    artifact_message,
-                );
-            }
-            return out;
-        }
-        match open_ai {
-            Some(open_ai) if !open_ai.is_empty() => {
-                for message in open_ai {
-                    let object = Some(&message.extra);
-                    self.push_entry(
-                        &mut out,
-                        message,
-                        object,
-                        PieceRole::OpenAiHistory,
-                        open_ai_message,
-                    );
-                }
-                out
-            }
-            _ => conversation
-                .map(|raw| self.history_from_raw(raw))
-                .unwrap_or_default(),
-        }
-    }
-
-    /// A history kept as raw JSON; see [`raw_history_entry`].
-    fn history_from_raw(&mut self, value: &Value) -> Vec<HistoryMessage> {
-        let Some(entries) = value.as_array() else {
-            return Vec::new();
-        };
-        let mut out = Vec::with_capacity(entries.len());
-        for entry in entries {
-            self.push_entry(
-                &mut out,
-                entry,
-                entry.as_object(),
-                PieceRole::RawHistory,
-                raw_history_entry,
-            );
-        }
-        out
+        },
     }
 }
 
-fn phone_number_text(phone_number: &PhoneNumber) -> Option<String> {
-    let (typed, extra) = match phone_number {
-        PhoneNumber::Byo(p) => (p.number.as_ref(), &p.extra),
-        PhoneNumber::Twilio(p) => (p.number.as_ref(), &p.extra),
-        PhoneNumber::Vonage(p) => (p.number.as_ref(), &p.extra),
-        PhoneNumber::Telnyx(p) => (p.number.as_ref(), &p.extra),
-        // The Vapi DTO documents no `number` (Vapi assigns it); read it when sent.
-        PhoneNumber::Vapi(p) => (None, &p.extra),
-        PhoneNumber::Other(map) => (None, map),
-        // A provider variant added to the protocol crate after this match.
-        _ => return None,
+fn event_kind<P: SharedParts>(message: &ServerMessage, parts: &mut P) -> EventKind {
+    match message {
+        ServerMessage::StatusUpdate(update) => status_event(update),
+        ServerMessage::SpeechUpdate(update) => speech_event(update),
+        ServerMessage::ConversationUpdate(update) => conversation_event(update, parts),
+        ServerMessage::TransferUpdate(update) => transfer_event(update),
+        ServerMessage::EndOfCallReport(report) => end_of_call_event(report, parts),
+        // Every other type changes nothing the projection reads.
+        other => EventKind::Other {
+            message_type: other.message_type().to_owned(),
+        },
+    }
+}
+
+fn status_event(update: &StatusUpdate) -> EventKind {
+    EventKind::Status {
+        status: update
+            .status
+            .as_ref()
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_default(),
+        ended_reason: update.ended_reason.as_ref().map(|r| r.as_str().to_owned()),
+        destination: update.destination.as_ref().map(transfer_target),
+    }
+}
+
+fn speech_event(update: &SpeechUpdate) -> EventKind {
+    EventKind::Speech {
+        role: update
+            .role
+            .as_ref()
+            .map_or(Role::Other(String::new()), |r| Role::parse(r.as_str())),
+        status: update
+            .status
+            .as_ref()
+            .map_or(SpeechStatus::Other(String::new()), |s| {
+                SpeechStatus::parse(s.as_str())
+            }),
+        turn: update.turn_index(),
+    }
+}
+
+fn conversation_event<P: SharedParts>(update: &ConversationUpdate, parts: &mut P) -> EventKind {
+    EventKind::Conversation {
+        messages: history(
+            parts,
+            update.messages.as_deref(),
+            update.messages_open_ai_formatted.as_deref(),
+            update.conversation(),
+        ),
+    }
+}
+
+fn transfer_event(update: &TransferUpdate) -> EventKind {
+    EventKind::Transfer {
+        destination: update.destination.as_ref().map_or(
+            TransferTarget {
+                kind: TransferKind::Other(String::new()),
+                assistant_name: None,
+                number: None,
+                sip_uri: None,
+            },
+            transfer_target,
+        ),
+        from_assistant: update.from_assistant.as_ref().and_then(|a| a.name.clone()),
+        to_assistant: update.to_assistant.as_ref().and_then(|a| a.name.clone()),
+        to_step_record: update.to_step_record.clone(),
+        from_step_record: update.from_step_record.clone(),
+    }
+}
+
+fn end_of_call_event<P: SharedParts>(report: &EndOfCallReport, parts: &mut P) -> EventKind {
+    let artifact = report.artifact.as_deref();
+    let artifact_history = artifact.map(|a| {
+        history(
+            parts,
+            a.messages.as_deref(),
+            a.messages_open_ai_formatted.as_deref(),
+            None,
+        )
+    });
+    // Real reports also repeat the history at the top level (undocumented);
+    // use it when the artifact has none.
+    let messages = match artifact_history {
+        Some(messages) if !messages.is_empty() => messages,
+        _ => report
+            .top_level_messages()
+            .map(|raw| raw_history(parts, raw))
+            .unwrap_or_default(),
     };
-    typed.cloned().or_else(|| string_field(extra, "number"))
+    EventKind::EndOfCallReport(event::EndOfCallReport {
+        ended_reason: report.ended_reason.as_ref().map(|r| r.as_str().to_owned()),
+        started_at_ms: report.started_at.as_ref().map(|t| t.epoch_ms()),
+        ended_at_ms: report.ended_at.as_ref().map(|t| t.epoch_ms()),
+        cost: report.cost.as_ref().and_then(serde_json::Number::as_f64),
+        performance_metrics: artifact.and_then(|a| a.performance_metrics.clone()),
+        messages,
+    })
+}
+
+/// The call-level facts: the message's own `assistant`, `customer` and
+/// phone number first, then the copies inside `call`.
+fn call_info<P: SharedParts>(message: &ServerMessage, parts: &mut P) -> Option<CallInfo> {
+    // Only the five types the projection follows lend their own
+    // assistant, customer and phone number; the others lend their call.
+    let follows = matches!(
+        message,
+        ServerMessage::StatusUpdate(_)
+            | ServerMessage::SpeechUpdate(_)
+            | ServerMessage::ConversationUpdate(_)
+            | ServerMessage::TransferUpdate(_)
+            | ServerMessage::EndOfCallReport(_)
+    );
+    let own_assistant = message.assistant().filter(|_| follows);
+    let own_customer = message.customer().filter(|_| follows);
+    let own_phone_number = message.phone_number().filter(|_| follows);
+    // The parts as the message holds them, or what they stand for.
+    let shared_call = message.call().and_then(|call| parts.call(call));
+    let shared_assistant = own_assistant.and_then(|a| parts.assistant(a));
+    let shared_customer = own_customer.and_then(|c| parts.customer(c));
+    let shared_phone_number = own_phone_number.and_then(|p| parts.phone_number(p));
+    let call = shared_call.as_deref().or(message.call());
+    let assistant: Option<&Assistant> = shared_assistant
+        .as_deref()
+        .or(own_assistant)
+        .or_else(|| call.and_then(|c| c.assistant.as_deref()));
+    let customer: Option<&Customer> = shared_customer
+        .as_deref()
+        .or(own_customer)
+        .or_else(|| call.and_then(|c| c.customer.as_ref()));
+    let phone_number: Option<&PhoneNumber> = shared_phone_number
+        .as_deref()
+        .or(own_phone_number)
+        .or_else(|| call.and_then(|c| c.phone_number.as_ref()));
+    let info = CallInfo {
+        call_type: call
+            .and_then(|c| c.r#type.as_ref())
+            .map(|t| t.as_str().to_owned()),
+        assistant_id: assistant
+            .and_then(|a| a.id.clone())
+            .or_else(|| call.and_then(|c| c.assistant_id.clone())),
+        assistant_name: assistant.and_then(|a| a.name.clone()),
+        customer_number: customer.and_then(|c| c.number.clone()),
+        phone_number: phone_number
+            .and_then(PhoneNumber::number)
+            .map(str::to_owned),
+    };
+    (info != CallInfo::default()).then_some(info)
+}
+
+/// A conversation history from whichever form the message carries:
+/// Vapi's `messages`, else `messagesOpenAIFormatted`, else (when that is
+/// empty, as in real deliveries) the undocumented raw `conversation`.
+fn history<P: SharedParts>(
+    parts: &mut P,
+    messages: Option<&[ArtifactMessage]>,
+    open_ai: Option<&[OpenAiMessage]>,
+    conversation: Option<&[Value]>,
+) -> Vec<HistoryMessage> {
+    let mut out = Vec::new();
+    if let Some(messages) = messages {
+        for message in messages {
+            push_entry(parts, &mut out, Entry::Vapi(message));
+        }
+        return out;
+    }
+    match open_ai {
+        Some(open_ai) if !open_ai.is_empty() => {
+            for message in open_ai {
+                push_entry(parts, &mut out, Entry::OpenAi(message));
+            }
+            out
+        }
+        _ => conversation
+            .map(|raw| raw_history(parts, raw))
+            .unwrap_or_default(),
+    }
+}
+
+/// A history kept as raw entries; see [`HistoryEntry::read`].
+fn raw_history<P: SharedParts>(parts: &mut P, entries: &[Value]) -> Vec<HistoryMessage> {
+    let mut out = Vec::with_capacity(entries.len());
+    for entry in entries {
+        push_entry(parts, &mut out, Entry::Raw(entry));
+    }
+    out
+}
+
+/// Appends the history entry `entry`, or the entries it stands for.
+fn push_entry<P: SharedParts>(parts: &mut P, out: &mut Vec<HistoryMessage>, entry: Entry<'_>) {
+    match parts.history_entries(entry) {
+        Some(shared) => out.extend(shared.iter().map(|entry| HistoryMessage::clone(entry))),
+        None => out.push(history_message(entry)),
+    }
 }
 
 fn transfer_target(destination: &Destination) -> TransferTarget {
-    let mut target = TransferTarget {
+    TransferTarget {
         kind: TransferKind::parse(destination.kind().as_ref().map_or("", |k| k.as_str())),
-        assistant_name: None,
-        number: None,
-        sip_uri: None,
-    };
-    match destination {
-        Destination::Assistant(d) => target.assistant_name = d.assistant_name.clone(),
-        Destination::Number(d) => target.number = d.number.clone(),
-        Destination::Sip(d) => target.sip_uri = d.sip_uri.clone(),
-        Destination::Other(map) => {
-            target.assistant_name = string_field(map, "assistantName");
-            target.number = string_field(map, "number");
-            target.sip_uri = string_field(map, "sipUri");
-        }
-        // A destination variant added to the protocol crate after this match.
-        _ => {}
+        assistant_name: destination.assistant_name().map(str::to_owned),
+        number: destination.number().map(str::to_owned),
+        sip_uri: destination.sip_uri().map(str::to_owned),
     }
-    target
 }
 
 fn artifact_message(message: &ArtifactMessage) -> HistoryMessage {
@@ -538,14 +356,14 @@ fn artifact_message(message: &ArtifactMessage) -> HistoryMessage {
             .kind()
             .map(|role| role.as_str().to_owned())
             .unwrap_or_default(),
-        text: message.text().map(str::to_owned),
+        text: message.text_or_content().map(str::to_owned),
         at_ms: message.time().map(|t| t.epoch_ms()),
         ..HistoryMessage::default()
     };
     match message {
         ArtifactMessage::Bot(m) => out.end_at_ms = m.end_time.as_ref().map(|t| t.epoch_ms()),
         ArtifactMessage::User(m) => out.end_at_ms = m.end_time.as_ref().map(|t| t.epoch_ms()),
-        ArtifactMessage::ToolCalls(m) => out.tool_calls = tool_calls(m.tool_calls.as_ref()),
+        ArtifactMessage::ToolCalls(m) => out.tool_calls = tool_calls(&m.listed_tool_calls()),
         ArtifactMessage::ToolCallResult(m) => {
             out.tool_result = Some(ToolResult {
                 tool_call_id: m.tool_call_id.clone(),
@@ -553,14 +371,6 @@ fn artifact_message(message: &ArtifactMessage) -> HistoryMessage {
                 result: m.result.clone(),
             });
         }
-        ArtifactMessage::System(_) => {}
-        ArtifactMessage::Other(map) => {
-            out.text = out
-                .text
-                .or_else(|| string_field(map, "message"))
-                .or_else(|| string_field(map, "content"));
-        }
-        // A role variant added to the protocol crate after this match.
         _ => {}
     }
     out
@@ -572,7 +382,7 @@ fn open_ai_message(message: &OpenAiMessage) -> HistoryMessage {
         .as_ref()
         .map(|r| r.as_str().to_owned())
         .unwrap_or_default();
-    let tool_result = (role == "tool").then(|| ToolResult {
+    let tool_result = matches!(message.role, Some(OpenAiRole::Tool)).then(|| ToolResult {
         tool_call_id: message.tool_call_id.clone(),
         name: message.name.clone(),
         result: message.content.clone(),
@@ -580,67 +390,21 @@ fn open_ai_message(message: &OpenAiMessage) -> HistoryMessage {
     HistoryMessage {
         role,
         text: message.content.clone(),
-        tool_calls: tool_calls(message.tool_calls.as_ref()),
+        tool_calls: tool_calls(&message.listed_tool_calls()),
         tool_result,
         ..HistoryMessage::default()
     }
 }
 
-/// One entry of a history kept as raw JSON (the `conversation` field, the
-/// report's top-level `messages`). Both formats share `role`, so an entry is
-/// read as Vapi's format when it has Vapi's keys (`message`, `time`,
-/// `toolCalls`, `result`) and as OpenAI's (`content`, `tool_calls`) otherwise.
-fn raw_history_entry(entry: &Value) -> HistoryMessage {
-    let vapi_format = ["message", "time", "toolCalls", "result"]
+fn tool_calls(listed: &[ListedToolCall<'_>]) -> Vec<ToolCall> {
+    listed
         .iter()
-        .any(|key| entry.get(key).is_some());
-    let parsed = if vapi_format {
-        serde_json::from_value::<ArtifactMessage>(entry.clone())
-            .map(|message| artifact_message(&message))
-    } else {
-        serde_json::from_value::<OpenAiMessage>(entry.clone())
-            .map(|message| open_ai_message(&message))
-    };
-    // An entry of the wrong shape still holds its place in the history.
-    parsed.unwrap_or_else(|_| HistoryMessage {
-        role: entry
-            .get("role")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned(),
-        ..HistoryMessage::default()
-    })
-}
-
-/// `toolCalls` / `tool_calls`: `[{id, type, function: {name, arguments}}]`,
-/// where `arguments` is JSON text or (in some deliveries) an object.
-fn tool_calls(value: Option<&Value>) -> Vec<ToolCall> {
-    let Some(calls) = value.and_then(Value::as_array) else {
-        return Vec::new();
-    };
-    calls
-        .iter()
-        .map(|call| {
-            let function = call.get("function");
-            ToolCall {
-                id: call.get("id").and_then(Value::as_str).map(str::to_owned),
-                name: function
-                    .and_then(|f| f.get("name"))
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
-                arguments: function
-                    .and_then(|f| f.get("arguments"))
-                    .map(|args| match args {
-                        Value::String(text) => text.clone(),
-                        other => other.to_string(),
-                    }),
-            }
+        .map(|call| ToolCall {
+            id: call.id.map(str::to_owned),
+            name: call.name.map(str::to_owned),
+            arguments: call.arguments_text(),
         })
         .collect()
-}
-
-fn string_field(map: &Map<String, Value>, key: &str) -> Option<String> {
-    map.get(key).and_then(Value::as_str).map(str::to_owned)
 }
 
 #[cfg(test)]

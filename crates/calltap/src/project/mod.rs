@@ -329,6 +329,7 @@ impl Projector {
                 hashes: &hashes,
                 memo: &mut self.memo,
                 reader: &self.reader,
+                unreadable: false,
                 error: None,
             };
             let converted = calls::convert::call_event_with(
@@ -340,8 +341,8 @@ impl Projector {
             if let Some(err) = pieces.error {
                 return Err(err);
             }
-            if let Ok(call_event) = converted {
-                return Ok(call_event);
+            if !pieces.unreadable {
+                return Ok(converted);
             }
         }
         metrics::counter!("calltap_projection_whole_body_fallbacks_total").increment(1);

@@ -1,7 +1,8 @@
 //! Reading each stored piece once: the projector parses a delivery's
 //! *skeleton* (its recipe with every piece replaced by a placeholder; see
-//! `store::body::skeleton`) and resolves the placeholders that the
-//! conversion meets through a bounded memo of pieces already read.
+//! `store::body::skeleton`) and, as the conversion meets each part of the
+//! message ([`SharedParts`]), says what a placeholder stands for through a
+//! bounded memo of pieces already read.
 //!
 //! Why: a Vapi delivery repeats the call, the assistant and the whole
 //! history so far; the new bytes of a delivery are a few hundred. Parsing
@@ -10,17 +11,25 @@
 //! many deliveries repeat it.
 //!
 //! A placeholder is `{"\u0000<nonce>":[S,E]}`: the pieces S..E of the recipe
-//! (one for a `call`, a run for consecutive history entries). The nonce is drawn per projector, so a body that happens to
-//! hold such an object cannot pass it off as a placeholder.
+//! (one for a `call`, a run for consecutive history entries). The nonce is
+//! drawn per projector, so a body that happens to hold such an object cannot
+//! pass it off as a placeholder. Parsed, a placeholder lands where the
+//! model keeps keys it does not type: the `extra` map of a call, assistant,
+//! customer or OpenAI-format entry, or the whole object of a phone number
+//! or Vapi-format entry (it names no provider or role, so it is `Other`).
 
 use std::collections::hash_map::RandomState;
 use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::ops::Range;
+use std::sync::Arc;
 
+use calltap_protocol::model::{ArtifactMessage, Assistant, Call, Customer, Model, PhoneNumber};
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::calls::convert::{self, PieceRole, Pieces, Resolved};
+use crate::calls::convert::{self, Entry, SharedParts};
+use crate::calls::HistoryMessage;
 use crate::store::backend::Reader;
 use crate::store::body::PieceHash;
 use crate::store::StoreError;
@@ -72,6 +81,74 @@ impl Default for Placeholder {
     }
 }
 
+/// Where a piece stands, which says how to read it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PieceRole {
+    /// The message's call.
+    Call,
+    /// The message's assistant.
+    Assistant,
+    /// The message's customer.
+    Customer,
+    /// The message's phone number.
+    PhoneNumber,
+    /// An entry of a history in Vapi's format.
+    VapiHistory,
+    /// An entry of a history in OpenAI's format.
+    OpenAiHistory,
+    /// An entry of a history kept as raw JSON.
+    RawHistory,
+}
+
+impl PieceRole {
+    /// The role of a history entry as the message holds it.
+    fn of_entry(entry: Entry<'_>) -> PieceRole {
+        match entry {
+            Entry::Vapi(_) => PieceRole::VapiHistory,
+            Entry::OpenAi(_) => PieceRole::OpenAiHistory,
+            Entry::Raw(_) => PieceRole::RawHistory,
+        }
+    }
+}
+
+/// What a piece holds, read in its role; shared, so the memo can hand it out
+/// for every delivery that repeats the piece.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Resolved {
+    /// A call.
+    Call(Arc<Call>),
+    /// An assistant.
+    Assistant(Arc<Assistant>),
+    /// A customer.
+    Customer(Arc<Customer>),
+    /// A phone number.
+    PhoneNumber(Arc<PhoneNumber>),
+    /// A history entry, already converted.
+    History(Arc<HistoryMessage>),
+}
+
+/// Reads a piece's bytes in `role`, as the whole-body parse would read the
+/// same value in that place; `None` when they do not read so.
+pub fn read_piece(role: PieceRole, bytes: &[u8]) -> Option<Resolved> {
+    fn typed<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+        // Through `Value`, as the envelope parses nested values.
+        let value: Value = serde_json::from_slice(bytes).ok()?;
+        serde_json::from_value(value).ok()
+    }
+    let history = |entry: HistoryMessage| Some(Resolved::History(Arc::new(entry)));
+    match role {
+        PieceRole::Call => typed(bytes).map(|c| Resolved::Call(Arc::new(c))),
+        PieceRole::Assistant => typed(bytes).map(|a| Resolved::Assistant(Arc::new(a))),
+        PieceRole::Customer => typed(bytes).map(|c| Resolved::Customer(Arc::new(c))),
+        PieceRole::PhoneNumber => typed(bytes).map(|p| Resolved::PhoneNumber(Arc::new(p))),
+        PieceRole::VapiHistory => history(convert::history_message(Entry::Vapi(&typed(bytes)?))),
+        PieceRole::OpenAiHistory => {
+            history(convert::history_message(Entry::OpenAi(&typed(bytes)?)))
+        }
+        PieceRole::RawHistory => history(convert::history_message(Entry::Raw(&typed(bytes)?))),
+    }
+}
+
 /// Pieces already read, by hash and role; two generations, so that what
 /// is still in use survives a turnover and the rest ages out.
 #[derive(Debug, Default)]
@@ -111,8 +188,8 @@ impl PieceMemo {
     }
 }
 
-/// The pieces of one delivery's skeleton, as [`convert::Pieces`]: read
-/// through the memo, else from the log.
+/// The pieces of one delivery's skeleton, as the [`SharedParts`] of its
+/// conversion: read through the memo, else from the log.
 pub struct SkeletonPieces<'a> {
     /// The placeholders' form.
     pub placeholder: &'a Placeholder,
@@ -122,15 +199,18 @@ pub struct SkeletonPieces<'a> {
     pub memo: &'a mut PieceMemo,
     /// Where pieces not in the memo are read from.
     pub reader: &'a Reader,
+    /// Whether a placeholder stood for pieces that do not read where it
+    /// stands (missing, or not of the type expected there): the event the
+    /// conversion gives is then not the body's, and the caller converts the
+    /// whole body instead.
+    pub unreadable: bool,
     /// The first store error met; the caller fails its step with it.
     pub error: Option<StoreError>,
 }
 
-impl Pieces for SkeletonPieces<'_> {
-    fn placeholder(&self, object: &Map<String, Value>) -> Option<Range<usize>> {
-        self.placeholder.range(object)
-    }
-
+impl SkeletonPieces<'_> {
+    /// What piece `index` holds when read as `role`: from the memo, else
+    /// read from the log and remembered.
     fn resolve(&mut self, index: usize, role: PieceRole) -> Option<Resolved> {
         let hash = *self.hashes.get(index)?;
         if let Some(found) = self.memo.get(&(hash, role)) {
@@ -143,10 +223,82 @@ impl Pieces for SkeletonPieces<'_> {
                 return None;
             }
         };
-        let resolved = convert::read_piece(role, &bytes)?;
+        let resolved = read_piece(role, &bytes)?;
         self.memo
             .insert((hash, role), resolved.clone(), bytes.len());
         Some(resolved)
+    }
+
+    /// The one piece that the placeholder in `object` (if it is one) stands
+    /// for, unwrapped by `expect`; a placeholder whose piece does not read
+    /// so marks the conversion unreadable.
+    fn one<T>(
+        &mut self,
+        object: Option<&Map<String, Value>>,
+        role: PieceRole,
+        expect: impl FnOnce(Resolved) -> Option<Arc<T>>,
+    ) -> Option<Arc<T>> {
+        let range = self.placeholder.range(object?)?;
+        let found = if range.len() == 1 {
+            self.resolve(range.start, role).and_then(expect)
+        } else {
+            None
+        };
+        self.unreadable |= found.is_none();
+        found
+    }
+}
+
+impl SharedParts for SkeletonPieces<'_> {
+    fn call(&mut self, call: &Call) -> Option<Arc<Call>> {
+        self.one(Some(call.extra()), PieceRole::Call, |r| match r {
+            Resolved::Call(call) => Some(call),
+            _ => None,
+        })
+    }
+
+    fn assistant(&mut self, assistant: &Assistant) -> Option<Arc<Assistant>> {
+        self.one(Some(assistant.extra()), PieceRole::Assistant, |r| match r {
+            Resolved::Assistant(assistant) => Some(assistant),
+            _ => None,
+        })
+    }
+
+    fn customer(&mut self, customer: &Customer) -> Option<Arc<Customer>> {
+        self.one(Some(customer.extra()), PieceRole::Customer, |r| match r {
+            Resolved::Customer(customer) => Some(customer),
+            _ => None,
+        })
+    }
+
+    fn phone_number(&mut self, phone_number: &PhoneNumber) -> Option<Arc<PhoneNumber>> {
+        let object = match phone_number {
+            PhoneNumber::Other(map) => Some(map),
+            _ => None,
+        };
+        self.one(object, PieceRole::PhoneNumber, |r| match r {
+            Resolved::PhoneNumber(phone_number) => Some(phone_number),
+            _ => None,
+        })
+    }
+
+    fn history_entries(&mut self, entry: Entry<'_>) -> Option<Vec<Arc<HistoryMessage>>> {
+        let object = match entry {
+            Entry::Vapi(ArtifactMessage::Other(map)) => Some(map),
+            Entry::Vapi(_) => None,
+            Entry::OpenAi(message) => Some(&message.extra),
+            Entry::Raw(value) => value.as_object(),
+        };
+        let range = self.placeholder.range(object?)?;
+        let role = PieceRole::of_entry(entry);
+        let mut entries = Vec::with_capacity(range.len());
+        for index in range {
+            match self.resolve(index, role) {
+                Some(Resolved::History(entry)) => entries.push(entry),
+                _ => self.unreadable = true,
+            }
+        }
+        Some(entries)
     }
 }
 
@@ -157,7 +309,6 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::calls::HistoryMessage;
 
     #[test]
     fn a_placeholder_reads_back_as_its_range_and_a_lookalike_does_not() {

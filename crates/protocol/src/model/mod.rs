@@ -35,6 +35,7 @@ mod enums;
 mod envelope;
 mod exchange;
 mod layout;
+mod lenient;
 mod lifecycle;
 mod live;
 mod message;
@@ -63,6 +64,7 @@ pub use enums::{
 };
 pub use envelope::Envelope;
 pub use layout::Layout;
+pub use lenient::{HistoryEntry, ListedToolCall};
 pub use lifecycle::{
     CallArtifactUpload, CallArtifactUploadItem, CallDeleteFailed, CallDeleted, CampaignContact,
     CampaignPredial, ChatCreated, ChatDeleted, Session, SessionCreated, SessionDeleted,
