@@ -17,3 +17,4 @@ mod sim;
 mod sim_serve;
 mod stream;
 mod tidy;
+mod wire_format;
