@@ -49,6 +49,7 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 
 use crate::auth::{verify_any, AuthError, SignedRequest, Verified, Verifier};
 use crate::model::{Envelope, ServerMessage};
+use crate::raw::{self, TooDeep};
 use crate::response::{
     AssistantRequestResponse, HandoffDestinationResponse, KnowledgeBaseResponse, ToolCallsResponse,
     TransferDestinationResponse,
@@ -145,7 +146,8 @@ impl Receiver {
         } else {
             None
         };
-        check_depth(&body, settings.max_depth)?;
+        raw::check_depth(&body, settings.max_depth)
+            .map_err(|TooDeep { limit, offset }| Rejection::TooDeep { limit, offset })?;
         let message = T::from_body(&body).map_err(Rejection::Invalid)?;
         Ok(Vapi {
             message,
@@ -344,37 +346,6 @@ impl IntoResponse for Rejection {
         }
         response
     }
-}
-
-/// Counts `[` and `{` outside strings in one pass; malformed JSON is left
-/// to the parser.
-fn check_depth(body: &[u8], limit: usize) -> Result<(), Rejection> {
-    let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for (offset, &byte) in body.iter().enumerate() {
-        if in_string {
-            match byte {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match byte {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > limit {
-                    return Err(Rejection::TooDeep { limit, offset });
-                }
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    Ok(())
 }
 
 /// `IntoResponse` for the typed answers: `200` with the answer as JSON.
