@@ -73,6 +73,19 @@ macro_rules! server_messages {
                 })
             }
 
+            /// The message of an envelope body read straight into the
+            /// struct of `message_type` (see
+            /// [`ServerMessage::from_envelope_of_type`]); `None` for a type
+            /// without one.
+            pub(super) fn of_type_typed(message_type: &str, body: &[u8]) -> Option<Result<Self, ParseError>> {
+                Some(match MessageType::from(message_type) {
+                    $( MessageType::$variant => {
+                        super::of_type::typed(message_type, body).map(ServerMessage::$variant)
+                    } )*
+                    _ => return None,
+                })
+            }
+
             /// The message's `type` as sent, e.g. `"status-update"`.
             pub fn message_type(&self) -> &str {
                 match self {

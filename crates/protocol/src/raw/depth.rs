@@ -167,6 +167,8 @@ mod tests {
         }
     }
 
+    // The corpus is the repository's, outside the published package.
+    #[cfg(feature = "fixtures")]
     #[test]
     fn the_fast_check_agrees_with_the_slow_one_on_the_corpus() {
         for body in crate::fixtures::sample_deliveries() {

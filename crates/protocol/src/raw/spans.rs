@@ -359,6 +359,8 @@ mod tests {
         assert_eq!(all_spans(b" { } "), Some(Vec::new()));
     }
 
+    // The corpus is the repository's, outside the published package.
+    #[cfg(feature = "fixtures")]
     #[test]
     fn the_corpus_is_followed_within_the_default_depth_and_refused_beyond_a_small_one() {
         for body in crate::fixtures::sample_deliveries() {
