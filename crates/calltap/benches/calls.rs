@@ -19,6 +19,7 @@ use std::time::Duration;
 
 use calltap::calls::CallState;
 use calltap::config::Config;
+use calltap::ids::{DedupKey, Seq};
 use calltap::project::{self, Projector};
 use calltap::store::backend::{LogRead, ProjectionRead, ProjectionWrite};
 use calltap::store::open::Store;
@@ -106,10 +107,10 @@ fn seed_long_call(path: &Path) {
             let split = calltap::store::body::split(&body, &Default::default());
             Job::Event(NewEvent {
                 received_at: T0 + i as i64,
-                call_id: Some(CALL.to_owned()),
+                call_id: Some(CALL.into()),
                 message_type: kind,
                 timestamp,
-                key: format!("k{i}"),
+                key: DedupKey::stored(&format!("k{i}")),
                 body: body.into(),
                 headers: "{}".to_owned(),
                 split,
@@ -130,11 +131,11 @@ fn seed_long_call(path: &Path) {
 /// What serving the detail would cost without the projection.
 fn recompute(reader: &SqliteReader) -> String {
     let mut events = Vec::new();
-    let mut after = 0;
+    let mut after = Seq::ZERO;
     loop {
         let page = reader
             .events(&EventFilter {
-                call_id: Some(CALL.to_owned()),
+                call_id: Some(CALL.into()),
                 after: Some(after),
                 limit: 1000,
                 ..EventFilter::default()
@@ -154,7 +155,10 @@ fn detail_500_turns(c: &mut Criterion) {
     let path = dir.path().join("long.db");
     seed_long_call(&path);
     let reader = SqliteReader::open(&path).expect("reader");
-    let stored = reader.call_detail(CALL).expect("read").expect("projected");
+    let stored = reader
+        .call_detail(&CALL.into())
+        .expect("read")
+        .expect("projected");
     let recomputed = recompute(&reader);
     assert_eq!(
         stored.detail, recomputed,
@@ -203,7 +207,7 @@ fn detail_500_turns(c: &mut Criterion) {
     let mut group = c.benchmark_group("detail_500_turns");
     group.sample_size(20);
     group.bench_function("projection", |b| {
-        b.iter(|| reader.call_detail(CALL).expect("read"))
+        b.iter(|| reader.call_detail(&CALL.into()).expect("read"))
     });
     group.bench_function("http_get", |b| b.iter(get));
     group.sample_size(10);
@@ -249,7 +253,7 @@ fn seed_calls(path: &Path) {
             })
             .to_string();
             CallRow {
-                id: format!("call-{i:06}"),
+                id: format!("call-{i:06}").into(),
                 status: Some(if ended { "ended" } else { "in-progress" }.to_owned()),
                 ended_reason: reason,
                 assistant_name: Some(format!("Assistant {assistant}")),
@@ -260,14 +264,14 @@ fn seed_calls(path: &Path) {
                 sort_at,
                 last_event_at: Some(sort_at + 121_000),
                 event_count: 60,
-                last_seq: i as i64 + 1,
+                last_seq: Seq::new(i as i64 + 1),
                 detail: summary.clone(),
                 summary,
             }
         })
         .collect();
     for chunk in rows.chunks(5_000) {
-        store.write_batch(chunk, 0).expect("seed");
+        store.write_batch(chunk, Seq::ZERO).expect("seed");
     }
     store.analyze().expect("analyze");
 }

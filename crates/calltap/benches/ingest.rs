@@ -510,10 +510,10 @@ fn delivery_job(
     let view = calltap_protocol::view::DeliveryView::parse(&bytes).expect("corpus parses");
     calltap::store::Job::Event(calltap::store::NewEvent {
         received_at: 0,
-        call_id: view.call_id.map(|c| c.into_owned()),
+        call_id: view.call_id.as_deref().map(calltap::ids::CallId::new),
         message_type: view.message_type.into_owned(),
         timestamp: view.timestamp_ms,
-        key,
+        key: calltap::ids::DedupKey::stored(&key),
         headers: r#"{"content-type":"application/json"}"#.to_owned(),
         split: known.and_then(|known| calltap::store::body::split(&bytes, known)),
         body: bytes,
@@ -643,10 +643,10 @@ fn writer_cost(corpus: &[bytes::Bytes], path: &Path, cut: bool, batch: usize) ->
                 n += 1;
                 Job::Event(NewEvent {
                     received_at: 0,
-                    call_id: Some("c".to_owned()),
+                    call_id: Some("c".into()),
                     message_type: "conversation-update".to_owned(),
                     timestamp: None,
-                    key: format!("id:bench-{n}"),
+                    key: calltap::ids::DedupKey::message_id(&format!("bench-{n}")),
                     body: b.clone(),
                     headers: r#"{"content-type":"application/json"}"#.to_owned(),
                     split: if cut { body::split(b, &known) } else { None },

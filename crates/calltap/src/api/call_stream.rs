@@ -26,6 +26,7 @@ use tokio::sync::broadcast::error::RecvError;
 
 use super::sse::{Frame, Streams};
 use super::{read, ApiError};
+use crate::ids::{CallId, Seq};
 use crate::project::{CallUpdate, Projection};
 use crate::store::backend::Reader;
 
@@ -62,7 +63,7 @@ pub async fn stream(
     State(reader): State<Reader>,
     State(projection): State<Projection>,
     State(streams): State<Streams>,
-    Path(id): Path<String>,
+    Path(id): Path<CallId>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     // Subscribe before reading the current state, so that no update falls
@@ -75,13 +76,12 @@ pub async fn stream(
     let resume_after = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<i64>().ok())
-        .unwrap_or(i64::MIN);
+        .and_then(|v| v.trim().parse::<Seq>().ok());
     let mut pending = Vec::new();
     let mut sent = resume_after;
-    if current.last_seq > resume_after {
+    if Some(current.last_seq) > resume_after {
         pending.push(state_event(current.last_seq, &current.detail));
-        sent = current.last_seq;
+        sent = Some(current.last_seq);
     }
     let call = CallStream {
         id,
@@ -93,15 +93,15 @@ pub async fn stream(
     Ok(streams.respond(call.into_stream()))
 }
 
-fn state_event(seq: i64, detail: &str) -> Frame {
+fn state_event(seq: Seq, detail: &str) -> Frame {
     Frame::event("state", Some(seq), detail)
 }
 
 /// One client's stream: what it has been sent and where updates come from.
 struct CallStream {
-    id: String,
-    /// The seq of the last state sent (or resumed from).
-    sent: i64,
+    id: CallId,
+    /// The seq of the last state sent (or resumed from), if any.
+    sent: Option<Seq>,
     /// Frames to send before waiting again.
     pending: Vec<Frame>,
     updates: broadcast::Receiver<CallUpdate>,
@@ -124,8 +124,8 @@ impl CallStream {
             }
             match self.updates.recv().await {
                 Ok(update) => {
-                    if *update.id == *self.id && update.seq > self.sent {
-                        self.sent = update.seq;
+                    if update.id == self.id && Some(update.seq) > self.sent {
+                        self.sent = Some(update.seq);
                         return Some(state_event(update.seq, &update.detail));
                     }
                 }
@@ -137,8 +137,8 @@ impl CallStream {
                     if let Ok(Some(current)) =
                         read(&self.reader, move |r| r.call_detail(&key)).await
                     {
-                        if current.last_seq > self.sent {
-                            self.sent = current.last_seq;
+                        if Some(current.last_seq) > self.sent {
+                            self.sent = Some(current.last_seq);
                             self.pending
                                 .push(state_event(current.last_seq, &current.detail));
                         }
@@ -161,7 +161,7 @@ mod tests {
 
     fn row(last_seq: i64) -> CallRow {
         CallRow {
-            id: "c".to_owned(),
+            id: CallId::new("c"),
             status: None,
             ended_reason: None,
             assistant_id: None,
@@ -172,7 +172,7 @@ mod tests {
             sort_at: 0,
             last_event_at: None,
             event_count: 1,
-            last_seq,
+            last_seq: Seq::new(last_seq),
             summary: "{}".to_owned(),
             detail: format!("{{\"at\":{last_seq}}}"),
         }
@@ -187,19 +187,21 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Store::open(&dir.path().join("s.db"), Durability::Normal).expect("open");
         let mut projections = store.projection_writer().expect("projector connection");
-        projections.write_batch(&[row(9)], 9).expect("write");
+        projections
+            .write_batch(&[row(9)], Seq::new(9))
+            .expect("write");
         let (updates, receiver) = broadcast::channel(2);
         let mut stream = CallStream {
-            id: "c".to_owned(),
-            sent: 1,
+            id: CallId::new("c"),
+            sent: Some(Seq::new(1)),
             pending: Vec::new(),
             updates: receiver,
             reader: store.reader().expect("reader"),
         };
         for seq in 2..=6 {
             let _ = updates.send(CallUpdate {
-                id: Arc::from("c"),
-                seq,
+                id: CallId::new("c"),
+                seq: Seq::new(seq),
                 detail: Arc::from("{}"),
             });
         }

@@ -23,6 +23,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::events::{self, EventsOut};
 use super::{bad_query, page_limit, read, ApiError};
 use crate::calls::{CallDetail, CallSummary};
+use crate::ids::{CallId, Seq};
 use crate::project::Projection;
 use crate::store::backend::Reader;
 use crate::store::projections::{CallCursor, CallFilter};
@@ -86,7 +87,8 @@ pub struct CallsOut {
 #[into_params(parameter_in = Query)]
 pub struct CallEventsQuery {
     /// Only events after this seq (the `next` of the previous page).
-    pub after: Option<i64>,
+    #[param(value_type = Option<i64>)]
+    pub after: Option<Seq>,
     /// Page size (default 100, at most 1000).
     pub limit: Option<u32>,
 }
@@ -166,7 +168,7 @@ pub async fn list(
 pub async fn detail(
     State(reader): State<Reader>,
     State(projection): State<Projection>,
-    Path(id): Path<String>,
+    Path(id): Path<CallId>,
 ) -> Result<Response, ApiError> {
     let projected = projected(&projection);
     let key = id.clone();
@@ -197,7 +199,7 @@ pub async fn detail(
 )]
 pub async fn events(
     State(reader): State<Reader>,
-    Path(id): Path<String>,
+    Path(id): Path<CallId>,
     query: Result<Query<CallEventsQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(bad_query)?;
@@ -215,12 +217,12 @@ pub async fn events(
 
 /// The projector's position now (read before the query, so the header
 /// never claims more than the answer holds).
-pub(super) fn projected(projection: &Projection) -> i64 {
+pub(super) fn projected(projection: &Projection) -> Seq {
     *projection.position.borrow()
 }
 
 /// Adds `x-calltap-projected-seq` to a response.
-pub(super) fn with_projected(response: impl IntoResponse, seq: i64) -> Response {
+pub(super) fn with_projected(response: impl IntoResponse, seq: Seq) -> Response {
     let mut response = response.into_response();
     if let Ok(value) = HeaderValue::from_str(&seq.to_string()) {
         response.headers_mut().insert(PROJECTED_SEQ, value);
@@ -257,7 +259,7 @@ pub fn decode_cursor(text: &str) -> Result<CallCursor, ApiError> {
     let (sort_at, id) = text.split_once(':').ok_or_else(bad)?;
     Ok(CallCursor {
         sort_at: sort_at.parse().map_err(|_| bad())?,
-        id: id.to_owned(),
+        id: CallId::new(id),
     })
 }
 
@@ -269,7 +271,7 @@ mod tests {
     fn a_cursor_reads_back_as_written_even_with_colons_in_the_id() {
         let cursor = CallCursor {
             sort_at: -5,
-            id: "a:b".to_owned(),
+            id: CallId::new("a:b"),
         };
         let decoded = decode_cursor(&encode_cursor(&cursor)).expect("round trip");
         assert_eq!(decoded, cursor);

@@ -14,6 +14,7 @@ use serde_json::value::RawValue;
 use utoipa::{IntoParams, ToSchema};
 
 use super::{bad_query, page_limit, path_id, read, ApiError};
+use crate::ids::{CallId, Seq};
 use crate::store::backend::Reader;
 use crate::store::{Event, EventFilter};
 
@@ -35,12 +36,14 @@ where
 #[into_params(parameter_in = Query)]
 pub struct EventsQuery {
     /// Only this call.
-    pub call_id: Option<String>,
+    #[param(value_type = Option<String>)]
+    pub call_id: Option<CallId>,
     /// Only this message type.
     #[serde(rename = "type")]
     pub message_type: Option<String>,
     /// Only events after this seq.
-    pub after: Option<i64>,
+    #[param(value_type = Option<i64>)]
+    pub after: Option<Seq>,
     /// Page size (default 100, at most 1000).
     pub limit: Option<u32>,
 }
@@ -52,7 +55,8 @@ pub struct EventsQuery {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EventOut<'a> {
     /// Position in the log.
-    pub(crate) seq: i64,
+    #[schema(value_type = i64)]
+    pub(crate) seq: Seq,
     /// When calltap received it (epoch ms).
     received_at: i64,
     /// `message.call.id`, if any.
@@ -95,7 +99,7 @@ impl<'a> From<&'a Event> for EventOut<'a> {
             call_id: event.call_id.as_deref(),
             message_type: &event.message_type,
             timestamp: event.timestamp,
-            key: &event.key,
+            key: event.key.as_str(),
             body: BodyOut::new(&event.body),
         }
     }
@@ -107,7 +111,8 @@ pub struct EventsOut<'a> {
     /// The events, by seq.
     events: Vec<EventOut<'a>>,
     /// The `after` of the next page; `null` on the last page.
-    next: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    next: Option<Seq>,
 }
 
 /// A page of `limit` or fewer events as served (a full page has a `next`).
@@ -172,7 +177,7 @@ pub async fn raw(
     State(reader): State<Reader>,
     Path(seq): Path<String>,
 ) -> Result<Response, ApiError> {
-    let seq = path_id(&seq, "seq")?;
+    let seq = Seq::new(path_id(&seq, "seq")?);
     match read(&reader, move |r| r.event_body(seq)).await? {
         Some(body) => Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response()),
         None => Err(ApiError::NotFound(format!("no event with seq {seq}"))),

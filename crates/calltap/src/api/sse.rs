@@ -35,6 +35,8 @@ use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 use tokio::sync::watch;
 
+use crate::ids::Seq;
+
 /// The comment sent when a stream has been silent for the keep-alive interval.
 pub const KEEP_ALIVE: &str = "keep-alive";
 
@@ -46,7 +48,7 @@ impl Frame {
     /// A named event: `id: <id>` (when given), `event: <name>`,
     /// `data: <json>` on one line, then a blank line. `name` is one of the
     /// stream's fixed event names (no line breaks); `json` is a JSON text.
-    pub fn event(name: &'static str, id: Option<i64>, json: &str) -> Frame {
+    pub fn event(name: &'static str, id: Option<Seq>, json: &str) -> Frame {
         debug_assert!(!name.contains(['\r', '\n']), "event names are one line");
         let json: Cow<'_, str> = if json.contains(['\r', '\n']) {
             Cow::Owned(json.replace(['\r', '\n'], " "))
@@ -199,7 +201,7 @@ mod tests {
 
     #[test]
     fn an_event_is_id_name_and_one_data_line_then_a_blank_line() {
-        let frame = Frame::event("delivery", Some(7), r#"{"a":1}"#);
+        let frame = Frame::event("delivery", Some(Seq::new(7)), r#"{"a":1}"#);
         assert_eq!(text(&frame), "id: 7\nevent: delivery\ndata: {\"a\":1}\n\n");
         let frame = Frame::event("lagged", None, "{}");
         assert_eq!(text(&frame), "event: lagged\ndata: {}\n\n");
@@ -207,7 +209,7 @@ mod tests {
 
     #[test]
     fn line_breaks_between_json_tokens_become_spaces_so_data_stays_one_line() {
-        let frame = Frame::event("delivery", Some(1), "{\r\n  \"a\": \"x\\ny\"\n}");
+        let frame = Frame::event("delivery", Some(Seq::new(1)), "{\r\n  \"a\": \"x\\ny\"\n}");
         assert_eq!(
             text(&frame),
             "id: 1\nevent: delivery\ndata: {    \"a\": \"x\\ny\" }\n\n"

@@ -40,6 +40,7 @@ use serde::Deserialize;
 use super::events::EventOut;
 use super::sse::{Frame, Streams};
 use super::{bad_query, ApiError};
+use crate::ids::{CallId, Seq};
 use crate::store::backend::Reader;
 use crate::store::feed::{follow, Feed, FollowFilter, Followed, Follower};
 
@@ -64,12 +65,14 @@ const LAST_EVENT_ID: &str = "last-event-id";
 #[into_params(parameter_in = Query)]
 pub struct StreamQuery {
     /// Only this call.
-    pub call_id: Option<String>,
+    #[param(value_type = Option<String>)]
+    pub call_id: Option<CallId>,
     /// Only this message type.
     #[serde(rename = "type")]
     pub message_type: Option<String>,
     /// Replay the log after this seq first (`Last-Event-ID` wins over it).
-    pub after: Option<i64>,
+    #[param(value_type = Option<i64>)]
+    pub after: Option<Seq>,
 }
 
 /// Streams deliveries as they are committed, as Server-Sent Events (one
@@ -111,7 +114,7 @@ pub async fn stream(
 }
 
 /// Where a stream resumes: `Last-Event-ID`, else `after`, else nowhere.
-fn resume_point(headers: &HeaderMap, after: Option<i64>) -> Result<Option<i64>, ApiError> {
+fn resume_point(headers: &HeaderMap, after: Option<Seq>) -> Result<Option<Seq>, ApiError> {
     let header = match headers.get(LAST_EVENT_ID) {
         None => None,
         Some(value) => {
@@ -124,7 +127,7 @@ fn resume_point(headers: &HeaderMap, after: Option<i64>) -> Result<Option<i64>, 
             if text.is_empty() {
                 None
             } else {
-                Some(text.parse::<i64>().map_err(|_| ApiError::BadRequest {
+                Some(text.parse::<Seq>().map_err(|_| ApiError::BadRequest {
                     kind: "invalid_last_event_id",
                     reason: format!("Last-Event-ID must be a seq (an integer), got {text:?}"),
                 })?)
@@ -132,7 +135,7 @@ fn resume_point(headers: &HeaderMap, after: Option<i64>) -> Result<Option<i64>, 
         }
     };
     match header.or(after) {
-        Some(seq) if seq < 0 => Err(ApiError::BadRequest {
+        Some(seq) if seq < Seq::ZERO => Err(ApiError::BadRequest {
             kind: "invalid_query",
             reason: format!("the seq to resume after must be 0 or more, got {seq}"),
         }),
@@ -144,7 +147,7 @@ fn resume_point(headers: &HeaderMap, after: Option<i64>) -> Result<Option<i64>, 
 struct Deliveries {
     follower: Follower,
     /// The last seq sent, where a client resumes after an error.
-    sent: i64,
+    sent: Seq,
     /// Set after an error frame: the stream ends.
     done: bool,
     _client: ClientGauge,
@@ -181,7 +184,7 @@ impl Deliveries {
                 // It cannot happen: the body was parsed as JSON when it
                 // was received.
                 Err(err) => {
-                    tracing::error!(error = %err, seq = event.seq, "could not serialise a delivery");
+                    tracing::error!(error = %err, seq = event.seq.get(), "could not serialise a delivery");
                     self.done = true;
                     Some(error_frame("a delivery could not be serialised", self.sent))
                 }
@@ -228,13 +231,13 @@ fn delivery_frame(delivery: &EventOut<'_>) -> Result<Frame, serde_json::Error> {
 }
 
 /// `event: lagged`: how many went past, and where the replay starts.
-fn lagged_frame(missed: u64, resume_after: i64) -> Frame {
+fn lagged_frame(missed: u64, resume_after: Seq) -> Frame {
     let json = serde_json::json!({"missed": missed, "resume_after": resume_after});
     Frame::event("lagged", None, &json.to_string())
 }
 
 /// `event: error`: why the stream ends, and where to resume.
-fn error_frame(error: &str, resume_after: i64) -> Frame {
+fn error_frame(error: &str, resume_after: Seq) -> Frame {
     let json = serde_json::json!({"error": error, "resume_after": resume_after});
     Frame::event("error", None, &json.to_string())
 }
@@ -250,20 +253,30 @@ mod tests {
     #[test]
     fn the_lagged_event_is_framed_as_documented() {
         // Debug-formatted, so the line ends and the blank line are visible.
-        insta::assert_snapshot!(format!("{:?}", text(&lagged_frame(37, 120))));
+        insta::assert_snapshot!(format!("{:?}", text(&lagged_frame(37, Seq::new(120)))));
     }
 
     #[test]
     fn last_event_id_wins_over_after_and_bad_values_are_refused() {
         let mut headers = HeaderMap::new();
         assert_eq!(resume_point(&headers, None).ok(), Some(None));
-        assert_eq!(resume_point(&headers, Some(5)).ok(), Some(Some(5)));
+        let seq = Seq::new;
+        assert_eq!(
+            resume_point(&headers, Some(seq(5))).ok(),
+            Some(Some(seq(5)))
+        );
         headers.insert(LAST_EVENT_ID, " 9 ".parse().expect("header"));
-        assert_eq!(resume_point(&headers, Some(5)).ok(), Some(Some(9)));
+        assert_eq!(
+            resume_point(&headers, Some(seq(5))).ok(),
+            Some(Some(seq(9)))
+        );
         headers.insert(LAST_EVENT_ID, "".parse().expect("header"));
-        assert_eq!(resume_point(&headers, Some(5)).ok(), Some(Some(5)));
+        assert_eq!(
+            resume_point(&headers, Some(seq(5))).ok(),
+            Some(Some(seq(5)))
+        );
         headers.insert(LAST_EVENT_ID, "nine".parse().expect("header"));
         assert!(resume_point(&headers, None).is_err());
-        assert!(resume_point(&HeaderMap::new(), Some(-1)).is_err());
+        assert!(resume_point(&HeaderMap::new(), Some(seq(-1))).is_err());
     }
 }

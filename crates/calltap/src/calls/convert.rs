@@ -27,6 +27,8 @@ use calltap_protocol::model::{
 };
 use serde_json::Value;
 
+use crate::ids::Seq;
+
 use super::event::{
     self, CallEvent, CallInfo, EventKind, HistoryMessage, Role, SpeechStatus, ToolCall, ToolResult,
     TransferKind, TransferTarget,
@@ -57,14 +59,14 @@ pub fn reads_artifact(message_type: &str) -> bool {
 /// `seq` is the message's log sequence number. `received_at_ms` stands in for
 /// the message timestamp when a message carries none, so that every event has
 /// a place in time.
-pub fn call_event(seq: i64, received_at_ms: i64, message: &ServerMessage) -> CallEvent {
+pub fn call_event(seq: Seq, received_at_ms: i64, message: &ServerMessage) -> CallEvent {
     call_event_with(seq, received_at_ms, message, &mut WholeMessage)
 }
 
 /// [`call_event`] for a message whose parts may be stand-ins: each value
 /// that `parts` says stands for a shared part is read as that part.
 pub fn call_event_with<P: SharedParts>(
-    seq: i64,
+    seq: Seq,
     received_at_ms: i64,
     message: &ServerMessage,
     parts: &mut P,
@@ -415,7 +417,7 @@ mod tests {
 
     fn convert(body: &[u8]) -> CallEvent {
         let envelope = Envelope::from_slice(body).expect("fixture parses");
-        call_event(1, 0, &envelope.message)
+        call_event(Seq::new(1), 0, &envelope.message)
     }
 
     fn real(name: &str) -> Vec<u8> {
@@ -432,7 +434,7 @@ mod tests {
         for (name, body) in calltap_protocol::fixtures::all_deliveries() {
             let mut envelope = Envelope::from_slice(&body).expect("fixture parses");
             let message_type = envelope.message.message_type().to_owned();
-            let with = call_event(1, 0, &envelope.message);
+            let with = call_event(Seq::new(1), 0, &envelope.message);
             let had = match &mut envelope.message {
                 ServerMessage::StatusUpdate(m) => m.artifact.take(),
                 ServerMessage::SpeechUpdate(m) => m.artifact.take(),
@@ -445,7 +447,11 @@ mod tests {
             };
             assert!(!reads_artifact(&message_type), "{name}: {message_type}");
             checked += usize::from(had.is_some());
-            assert_eq!(call_event(1, 0, &envelope.message), with, "{name}");
+            assert_eq!(
+                call_event(Seq::new(1), 0, &envelope.message),
+                with,
+                "{name}"
+            );
         }
         assert!(checked > 500, "the fixtures carry artifacts: {checked}");
     }
@@ -517,8 +523,8 @@ mod tests {
         let body = br#"{"message":{"type":"transfer-update",
             "destination":{"type":"sip","sipUri":"sip:desk@example.com"}}}"#;
         let envelope = Envelope::from_slice(body).expect("parses");
-        let event = call_event(7, 42, &envelope.message);
-        assert_eq!((event.seq, event.at_ms), (7, 42));
+        let event = call_event(Seq::new(7), 42, &envelope.message);
+        assert_eq!((event.seq, event.at_ms), (Seq::new(7), 42));
         let EventKind::Transfer { destination, .. } = event.kind else {
             panic!("expected a transfer");
         };

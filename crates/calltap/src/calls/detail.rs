@@ -12,11 +12,14 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::ids::CallId;
+
 /// Everything calltap knows about one call, rebuilt from its events.
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct CallDetail {
     /// The call id.
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: CallId,
     /// `call.type` (`inboundPhoneCall`, `outboundPhoneCall`, `webCall`, ...).
     #[serde(rename = "type")]
     pub call_type: Option<String>,
@@ -252,7 +255,8 @@ pub struct TransferEntry {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CallSummary {
     /// The call id.
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: CallId,
     /// `call.type`.
     #[serde(rename = "type")]
     pub call_type: Option<String>,

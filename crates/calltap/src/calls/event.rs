@@ -8,6 +8,8 @@
 //! epoch; ISO-8601 strings on the wire (`startedAt`, `endedAt`) are converted
 //! before they get here.
 
+use crate::ids::Seq;
+
 /// One stored message of one call, reduced to what call state needs.
 ///
 /// `seq` identifies the event: the log gives every accepted delivery a
@@ -17,7 +19,7 @@
 #[derive(Clone, Debug, PartialEq)]
 pub struct CallEvent {
     /// The log sequence number: the event's identity.
-    pub seq: i64,
+    pub seq: Seq,
     /// The message `timestamp`, epoch milliseconds.
     pub at_ms: i64,
     /// The call, assistant, customer and phone number the message carries

@@ -48,6 +48,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::ids::{CallId, Seq};
+
 use super::analytics::{self, SpeechUpdate};
 use super::detail::{
     AssistantRef, CallDetail, SpeechSpan, StatusChange, ToolCallEntry, ToolResultEntry,
@@ -59,7 +61,7 @@ use super::event::{
 };
 
 /// Where an event sorts: message timestamp, then seq.
-type Key = (i64, i64);
+type Key = (i64, Seq);
 
 /// The statuses that move a call forward, in order; anything else is
 /// unknown and only recorded.
@@ -83,8 +85,8 @@ pub fn status_rank(status: &str) -> Option<usize> {
 /// [`CallState::apply`]; read it with [`CallState::detail`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct CallState {
-    id: String,
-    seen: BTreeSet<i64>,
+    id: CallId,
+    seen: BTreeSet<Seq>,
     first_at: Option<i64>,
     last_at: Option<i64>,
     info: InfoFacts,
@@ -141,7 +143,7 @@ fn keep_earliest(slot: &mut Option<(Key, String)>, key: Key, value: &Option<Stri
 
 impl CallState {
     /// An empty state for the call `id`.
-    pub fn new(id: impl Into<String>) -> Self {
+    pub fn new(id: impl Into<CallId>) -> Self {
         CallState {
             id: id.into(),
             seen: BTreeSet::new(),
@@ -158,7 +160,7 @@ impl CallState {
 
     /// The state of call `id` after all of `events`, in any order.
     pub fn from_events<'a>(
-        id: impl Into<String>,
+        id: impl Into<CallId>,
         events: impl IntoIterator<Item = &'a CallEvent>,
     ) -> Self {
         let mut state = CallState::new(id);

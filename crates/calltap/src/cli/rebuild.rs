@@ -56,5 +56,5 @@ pub fn rebuild(db: &std::path::Path) -> anyhow::Result<(u64, i64)> {
     projector.reset().context("emptying the projections")?;
     let events = projector.catch_up().context("projecting the log")?;
     tracing::info!(events, elapsed = ?started.elapsed(), "rebuild done");
-    Ok((events, projector.position()))
+    Ok((events, projector.position().get()))
 }

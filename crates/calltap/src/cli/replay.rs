@@ -23,6 +23,7 @@ use calltap_protocol::view::DeliveryView;
 use clap::{ArgGroup, Args};
 
 use super::send::{finish, send_and_report, usage, SendArgs};
+use crate::ids::CallId;
 use crate::sim::jsonl;
 use crate::sim::send::{Pace, Sequence, StoredSource};
 use crate::store::open::open_reader;
@@ -60,7 +61,7 @@ pub struct ReplayArgs {
 #[derive(Debug, Clone)]
 pub struct Stored {
     /// `message.call.id`.
-    pub call_id: Option<String>,
+    pub call_id: Option<CallId>,
     /// `message.timestamp`, epoch ms.
     pub timestamp_ms: Option<i64>,
     /// The exact body.
@@ -72,7 +73,7 @@ impl Stored {
     /// is kept (and replayed) with neither.
     pub fn new(body: Bytes) -> Self {
         let (call_id, timestamp_ms) = match DeliveryView::parse(&body) {
-            Ok(v) => (v.call_id.map(|c| c.into_owned()), v.timestamp_ms),
+            Ok(v) => (v.call_id.as_deref().map(CallId::new), v.timestamp_ms),
             Err(_) => (None, None),
         };
         Stored {
@@ -114,7 +115,7 @@ pub fn plan(
         }
         return source;
     }
-    let mut groups: HashMap<Option<String>, usize> = HashMap::new();
+    let mut groups: HashMap<Option<CallId>, usize> = HashMap::new();
     for d in kept {
         let slot = *groups.entry(d.call_id.clone()).or_insert_with(|| {
             source.sequences.push(Sequence {
@@ -171,7 +172,7 @@ fn load(args: &ReplayArgs) -> anyhow::Result<Vec<Stored>> {
     let reader = open_reader(path).with_context(|| format!("opening {}", path.display()))?;
     let mut out = Vec::new();
     let mut filter = EventFilter {
-        call_id: args.call.clone(),
+        call_id: args.call.as_deref().map(CallId::new),
         message_type: None,
         after: None,
         up_to: None,

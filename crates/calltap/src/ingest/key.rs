@@ -7,6 +7,8 @@
 
 use http::HeaderMap;
 
+use crate::ids::DedupKey;
+
 /// The message-id headers always consulted, in order of preference.
 pub const STANDARD_ID_HEADERS: [&str; 2] = ["webhook-id", "svix-id"];
 
@@ -35,7 +37,7 @@ pub fn dedup_key(
     headers: &HeaderMap,
     extra: Option<&str>,
     body: &[u8],
-) -> String {
+) -> DedupKey {
     let from_headers = extra
         .into_iter()
         .chain(STANDARD_ID_HEADERS)
@@ -44,8 +46,8 @@ pub fn dedup_key(
         .map(str::trim)
         .find(|value| !value.is_empty());
     match verified.filter(|id| !id.is_empty()).or(from_headers) {
-        Some(id) => format!("id:{id}"),
-        None => format!("b3:{}", blake3::hash(body).to_hex()),
+        Some(id) => DedupKey::message_id(id),
+        None => DedupKey::body_hash(body),
     }
 }
 
@@ -75,7 +77,7 @@ mod tests {
     #[test]
     fn the_body_hash_is_the_key_without_an_id_header() {
         let key = dedup_key(None, &HeaderMap::new(), None, b"{}");
-        assert_eq!(key, format!("b3:{}", blake3::hash(b"{}").to_hex()));
+        assert_eq!(key.as_str(), format!("b3:{}", blake3::hash(b"{}").to_hex()));
     }
 
     #[test]

@@ -19,6 +19,7 @@ use calltap_protocol::view::DeliveryView;
 use calltap_protocol::ParseError;
 use http::{HeaderMap, Method, Uri};
 
+use crate::ids::{CallId, Seq};
 use crate::store::body::{self, Scanned};
 use crate::store::writer::{SubmitError, WriterHandle};
 use crate::store::{Job, NewEvent, NewQuarantine, Outcome};
@@ -41,9 +42,9 @@ pub struct Delivery {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Ack {
     /// Committed at this seq.
-    Stored(i64),
+    Stored(Seq),
     /// Already stored at this seq; not stored again.
-    Duplicate(i64),
+    Duplicate(Seq),
     /// Parsed and acknowledged without storing (`--dry-run`).
     DryRun,
 }
@@ -157,12 +158,12 @@ impl Ingestor {
         match commit(writer, Job::Event(event)).await? {
             Outcome::Stored(seq) => {
                 metrics::counter!("calltap_deliveries_stored_total").increment(1);
-                tracing::debug!(seq, "stored");
+                tracing::debug!(seq = seq.get(), "stored");
                 Ok(Ack::Stored(seq))
             }
             Outcome::Duplicate(seq) => {
                 metrics::counter!("calltap_deliveries_duplicate_total").increment(1);
-                tracing::info!(seq, "duplicate delivery, already stored");
+                tracing::info!(seq = seq.get(), "duplicate delivery, already stored");
                 Ok(Ack::Duplicate(seq))
             }
             Outcome::Quarantined(_) => Err(IngestError::StoreUnavailable(
@@ -200,7 +201,7 @@ impl Ingestor {
         let view = DeliveryView::parse(&delivery.body).map_err(IngestError::Invalid)?;
         Ok(NewEvent {
             received_at,
-            call_id: view.call_id.map(|id| id.into_owned()),
+            call_id: view.call_id.as_deref().map(CallId::new),
             message_type: view.message_type.into_owned(),
             timestamp: view.timestamp_ms,
             key: key::dedup_key(

@@ -7,12 +7,13 @@
 use std::collections::HashMap;
 
 use crate::calls::{CallEvent, CallState};
+use crate::ids::{CallId, Seq};
 
 /// One call's state and the highest seq folded into it.
 #[derive(Debug)]
 pub struct CachedCall {
     state: CallState,
-    last_seq: i64,
+    last_seq: Seq,
     used: u64,
 }
 
@@ -29,7 +30,7 @@ impl CachedCall {
     }
 
     /// The highest seq folded in.
-    pub fn last_seq(&self) -> i64 {
+    pub fn last_seq(&self) -> Seq {
         self.last_seq
     }
 }
@@ -39,7 +40,7 @@ impl CachedCall {
 pub struct CallCache {
     capacity: usize,
     tick: u64,
-    calls: HashMap<String, CachedCall>,
+    calls: HashMap<CallId, CachedCall>,
 }
 
 impl CallCache {
@@ -63,10 +64,10 @@ impl CallCache {
     }
 
     /// Adds a state loaded from the log, with the seqs it holds.
-    pub fn insert(&mut self, id: &str, state: CallState, last_seq: i64) {
+    pub fn insert(&mut self, id: &CallId, state: CallState, last_seq: Seq) {
         self.tick += 1;
         self.calls.insert(
-            id.to_owned(),
+            id.clone(),
             CachedCall {
                 state,
                 last_seq,

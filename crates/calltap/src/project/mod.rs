@@ -34,6 +34,7 @@ use calltap_protocol::model::{Envelope, ServerMessage};
 use tokio::sync::{broadcast, watch};
 
 use crate::calls::{self, CallEvent, CallState, EventKind};
+use crate::ids::{CallId, Seq};
 use crate::store::backend::{ProjectionWrite, Reader};
 use crate::store::body;
 use crate::store::handoff::Handoff;
@@ -68,9 +69,9 @@ pub const STEP_INTERVAL: Duration = Duration::from_millis(50);
 #[derive(Clone, Debug, PartialEq)]
 pub struct CallUpdate {
     /// The call id.
-    pub id: Arc<str>,
+    pub id: CallId,
     /// The highest log seq folded into this state.
-    pub seq: i64,
+    pub seq: Seq,
     /// The call's detail, JSON (the same text as the stored row).
     pub detail: Arc<str>,
 }
@@ -79,8 +80,8 @@ pub struct CallUpdate {
 /// the stream of updated calls.
 #[derive(Clone, Debug)]
 pub struct Projection {
-    /// The highest log seq projected (0 before any).
-    pub position: watch::Receiver<i64>,
+    /// The highest log seq projected ([`Seq::ZERO`] before any).
+    pub position: watch::Receiver<Seq>,
     /// Updated calls; subscribe for a live stream.
     pub updates: broadcast::Sender<CallUpdate>,
 }
@@ -88,7 +89,7 @@ pub struct Projection {
 impl Projection {
     /// Waits until the projections cover the log up to `seq` (or the
     /// projector stopped); returns the position reached.
-    pub async fn wait_for(&self, seq: i64) -> i64 {
+    pub async fn wait_for(&self, seq: Seq) -> Seq {
         let mut position = self.position.clone();
         let reached = position.wait_for(|p| *p >= seq).await.map(|p| *p);
         reached.unwrap_or_else(|_| *position.borrow())
@@ -116,9 +117,9 @@ pub struct Projector {
     cache: CallCache,
     placeholder: Placeholder,
     memo: PieceMemo,
-    position: i64,
+    position: Seq,
     batch: u32,
-    position_tx: watch::Sender<i64>,
+    position_tx: watch::Sender<Seq>,
     updates: broadcast::Sender<CallUpdate>,
 }
 
@@ -187,7 +188,7 @@ impl Projector {
     }
 
     /// The highest log seq projected.
-    pub fn position(&self) -> i64 {
+    pub fn position(&self) -> Seq {
         self.position
     }
 
@@ -196,14 +197,14 @@ impl Projector {
     pub fn reset(&mut self) -> Result<(), StoreError> {
         self.store.reset()?;
         self.cache.clear();
-        self.position = 0;
-        self.position_tx.send_replace(0);
+        self.position = Seq::ZERO;
+        self.position_tx.send_replace(Seq::ZERO);
         Ok(())
     }
 
     /// Projects the next batch of the log, if any: one read, one
     /// transaction. Returns how many events it consumed (0: caught up).
-    #[tracing::instrument(level = "debug", skip(self), fields(after = self.position))]
+    #[tracing::instrument(level = "debug", skip(self), fields(after = self.position.get()))]
     pub fn process_once(&mut self) -> Result<usize, ProjectError> {
         let handed = self
             .handoff
@@ -230,7 +231,7 @@ impl Projector {
         for event in &events {
             // Events that name no call (e.g. an assistant-request before the
             // call exists) belong to no call's state.
-            let Some(id) = event.call_id.as_deref() else {
+            let Some(id) = &event.call_id else {
                 continue;
             };
             let call_event = self.call_event(event)?;
@@ -240,7 +241,7 @@ impl Projector {
             }
             if let Some(cached) = self.cache.get_mut(id) {
                 cached.apply(&call_event);
-                touched.insert(id.to_owned());
+                touched.insert(id.clone());
             }
         }
         let mut rows = Vec::with_capacity(touched.len());
@@ -249,7 +250,7 @@ impl Projector {
             if let Some(cached) = self.cache.get(id) {
                 let row = row(cached.state(), cached.last_seq())?;
                 updates.push(CallUpdate {
-                    id: Arc::from(id.as_str()),
+                    id: id.clone(),
                     seq: row.last_seq,
                     detail: Arc::from(row.detail.as_str()),
                 });
@@ -265,7 +266,7 @@ impl Projector {
             let _ = self.updates.send(update);
         }
         metrics::counter!("calltap_projected_events_total").increment(events.len() as u64);
-        metrics::gauge!("calltap_projection_position").set(last as f64);
+        metrics::gauge!("calltap_projection_position").set(last.get() as f64);
         Ok(events.len())
     }
 
@@ -283,16 +284,16 @@ impl Projector {
 
     /// A call's state from its events already projected (seq up to the
     /// position); later ones are folded in by the batches that read them.
-    fn load(&mut self, id: &str) -> Result<(CallState, i64), StoreError> {
-        let mut state = CallState::new(id);
-        let mut last_seq = 0;
-        let mut after = 0;
+    fn load(&mut self, id: &CallId) -> Result<(CallState, Seq), StoreError> {
+        let mut state = CallState::new(id.clone());
+        let mut last_seq = Seq::ZERO;
+        let mut after = Seq::ZERO;
         loop {
             // Only what is projected: a new call's events after the
             // position are in the batch being projected, not to be read
             // (and unpacked) twice.
             let page = self.reader.stored_events(&EventFilter {
-                call_id: Some(id.to_owned()),
+                call_id: Some(id.clone()),
                 after: Some(after),
                 up_to: Some(self.position),
                 limit: self.batch,
@@ -356,7 +357,7 @@ impl Projector {
     /// one once the writer has flushed, so that a clean shutdown leaves the
     /// projections complete. A failed step is logged and retried a second
     /// later; the log is never affected.
-    pub fn spawn(self, mut committed: watch::Receiver<i64>) -> tokio::task::JoinHandle<()> {
+    pub fn spawn(self, mut committed: watch::Receiver<Seq>) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             let mut projector = self;
             loop {
@@ -423,7 +424,7 @@ fn whole_call_event<B>(event: &Logged<B>, body: &[u8]) -> CallEvent {
     match Envelope::from_slice(body) {
         Ok(envelope) => calls::convert::call_event(seq, event.received_at, &envelope.message),
         Err(err) => {
-            tracing::warn!(seq, error = %err, "stored body fails typed parsing; projected as an opaque event");
+            tracing::warn!(seq = seq.get(), error = %err, "stored body fails typed parsing; projected as an opaque event");
             metrics::counter!("calltap_projection_unparsed_total").increment(1);
             CallEvent {
                 seq,
@@ -438,7 +439,7 @@ fn whole_call_event<B>(event: &Logged<B>, body: &[u8]) -> CallEvent {
 }
 
 /// The stored row of a call's state.
-pub fn row(state: &CallState, last_seq: i64) -> Result<CallRow, serde_json::Error> {
+pub fn row(state: &CallState, last_seq: Seq) -> Result<CallRow, serde_json::Error> {
     let detail = state.detail();
     let summary = detail.summary();
     Ok(CallRow {
@@ -487,10 +488,10 @@ mod tests {
         let split = crate::store::body::split(&body, &Default::default());
         Job::Event(NewEvent {
             received_at: 1_000 + i as i64,
-            call_id: call_id.map(str::to_owned),
+            call_id: call_id.map(CallId::new),
             message_type: message_type.to_owned(),
             timestamp: None,
-            key: format!("k{i}"),
+            key: crate::ids::DedupKey::stored(&format!("k{i}")),
             body: body.into(),
             headers: "{}".to_owned(),
             split,
@@ -526,7 +527,7 @@ mod tests {
         (dir, store)
     }
 
-    fn all_rows(store: &Store) -> Vec<(String, String)> {
+    fn all_rows(store: &Store) -> Vec<(CallId, String)> {
         let reader = store.reader().expect("reader");
         let rows = reader
             .calls(&CallFilter {
@@ -577,7 +578,7 @@ mod tests {
                 .expect("commit");
             projector.catch_up().expect("catch up");
         }
-        assert_eq!(projector.position(), jobs.len() as i64);
+        assert_eq!(projector.position(), Seq::new(jobs.len() as i64));
         assert_eq!(
             projector.events_read_back(),
             0,
@@ -601,7 +602,7 @@ mod tests {
         let mut projector = Projector::open(&store, 512, 4096)
             .expect("open")
             .with_handoff(handoff);
-        let logged = projector.reader.last_seq().expect("last seq");
+        let logged = projector.reader.last_seq().expect("last seq").get();
         let late = |i: usize, status: &str| {
             let body = format!(
                 r#"{{"message":{{"type":"status-update","status":"{status}","call":{{"id":"late-call"}}}}}}"#
@@ -615,7 +616,7 @@ mod tests {
         projector.catch_up().expect("catch up");
         // The corpus came from the log (and so may the late event, if the
         // last page read reached it).
-        assert_eq!(projector.position(), logged + 1);
+        assert_eq!(projector.position(), Seq::new(logged + 1));
         let read_back = projector.events_read_back();
         assert!(read_back >= logged as u64, "{read_back}");
 
@@ -623,20 +624,20 @@ mod tests {
             .process_batch(&[&late(10_001, "ended")])
             .expect("commit");
         projector.catch_up().expect("catch up");
-        assert_eq!(projector.position(), logged + 2);
+        assert_eq!(projector.position(), Seq::new(logged + 2));
         assert_eq!(projector.events_read_back(), read_back, "handed over again");
         let rows = all_rows(&store);
         assert_eq!(rows.len(), 13, "the corpus's 12 calls and the late one");
         let (_, detail) = rows
             .iter()
-            .find(|(id, _)| id == "late-call")
+            .find(|(id, _)| id.as_str() == "late-call")
             .expect("the late call");
         assert!(detail.contains(r#""status":"ended""#), "{detail}");
     }
 
     /// Every call's detail folded from whole bodies, the reference the
     /// skeleton path must equal.
-    fn details_from_whole_bodies(store: &Store) -> Vec<(String, String)> {
+    fn details_from_whole_bodies(store: &Store) -> Vec<(CallId, String)> {
         let reader = store.reader().expect("reader");
         let events = reader
             .events(&EventFilter {
@@ -646,10 +647,10 @@ mod tests {
             .expect("read");
         let mut states = std::collections::BTreeMap::new();
         for event in &events {
-            if let Some(id) = event.call_id.as_deref() {
+            if let Some(id) = &event.call_id {
                 states
-                    .entry(id.to_owned())
-                    .or_insert_with(|| CallState::new(id))
+                    .entry(id.clone())
+                    .or_insert_with(|| CallState::new(id.clone()))
                     .apply(&call_event(event));
             }
         }
@@ -812,7 +813,7 @@ mod tests {
         let stored = store
             .reader()
             .expect("reader")
-            .call_detail("odd")
+            .call_detail(&CallId::new("odd"))
             .expect("read")
             .expect("the call exists");
         let detail: serde_json::Value = serde_json::from_str(&stored.detail).expect("JSON");
@@ -821,6 +822,6 @@ mod tests {
             detail["last_event_at"], 1_000,
             "received_at stands in for the time"
         );
-        assert_eq!(*position.borrow_and_update(), 1);
+        assert_eq!(*position.borrow_and_update(), Seq::new(1));
     }
 }

@@ -173,9 +173,13 @@ fn the_truth_equals_what_calltaps_projection_makes_of_the_messages() {
             while let Some((_, body)) = call.next_body() {
                 seq += 1;
                 let env = Envelope::from_slice(&body).expect("parses");
-                events.push(convert::call_event(seq, 0, &env.message));
+                events.push(convert::call_event(
+                    crate::ids::Seq::new(seq),
+                    0,
+                    &env.message,
+                ));
             }
-            let detail = CallState::from_events(&truth.id, &events).detail();
+            let detail = CallState::from_events(truth.id.as_str(), &events).detail();
             assert_eq!(detail.status.as_deref(), Some("ended"));
             assert_eq!(detail.call_type.as_deref(), Some(truth.call_type.as_str()));
             assert_eq!(

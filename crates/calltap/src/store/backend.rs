@@ -27,6 +27,7 @@ use super::{
     Event, EventFilter, Job, Outcome, QuarantineFilter, Quarantined, StoreError, StoredBody,
     StoredEvent,
 };
+use crate::ids::{CallId, Seq};
 
 /// The writer's side of the log: the one connection that appends.
 pub trait LogAppend: Send {
@@ -41,8 +42,8 @@ pub trait LogAppend: Send {
         inserted: &mut NewPieces,
     ) -> Result<Vec<Outcome>, StoreError>;
 
-    /// The highest seq in the log, 0 when it is empty.
-    fn last_seq(&mut self) -> Result<i64, StoreError>;
+    /// The highest seq in the log, [`Seq::ZERO`] when it is empty.
+    fn last_seq(&mut self) -> Result<Seq, StoreError>;
 }
 
 impl<L: LogAppend + ?Sized> LogAppend for Box<L> {
@@ -54,7 +55,7 @@ impl<L: LogAppend + ?Sized> LogAppend for Box<L> {
         (**self).append_batch(jobs, inserted)
     }
 
-    fn last_seq(&mut self) -> Result<i64, StoreError> {
+    fn last_seq(&mut self) -> Result<Seq, StoreError> {
         (**self).last_seq()
     }
 }
@@ -100,10 +101,10 @@ pub trait LogRead {
     fn rebuild(&self, body: StoredBody) -> Result<Bytes, StoreError>;
 
     /// The exact body stored at `seq`.
-    fn event_body(&self, seq: i64) -> Result<Option<Vec<u8>>, StoreError>;
+    fn event_body(&self, seq: Seq) -> Result<Option<Vec<u8>>, StoreError>;
 
-    /// The seq of the newest event, 0 for an empty log.
-    fn last_seq(&self) -> Result<i64, StoreError>;
+    /// The seq of the newest event, [`Seq::ZERO`] for an empty log.
+    fn last_seq(&self) -> Result<Seq, StoreError>;
 
     /// The number of stored events (for tests and tools).
     fn count_events(&self) -> Result<i64, StoreError>;
@@ -128,7 +129,7 @@ pub trait QuarantineRead {
 /// Reading the call projections.
 pub trait ProjectionRead {
     /// The stored detail of call `id`.
-    fn call_detail(&self, id: &str) -> Result<Option<StoredDetail>, StoreError>;
+    fn call_detail(&self, id: &CallId) -> Result<Option<StoredDetail>, StoreError>;
 
     /// A page of calls matching the filter, newest first (`sort_at DESC,
     /// id DESC`).
@@ -143,10 +144,10 @@ pub trait ProjectionRead {
 /// change them.
 pub trait ProjectionWrite: Send {
     /// How far into the log the projections are.
-    fn checkpoint(&self) -> Result<i64, StoreError>;
+    fn checkpoint(&self) -> Result<Seq, StoreError>;
 
     /// Upserts `rows` and moves the checkpoint to `seq`, in one transaction.
-    fn write_batch(&mut self, rows: &[CallRow], seq: i64) -> Result<(), StoreError>;
+    fn write_batch(&mut self, rows: &[CallRow], seq: Seq) -> Result<(), StoreError>;
 
     /// Empties the projections and sets the checkpoint back to the start of
     /// the log, in one transaction (the first step of a rebuild).

@@ -28,6 +28,7 @@ use tokio::sync::broadcast::error::RecvError;
 
 use super::backend::Reader;
 use super::{Event, EventFilter, Job, Outcome, StoreError};
+use crate::ids::{CallId, Seq};
 
 /// A subscription to the feed. Each item is shared (`Arc`) by every
 /// subscriber, so a slow subscriber costs a pointer per retained event.
@@ -90,7 +91,7 @@ pub const REPLAY_PAGE: u32 = 256;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FollowFilter {
     /// Only this call.
-    pub call_id: Option<String>,
+    pub call_id: Option<CallId>,
     /// Only this message type.
     pub message_type: Option<String>,
 }
@@ -98,8 +99,8 @@ pub struct FollowFilter {
 impl FollowFilter {
     fn matches(&self, event: &Event) -> bool {
         self.call_id
-            .as_deref()
-            .is_none_or(|id| event.call_id.as_deref() == Some(id))
+            .as_ref()
+            .is_none_or(|id| event.call_id.as_ref() == Some(id))
             && self
                 .message_type
                 .as_deref()
@@ -119,14 +120,14 @@ pub enum Followed {
         /// How many deliveries the feed dropped for this follower.
         missed: u64,
         /// The last seq yielded before the lag.
-        resume_after: i64,
+        resume_after: Seq,
     },
     /// The log could not be read; the follower ends.
     Failed {
         /// Why.
         error: StoreError,
         /// The last seq yielded.
-        resume_after: i64,
+        resume_after: Seq,
     },
 }
 
@@ -146,7 +147,7 @@ pub async fn follow(
     reader: Reader,
     feed: &Feed,
     filter: FollowFilter,
-    resume: Option<i64>,
+    resume: Option<Seq>,
 ) -> Result<Follower, StoreError> {
     // Subscribe before reading where "now" is, so that nothing committed
     // after that read can slip between the two.
@@ -168,7 +169,7 @@ pub struct Follower {
     live: Subscription,
     /// The last seq yielded, or the one it starts after: nothing at or
     /// below it is yielded (again).
-    cursor: i64,
+    cursor: Seq,
     /// Whether the next deliveries come from the log (else from the feed).
     replaying: bool,
     /// Deliveries read from the log and not yet yielded.
@@ -182,7 +183,7 @@ impl Follower {
         reader: Reader,
         filter: FollowFilter,
         live: Subscription,
-        cursor: i64,
+        cursor: Seq,
         replaying: bool,
     ) -> Follower {
         Follower {
@@ -197,7 +198,7 @@ impl Follower {
     }
 
     /// The last seq yielded (or the one it started after).
-    pub fn cursor(&self) -> i64 {
+    pub fn cursor(&self) -> Seq {
         self.cursor
     }
 
@@ -222,7 +223,7 @@ impl Follower {
                         continue;
                     }
                     Err(error) => {
-                        tracing::warn!(error = %error, cursor = self.cursor, "could not read the log to follow it");
+                        tracing::warn!(error = %error, cursor = self.cursor.get(), "could not read the log to follow it");
                         self.done = true;
                         return Some(Followed::Failed {
                             error,
@@ -242,7 +243,7 @@ impl Follower {
                 Err(RecvError::Lagged(missed)) => {
                     tracing::info!(
                         missed,
-                        cursor = self.cursor,
+                        cursor = self.cursor.get(),
                         "follower lagged; replaying from the log"
                     );
                     self.replaying = true;
@@ -294,6 +295,7 @@ mod tests {
     use bytes::Bytes;
 
     use super::*;
+    use crate::ids::DedupKey;
     use crate::store::open::Store;
     use crate::store::sqlite::{self, Sqlite};
     use crate::store::writer::Writer;
@@ -302,10 +304,10 @@ mod tests {
     fn event(key: &str) -> Job {
         Job::Event(NewEvent {
             received_at: 7,
-            call_id: Some("c1".to_owned()),
+            call_id: Some(CallId::new("c1")),
             message_type: "status-update".to_owned(),
             timestamp: Some(8),
-            key: key.to_owned(),
+            key: DedupKey::stored(key),
             body: Bytes::from_static(b"{\"message\":{}}"),
             headers: "{}".to_owned(),
             split: None,
@@ -325,10 +327,10 @@ mod tests {
         writer.process_batch(&[&b]).expect("commit");
 
         let first = rx.try_recv().expect("seq 1 published");
-        assert_eq!(first.seq, 1);
+        assert_eq!(first.seq, Seq::new(1));
         assert_eq!(first.call_id.as_deref(), Some("c1"));
         assert_eq!(&first.body[..], b"{\"message\":{}}");
-        assert_eq!(rx.try_recv().expect("seq 2 published").seq, 2);
+        assert_eq!(rx.try_recv().expect("seq 2 published").seq, Seq::new(2));
         assert!(rx.try_recv().is_err(), "duplicates were published");
     }
 
@@ -348,10 +350,10 @@ mod tests {
     fn job(i: usize, call: &str) -> Job {
         Job::Event(NewEvent {
             received_at: 1_750_000_000_000,
-            call_id: Some(call.to_owned()),
+            call_id: Some(CallId::new(call)),
             message_type: "status-update".to_owned(),
             timestamp: Some(1_750_314_425_773),
-            key: format!("k{i}"),
+            key: DedupKey::stored(&format!("k{i}")),
             body: Bytes::from(format!(
                 r#"{{"message":{{"type":"status-update","n":{i}}}}}"#
             )),
@@ -374,7 +376,7 @@ mod tests {
 
     fn seq_of(item: &Followed) -> Option<i64> {
         match item {
-            Followed::Delivery(event) => Some(event.seq),
+            Followed::Delivery(event) => Some(event.seq.get()),
             _ => None,
         }
     }
@@ -402,7 +404,7 @@ mod tests {
                 first,
                 Followed::Lagged {
                     missed: 8,
-                    resume_after: 0
+                    resume_after: Seq::ZERO
                 }
             ),
             "{first:?}"
@@ -433,10 +435,10 @@ mod tests {
                 .expect("commit");
         }
         let filter = FollowFilter {
-            call_id: Some("even".to_owned()),
+            call_id: Some(CallId::new("even")),
             message_type: None,
         };
-        let mut follower = follow(reader, &feed, filter, Some(100))
+        let mut follower = follow(reader, &feed, filter, Some(Seq::new(100)))
             .await
             .expect("follow");
 
@@ -458,10 +460,10 @@ mod tests {
     async fn a_resume_point_past_the_end_of_the_log_resumes_from_the_end() {
         let (_dir, mut writer, feed, reader) = log(4);
         writer.process_batch(&[&job(1, "c")]).expect("commit");
-        let mut follower = follow(reader, &feed, FollowFilter::default(), Some(50))
+        let mut follower = follow(reader, &feed, FollowFilter::default(), Some(Seq::new(50)))
             .await
             .expect("follow");
-        assert_eq!(follower.cursor(), 1);
+        assert_eq!(follower.cursor(), Seq::new(1));
 
         writer.process_batch(&[&job(2, "c")]).expect("commit");
 
@@ -472,7 +474,7 @@ mod tests {
     #[tokio::test]
     async fn dropping_a_follower_drops_its_subscription() {
         let (_dir, _writer, feed, reader) = log(4);
-        let follower = follow(reader, &feed, FollowFilter::default(), Some(0))
+        let follower = follow(reader, &feed, FollowFilter::default(), Some(Seq::ZERO))
             .await
             .expect("follow");
         assert_eq!(feed.subscribers(), 1);

@@ -29,6 +29,7 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 
 use super::{Job, Outcome, StoredBody, StoredEvent};
+use crate::ids::Seq;
 
 /// Deliveries held at most; the oldest go first.
 pub const DEFAULT_MAX_EVENTS: usize = 8192;
@@ -48,9 +49,9 @@ struct Held {
     bytes: usize,
     /// Every committed delivery after this seq and up to `last` is in
     /// `events` (`None`: nothing was handed yet).
-    start: Option<i64>,
+    start: Option<Seq>,
     /// The seq of the last delivery published.
-    last: Option<i64>,
+    last: Option<Seq>,
     max_events: usize,
     max_bytes: usize,
 }
@@ -87,12 +88,12 @@ impl Handoff {
                 continue;
             };
             let seq = *seq;
-            if held.last != Some(seq - 1) {
+            if held.last != Some(seq.prev()) {
                 // The first delivery handed, or a gap: what came before
                 // this one is only in the log.
                 held.events.clear();
                 held.bytes = 0;
-                held.start = Some(seq - 1);
+                held.start = Some(seq.prev());
             }
             // As the log stores it (see `store/sqlite/log.rs`): the recipe
             // when the body was cut, else the body itself; both shared with
@@ -123,7 +124,7 @@ impl Handoff {
     /// Up to `limit` committed deliveries after `position`, in seq order,
     /// taken out of the handoff; `Some` of none when there are none yet.
     /// `None` when the handoff does not hold all of them: read the log.
-    pub fn take_after(&self, position: i64, limit: usize) -> Option<Vec<StoredEvent>> {
+    pub fn take_after(&self, position: Seq, limit: usize) -> Option<Vec<StoredEvent>> {
         let mut held = self.held.lock();
         if position < held.start? {
             return None;
@@ -190,12 +191,12 @@ mod tests {
     fn publish(handoff: &Handoff, seqs: std::ops::RangeInclusive<i64>) {
         let jobs: Vec<Job> = seqs.clone().map(|seq| event(&format!("k{seq}"))).collect();
         let refs: Vec<&Job> = jobs.iter().collect();
-        let outcomes: Vec<Outcome> = seqs.map(Outcome::Stored).collect();
+        let outcomes: Vec<Outcome> = seqs.map(|n| Outcome::Stored(Seq::new(n))).collect();
         handoff.publish_committed(&refs, &outcomes);
     }
 
     fn seqs(events: &[StoredEvent]) -> Vec<i64> {
-        events.iter().map(|e| e.seq).collect()
+        events.iter().map(|e| e.seq.get()).collect()
     }
 
     #[test]
@@ -216,7 +217,7 @@ mod tests {
             .map(|(i, body)| {
                 let body = Bytes::from(body);
                 let mut new = NewEvent::for_test(&format!("k{i}"), body.clone());
-                new.call_id = Some(format!("call-{}", i % 3));
+                new.call_id = Some(format!("call-{}", i % 3).into());
                 new.split = crate::store::body::split(&body, &known);
                 Job::Event(new)
             })
@@ -230,7 +231,9 @@ mod tests {
         second.push(&first[0]);
         writer.process_batch(&second).expect("commit");
 
-        let handed = handoff.take_after(0, 1000).expect("all of it is held");
+        let handed = handoff
+            .take_after(Seq::new(0), 1000)
+            .expect("all of it is held");
         let reader = store.reader().expect("reader");
         let logged = reader
             .stored_events(&EventFilter {
@@ -246,7 +249,7 @@ mod tests {
             "the corpus should cut"
         );
         assert_eq!(handed, logged);
-        assert_eq!(handoff.take_after(60, 1000), Some(vec![]));
+        assert_eq!(handoff.take_after(Seq::new(60), 1000), Some(vec![]));
     }
 
     #[test]
@@ -259,7 +262,11 @@ mod tests {
         assert!(writer.process_batch(&[&event("a")]).is_err());
 
         assert!(handoff.is_empty());
-        assert_eq!(handoff.take_after(0, 10), None, "nothing handed yet");
+        assert_eq!(
+            handoff.take_after(Seq::new(0), 10),
+            None,
+            "nothing handed yet"
+        );
     }
 
     #[test]
@@ -268,23 +275,38 @@ mod tests {
         // The log held 1..=4 before the writer started.
         publish(&handoff, 5..=6);
 
-        assert_eq!(handoff.take_after(3, 10), None, "4 is only in the log");
-        let taken = handoff.take_after(4, 1).expect("5 and on are held");
+        assert_eq!(
+            handoff.take_after(Seq::new(3), 10),
+            None,
+            "4 is only in the log"
+        );
+        let taken = handoff
+            .take_after(Seq::new(4), 1)
+            .expect("5 and on are held");
         assert_eq!(seqs(&taken), [5]);
-        assert_eq!(seqs(&handoff.take_after(5, 10).expect("held")), [6]);
+        assert_eq!(
+            seqs(&handoff.take_after(Seq::new(5), 10).expect("held")),
+            [6]
+        );
     }
 
     #[test]
     fn what_a_failed_step_took_is_read_from_the_log_again() {
         let handoff = Handoff::default();
         publish(&handoff, 1..=2);
-        assert_eq!(seqs(&handoff.take_after(0, 10).expect("held")), [1, 2]);
+        assert_eq!(
+            seqs(&handoff.take_after(Seq::new(0), 10).expect("held")),
+            [1, 2]
+        );
 
         // The step failed: the projector is still at 0.
-        assert_eq!(handoff.take_after(0, 10), None);
+        assert_eq!(handoff.take_after(Seq::new(0), 10), None);
         // Once it has read 1..=2 from the log, the handoff serves again.
         publish(&handoff, 3..=3);
-        assert_eq!(seqs(&handoff.take_after(2, 10).expect("held")), [3]);
+        assert_eq!(
+            seqs(&handoff.take_after(Seq::new(2), 10).expect("held")),
+            [3]
+        );
     }
 
     #[test]
@@ -292,7 +314,10 @@ mod tests {
         let handoff = Handoff::default();
         publish(&handoff, 1..=3);
 
-        assert_eq!(seqs(&handoff.take_after(2, 10).expect("held")), [3]);
+        assert_eq!(
+            seqs(&handoff.take_after(Seq::new(2), 10).expect("held")),
+            [3]
+        );
         assert!(handoff.is_empty());
     }
 
@@ -302,13 +327,19 @@ mod tests {
         publish(&handoff, 1..=3);
 
         assert_eq!(handoff.len(), 2);
-        assert_eq!(handoff.take_after(0, 10), None, "1 was dropped");
-        assert_eq!(seqs(&handoff.take_after(1, 10).expect("held")), [2, 3]);
+        assert_eq!(handoff.take_after(Seq::new(0), 10), None, "1 was dropped");
+        assert_eq!(
+            seqs(&handoff.take_after(Seq::new(1), 10).expect("held")),
+            [2, 3]
+        );
 
         let by_bytes = Handoff::with_capacity(10, 20);
         publish(&by_bytes, 1..=3);
         assert_eq!(by_bytes.len(), 1, "each body is 14 bytes");
-        assert_eq!(seqs(&by_bytes.take_after(2, 10).expect("held")), [3]);
+        assert_eq!(
+            seqs(&by_bytes.take_after(Seq::new(2), 10).expect("held")),
+            [3]
+        );
     }
 
     #[test]
@@ -318,7 +349,14 @@ mod tests {
         // 2..=4 were appended by someone else.
         publish(&handoff, 5..=5);
 
-        assert_eq!(handoff.take_after(1, 10), None, "2..=4 are only in the log");
-        assert_eq!(seqs(&handoff.take_after(4, 10).expect("held")), [5]);
+        assert_eq!(
+            handoff.take_after(Seq::new(1), 10),
+            None,
+            "2..=4 are only in the log"
+        );
+        assert_eq!(
+            seqs(&handoff.take_after(Seq::new(4), 10).expect("held")),
+            [5]
+        );
     }
 }

@@ -32,19 +32,21 @@ pub mod writer;
 
 use bytes::Bytes;
 
+use crate::ids::{CallId, DedupKey, Seq};
+
 /// A delivery to append to the log.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NewEvent {
     /// When calltap received it (ms since the epoch).
     pub received_at: i64,
     /// `message.call.id`, if any.
-    pub call_id: Option<String>,
+    pub call_id: Option<CallId>,
     /// `message.type`.
     pub message_type: String,
     /// `message.timestamp` in ms since the epoch, if any.
     pub timestamp: Option<i64>,
     /// The dedup key: the message-id header or a hash of the body.
-    pub key: String,
+    pub key: DedupKey,
     /// The exact bytes received.
     pub body: Bytes,
     /// The relevant request headers, as a JSON object of strings.
@@ -63,7 +65,7 @@ impl NewEvent {
             call_id: None,
             message_type: "status-update".to_owned(),
             timestamp: None,
-            key: key.to_owned(),
+            key: DedupKey::stored(key),
             body,
             headers: "{}".to_owned(),
             split: None,
@@ -84,9 +86,9 @@ pub enum Job {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// The delivery was stored at this seq.
-    Stored(i64),
+    Stored(Seq),
     /// The delivery's key was already stored at this seq.
-    Duplicate(i64),
+    Duplicate(Seq),
     /// The body was quarantined under this id.
     Quarantined(i64),
 }
@@ -134,17 +136,17 @@ pub type StoredEvent = Logged<StoredBody>;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Logged<B> {
     /// Position in the log, strictly increasing, never reused.
-    pub seq: i64,
+    pub seq: Seq,
     /// When calltap received it (ms since the epoch).
     pub received_at: i64,
     /// `message.call.id`, if any.
-    pub call_id: Option<String>,
+    pub call_id: Option<CallId>,
     /// `message.type`.
     pub message_type: String,
     /// `message.timestamp` in ms since the epoch, if any.
     pub timestamp: Option<i64>,
     /// The dedup key.
-    pub key: String,
+    pub key: DedupKey,
     /// The body.
     pub body: B,
 }
@@ -194,13 +196,13 @@ pub struct Quarantined {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EventFilter {
     /// Only this call.
-    pub call_id: Option<String>,
+    pub call_id: Option<CallId>,
     /// Only this message type.
     pub message_type: Option<String>,
     /// Only events with a larger seq (a cursor).
-    pub after: Option<i64>,
+    pub after: Option<Seq>,
     /// Only events with a seq at most this.
-    pub up_to: Option<i64>,
+    pub up_to: Option<Seq>,
     /// At most this many.
     pub limit: u32,
 }

@@ -7,11 +7,13 @@
 //! how a call's state is computed: the projector hands finished
 //! [`CallRow`]s to a [`ProjectionWrite`](super::backend::ProjectionWrite).
 
+use crate::ids::{CallId, Seq};
+
 /// One call as stored: the filter and sort columns, and the JSON forms.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CallRow {
     /// The call id.
-    pub id: String,
+    pub id: CallId,
     /// The furthest status reached.
     pub status: Option<String>,
     /// Why the call ended.
@@ -34,7 +36,7 @@ pub struct CallRow {
     /// Distinct events of the call.
     pub event_count: i64,
     /// The highest log seq folded into this row.
-    pub last_seq: i64,
+    pub last_seq: Seq,
     /// The call's summary, JSON.
     pub summary: String,
     /// The call's detail, JSON.
@@ -47,7 +49,7 @@ pub struct CallCursor {
     /// The previous page's last `sort_at`.
     pub sort_at: i64,
     /// The previous page's last id.
-    pub id: String,
+    pub id: CallId,
 }
 
 /// A page request over the calls, newest first.
@@ -75,7 +77,7 @@ pub struct CallListRow {
     /// The row's `sort_at` (for the next cursor).
     pub sort_at: i64,
     /// The call id.
-    pub id: String,
+    pub id: CallId,
     /// The summary, JSON.
     pub summary: String,
 }
@@ -84,7 +86,7 @@ pub struct CallListRow {
 #[derive(Clone, Debug, PartialEq)]
 pub struct StoredDetail {
     /// The highest log seq folded into it.
-    pub last_seq: i64,
+    pub last_seq: Seq,
     /// The detail, JSON.
     pub detail: String,
 }

@@ -33,6 +33,7 @@ use super::body::KnownPieces;
 use super::feed::Feed;
 use super::handoff::Handoff;
 use super::{Job, Outcome, StoreError};
+use crate::ids::Seq;
 
 /// The batch could not be committed; nothing of it was written.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -76,7 +77,7 @@ pub struct WriterHandle {
     tx: mpsc::Sender<Request>,
     health: Arc<Health>,
     known: Arc<KnownPieces>,
-    committed: watch::Receiver<i64>,
+    committed: watch::Receiver<Seq>,
 }
 
 impl WriterHandle {
@@ -113,7 +114,7 @@ impl WriterHandle {
 
     /// The highest seq committed to the log, updated after every commit that
     /// stored something; its sender closes when the writer thread ends.
-    pub fn committed(&self) -> watch::Receiver<i64> {
+    pub fn committed(&self) -> watch::Receiver<Seq> {
         self.committed.clone()
     }
 }
@@ -185,7 +186,7 @@ impl<L: LogAppend> Writer<L> {
         mut self,
         mut rx: mpsc::Receiver<Request>,
         health: Arc<Health>,
-        committed: watch::Sender<i64>,
+        committed: watch::Sender<Seq>,
     ) {
         let mut batch: Vec<Request> = Vec::with_capacity(self.max_batch);
         // `blocking_recv` returns None only when all senders are gone and the
@@ -247,7 +248,7 @@ pub fn spawn<L: LogAppend + 'static>(
     let thread_health = Arc::clone(&health);
     let known = Arc::clone(&writer.known);
     // Start from what the log already holds, so a projector behind it wakes.
-    let last = writer.log.last_seq().unwrap_or(0);
+    let last = writer.log.last_seq().unwrap_or(Seq::ZERO);
     let (committed_tx, committed) = watch::channel(last);
     let thread = std::thread::Builder::new()
         .name("calltap-writer".to_owned())
@@ -297,13 +298,13 @@ mod tests {
         assert_eq!(
             out,
             [
-                Outcome::Stored(1),
-                Outcome::Duplicate(1),
-                Outcome::Stored(2)
+                Outcome::Stored(Seq::new(1)),
+                Outcome::Duplicate(Seq::new(1)),
+                Outcome::Stored(Seq::new(2))
             ]
         );
         let out = w.process_batch(&[&b]).expect("commit");
-        assert_eq!(out, [Outcome::Duplicate(2)]);
+        assert_eq!(out, [Outcome::Duplicate(Seq::new(2))]);
     }
 
     #[test]
@@ -314,7 +315,7 @@ mod tests {
         other.execute_batch("ROLLBACK").expect("release");
         assert_eq!(
             w.process_batch(&[&a]).expect("commit"),
-            [Outcome::Stored(1)]
+            [Outcome::Stored(Seq::new(1))]
         );
     }
 
@@ -362,7 +363,7 @@ mod tests {
         assert!(later.split.as_ref().expect("cut").pieces[0].known);
         assert_eq!(
             w.process_batch(&[&c]).expect("commit"),
-            [Outcome::Stored(3)]
+            [Outcome::Stored(Seq::new(3))]
         );
         assert_eq!(piece_rows(&dir), 1);
     }
@@ -383,7 +384,7 @@ mod tests {
         other.execute_batch("ROLLBACK").expect("release");
         assert_eq!(
             w.process_batch(&[&a]).expect("commit"),
-            [Outcome::Stored(1)]
+            [Outcome::Stored(Seq::new(1))]
         );
         assert_eq!(piece_rows(&dir), 1);
     }
@@ -393,7 +394,7 @@ mod tests {
         let (_dir, w) = writer();
         let (handle, thread) = spawn(w, 4).expect("spawn");
         let rx = handle.try_submit(event("x")).expect("queued");
-        assert_eq!(rx.await.expect("reply"), Ok(Outcome::Stored(1)));
+        assert_eq!(rx.await.expect("reply"), Ok(Outcome::Stored(Seq::new(1))));
         drop(handle);
         tokio::task::spawn_blocking(move || thread.join())
             .await

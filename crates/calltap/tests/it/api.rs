@@ -160,10 +160,10 @@ async fn the_events_router_serves_a_store_on_its_own() {
         .map(|(i, id)| {
             Job::Event(NewEvent {
                 received_at: 1_750_000_000_000,
-                call_id: Some(id.to_owned()),
+                call_id: Some(id.into()),
                 message_type: "status-update".to_owned(),
                 timestamp: Some(1_750_314_425_773),
-                key: format!("k{i}"),
+                key: calltap::ids::DedupKey::stored(&format!("k{i}")),
                 body: status_update(id).into(),
                 headers: "{}".to_owned(),
                 split: None,

@@ -102,7 +102,7 @@ async fn recomputed(app: &TestApp, id: &str) -> Value {
             let seq = event["seq"].as_i64().expect("seq");
             let received_at = event["received_at"].as_i64().expect("received_at");
             events.push(calls::convert::call_event(
-                seq,
+                calltap::ids::Seq::new(seq),
                 received_at,
                 &envelope.message,
             ));

@@ -336,7 +336,7 @@ fn every_delivery_is_acked_signed_and_the_call_state_equals_the_truth() {
         let id = convert::call_id(&envelope.message)
             .expect("a call id")
             .to_owned();
-        let event = convert::call_event(seq as i64, 0, &envelope.message);
+        let event = convert::call_event(calltap::ids::Seq::new(seq as i64), 0, &envelope.message);
         events.entry(id).or_default().push(event);
     }
     for call in &truth {

@@ -19,7 +19,10 @@ fn convert(seq: i64, body: &[u8]) -> (String, CallEvent) {
     let id = call_id(&envelope.message)
         .expect("every corpus message names its call")
         .to_owned();
-    (id, call_event(seq, 0, &envelope.message))
+    (
+        id,
+        call_event(crate::ids::Seq::new(seq), 0, &envelope.message),
+    )
 }
 
 fn corpus() -> BTreeMap<String, Vec<CallEvent>> {

@@ -208,7 +208,7 @@ fn greeting_latency_is_null_without_a_start_and_may_be_negative_with_skewed_cloc
 
 fn summary(id: &str, assistant: &str, started: i64, latencies: &[i64]) -> CallSummary {
     CallSummary {
-        id: id.to_owned(),
+        id: id.into(),
         call_type: Some("inboundPhoneCall".to_owned()),
         status: Some("ended".to_owned()),
         ended_reason: Some("customer-ended-call".to_owned()),

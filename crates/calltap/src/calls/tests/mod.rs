@@ -76,7 +76,7 @@ impl Events {
     }
 
     pub(super) fn push(mut self, at: i64, kind: EventKind) -> Self {
-        let seq = self.events.len() as i64 + 1;
+        let seq = crate::ids::Seq::new(self.events.len() as i64 + 1);
         self.events.push(CallEvent {
             seq,
             at_ms: T0 + at,
@@ -212,7 +212,7 @@ pub(super) fn tool_result(name: &str, id: &str, result: &str, at: i64) -> Histor
         text: None,
         at_ms: Some(T0 + at),
         tool_result: Some(ToolResult {
-            tool_call_id: Some(id.to_owned()),
+            tool_call_id: Some(id.into()),
             name: Some(name.to_owned()),
             result: Some(result.to_owned()),
         }),

@@ -183,7 +183,7 @@ fn delivery() -> impl Strategy<Value = (Vec<CallEvent>, Vec<CallEvent>)> {
             raw.into_iter()
                 .enumerate()
                 .map(|(i, (at_ms, call, kind))| CallEvent {
-                    seq: i as i64 + 1,
+                    seq: crate::ids::Seq::new(i as i64 + 1),
                     at_ms,
                     call,
                     kind,

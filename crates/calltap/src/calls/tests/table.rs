@@ -252,7 +252,7 @@ fn the_real_four_second_web_call_has_a_greeting_and_no_turn_latency() {
         },
     ];
     let event = |seq: i64, at_ms: i64, kind: EventKind| CallEvent {
-        seq,
+        seq: crate::ids::Seq::new(seq),
         at_ms,
         call: Some(info.clone()),
         kind,

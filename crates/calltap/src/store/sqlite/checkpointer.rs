@@ -115,7 +115,7 @@ mod tests {
 
     fn event(i: usize) -> Job {
         Job::Event(NewEvent {
-            call_id: Some(format!("call-{}", i % 7)),
+            call_id: Some(format!("call-{}", i % 7).into()),
             ..NewEvent::for_test(
                 &format!("k{i}"),
                 bytes::Bytes::from(format!("{{\"pad\":\"{}\"}}", "x".repeat(3000 + i))),

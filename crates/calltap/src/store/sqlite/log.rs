@@ -16,6 +16,7 @@ use super::checkpointer::WalGrowth;
 use super::connection::SqliteReader;
 use super::quarantine;
 use super::turns::WriteTurns;
+use crate::ids::Seq;
 use crate::store::backend::{LogAppend, LogRead, NewPieces, PieceRead};
 use crate::store::body::{self, PieceHash};
 use crate::store::{
@@ -78,7 +79,7 @@ impl LogAppend for SqliteLog {
         Ok(outcomes)
     }
 
-    fn last_seq(&mut self) -> Result<i64, StoreError> {
+    fn last_seq(&mut self) -> Result<Seq, StoreError> {
         Ok(self
             .conn
             .query_row("SELECT coalesce(max(seq), 0) FROM events", [], |row| {
@@ -165,7 +166,7 @@ fn append_event(
             rusqlite::Error::StatementChangedRows(inserted).into(),
         ));
     }
-    Ok(Outcome::Stored(conn.last_insert_rowid()))
+    Ok(Outcome::Stored(Seq::new(conn.last_insert_rowid())))
 }
 
 impl LogRead for SqliteReader {
@@ -185,8 +186,8 @@ impl LogRead for SqliteReader {
     fn stored_events(&self, filter: &EventFilter) -> Result<Vec<StoredEvent>, StoreError> {
         self.with(|conn| {
             let mut stmt = conn.prepare_cached(events_query(filter))?;
-            let after = filter.after.unwrap_or(0);
-            let up_to = filter.up_to.unwrap_or(i64::MAX);
+            let after = filter.after.unwrap_or(Seq::ZERO);
+            let up_to = filter.up_to.unwrap_or(Seq::new(i64::MAX));
             let mut params: Vec<(&str, &dyn rusqlite::ToSql)> = vec![
                 (":after", &after),
                 (":up_to", &up_to),
@@ -223,7 +224,7 @@ impl LogRead for SqliteReader {
     }
 
     /// The exact body stored at `seq`.
-    fn event_body(&self, seq: i64) -> Result<Option<Vec<u8>>, StoreError> {
+    fn event_body(&self, seq: Seq) -> Result<Option<Vec<u8>>, StoreError> {
         self.with(|conn| {
             let mut stmt = conn.prepare_cached("SELECT body, format FROM events WHERE seq = ?1")?;
             let row: Option<(Vec<u8>, i64)> = stmt
@@ -237,8 +238,8 @@ impl LogRead for SqliteReader {
         })
     }
 
-    /// The seq of the newest event, 0 for an empty log.
-    fn last_seq(&self) -> Result<i64, StoreError> {
+    /// The seq of the newest event, [`Seq::ZERO`] for an empty log.
+    fn last_seq(&self) -> Result<Seq, StoreError> {
         self.with(|conn| {
             Ok(conn.query_row("SELECT coalesce(max(seq), 0) FROM events", [], |r| r.get(0))?)
         })
@@ -339,6 +340,7 @@ fn rebuilt(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::CallId;
     use crate::store::backend::NewPieces;
     use crate::store::sqlite::connection::open_writer;
     use crate::store::sqlite::schema::MIGRATIONS;
@@ -347,10 +349,10 @@ mod tests {
     fn event(key: &str) -> NewEvent {
         NewEvent {
             received_at: 1,
-            call_id: Some("c1".to_owned()),
+            call_id: Some("c1".into()),
             message_type: "status-update".to_owned(),
             timestamp: Some(2),
-            key: key.to_owned(),
+            key: crate::ids::DedupKey::stored(key),
             body: bytes::Bytes::from_static(b"{\"message\":{}}"),
             headers: "{}".to_owned(),
             split: None,
@@ -385,7 +387,7 @@ mod tests {
         ];
         for (call_id, message_type, expected) in filters {
             let filter = EventFilter {
-                call_id: call_id.map(str::to_owned),
+                call_id: call_id.map(CallId::new),
                 message_type: message_type.map(str::to_owned),
                 ..EventFilter::default()
             };
@@ -455,10 +457,13 @@ mod tests {
         // Assert
         let reader = SqliteReader::open(&path).expect("reader");
         assert_eq!(
-            reader.event_body(1).expect("read").as_deref(),
+            reader.event_body(Seq::new(1)).expect("read").as_deref(),
             Some(&b"{\"message\":{\"type\":\"status-update\"}}"[..])
         );
-        assert_eq!(reader.event_body(2).expect("read"), Some(body.clone()));
+        assert_eq!(
+            reader.event_body(Seq::new(2)).expect("read"),
+            Some(body.clone())
+        );
         let page = reader
             .events(&EventFilter {
                 limit: 10,
@@ -507,7 +512,7 @@ mod tests {
         let reader = SqliteReader::open(&path).expect("reader");
         for seq in 1..=3 {
             assert_eq!(
-                reader.event_body(seq).expect("read"),
+                reader.event_body(Seq::new(seq)).expect("read"),
                 Some(body.clone()),
                 "{seq}"
             );
@@ -517,7 +522,10 @@ mod tests {
             [],
         )
         .expect("cut the packed row short");
-        assert!(matches!(reader.event_body(3), Err(StoreError::Corrupt(_))));
+        assert!(matches!(
+            reader.event_body(Seq::new(3)),
+            Err(StoreError::Corrupt(_))
+        ));
     }
 
     #[test]
@@ -531,7 +539,10 @@ mod tests {
             .expect("lose a piece");
 
         let reader = SqliteReader::open(&path).expect("reader");
-        assert!(matches!(reader.event_body(1), Err(StoreError::Corrupt(_))));
+        assert!(matches!(
+            reader.event_body(Seq::new(1)),
+            Err(StoreError::Corrupt(_))
+        ));
     }
 
     #[test]
@@ -541,21 +552,21 @@ mod tests {
         let conn = open_writer(&path, Durability::Normal).expect("open");
         for key in ["a", "b", "c", "d"] {
             let mut new = event(key);
-            new.call_id = Some("c".to_owned());
+            new.call_id = Some("c".into());
             append_event(&conn, &new, &mut NewPieces::default()).expect("append");
         }
         let reader = SqliteReader::open(&path).expect("reader");
-        for call_id in [None, Some("c".to_owned())] {
+        for call_id in [None, Some(CallId::new("c"))] {
             let page = reader
                 .stored_events(&EventFilter {
                     call_id,
-                    after: Some(1),
-                    up_to: Some(3),
+                    after: Some(Seq::new(1)),
+                    up_to: Some(Seq::new(3)),
                     limit: 10,
                     ..EventFilter::default()
                 })
                 .expect("page");
-            let seqs: Vec<i64> = page.iter().map(|e| e.seq).collect();
+            let seqs: Vec<i64> = page.iter().map(|e| e.seq.get()).collect();
             assert_eq!(seqs, [2, 3]);
         }
     }
@@ -567,30 +578,30 @@ mod tests {
         let conn = open_writer(&path, Durability::Full).expect("open");
         assert_eq!(
             append_event(&conn, &event("k"), &mut NewPieces::default()).expect("append"),
-            Outcome::Stored(1)
+            Outcome::Stored(Seq::new(1))
         );
         assert_eq!(
             append_event(&conn, &event("k"), &mut NewPieces::default()).expect("append"),
-            Outcome::Duplicate(1)
+            Outcome::Duplicate(Seq::new(1))
         );
         assert_eq!(
             append_event(&conn, &event("k2"), &mut NewPieces::default()).expect("append"),
-            Outcome::Stored(2)
+            Outcome::Stored(Seq::new(2))
         );
         let reader = SqliteReader::open(&path).expect("reader");
         assert_eq!(reader.count_events().expect("count"), 2);
         assert_eq!(
-            reader.event_body(1).expect("read").as_deref(),
+            reader.event_body(Seq::new(1)).expect("read").as_deref(),
             Some(&b"{\"message\":{}}"[..])
         );
         let page = reader
             .events(&EventFilter {
-                after: Some(1),
+                after: Some(Seq::new(1)),
                 limit: 10,
                 ..EventFilter::default()
             })
             .expect("page");
         assert_eq!(page.len(), 1);
-        assert_eq!(page[0].seq, 2);
+        assert_eq!(page[0].seq, Seq::new(2));
     }
 }

@@ -10,12 +10,14 @@
 //! thread of its own copies the WAL back into the file ([`checkpointer`]).
 //!
 //! - [`connection`]: opening connections, and rusqlite's errors as
-//!   [`StoreError`]s; [`schema`]: every table, as migrations.
+//!   [`StoreError`]s; [`schema`]: every table, as migrations; `ids`: the
+//!   identities (`Seq`, `CallId`, `DedupKey`) as column values.
 //! - [`log`]: append with dedup, pages, bodies, pieces; [`quarantine`];
 //!   [`projections`]: the `calls` table and its checkpoint.
 
 pub mod checkpointer;
 pub mod connection;
+mod ids;
 pub mod log;
 pub mod projections;
 pub mod quarantine;

@@ -12,6 +12,7 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Transact
 use super::connection::SqliteReader;
 use super::schema::FILTER_INDEXES;
 use super::turns::WriteTurns;
+use crate::ids::{CallId, Seq};
 use crate::store::backend::{ProjectionRead, ProjectionWrite};
 use crate::store::projections::{CallFilter, CallListRow, CallRow, StoredDetail};
 use crate::store::StoreError;
@@ -54,12 +55,12 @@ impl SqliteProjections {
 
 impl ProjectionWrite for SqliteProjections {
     /// How far into the log the projections are.
-    fn checkpoint(&self) -> Result<i64, StoreError> {
+    fn checkpoint(&self) -> Result<Seq, StoreError> {
         checkpoint(&self.conn)
     }
 
     /// Upserts `rows` and moves the checkpoint to `seq`, in one transaction.
-    fn write_batch(&mut self, rows: &[CallRow], seq: i64) -> Result<(), StoreError> {
+    fn write_batch(&mut self, rows: &[CallRow], seq: Seq) -> Result<(), StoreError> {
         let _turn = self.turns.take();
         // IMMEDIATE: a lock conflict with another process fails (after the
         // busy timeout) at BEGIN, not half-way through.
@@ -126,7 +127,7 @@ impl ProjectionWrite for SqliteProjections {
 }
 
 /// How far into the log the projections are.
-fn checkpoint(conn: &Connection) -> Result<i64, StoreError> {
+fn checkpoint(conn: &Connection) -> Result<Seq, StoreError> {
     Ok(conn
         .query_row(
             "SELECT seq FROM projection_checkpoint WHERE name = 'calls'",
@@ -134,12 +135,12 @@ fn checkpoint(conn: &Connection) -> Result<i64, StoreError> {
             |row| row.get(0),
         )
         .optional()?
-        .unwrap_or(0))
+        .unwrap_or(Seq::ZERO))
 }
 
 impl ProjectionRead for SqliteReader {
     /// The stored detail of call `id`.
-    fn call_detail(&self, id: &str) -> Result<Option<StoredDetail>, StoreError> {
+    fn call_detail(&self, id: &CallId) -> Result<Option<StoredDetail>, StoreError> {
         self.with(|conn| {
             let mut stmt =
                 conn.prepare_cached("SELECT last_seq, detail FROM calls WHERE id = ?1")?;
@@ -200,7 +201,7 @@ impl ProjectionRead for SqliteReader {
             let at = Value::Integer(after.sort_at);
             push(&mut sql, &mut args, " AND (sort_at < ?", at.clone());
             push(&mut sql, &mut args, " OR (sort_at = ?", at);
-            let id = Value::Text(after.id.clone());
+            let id = Value::Text(after.id.as_str().to_owned());
             push(&mut sql, &mut args, " AND id < ?))", id);
         }
         let order = " ORDER BY sort_at DESC, id DESC LIMIT ?";
@@ -268,7 +269,7 @@ mod tests {
 
     fn row(status: &str, sort_at: i64, detail: &str) -> CallRow {
         CallRow {
-            id: "c1".to_owned(),
+            id: CallId::new("c1"),
             status: Some(status.to_owned()),
             ended_reason: None,
             assistant_id: Some("a1".to_owned()),
@@ -279,7 +280,7 @@ mod tests {
             sort_at,
             last_event_at: None,
             event_count: 1,
-            last_seq: 1,
+            last_seq: Seq::new(1),
             summary: format!(r#"{{"status":"{status}"}}"#),
             detail: detail.to_owned(),
         }
@@ -306,24 +307,29 @@ mod tests {
         let sqlite = Sqlite::open(&path, Durability::Normal).expect("migrate");
         let mut store = sqlite.projections().expect("open");
         let reader = sqlite.reader().expect("reader");
-        let detail =
-            |reader: &SqliteReader| reader.call_detail("c1").expect("read").expect("row").detail;
+        let detail = |reader: &SqliteReader| {
+            reader
+                .call_detail(&CallId::new("c1"))
+                .expect("read")
+                .expect("row")
+                .detail
+        };
 
         store
-            .write_batch(&[row("queued", 10, "d1")], 1)
+            .write_batch(&[row("queued", 10, "d1")], Seq::new(1))
             .expect("write");
         assert_eq!(listed(&reader, Some("queued"), None).len(), 1);
 
         // Only unindexed columns change.
         store
-            .write_batch(&[row("queued", 10, "d2")], 2)
+            .write_batch(&[row("queued", 10, "d2")], Seq::new(2))
             .expect("write");
         assert_eq!(detail(&reader), "d2");
         assert_eq!(listed(&reader, Some("queued"), Some(10)).len(), 1);
 
         // An indexed column changes: its index entries move.
         store
-            .write_batch(&[row("ended", 10, "d3")], 3)
+            .write_batch(&[row("ended", 10, "d3")], Seq::new(3))
             .expect("write");
         assert_eq!(detail(&reader), "d3");
         assert!(listed(&reader, Some("queued"), None).is_empty());
@@ -333,11 +339,11 @@ mod tests {
         );
 
         store
-            .write_batch(&[row("ended", 20, "d4")], 4)
+            .write_batch(&[row("ended", 20, "d4")], Seq::new(4))
             .expect("write");
         assert_eq!(detail(&reader), "d4");
         assert_eq!(listed(&reader, None, Some(20)).len(), 1);
         assert!(listed(&reader, None, Some(21)).is_empty());
-        assert_eq!(store.checkpoint().expect("checkpoint"), 4);
+        assert_eq!(store.checkpoint().expect("checkpoint"), Seq::new(4));
     }
 }

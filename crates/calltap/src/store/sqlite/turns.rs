@@ -82,7 +82,9 @@ mod tests {
         let projector = {
             let done_tx = done_tx.clone();
             std::thread::spawn(move || {
-                projection.write_batch(&[], 0).expect("projection write");
+                projection
+                    .write_batch(&[], crate::ids::Seq::ZERO)
+                    .expect("projection write");
                 let _ = done_tx.send("projection");
             })
         };
