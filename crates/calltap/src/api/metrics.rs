@@ -106,6 +106,14 @@ fn describe() {
         "calltap_projection_whole_body_fallbacks_total",
         "Deliveries the projector read whole because a piece did not read where it stands."
     );
+    metrics::describe_gauge!(
+        "calltap_projection_position",
+        "The last log seq folded into the call projections."
+    );
+    metrics::describe_counter!(
+        "calltap_projection_failures_total",
+        "Projector steps that failed and will be retried from the log."
+    );
     metrics::describe_counter!(
         "calltap_projection_unparsed_total",
         "Stored deliveries that fail typed parsing, projected as opaque events."

@@ -210,3 +210,90 @@ async fn the_events_router_serves_a_store_on_its_own() {
     assert_eq!(calls.status(), 404, "only the events routes are there");
     server.abort();
 }
+
+#[tokio::test]
+async fn every_metric_family_on_metrics_has_help_and_type_after_traffic() {
+    // Arrange: traffic that touches ingest (stored, duplicate, rejected),
+    // the writer, the projector and a live stream.
+    let app = spawn_app().await;
+    let stored = app.post(status_update("help-1")).await;
+    let seq: i64 = stored.headers()["x-calltap-seq"]
+        .to_str()
+        .expect("ascii")
+        .parse()
+        .expect("a seq");
+    app.post(status_update("help-1")).await;
+    app.post("garbage").await;
+    let stream = app.get("/api/v1/stream?after=0").await;
+    assert_eq!(stream.status(), 200);
+    drop(stream);
+    let mut projected = 0;
+    for _ in 0..200 {
+        let calls = app.get("/api/v1/calls").await;
+        projected = calls.headers()["x-calltap-projected-seq"]
+            .to_str()
+            .expect("ascii")
+            .parse()
+            .expect("a seq");
+        if projected >= seq {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert!(projected >= seq, "the projector never reached {seq}");
+
+    // Act
+    let text = app.get("/metrics").await.text().await.expect("metrics");
+
+    // Assert: what `promtool check metrics` checks of metadata.
+    let problems = exposition_problems(&text);
+    assert!(problems.is_empty(), "{problems:#?}\n{text}");
+    assert!(text.contains("calltap_projection_position"), "{text}");
+}
+
+/// What is wrong with a Prometheus text exposition's metadata: a sample
+/// whose family has no `# HELP` (or an empty one) or no `# TYPE` before
+/// it, a family described twice, a `# TYPE` that is not a known type.
+fn exposition_problems(text: &str) -> Vec<String> {
+    use std::collections::HashMap;
+    let mut help: HashMap<&str, &str> = HashMap::new();
+    let mut kind: HashMap<&str, &str> = HashMap::new();
+    let mut problems = Vec::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        if let Some(rest) = line.strip_prefix("# HELP ") {
+            let (name, doc) = rest.split_once(' ').unwrap_or((rest, ""));
+            if doc.trim().is_empty() {
+                problems.push(format!("{name}: empty HELP"));
+            }
+            if help.insert(name, doc).is_some() {
+                problems.push(format!("{name}: HELP twice"));
+            }
+        } else if let Some(rest) = line.strip_prefix("# TYPE ") {
+            let (name, t) = rest.split_once(' ').unwrap_or((rest, ""));
+            if !["counter", "gauge", "histogram", "summary", "untyped"].contains(&t) {
+                problems.push(format!("{name}: unknown TYPE {t:?}"));
+            }
+            if kind.insert(name, t).is_some() {
+                problems.push(format!("{name}: TYPE twice"));
+            }
+        } else if line.starts_with('#') {
+            continue;
+        } else {
+            let name = line.split(['{', ' ']).next().unwrap_or(line);
+            let family = ["_bucket", "_sum", "_count"]
+                .iter()
+                .filter_map(|suffix| name.strip_suffix(suffix))
+                .find(|base| matches!(kind.get(base), Some(&"histogram") | Some(&"summary")))
+                .unwrap_or(name);
+            if !kind.contains_key(family) {
+                problems.push(format!("{family}: sample without a TYPE before it"));
+            }
+            if !help.contains_key(family) {
+                problems.push(format!("{family}: sample without a HELP"));
+            }
+        }
+    }
+    problems.sort();
+    problems.dedup();
+    problems
+}

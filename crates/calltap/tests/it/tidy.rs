@@ -13,6 +13,9 @@
 //!   up, between the crate's top-level modules (`api`, `store`, …).
 //! - Nothing above `store/` names `rusqlite` or anything SQLite-specific:
 //!   a second backend must be a change inside `store/`.
+//! - Every metric the code records is described (`# HELP` on `/metrics`),
+//!   including those only a failure records, which traffic in a test
+//!   rarely reaches.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};
@@ -496,4 +499,55 @@ fn find_sqlite(tokens: TokenStream, file: &Path, found: &mut Vec<String>) {
             _ => {}
         }
     }
+}
+
+#[test]
+fn tidy_every_recorded_metric_is_described() {
+    let mut files = Vec::new();
+    rust_files(&src_dir(), &mut files);
+    let (mut recorded, mut described) = (BTreeMap::new(), BTreeSet::new());
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("read a source file");
+        for (name, describe) in metric_macros(&text) {
+            if describe {
+                described.insert(name);
+            } else {
+                recorded.entry(name).or_insert_with(|| file.clone());
+            }
+        }
+    }
+    let undescribed: Vec<_> = recorded
+        .iter()
+        .filter(|(name, _)| !described.contains(*name))
+        .map(|(name, file)| format!("{name} (recorded in {})", file.display()))
+        .collect();
+    assert!(
+        undescribed.is_empty(),
+        "describe these in api/metrics.rs: {undescribed:#?}"
+    );
+    assert!(recorded.contains_key("calltap_projection_position"));
+}
+
+/// Each `counter!`, `gauge!` or `histogram!` with a literal name in `text`,
+/// and whether it is a `describe_*!` one.
+fn metric_macros(text: &str) -> Vec<(String, bool)> {
+    let mut found = Vec::new();
+    for kind in ["counter!(", "gauge!(", "histogram!("] {
+        for (at, _) in text.match_indices(kind) {
+            let describe = text[..at].ends_with("describe_");
+            let before = text[..at].chars().next_back();
+            if !describe && before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                continue;
+            }
+            let rest = text[at + kind.len()..].trim_start();
+            if let Some(name) = rest
+                .strip_prefix('"')
+                .and_then(|r| r.split_once('"'))
+                .map(|(name, _)| name)
+            {
+                found.push((name.to_owned(), describe));
+            }
+        }
+    }
+    found
 }
