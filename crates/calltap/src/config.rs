@@ -59,7 +59,7 @@ pub struct Config {
     pub queue_capacity: usize,
     /// The most deliveries committed in one transaction (default 256).
     pub max_batch: usize,
-    /// The `Retry-After` seconds sent with a 503 (default 1).
+    /// The `Retry-After` seconds sent with every 503 (default 1).
     pub retry_after: Duration,
     /// Ingest checks (`calltap_protocol::auth` plans). A delivery passing
     /// ANY one is accepted; with none, every delivery is.
@@ -386,7 +386,7 @@ pub struct Overrides {
     /// Most deliveries per transaction.
     #[arg(long, env = "CALLTAP_MAX_BATCH")]
     pub max_batch: Option<usize>,
-    /// `Retry-After` seconds on 503.
+    /// `Retry-After` seconds on every 503 (overload, a busy or failing database, `/readyz`).
     #[arg(
         long = "retry-after",
         env = "CALLTAP_RETRY_AFTER",

@@ -16,6 +16,7 @@ use axum::extract::FromRef;
 use axum::Router;
 use tokio::net::TcpListener;
 
+use crate::api::error::RetryAfter;
 use crate::api::health::Readiness;
 use crate::api::sse::{Shutdown, Streams};
 use crate::api::{self, ApiToken};
@@ -149,7 +150,6 @@ pub async fn run(
         ingest: IngestState {
             ingestor: Arc::new(ingestor),
             body_limit: config.body_limit,
-            retry_after: config.retry_after,
         },
         reader,
         feed,
@@ -159,10 +159,7 @@ pub async fn run(
             shutdown: streams_shutdown,
         },
         api_token: ApiToken::new(config.api_token.clone()),
-        readiness: Readiness {
-            writer,
-            retry_after: config.retry_after,
-        },
+        readiness: Readiness { writer },
     }));
     let app = router(&config, state.clone());
     tracing::info!(
@@ -205,7 +202,7 @@ pub async fn run(
 /// All routes: the ingest paths, `/api/v1/*` (behind the API token when
 /// one is configured), health, metrics and the OpenAPI document (never
 /// behind it: probes and scrapers need no credential, and the document
-/// reveals none of the data).
+/// reveals none of the data). Every 503 gets the configured `Retry-After`.
 pub fn router(config: &Config, state: AppState) -> Router {
     let query = Router::new()
         .merge(api::events::router())
@@ -224,5 +221,9 @@ pub fn router(config: &Config, state: AppState) -> Router {
         .merge(api::openapi::router())
         .merge(api::health::router())
         .merge(api::metrics::router())
+        .layer(axum::middleware::map_response_with_state(
+            RetryAfter(config.retry_after),
+            RetryAfter::stamp,
+        ))
         .with_state(state)
 }

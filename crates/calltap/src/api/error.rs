@@ -1,9 +1,14 @@
 //! The one error type every HTTP handler returns, and its response:
 //! a status, `{"error": "...", "kind": "..."}` for the client, and the full
 //! cause chain in the log for the operator.
+//!
+//! `Retry-After` is not the error's to choose: [`RetryAfter`], a layer
+//! over every route, stamps the configured value on each 503 that does not
+//! carry one, whichever handler or extractor produced it.
 
 use std::time::Duration;
 
+use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -41,15 +46,13 @@ pub enum ApiError {
         /// The configured limit in bytes.
         limit: usize,
     },
-    /// 503 with `Retry-After`: try again later.
+    /// 503: try again later (`Retry-After` is added by [`RetryAfter`]).
     #[error("{reason}")]
     Unavailable {
         /// Machine-readable class.
         kind: &'static str,
         /// Human-readable reason.
         reason: String,
-        /// When to retry.
-        retry_after: Duration,
     },
     /// 500: a bug or an unexpected failure; the client sees no detail.
     #[error("internal error")]
@@ -88,7 +91,6 @@ impl From<StoreError> for ApiError {
             StoreError::Busy(_) => ApiError::Unavailable {
                 kind: "store_busy",
                 reason: err.to_string(),
-                retry_after: Duration::from_secs(1),
             },
             other => ApiError::Internal(other.into()),
         }
@@ -103,12 +105,6 @@ impl IntoResponse for ApiError {
         let status = self.status();
         let body = serde_json::json!({"error": self.to_string(), "kind": self.kind()});
         let mut response = (status, Json(body)).into_response();
-        if let ApiError::Unavailable { retry_after, .. } = &self {
-            let secs = retry_after.as_secs().max(1);
-            if let Ok(value) = HeaderValue::from_str(&secs.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
-        }
         if let ApiError::NotPost = &self {
             response
                 .headers_mut()
@@ -120,5 +116,77 @@ impl IntoResponse for ApiError {
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
+    }
+}
+
+/// The configured `Retry-After`, stamped on every 503 that does not carry
+/// one (`axum::middleware::map_response_with_state` over the whole app), so
+/// that a busy database, a full queue, a stopped writer or `/readyz` all
+/// tell a client the same, configured, wait.
+#[derive(Clone, Copy, Debug)]
+pub struct RetryAfter(pub Duration);
+
+impl RetryAfter {
+    /// Adds `Retry-After` (whole seconds, at least 1) to a 503 without one.
+    pub async fn stamp(State(retry_after): State<RetryAfter>, mut response: Response) -> Response {
+        if response.status() == StatusCode::SERVICE_UNAVAILABLE
+            && !response.headers().contains_key(header::RETRY_AFTER)
+        {
+            let secs = retry_after.0.as_secs().max(1);
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::routing::get;
+    use axum::Router;
+    use tower::ServiceExt;
+
+    async fn answer(router: Router, path: &str) -> Response {
+        let request = axum::http::Request::get(path)
+            .body(axum::body::Body::empty())
+            .expect("request");
+        router.oneshot(request).await.expect("infallible")
+    }
+
+    #[tokio::test]
+    async fn a_busy_store_answers_503_with_the_configured_retry_after() {
+        let router = Router::new()
+            .route(
+                "/busy",
+                get(|| async { Err::<(), _>(ApiError::from(StoreError::Busy("locked".into()))) }),
+            )
+            .route(
+                "/own",
+                get(|| async {
+                    (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        [(header::RETRY_AFTER, "30")],
+                    )
+                }),
+            )
+            .route("/ok", get(|| async { "ok" }))
+            .layer(axum::middleware::map_response_with_state(
+                RetryAfter(Duration::from_secs(7)),
+                RetryAfter::stamp,
+            ));
+
+        let busy = answer(router.clone(), "/busy").await;
+        assert_eq!(busy.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(busy.headers()[header::RETRY_AFTER], "7");
+        let own = answer(router.clone(), "/own").await;
+        assert_eq!(
+            own.headers()[header::RETRY_AFTER],
+            "30",
+            "a chosen wait stays"
+        );
+        let ok = answer(router, "/ok").await;
+        assert!(!ok.headers().contains_key(header::RETRY_AFTER));
     }
 }

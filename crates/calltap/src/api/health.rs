@@ -1,8 +1,6 @@
 //! `GET /healthz` (the process is up) and `GET /readyz` (the database
 //! takes writes).
 
-use std::time::Duration;
-
 use axum::extract::{FromRef, State};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -10,14 +8,11 @@ use axum::{Json, Router};
 use super::ApiError;
 use crate::store::writer::WriterHandle;
 
-/// What `/readyz` looks at: the writer, and when to tell a client to ask
-/// again.
+/// What `/readyz` looks at: the writer.
 #[derive(Clone, Debug)]
 pub struct Readiness {
     /// The writer queue (it runs in `--dry-run` too).
     pub writer: WriterHandle,
-    /// `Retry-After` when the last commit failed.
-    pub retry_after: Duration,
 }
 
 /// `GET /healthz` and `GET /readyz` (never behind the API token: probes
@@ -64,14 +59,12 @@ pub async fn readyz(
         return Err(ApiError::Unavailable {
             kind: "writer_stopped",
             reason: "the database writer has stopped".to_owned(),
-            retry_after: Duration::from_secs(5),
         });
     }
     if !writer.health().is_writable() {
         return Err(ApiError::Unavailable {
             kind: "store_unavailable",
             reason: "the last commit failed; the database is not taking writes".to_owned(),
-            retry_after: readiness.retry_after,
         });
     }
     Ok(Json(serde_json::json!({"status": "ok"})))

@@ -3,7 +3,6 @@
 //! here.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -23,8 +22,6 @@ pub struct IngestState {
     pub ingestor: Arc<Ingestor>,
     /// The largest body accepted, in bytes (named in the 413).
     pub body_limit: usize,
-    /// `Retry-After` on a 503.
-    pub retry_after: Duration,
 }
 
 /// `POST` on each of `paths` (any other method: 405), with bodies up to
@@ -77,11 +74,7 @@ pub async fn receive(
         headers,
         body,
     };
-    let ack = ingest
-        .ingestor
-        .ingest(delivery)
-        .await
-        .map_err(|err| answer(err, ingest.retry_after))?;
+    let ack = ingest.ingestor.ingest(delivery).await.map_err(answer)?;
     let mut response = (StatusCode::OK, Json(serde_json::json!({}))).into_response();
     let (seq, duplicate) = match ack {
         Ack::Stored(seq) => (Some(seq), false),
@@ -99,8 +92,9 @@ pub async fn receive(
     Ok(response)
 }
 
-/// The ingest pipeline's errors, as HTTP; `retry_after` for the 503s.
-pub fn answer(err: IngestError, retry_after: Duration) -> ApiError {
+/// The ingest pipeline's errors, as HTTP (the 503s get the configured
+/// `Retry-After` from the app's [`RetryAfter`](crate::api::error::RetryAfter) layer).
+pub fn answer(err: IngestError) -> ApiError {
     let kind = err.kind();
     match err {
         IngestError::Unauthorized(rejected) if rejected.server_fault => {
@@ -117,7 +111,6 @@ pub fn answer(err: IngestError, retry_after: Duration) -> ApiError {
         IngestError::Overloaded | IngestError::StoreUnavailable(_) => ApiError::Unavailable {
             kind,
             reason: err.to_string(),
-            retry_after,
         },
     }
 }

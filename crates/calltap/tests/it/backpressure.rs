@@ -70,7 +70,7 @@ async fn a_full_queue_answers_503_with_retry_after_and_reads_keep_working() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_database_that_cannot_be_written_answers_503_and_readyz_says_so() {
-    let app = spawn_app_with(|_| {}).await;
+    let app = spawn_app_with(|c| c.retry_after = Duration::from_secs(7)).await;
     let lock = rusqlite::Connection::open(db_path(&app.dir)).expect("second connection");
     lock.execute_batch("BEGIN IMMEDIATE")
         .expect("hold the write lock");
@@ -79,8 +79,10 @@ async fn a_database_that_cannot_be_written_answers_503_and_readyz_says_so() {
     let response = app.post(status_update("locked-out")).await;
 
     assert_eq!(response.status(), 503);
-    assert!(response.headers().contains_key("retry-after"));
-    assert_eq!(app.get("/readyz").await.status(), 503);
+    assert_eq!(response.headers()["retry-after"], "7");
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status(), 503);
+    assert_eq!(ready.headers()["retry-after"], "7");
     assert_eq!(app.get("/api/v1/events").await.status(), 200);
 
     lock.execute_batch("ROLLBACK").expect("release");
