@@ -30,6 +30,7 @@ use crate::store::feed::Feed;
 use crate::store::handoff::Handoff;
 use crate::store::open::Store;
 use crate::store::writer::{self, Writer};
+use crate::store::{Access, StoreError};
 
 /// What every handler can reach; each router takes only the parts it
 /// needs ([`FromRef`]), so that it can be built and tested alone. Shared:
@@ -101,6 +102,15 @@ pub async fn run(
     }
     api::metrics::install();
 
+    // Held until `run` returns: `calltap rebuild` refuses the database
+    // while a server uses it, and a server refuses it during a rebuild.
+    let _claim = Store::claim(&config.db, Access::Shared).map_err(|err| match err {
+        StoreError::InUse { .. } => anyhow::anyhow!(
+            "{err}: {} cannot be served until it finishes; start calltap serve again then",
+            config.db.display()
+        ),
+        other => anyhow::Error::new(other).context(format!("locking {}", config.db.display())),
+    })?;
     // Opening and migrating touch the disk: keep them off the async workers.
     let db = config.db.clone();
     let durability = config.durability;

@@ -3,9 +3,9 @@
 //! The projections are emptied and the projector runs from the first event
 //! to the last, in its usual batches, so the result is exactly what the
 //! incremental projector maintains (the integration tests check that).
-//! Stop `calltap serve` first: a running server keeps projecting too, which
-//! is harmless for the final result but shows a partial call list while the
-//! rebuild runs.
+//! It refuses a database that a `calltap serve` is using (a server would
+//! go on projecting into the tables it empties, and serve a partial call
+//! list meanwhile), and a server refuses to start while it runs.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,7 +16,7 @@ use clap::Args;
 
 use crate::project::{self, Projector};
 use crate::store::open::Store;
-use crate::store::Durability;
+use crate::store::{Access, Durability, StoreError};
 
 /// Recompute the call projections from the log.
 #[derive(Debug, Args)]
@@ -46,6 +46,14 @@ pub fn rebuild(db: &std::path::Path) -> anyhow::Result<(u64, i64)> {
     if !db.exists() {
         anyhow::bail!("{} does not exist", db.display());
     }
+    let _alone = Store::claim(db, Access::Exclusive).map_err(|err| match err {
+        StoreError::InUse { .. } => anyhow::anyhow!(
+            "refusing to rebuild {db}: {err}; stop `calltap serve` on {db} (or wait for the \
+             other rebuild to finish), run `calltap rebuild --db {db}` again, then start serve",
+            db = db.display()
+        ),
+        other => anyhow::Error::new(other).context(format!("locking {}", db.display())),
+    })?;
     // Opening the store runs pending migrations, so an old database gets
     // its projection tables first.
     let store =

@@ -218,6 +218,17 @@ pub struct QuarantineFilter {
     pub limit: u32,
 }
 
+/// How a process uses a database beside others
+/// ([`Store::claim`](open::Store::claim)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Beside other servers: `calltap serve`.
+    Shared,
+    /// Alone: `calltap rebuild`, which empties and refills the projections
+    /// that a server would be writing at the same time.
+    Exclusive,
+}
+
 /// Why the store could not do what was asked.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -234,6 +245,16 @@ pub enum StoreError {
     /// is cut short).
     #[error("a stored body is corrupt")]
     Corrupt(#[source] body::CorruptRecipe),
+    /// Another process uses the database in a way that excludes `wanted`
+    /// (see [`Access`]).
+    #[error("{}", match wanted {
+        Access::Shared => "the database is being rebuilt by `calltap rebuild`",
+        Access::Exclusive => "the database is in use by another calltap process (`calltap serve`, or a rebuild)",
+    })]
+    InUse {
+        /// The use that was refused.
+        wanted: Access,
+    },
     /// The database's schema is newer than this binary knows.
     #[error("database schema version {found} is newer than this calltap supports ({supported})")]
     SchemaTooNew {

@@ -11,7 +11,7 @@ use std::thread::JoinHandle;
 
 use super::backend::{LogAppend, ProjectionWrite, Reader};
 use super::sqlite::{Sqlite, SqliteReader};
-use super::{Durability, StoreError};
+use super::{Access, Durability, StoreError};
 
 /// An open store, of whichever backend.
 #[derive(Clone, Debug)]
@@ -42,7 +42,24 @@ impl Background {
     }
 }
 
+/// A claim on a database (see [`Store::claim`]); dropping it lets go.
+#[derive(Debug)]
+#[must_use = "the claim ends when this is dropped"]
+pub struct Claim {
+    _file: super::sqlite::lock::FileClaim,
+}
+
 impl Store {
+    /// Claims the database at `path` for `access` before opening it,
+    /// failing at once with [`StoreError::InUse`] when another process's
+    /// claim excludes it: servers share a database, a rebuild wants it
+    /// alone. Hold the claim for as long as the store is used.
+    pub fn claim(path: &Path, access: Access) -> Result<Claim, StoreError> {
+        Ok(Claim {
+            _file: super::sqlite::lock::claim(path, access)?,
+        })
+    }
+
     /// Opens (creating if missing) the database at `path` and brings its
     /// schema up to date.
     pub fn open(path: &Path, durability: Durability) -> Result<Store, StoreError> {

@@ -335,3 +335,34 @@ fn a_client_flag_that_must_be_positive_is_the_one_named() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rebuild_refuses_a_database_that_serve_is_using_and_says_what_to_do() {
+    // Arrange: a server on a database with one delivery.
+    let app = crate::helpers::spawn_app().await;
+    assert_eq!(
+        app.post(crate::helpers::status_update("in-use"))
+            .await
+            .status(),
+        200
+    );
+    let db = crate::helpers::db_path(&app.dir);
+    let db_arg = db.to_str().expect("a UTF-8 path").to_owned();
+
+    // Act
+    let refused = calltap(&["rebuild", "--db", &db_arg])
+        .output()
+        .expect("run calltap rebuild");
+    let dir = app.stop().await;
+    let after_stop = calltap(&["rebuild", "--db", &db_arg])
+        .output()
+        .expect("run calltap rebuild");
+
+    // Assert
+    let said = text(&refused);
+    assert_eq!(refused.status.code(), Some(1), "{said}");
+    assert!(said.contains(&db_arg), "names the database: {said}");
+    assert!(said.contains("calltap serve"), "says what to stop: {said}");
+    assert_eq!(after_stop.status.code(), Some(0), "{}", text(&after_stop));
+    drop(dir);
+}

@@ -14,10 +14,13 @@
 //!   identities (`Seq`, `CallId`, `DedupKey`) as column values.
 //! - [`log`]: append with dedup, pages, bodies, pieces; [`quarantine`];
 //!   [`projections`]: the `calls` table and its checkpoint.
+//! - [`lock`]: who may use the file at once (servers share it, a rebuild
+//!   wants it alone).
 
 pub mod checkpointer;
 pub mod connection;
 mod ids;
+pub mod lock;
 pub mod log;
 pub mod projections;
 pub mod quarantine;
