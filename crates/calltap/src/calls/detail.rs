@@ -7,67 +7,245 @@
 //! it). All times are integer milliseconds since the Unix epoch and all
 //! durations integer milliseconds; unknown values are `null`, never `0`.
 //! This module knows nothing of HTTP or SQL; the `ToSchema` derives describe
-//! the same JSON in the OpenAPI document.
+//! the same JSON in the OpenAPI document. The fields the two share are
+//! written once, in `call_structs!`, which declares both.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::ids::CallId;
 
-/// Everything calltap knows about one call, rebuilt from its events.
-#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
-pub struct CallDetail {
-    /// The call id.
-    #[schema(value_type = String)]
-    pub id: CallId,
-    /// `call.type` (`inboundPhoneCall`, `outboundPhoneCall`, `webCall`, ...).
-    #[serde(rename = "type")]
-    pub call_type: Option<String>,
-    /// The furthest status reached (see `CallState` for the rule); `null`
-    /// when no known status was seen.
-    pub status: Option<String>,
-    /// Why the call ended: the end-of-call report's, else the `ended`
-    /// status-update's.
-    pub ended_reason: Option<String>,
-    /// The assistant the call started with.
-    pub assistant: AssistantRef,
-    /// The customer's phone number.
-    pub customer_number: Option<String>,
-    /// The Vapi phone number of the call.
-    pub phone_number: Option<String>,
-    /// When the call started: the report's `startedAt`, else the first
-    /// `in-progress` status-update.
-    pub started_at: Option<i64>,
-    /// When the call ended: the report's `endedAt`, else the first `ended`
-    /// status-update.
-    pub ended_at: Option<i64>,
-    /// `ended_at - started_at`, when both are known.
-    pub duration_ms: Option<i64>,
-    /// The end-of-call report's `cost` (USD).
-    pub cost: Option<f64>,
-    /// Every status-update, ordered by message timestamp (then seq),
-    /// including the ones that did not move the status.
-    pub status_history: Vec<StatusChange>,
-    /// Speech intervals, one per (role, turn), ordered by their first known
-    /// time.
-    pub speech: Vec<SpeechSpan>,
-    /// One entry per assistant utterance, ordered by its start.
-    pub turns: Vec<Turn>,
-    /// Per-call metrics derived from `speech` and `turns`.
-    pub metrics: CallMetrics,
-    /// The most complete conversation history seen.
-    pub transcript: Vec<TranscriptEntry>,
-    /// Transfers, ordered by time.
-    pub transfers: Vec<TransferEntry>,
-    /// The end-of-call report's `artifact.performanceMetrics`, as Vapi sent
-    /// it, for display beside the derived latency.
-    pub vapi_performance_metrics: Option<serde_json::Value>,
-    /// Distinct events (by seq) of this call.
-    pub event_count: u64,
-    /// The earliest message timestamp seen.
-    pub first_event_at: Option<i64>,
-    /// The latest message timestamp seen.
-    pub last_event_at: Option<i64>,
+/// Declares [`CallSummary`] and [`CallDetail`], writing each field they
+/// share once: its name, type and attributes, with the summary's and the
+/// detail's descriptions side by side (each struct's OpenAPI schema shows
+/// its own). A struct holding the shared fields, flattened into both, would
+/// say it once too, but would turn both schemas into `allOf`s.
+///
+/// The JSON keeps each struct's order: both open with the `first` fields;
+/// the summary has the `counts` next and its own fields last; the detail
+/// has its own fields next and the `counts` last. Each of the summary's own
+/// fields says how it is computed from the detail (`= expression`), so
+/// [`CallDetail::summary`] is written here too.
+macro_rules! call_structs {
+    (
+        first {$(
+            $(#[$($first_attr:tt)*])*
+            $first:ident: $first_ty:ty,
+            summary: { $(#[$($first_summary_doc:tt)*])* },
+            detail: { $(#[$($first_detail_doc:tt)*])* };
+        )*}
+        counts {$(
+            $count:ident: $count_ty:ty,
+            summary: { $(#[$($count_summary_doc:tt)*])* },
+            detail: { $(#[$($count_detail_doc:tt)*])* };
+        )*}
+        $(#[$($summary_attr:tt)*])*
+        pub struct CallSummary from |$detail:ident| {$(
+            $(#[$($own_attr:tt)*])*
+            pub $own:ident: $own_ty:ty = $own_value:expr,
+        )*}
+        $(#[$($detail_attr:tt)*])*
+        pub struct CallDetail { $($detail_own:tt)* }
+    ) => {
+        $(#[$($summary_attr)*])*
+        pub struct CallSummary {
+            $( $(#[$($first_summary_doc)*])* $(#[$($first_attr)*])* pub $first: $first_ty, )*
+            $( $(#[$($count_summary_doc)*])* pub $count: $count_ty, )*
+            $( $(#[$($own_attr)*])* pub $own: $own_ty, )*
+        }
+
+        $(#[$($detail_attr)*])*
+        pub struct CallDetail {
+            $( $(#[$($first_detail_doc)*])* $(#[$($first_attr)*])* pub $first: $first_ty, )*
+            $($detail_own)*
+            $( $(#[$($count_detail_doc)*])* pub $count: $count_ty, )*
+        }
+
+        impl CallDetail {
+            /// The summary of this call: the fields it shares with the
+            /// detail, and its own, computed from the detail.
+            pub fn summary(&self) -> CallSummary {
+                let $detail = self;
+                CallSummary {
+                    $( $first: $detail.$first.clone(), )*
+                    $( $count: $detail.$count, )*
+                    $( $own: $own_value, )*
+                }
+            }
+        }
+    };
+}
+
+call_structs! {
+    // The fields both open with, in this order.
+    first {
+        #[schema(value_type = String)]
+        id: CallId,
+        summary: {
+            /// The call id.
+        },
+        detail: {
+            /// The call id.
+        };
+
+        #[serde(rename = "type")]
+        call_type: Option<String>,
+        summary: {
+            /// `call.type`.
+        },
+        detail: {
+            /// `call.type` (`inboundPhoneCall`, `outboundPhoneCall`, `webCall`, ...).
+        };
+
+        status: Option<String>,
+        summary: {
+            /// As in [`CallDetail::status`].
+        },
+        detail: {
+            /// The furthest status reached (see `CallState` for the rule); `null`
+            /// when no known status was seen.
+        };
+
+        ended_reason: Option<String>,
+        summary: {
+            /// As in [`CallDetail::ended_reason`].
+        },
+        detail: {
+            /// Why the call ended: the end-of-call report's, else the `ended`
+            /// status-update's.
+        };
+
+        assistant: AssistantRef,
+        summary: {
+            /// The assistant the call started with.
+        },
+        detail: {
+            /// The assistant the call started with.
+        };
+
+        customer_number: Option<String>,
+        summary: {
+            /// The customer's phone number.
+        },
+        detail: {
+            /// The customer's phone number.
+        };
+
+        phone_number: Option<String>,
+        summary: {
+            /// The Vapi phone number.
+        },
+        detail: {
+            /// The Vapi phone number of the call.
+        };
+
+        started_at: Option<i64>,
+        summary: {
+            /// As in [`CallDetail::started_at`].
+        },
+        detail: {
+            /// When the call started: the report's `startedAt`, else the first
+            /// `in-progress` status-update.
+        };
+
+        ended_at: Option<i64>,
+        summary: {
+            /// As in [`CallDetail::ended_at`].
+        },
+        detail: {
+            /// When the call ended: the report's `endedAt`, else the first `ended`
+            /// status-update.
+        };
+
+        duration_ms: Option<i64>,
+        summary: {
+            /// As in [`CallDetail::duration_ms`].
+        },
+        detail: {
+            /// `ended_at - started_at`, when both are known.
+        };
+
+        cost: Option<f64>,
+        summary: {
+            /// The report's cost (USD).
+        },
+        detail: {
+            /// The end-of-call report's `cost` (USD).
+        };
+    }
+
+    // The event counts: right after `first` in the summary, last in the
+    // detail.
+    counts {
+        event_count: u64,
+        summary: {
+            /// Distinct events.
+        },
+        detail: {
+            /// Distinct events (by seq) of this call.
+        };
+
+        first_event_at: Option<i64>,
+        summary: {
+            /// The earliest message timestamp.
+        },
+        detail: {
+            /// The earliest message timestamp seen.
+        };
+
+        last_event_at: Option<i64>,
+        summary: {
+            /// The latest message timestamp.
+        },
+        detail: {
+            /// The latest message timestamp seen.
+        };
+    }
+
+    /// One call in a list, and the input of fleet statistics. (`Deserialize`:
+    /// fleet statistics read summaries back from the projection.)
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+    pub struct CallSummary from |detail| {
+        /// Assistant utterances.
+        pub turn_count: u64 = detail.metrics.turn_count,
+        /// Every turn latency of the call, in turn order, so that fleet
+        /// percentiles pool turns instead of averaging per-call percentiles.
+        pub turn_latencies_ms: Vec<i64> = detail.turns.iter().filter_map(|t| t.latency_ms).collect(),
+        /// As in [`CallMetrics::interruptions_by_user`].
+        pub interruptions_by_user: u64 = detail.metrics.interruptions_by_user,
+        /// As in [`CallMetrics::interruptions_by_assistant`].
+        pub interruptions_by_assistant: u64 = detail.metrics.interruptions_by_assistant,
+        /// Turns flagged `interrupted` or `talked_over_user`.
+        pub interrupted_turns: u64 = detail
+            .turns
+            .iter()
+            .filter(|t| t.interrupted || t.talked_over_user)
+            .count() as u64,
+        /// Entries in [`CallDetail::transfers`].
+        pub transfer_count: u64 = detail.transfers.len() as u64,
+    }
+
+    /// Everything calltap knows about one call, rebuilt from its events.
+    #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+    pub struct CallDetail {
+        /// Every status-update, ordered by message timestamp (then seq),
+        /// including the ones that did not move the status.
+        pub status_history: Vec<StatusChange>,
+        /// Speech intervals, one per (role, turn), ordered by their first known
+        /// time.
+        pub speech: Vec<SpeechSpan>,
+        /// One entry per assistant utterance, ordered by its start.
+        pub turns: Vec<Turn>,
+        /// Per-call metrics derived from `speech` and `turns`.
+        pub metrics: CallMetrics,
+        /// The most complete conversation history seen.
+        pub transcript: Vec<TranscriptEntry>,
+        /// Transfers, ordered by time.
+        pub transfers: Vec<TransferEntry>,
+        /// The end-of-call report's `artifact.performanceMetrics`, as Vapi sent
+        /// it, for display beside the derived latency.
+        pub vapi_performance_metrics: Option<serde_json::Value>,
+    }
 }
 
 /// An assistant, by id and name.
@@ -248,85 +426,4 @@ pub struct TransferEntry {
     pub to_step_record: Option<serde_json::Value>,
     /// `fromStepRecord`, as sent.
     pub from_step_record: Option<serde_json::Value>,
-}
-
-/// One call in a list, and the input of fleet statistics. (`Deserialize`:
-/// fleet statistics read summaries back from the projection.)
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct CallSummary {
-    /// The call id.
-    #[schema(value_type = String)]
-    pub id: CallId,
-    /// `call.type`.
-    #[serde(rename = "type")]
-    pub call_type: Option<String>,
-    /// As in [`CallDetail::status`].
-    pub status: Option<String>,
-    /// As in [`CallDetail::ended_reason`].
-    pub ended_reason: Option<String>,
-    /// The assistant the call started with.
-    pub assistant: AssistantRef,
-    /// The customer's phone number.
-    pub customer_number: Option<String>,
-    /// The Vapi phone number.
-    pub phone_number: Option<String>,
-    /// As in [`CallDetail::started_at`].
-    pub started_at: Option<i64>,
-    /// As in [`CallDetail::ended_at`].
-    pub ended_at: Option<i64>,
-    /// As in [`CallDetail::duration_ms`].
-    pub duration_ms: Option<i64>,
-    /// The report's cost (USD).
-    pub cost: Option<f64>,
-    /// Distinct events.
-    pub event_count: u64,
-    /// The earliest message timestamp.
-    pub first_event_at: Option<i64>,
-    /// The latest message timestamp.
-    pub last_event_at: Option<i64>,
-    /// Assistant utterances.
-    pub turn_count: u64,
-    /// Every turn latency of the call, in turn order, so that fleet
-    /// percentiles pool turns instead of averaging per-call percentiles.
-    pub turn_latencies_ms: Vec<i64>,
-    /// As in [`CallMetrics::interruptions_by_user`].
-    pub interruptions_by_user: u64,
-    /// As in [`CallMetrics::interruptions_by_assistant`].
-    pub interruptions_by_assistant: u64,
-    /// Turns flagged `interrupted` or `talked_over_user`.
-    pub interrupted_turns: u64,
-    /// Entries in [`CallDetail::transfers`].
-    pub transfer_count: u64,
-}
-
-impl CallDetail {
-    /// The summary of this call.
-    pub fn summary(&self) -> CallSummary {
-        CallSummary {
-            id: self.id.clone(),
-            call_type: self.call_type.clone(),
-            status: self.status.clone(),
-            ended_reason: self.ended_reason.clone(),
-            assistant: self.assistant.clone(),
-            customer_number: self.customer_number.clone(),
-            phone_number: self.phone_number.clone(),
-            started_at: self.started_at,
-            ended_at: self.ended_at,
-            duration_ms: self.duration_ms,
-            cost: self.cost,
-            event_count: self.event_count,
-            first_event_at: self.first_event_at,
-            last_event_at: self.last_event_at,
-            turn_count: self.metrics.turn_count,
-            turn_latencies_ms: self.turns.iter().filter_map(|t| t.latency_ms).collect(),
-            interruptions_by_user: self.metrics.interruptions_by_user,
-            interruptions_by_assistant: self.metrics.interruptions_by_assistant,
-            interrupted_turns: self
-                .turns
-                .iter()
-                .filter(|t| t.interrupted || t.talked_over_user)
-                .count() as u64,
-            transfer_count: self.transfers.len() as u64,
-        }
-    }
 }

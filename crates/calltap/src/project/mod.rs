@@ -438,24 +438,25 @@ fn whole_call_event<B>(event: &Logged<B>, body: &[u8]) -> CallEvent {
     }
 }
 
-/// The stored row of a call's state.
+/// The stored row of a call's state. The one place where the row's filter
+/// and sort columns are taken, each from the call's summary.
 pub fn row(state: &CallState, last_seq: Seq) -> Result<CallRow, serde_json::Error> {
     let detail = state.detail();
     let summary = detail.summary();
     Ok(CallRow {
-        id: detail.id.clone(),
-        status: detail.status.clone(),
-        ended_reason: detail.ended_reason.clone(),
-        assistant_id: detail.assistant.id.clone(),
-        assistant_name: detail.assistant.name.clone(),
-        call_type: detail.call_type.clone(),
-        started_at: detail.started_at,
-        ended_at: detail.ended_at,
+        id: summary.id.clone(),
+        status: summary.status.clone(),
+        ended_reason: summary.ended_reason.clone(),
+        assistant_id: summary.assistant.id.clone(),
+        assistant_name: summary.assistant.name.clone(),
+        call_type: summary.call_type.clone(),
+        started_at: summary.started_at,
+        ended_at: summary.ended_at,
         // Every stored call has at least one event, so one of the two is
         // known; 0 is unreachable.
         sort_at: calls::analytics::call_time(&summary).unwrap_or(0),
-        last_event_at: detail.last_event_at,
-        event_count: detail.event_count as i64,
+        last_event_at: summary.last_event_at,
+        event_count: summary.event_count as i64,
         last_seq,
         summary: serde_json::to_string(&summary)?,
         detail: serde_json::to_string(&detail)?,

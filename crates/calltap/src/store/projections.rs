@@ -9,7 +9,9 @@
 
 use crate::ids::{CallId, Seq};
 
-/// One call as stored: the filter and sort columns, and the JSON forms.
+/// One call as stored: the filter and sort columns (copies of fields of
+/// the call's summary, which the projector takes in one place), and the
+/// JSON forms.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CallRow {
     /// The call id.
