@@ -21,9 +21,9 @@
 use std::sync::Arc;
 
 use calltap_protocol::model::{
-    ArtifactMessage, Assistant, Call, ConversationUpdate, Customer, Destination, EndOfCallReport,
-    HistoryEntry, ListedToolCall, MessageType, OpenAiMessage, OpenAiRole, PhoneNumber,
-    ServerMessage, SpeechUpdate, StatusUpdate, TransferUpdate,
+    self as wire, ArtifactMessage, Assistant, Call, ConversationUpdate, Customer, Destination,
+    DestinationType, EndOfCallReport, HistoryEntry, ListedToolCall, MessageType, OpenAiMessage,
+    OpenAiRole, PhoneNumber, ServerMessage, SpeechRole, SpeechUpdate, StatusUpdate, TransferUpdate,
 };
 use serde_json::Value;
 
@@ -175,17 +175,32 @@ fn status_event(update: &StatusUpdate) -> EventKind {
 
 fn speech_event(update: &SpeechUpdate) -> EventKind {
     EventKind::Speech {
-        role: update
-            .role
-            .as_ref()
-            .map_or(Role::Other(String::new()), |r| Role::parse(r.as_str())),
-        status: update
-            .status
-            .as_ref()
-            .map_or(SpeechStatus::Other(String::new()), |s| {
-                SpeechStatus::parse(s.as_str())
-            }),
+        role: speech_role(update.role.as_ref()),
+        status: speech_status(update.status.as_ref()),
         turn: update.turn_index(),
+    }
+}
+
+/// Who spoke. Vapi's histories call the assistant `bot`, so a
+/// speech-update that did would mean the assistant too; any other role is
+/// kept as sent, a missing one as empty.
+fn speech_role(role: Option<&SpeechRole>) -> Role {
+    match role {
+        Some(SpeechRole::User) => Role::User,
+        Some(SpeechRole::Assistant) => Role::Assistant,
+        Some(SpeechRole::Unknown(other)) if other == "bot" => Role::Assistant,
+        Some(other) => Role::Other(other.as_str().to_owned()),
+        None => Role::Other(String::new()),
+    }
+}
+
+/// Started or stopped; any other status kept as sent, a missing one as empty.
+fn speech_status(status: Option<&wire::SpeechStatus>) -> SpeechStatus {
+    match status {
+        Some(wire::SpeechStatus::Started) => SpeechStatus::Started,
+        Some(wire::SpeechStatus::Stopped) => SpeechStatus::Stopped,
+        Some(other) => SpeechStatus::Other(other.as_str().to_owned()),
+        None => SpeechStatus::Other(String::new()),
     }
 }
 
@@ -345,10 +360,22 @@ fn push_entry<P: SharedParts>(parts: &mut P, out: &mut Vec<HistoryMessage>, entr
 
 fn transfer_target(destination: &Destination) -> TransferTarget {
     TransferTarget {
-        kind: TransferKind::parse(destination.kind().as_ref().map_or("", |k| k.as_str())),
+        kind: transfer_kind(destination.kind().as_ref()),
         assistant_name: destination.assistant_name().map(str::to_owned),
         number: destination.number().map(str::to_owned),
         sip_uri: destination.sip_uri().map(str::to_owned),
+    }
+}
+
+/// Where a transfer went; any other destination type kept as sent, a
+/// missing one as empty.
+fn transfer_kind(kind: Option<&DestinationType>) -> TransferKind {
+    match kind {
+        Some(DestinationType::Assistant) => TransferKind::Assistant,
+        Some(DestinationType::Number) => TransferKind::Number,
+        Some(DestinationType::Sip) => TransferKind::Sip,
+        Some(other) => TransferKind::Other(other.as_str().to_owned()),
+        None => TransferKind::Other(String::new()),
     }
 }
 

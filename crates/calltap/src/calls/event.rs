@@ -2,11 +2,10 @@
 //! stored Vapi server message.
 //!
 //! This module knows nothing of HTTP, SQL or the wire format. The conversion
-//! from a parsed wire message to a [`CallEvent`] lives in one place outside
-//! `calls/` (the integrator's converter); everything here is what that
-//! converter must fill in. Timestamps are whole milliseconds since the Unix
-//! epoch; ISO-8601 strings on the wire (`startedAt`, `endedAt`) are converted
-//! before they get here.
+//! from a parsed wire message to a [`CallEvent`] lives in one place,
+//! [`super::convert`]; everything here is what it must fill in. Timestamps
+//! are whole milliseconds since the Unix epoch; the wire's ISO-8601 times
+//! are converted before they get here.
 
 use crate::ids::Seq;
 
@@ -107,15 +106,6 @@ pub enum Role {
 }
 
 impl Role {
-    /// Reads a wire role: `user`; `assistant` or `bot`; anything else is kept.
-    pub fn parse(text: &str) -> Self {
-        match text {
-            "user" => Role::User,
-            "assistant" | "bot" => Role::Assistant,
-            other => Role::Other(other.to_owned()),
-        }
-    }
-
     /// The role as the API writes it: `user`, `assistant`, or as sent.
     pub fn as_str(&self) -> &str {
         match self {
@@ -135,17 +125,6 @@ pub enum SpeechStatus {
     Stopped,
     /// Anything else, as sent; ignored by the projection.
     Other(String),
-}
-
-impl SpeechStatus {
-    /// Reads a wire speech status.
-    pub fn parse(text: &str) -> Self {
-        match text {
-            "started" => SpeechStatus::Started,
-            "stopped" => SpeechStatus::Stopped,
-            other => SpeechStatus::Other(other.to_owned()),
-        }
-    }
 }
 
 /// One entry of a conversation history (`messages[]` of a
@@ -203,16 +182,6 @@ pub enum TransferKind {
 }
 
 impl TransferKind {
-    /// Reads a wire destination type.
-    pub fn parse(text: &str) -> Self {
-        match text {
-            "assistant" => TransferKind::Assistant,
-            "number" => TransferKind::Number,
-            "sip" => TransferKind::Sip,
-            other => TransferKind::Other(other.to_owned()),
-        }
-    }
-
     /// The kind as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
