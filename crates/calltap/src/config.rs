@@ -8,9 +8,9 @@
 //!
 //! This module knows nothing of HTTP or SQL: it only describes settings.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-
 use std::time::Duration;
 
 use anyhow::{bail, Context};
@@ -18,6 +18,10 @@ use serde::Deserialize;
 
 pub use calltap_protocol::auth::Secret;
 use calltap_protocol::auth::{BearerPlan, VapiSecretPlan, Verifier};
+use calltap_protocol::model::MessageType;
+
+pub use crate::forward::ForwardConfig;
+use crate::forward::{Deadlines, Fallbacks, RetryPolicy};
 
 /// The largest `stream_capacity`: the feed keeps this many events in memory.
 pub const MAX_STREAM_CAPACITY: usize = 1 << 20;
@@ -82,6 +86,10 @@ pub struct Config {
     pub dry_run: bool,
     /// The log line format.
     pub log_format: LogFormat,
+    /// The team's app calltap stands in front of (`[forward]`,
+    /// `--forward-to`): questions proxied, everything else sent from the
+    /// outbox. `None`: nothing is forwarded and questions are answered `{}`.
+    pub forward: Option<ForwardConfig>,
 }
 
 impl Default for Config {
@@ -104,6 +112,7 @@ impl Default for Config {
             allow_unauthenticated: false,
             dry_run: false,
             log_format: LogFormat::Text,
+            forward: None,
         }
     }
 }
@@ -180,6 +189,9 @@ impl Config {
                 );
             }
         }
+        if let Some(forward) = &self.forward {
+            validate_forward(forward)?;
+        }
         Ok(())
     }
 
@@ -192,6 +204,7 @@ impl Config {
         let auth_file = file.auth.unwrap_or_default();
 
         let auth = resolve_auth(auth_file, &overrides)?;
+        let forward = resolve_forward(file.forward, overrides.forward_to.clone())?;
 
         let listen = match overrides.listen.or(file.listen) {
             Some(text) => parse_addr(&text)?,
@@ -247,8 +260,137 @@ impl Config {
                 .log_format
                 .or(file.log_format)
                 .unwrap_or(d.log_format),
+            forward,
         })
     }
+}
+
+/// Checks the forwarding settings: the URL, the headers, the credentials,
+/// the limits, and that each fixed fallback is an answer Vapi reads.
+fn validate_forward(forward: &ForwardConfig) -> anyhow::Result<()> {
+    let url = &forward.url;
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        bail!(
+            "the forward URL {url:?} must start with http:// or https:// ({})",
+            how_to_set("forward_to", "[forward] url")
+        );
+    }
+    for (name, value) in &forward.headers {
+        if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
+            bail!("[forward.headers]: {name:?} is not a valid HTTP header name");
+        }
+        if http::HeaderValue::from_str(value).is_err() {
+            bail!("[forward.headers]: the value of {name:?} is not a valid HTTP header value");
+        }
+    }
+    for credential in &forward.credentials {
+        credential.validate().with_context(|| {
+            format!("forward credential `{}`", credential.scheme().as_str())
+        })?;
+    }
+    for (value, key) in [
+        (forward.max_in_flight, "[forward] max_in_flight"),
+        (forward.max_answer_bytes, "[forward] max_answer_bytes"),
+    ] {
+        if value == 0 {
+            bail!("{key} must be positive");
+        }
+    }
+    if forward.retry.first.is_zero() || forward.retry.max < forward.retry.first {
+        bail!("[forward.retry]: first_retry_ms must be positive and at most max_retry_ms");
+    }
+    for (message_type, answer) in &forward.fallbacks.fixed {
+        let violations = calltap_protocol::validate::validate_response(
+            message_type,
+            answer,
+            calltap_protocol::validate::Mode::Lenient,
+        )
+        .unwrap_or_default();
+        if let Some(first) = violations.first() {
+            bail!(
+                "[forward.fallback] {}: not an answer Vapi reads: {} at {:?}",
+                message_type.as_str().replace('-', "_"),
+                first.message,
+                first.path
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The forwarding settings: `[forward]` with `--forward-to` over its URL.
+/// Without a URL from either, nothing is forwarded (and any other key of
+/// `[forward]` is an error, so that a half-written section is not ignored).
+fn resolve_forward(
+    file: Option<ForwardFile>,
+    url_flag: Option<String>,
+) -> anyhow::Result<Option<ForwardConfig>> {
+    let file = file.unwrap_or_default();
+    let Some(url) = url_flag.or(file.url.clone()) else {
+        if !file.is_blank() {
+            bail!("[forward] needs a url (or --forward-to) for its other settings to apply");
+        }
+        return Ok(None);
+    };
+    let mut forward = ForwardConfig::new(url);
+    let d = ForwardConfig::new("");
+    forward.headers = file.headers.unwrap_or_default().into_iter().collect();
+    forward.credentials = resolve_auth(file.auth.unwrap_or_default(), &Overrides::default())
+        .context("[forward.auth]")?;
+    forward.types = file.types;
+    let ms = Duration::from_millis;
+    let deadlines = Deadlines::default();
+    forward.deadlines = Deadlines {
+        assistant_request: file
+            .assistant_request_deadline_ms
+            .map_or(deadlines.assistant_request, ms),
+        default_question: file
+            .question_timeout_secs
+            .map_or(deadlines.default_question, Duration::from_secs),
+        margin: file.deadline_margin_ms.map_or(deadlines.margin, ms),
+    };
+    let retry = file.retry.unwrap_or_default();
+    let policy = RetryPolicy::default();
+    forward.retry = RetryPolicy {
+        first: retry.first_retry_ms.map_or(policy.first, ms),
+        max: retry.max_retry_ms.map_or(policy.max, ms),
+        give_up_after: retry
+            .give_up_after_secs
+            .map_or(policy.give_up_after, Duration::from_secs),
+    };
+    forward.max_in_flight = file.max_in_flight.unwrap_or(d.max_in_flight);
+    forward.max_answer_bytes = file.max_answer_bytes.unwrap_or(d.max_answer_bytes);
+    forward.attempt_timeout = file
+        .attempt_timeout_ms
+        .map_or(d.attempt_timeout, ms);
+    let fallback = file.fallback.unwrap_or_default();
+    let mut fixed = Vec::new();
+    for (message_type, table) in [
+        (MessageType::AssistantRequest, fallback.assistant_request),
+        (
+            MessageType::TransferDestinationRequest,
+            fallback.transfer_destination_request,
+        ),
+        (
+            MessageType::KnowledgeBaseRequest,
+            fallback.knowledge_base_request,
+        ),
+        (
+            MessageType::HandoffDestinationRequest,
+            fallback.handoff_destination_request,
+        ),
+    ] {
+        if let Some(table) = table {
+            let answer = serde_json::to_value(table)
+                .with_context(|| format!("[forward.fallback] for {message_type}"))?;
+            fixed.push((message_type, answer));
+        }
+    }
+    forward.fallbacks = Fallbacks {
+        tool_calls: fallback.tool_calls,
+        fixed,
+    };
+    Ok(Some(forward))
 }
 
 /// Builds the ingest checks: each from its file section (Vapi's credential
@@ -427,6 +569,10 @@ pub struct Overrides {
     /// Log line format.
     #[arg(long, env = "CALLTAP_LOG_FORMAT", value_enum)]
     pub log_format: Option<LogFormat>,
+    /// The team's app to forward to: questions are answered by it, every
+    /// other delivery is sent to it from the outbox (more in `[forward]`).
+    #[arg(long, env = "CALLTAP_FORWARD_TO", value_name = "URL")]
+    pub forward_to: Option<String>,
 }
 
 /// The TOML config file. Every key is optional; unknown keys are errors so
@@ -475,6 +621,28 @@ pub struct Overrides {
 /// token = "..."
 /// stream_capacity = 1024       # deliveries kept for live streams that lag
 /// stream_keep_alive_secs = 15
+///
+/// [forward]                    # calltap in front of your app (or --forward-to)
+/// url = "http://127.0.0.1:3000/vapi"
+/// types = ["tool-calls", "assistant-request", "status-update", "end-of-call-report"]  # default: all
+/// max_in_flight = 64           # outbox deliveries in flight at once
+/// max_answer_bytes = 1048576   # longer answers count as failed
+/// attempt_timeout_ms = 10000   # one outbox attempt
+/// assistant_request_deadline_ms = 6000
+/// question_timeout_secs = 20   # when the message names no server timeout
+/// deadline_margin_ms = 1000    # taken off a question's server timeout
+/// [forward.headers]
+/// x-team = "voice"
+/// [forward.auth]               # what calltap presents to the app: same keys as [auth]
+/// vapi_secret = "..."
+/// [forward.retry]
+/// first_retry_ms = 1000
+/// max_retry_ms = 600000
+/// give_up_after_secs = 86400   # then dead-lettered
+/// [forward.fallback]           # answered when the app times out, is down or answers 5xx
+/// tool_calls = "That is not available right now."  # one result per tool call
+/// assistant_request = { assistantId = "5b0a4a08-133c-4146-9315-0984f8c6be80" }
+/// transfer_destination_request = { error = "no destination available" }
 /// ```
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -490,6 +658,7 @@ pub struct FileConfig {
     pub ingest: Option<IngestFile>,
     pub auth: Option<AuthFile>,
     pub api: Option<ApiFile>,
+    pub forward: Option<ForwardFile>,
 }
 
 /// `[ingest]` of the config file.
@@ -503,6 +672,81 @@ pub struct IngestFile {
     pub queue_capacity: Option<usize>,
     pub max_batch: Option<usize>,
     pub retry_after_secs: Option<u64>,
+}
+
+/// `[forward]` of the config file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct ForwardFile {
+    pub url: Option<String>,
+    pub types: Option<Vec<String>>,
+    pub max_in_flight: Option<usize>,
+    pub max_answer_bytes: Option<usize>,
+    pub attempt_timeout_ms: Option<u64>,
+    pub assistant_request_deadline_ms: Option<u64>,
+    pub question_timeout_secs: Option<u64>,
+    pub deadline_margin_ms: Option<u64>,
+    pub headers: Option<BTreeMap<String, String>>,
+    pub auth: Option<AuthFile>,
+    pub retry: Option<RetryFile>,
+    pub fallback: Option<FallbackFile>,
+}
+
+impl ForwardFile {
+    /// Whether no key is set.
+    fn is_blank(&self) -> bool {
+        let ForwardFile {
+            url,
+            types,
+            max_in_flight,
+            max_answer_bytes,
+            attempt_timeout_ms,
+            assistant_request_deadline_ms,
+            question_timeout_secs,
+            deadline_margin_ms,
+            headers,
+            auth,
+            retry,
+            fallback,
+        } = self;
+        url.is_none()
+            && types.is_none()
+            && max_in_flight.is_none()
+            && max_answer_bytes.is_none()
+            && attempt_timeout_ms.is_none()
+            && assistant_request_deadline_ms.is_none()
+            && question_timeout_secs.is_none()
+            && deadline_margin_ms.is_none()
+            && headers.is_none()
+            && auth.is_none()
+            && retry.is_none()
+            && fallback.is_none()
+    }
+}
+
+/// `[forward.retry]` of the config file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct RetryFile {
+    pub first_retry_ms: Option<u64>,
+    pub max_retry_ms: Option<u64>,
+    pub give_up_after_secs: Option<u64>,
+}
+
+/// `[forward.fallback]` of the config file: the text of the `tool-calls`
+/// results, and the fixed answer (a table, sent as JSON) of each other
+/// question type.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct FallbackFile {
+    pub tool_calls: Option<String>,
+    pub assistant_request: Option<toml::Table>,
+    pub transfer_destination_request: Option<toml::Table>,
+    pub knowledge_base_request: Option<toml::Table>,
+    pub handoff_destination_request: Option<toml::Table>,
 }
 
 /// `[auth]` of the config file. The plan sections take the field names of

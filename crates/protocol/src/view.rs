@@ -76,6 +76,10 @@ pub struct DeliveryView<'a> {
     pub ended_reason: Option<Cow<'a, str>>,
     /// `message.destination.type` (transfer-update, forwarding status-update).
     pub destination_type: Option<Cow<'a, str>>,
+    /// `message.assistant.server.timeoutSeconds`: how long Vapi waits for
+    /// the answer to a question. Advisory, so read leniently: anything but
+    /// a number there (or no such object) is `None`, never an error.
+    pub server_timeout_seconds: Option<f64>,
 }
 
 impl<'a> DeliveryView<'a> {
@@ -185,6 +189,7 @@ struct RawMessage<'a> {
     turn: Option<Leaf<'a>>,
     ended_reason: Option<Leaf<'a>>,
     destination: Option<Object<Option<Leaf<'a>>>>,
+    server_timeout_seconds: Option<f64>,
 }
 
 // ---------------------------------------------------------------------------
@@ -233,6 +238,7 @@ impl<'a> RawRoot<'a> {
             turn,
             ended_reason,
             destination_type,
+            server_timeout_seconds: message.server_timeout_seconds,
         })
     }
 }
@@ -424,6 +430,7 @@ enum MessageKey {
     Turn,
     EndedReason,
     Destination,
+    Assistant,
     Other,
 }
 
@@ -452,6 +459,7 @@ impl Visitor<'_> for MessageKeyVisitor {
             "turn" => MessageKey::Turn,
             "endedReason" => MessageKey::EndedReason,
             "destination" => MessageKey::Destination,
+            "assistant" => MessageKey::Assistant,
             _ => MessageKey::Other,
         })
     }
@@ -490,6 +498,10 @@ impl<'de> Visitor<'de> for MessageSeed {
                 MessageKey::EndedReason => raw.ended_reason = Some(map.next_value_seed(LeafSeed)?),
                 MessageKey::Destination => {
                     raw.destination = Some(map.next_value_seed(ChildSeed("type"))?);
+                }
+                MessageKey::Assistant => {
+                    raw.server_timeout_seconds =
+                        map.next_value_seed(NumberAt(&["server", "timeoutSeconds"]))?;
                 }
                 MessageKey::Other => {
                     map.next_value::<IgnoredAny>()?;
@@ -530,6 +542,72 @@ impl<'de> Visitor<'de> for ChildSeed {
             }
         }
         Ok(Object::Map(field))
+    }
+}
+
+/// A number at a path of keys under this value (`server.timeoutSeconds`
+/// of `assistant`), read leniently: `None` for anything else on the way,
+/// which is skipped. The last occurrence of a key wins, as everywhere.
+struct NumberAt(&'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for NumberAt {
+    type Value = Option<f64>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
+        de.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NumberAt {
+    type Value = Option<f64>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Self::Value, E> {
+        Ok(self.0.is_empty().then_some(n as f64))
+    }
+
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Self::Value, E> {
+        Ok(self.0.is_empty().then_some(n as f64))
+    }
+
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Self::Value, E> {
+        Ok(self.0.is_empty().then_some(n))
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        drain_seq(seq)?;
+        Ok(None)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let Some((first, rest)) = self.0.split_first() else {
+            drain_map(map)?;
+            return Ok(None);
+        };
+        let mut found = None;
+        while let Some(is_next) = map.next_key_seed(KeyIs(first))? {
+            if is_next {
+                found = map.next_value_seed(NumberAt(rest))?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(found)
     }
 }
 

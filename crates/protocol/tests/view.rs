@@ -93,6 +93,11 @@ mod view {
         };
         let ended_reason = string(message.get("endedReason"), "/message/endedReason")?;
         let destination_type = sub_string(message, "destination", "type")?;
+        let server_timeout_seconds = message
+            .get("assistant")
+            .and_then(|a| a.get("server"))
+            .and_then(|s| s.get("timeoutSeconds"))
+            .and_then(Value::as_f64);
         Ok(DeliveryView {
             message_type,
             call_id,
@@ -102,6 +107,7 @@ mod view {
             turn,
             ended_reason,
             destination_type,
+            server_timeout_seconds,
         })
     }
 

@@ -7,12 +7,12 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, FromRef, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 
-use super::{Ack, Delivery, IngestError, Ingestor};
+use super::{Ack, Delivery, IngestError, Ingestor, Received};
 use crate::api::ApiError;
 
 /// What the ingest paths need: the pipeline, and the limits they answer with.
@@ -46,7 +46,9 @@ pub async fn not_post() -> ApiError {
 
 /// `POST` on an ingest path: `200 {}` once the delivery is committed (or
 /// was already stored), 400 with the reason for bad input (quarantined),
-/// 401, 413, or 503 with `Retry-After`. The seq is in `x-calltap-seq`.
+/// 401, 413, or 503 with `Retry-After`. A question forwarded to the app is
+/// answered with the app's answer (status, `content-type`, body) or its
+/// stand-in. The seq is in `x-calltap-seq`.
 pub async fn receive(
     State(ingest): State<IngestState>,
     method: Method,
@@ -74,9 +76,24 @@ pub async fn receive(
         headers,
         body,
     };
-    let ack = ingest.ingestor.ingest(delivery).await.map_err(answer)?;
-    let mut response = (StatusCode::OK, Json(serde_json::json!({}))).into_response();
-    let (seq, duplicate) = match ack {
+    let received = ingest.ingestor.ingest(delivery).await.map_err(answer)?;
+    let (mut response, ack) = match received {
+        Received::Acked(ack) => (
+            (StatusCode::OK, Json(serde_json::json!({}))).into_response(),
+            Some(ack),
+        ),
+        Received::Answered { ack, answer } => {
+            let mut response = (answer.status, answer.body).into_response();
+            // Exactly the app's `content-type`, or none if it sent none.
+            let headers = response.headers_mut();
+            headers.remove(header::CONTENT_TYPE);
+            if let Some(content_type) = answer.content_type {
+                headers.insert(header::CONTENT_TYPE, content_type);
+            }
+            (response, ack)
+        }
+    };
+    let (seq, duplicate) = match ack.unwrap_or(Ack::DryRun) {
         Ack::Stored(seq) => (Some(seq), false),
         Ack::Duplicate(seq) => (Some(seq), true),
         Ack::DryRun => (None, false),

@@ -20,9 +20,10 @@ use calltap_protocol::ParseError;
 use http::{HeaderMap, Method, Uri};
 
 use crate::ids::{CallId, Seq};
+use crate::forward::proxy::{Answer, Proxy, Question};
 use crate::store::body::{self, Scanned};
 use crate::store::writer::{SubmitError, WriterHandle};
-use crate::store::{Job, NewEvent, NewQuarantine, Outcome};
+use crate::store::{AnswerRecord, Job, NewEvent, NewQuarantine, Outcome};
 use auth::{AuthRejected, IngestAuth, Signed};
 
 /// One request as received.
@@ -47,6 +48,23 @@ pub enum Ack {
     Duplicate(Seq),
     /// Parsed and acknowledged without storing (`--dry-run`).
     DryRun,
+}
+
+/// What ingest did with an accepted delivery.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Received {
+    /// Recorded (or not, in a dry run) and acknowledged with `{}`.
+    Acked(Ack),
+    /// A question, answered by the app or in its place. `ack` says how its
+    /// record went: `None` when the store could not take it (the answer
+    /// goes out all the same: a live call never fails because the recorder
+    /// did).
+    Answered {
+        /// The question's record, if the store took it.
+        ack: Option<Ack>,
+        /// The answer for Vapi.
+        answer: Answer,
+    },
 }
 
 /// Why a delivery was not accepted.
@@ -93,6 +111,8 @@ pub struct Ingestor {
     id_header: Option<String>,
     /// Extra headers to keep with each delivery (the HMAC plan's).
     kept_headers: Vec<String>,
+    /// The app that answers questions, when calltap forwards to one.
+    proxy: Option<Proxy>,
 }
 
 impl Ingestor {
@@ -110,13 +130,21 @@ impl Ingestor {
             writer,
             id_header,
             kept_headers,
+            proxy: None,
         }
     }
 
+    /// Forwards the questions `proxy` asks and answers with the app's answers.
+    pub fn with_proxy(mut self, proxy: Proxy) -> Ingestor {
+        self.proxy = Some(proxy);
+        self
+    }
+
     /// Verifies, checks, parses and appends one delivery; resolves once the
-    /// delivery (or, for bad input, its quarantine row) is committed.
+    /// delivery (or, for bad input, its quarantine row) is committed, and,
+    /// for a question the app answers, once the answer is in too.
     #[tracing::instrument(name = "delivery", skip_all, fields(call_id, message_type, bytes = delivery.body.len()))]
-    pub async fn ingest(&self, delivery: Delivery) -> Result<Ack, IngestError> {
+    pub async fn ingest(&self, delivery: Delivery) -> Result<Received, IngestError> {
         let received_at = epoch_ms(SystemTime::now());
         metrics::counter!("calltap_deliveries_received_total").increment(1);
 
@@ -138,47 +166,75 @@ impl Ingestor {
         };
 
         let message_id = authenticated.message_id.as_deref();
-        let event = match self.understand(&delivery, message_id, received_at) {
-            Ok(event) => event,
-            Err(rejection) => return Err(self.quarantine(&delivery, received_at, rejection).await),
-        };
+        let (event, server_timeout_seconds) =
+            match self.understand(&delivery, message_id, received_at) {
+                Ok(understood) => understood,
+                Err(rejection) => {
+                    return Err(self.quarantine(&delivery, received_at, rejection).await)
+                }
+            };
         let span = tracing::Span::current();
         span.record("call_id", event.call_id.as_deref().unwrap_or(""));
         span.record("message_type", event.message_type.as_str());
-        if MessageType::from(event.message_type.as_str()).expects_response() {
+        let message_type = MessageType::from(event.message_type.as_str());
+        if let Some(proxy) = self.proxy.as_ref().filter(|p| p.asks(&message_type)) {
+            let question = Question {
+                message_type,
+                body: event.body.clone(),
+                key: &event.key.clone(),
+                server_timeout_seconds,
+            };
+            return Ok(self.ask(proxy, event, question).await);
+        }
+        if message_type.expects_response() {
             tracing::warn!(
-                "`{}` expects a response but no upstream is configured; answering {{}}",
+                "`{}` expects a response but no app answers it; answering {{}}",
                 event.message_type
             );
         }
 
         let Some(writer) = &self.writer else {
-            return Ok(Ack::DryRun);
+            return Ok(Received::Acked(Ack::DryRun));
         };
-        match commit(writer, Job::Event(event)).await? {
-            Outcome::Stored(seq) => {
-                metrics::counter!("calltap_deliveries_stored_total").increment(1);
-                tracing::debug!(seq = seq.get(), "stored");
-                Ok(Ack::Stored(seq))
-            }
-            Outcome::Duplicate(seq) => {
-                metrics::counter!("calltap_deliveries_duplicate_total").increment(1);
-                tracing::info!(seq = seq.get(), "duplicate delivery, already stored");
-                Ok(Ack::Duplicate(seq))
-            }
-            Outcome::Quarantined(_) => Err(IngestError::StoreUnavailable(
-                "the writer answered a delivery with a quarantine id".to_owned(),
-            )),
-        }
+        acked(commit(writer, Job::Event(event)).await?).map(Received::Acked)
     }
 
-    /// Limits and parse: the record to append, or why the body is bad.
+    /// A question: its commit and its forward to the app at once (the
+    /// answer waits for both, so nothing is answered before it is
+    /// recorded), then the answer recorded through the writer's queue
+    /// without waiting for that second commit.
+    async fn ask(&self, proxy: &Proxy, event: NewEvent, question: Question<'_>) -> Received {
+        let record = async {
+            match &self.writer {
+                Some(writer) => Some(commit(writer, Job::Event(event)).await.and_then(acked)),
+                None => None,
+            }
+        };
+        let (recorded, answer) = tokio::join!(record, proxy.ask(question));
+        let ack = match recorded {
+            None => Some(Ack::DryRun),
+            Some(Ok(ack)) => Some(ack),
+            Some(Err(err)) => {
+                metrics::counter!("calltap_answers_unrecorded_total", "reason" => "question_not_stored")
+                    .increment(1);
+                tracing::error!(error = %err, "the question could not be stored; answering it all the same");
+                None
+            }
+        };
+        if let (Some(writer), Some(Ack::Stored(seq) | Ack::Duplicate(seq))) = (&self.writer, ack) {
+            record_answer(writer, seq, &answer);
+        }
+        Received::Answered { ack, answer }
+    }
+
+    /// Limits and parse: the record to append and the question's server
+    /// timeout if the message names one, or why the body is bad.
     fn understand(
         &self,
         delivery: &Delivery,
         message_id: Option<&str>,
         received_at: i64,
-    ) -> Result<NewEvent, IngestError> {
+    ) -> Result<(NewEvent, Option<f64>), IngestError> {
         // Durable: the depth check and the cut into content-addressed pieces
         // in one pass, here on the handler's worker rather than in the
         // single writer thread. A dry run stores nothing, so it only checks.
@@ -199,7 +255,7 @@ impl Ingestor {
             }
         };
         let view = DeliveryView::parse(&delivery.body).map_err(IngestError::Invalid)?;
-        Ok(NewEvent {
+        let event = NewEvent {
             received_at,
             call_id: view.call_id.as_deref().map(CallId::new),
             message_type: view.message_type.into_owned(),
@@ -213,7 +269,8 @@ impl Ingestor {
             body: delivery.body.clone(),
             headers: key::kept_headers(&delivery.headers, &self.kept_headers),
             split,
-        })
+        };
+        Ok((event, view.server_timeout_seconds))
     }
 
     fn check_depth(&self, body: &[u8]) -> Result<(), IngestError> {
@@ -246,6 +303,50 @@ impl Ingestor {
             Ok(_) => rejection,
             Err(err) => err,
         }
+    }
+}
+
+/// What a committed delivery's outcome acknowledges.
+fn acked(outcome: Outcome) -> Result<Ack, IngestError> {
+    match outcome {
+        Outcome::Stored(seq) => {
+            metrics::counter!("calltap_deliveries_stored_total").increment(1);
+            tracing::debug!(seq = seq.get(), "stored");
+            Ok(Ack::Stored(seq))
+        }
+        Outcome::Duplicate(seq) => {
+            metrics::counter!("calltap_deliveries_duplicate_total").increment(1);
+            tracing::info!(seq = seq.get(), "duplicate delivery, already stored");
+            Ok(Ack::Duplicate(seq))
+        }
+        Outcome::Quarantined(_) | Outcome::Answered(_) => Err(IngestError::StoreUnavailable(
+            "the writer answered a delivery with another job's outcome".to_owned(),
+        )),
+    }
+}
+
+/// Queues the record of the answer given to the question at `seq`; does
+/// not wait for it (the answer has gone, or is going, to Vapi already).
+fn record_answer(writer: &WriterHandle, seq: Seq, answer: &Answer) {
+    let headers: std::collections::BTreeMap<&str, &str> = answer
+        .headers
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    let record = AnswerRecord {
+        seq,
+        answered_at: epoch_ms(SystemTime::now()),
+        outcome: answer.outcome.as_str().to_owned(),
+        status: answer.status.as_u16(),
+        latency_ms: i64::try_from(answer.latency.as_millis()).unwrap_or(i64::MAX),
+        headers: serde_json::to_string(&headers).unwrap_or_else(|_| "{}".to_owned()),
+        body: answer.body.clone(),
+        error: answer.error.clone(),
+    };
+    if let Err(err) = writer.try_submit(Job::Answer(record)) {
+        metrics::counter!("calltap_answers_unrecorded_total", "reason" => "answer_not_stored")
+            .increment(1);
+        tracing::error!(seq = seq.get(), error = %err, "the answer could not be queued for recording");
     }
 }
 

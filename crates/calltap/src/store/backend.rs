@@ -24,8 +24,8 @@ use bytes::Bytes;
 use super::body::PieceHash;
 use super::projections::{CallFilter, CallListRow, CallRow, StoredDetail};
 use super::{
-    Event, EventFilter, Job, Outcome, QuarantineFilter, Quarantined, StoreError, StoredBody,
-    StoredEvent,
+    AnswerRecord, Event, EventFilter, Job, OutboxSnapshot, Outcome, PendingRow, PendingState,
+    QuarantineFilter, Quarantined, StoreError, StoredBody, StoredEvent,
 };
 use crate::ids::{CallId, Seq};
 
@@ -154,15 +154,73 @@ pub trait ProjectionWrite: Send {
     fn reset(&mut self) -> Result<(), StoreError>;
 }
 
-/// Everything the read side reads: the log, the pieces, the quarantine
-/// and the projections, from one handle.
+/// Reading the answers given to questions (recorded by the writer, as
+/// [`Job::Answer`]).
+pub trait AnswerRead {
+    /// The answer given to the question at `seq`, if one was recorded.
+    fn answer(&self, seq: Seq) -> Result<Option<AnswerRecord>, StoreError>;
+
+    /// The answers given to the questions of call `call_id`, by seq.
+    fn answers_of_call(&self, call_id: &CallId) -> Result<Vec<AnswerRecord>, StoreError>;
+}
+
+/// An outbox's own writer of its position and of the deliveries it has not
+/// finished: the only way to change them. One per destination at a time.
+pub trait OutboxWrite: Send {
+    /// The outbox of `destination` as stored; a destination never seen
+    /// starts at the end of the log (it is sent what arrives from now on),
+    /// recorded in the same transaction.
+    fn load(&mut self, destination: &str) -> Result<OutboxSnapshot, StoreError>;
+
+    /// Upserts `rows`, deletes the rows of the seqs in `done` and moves the
+    /// cursor to `cursor`, in one transaction.
+    fn save(
+        &mut self,
+        destination: &str,
+        cursor: Seq,
+        rows: &[PendingRow],
+        done: &[Seq],
+    ) -> Result<(), StoreError>;
+}
+
+/// Reading an outbox's rows (for the API).
+pub trait OutboxRead {
+    /// The rows of `destination` in `state` (any state when `None`) with a
+    /// seq after `after`, by seq, at most `limit`.
+    fn pending(
+        &self,
+        destination: &str,
+        state: Option<PendingState>,
+        after: Option<Seq>,
+        limit: u32,
+    ) -> Result<Vec<PendingRow>, StoreError>;
+}
+
+/// Everything the read side reads: the log, the pieces, the quarantine,
+/// the projections, the answers and the outboxes, from one handle.
 pub trait ReadStore:
-    LogRead + PieceRead + QuarantineRead + ProjectionRead + Debug + Send + Sync
+    LogRead
+    + PieceRead
+    + QuarantineRead
+    + ProjectionRead
+    + AnswerRead
+    + OutboxRead
+    + Debug
+    + Send
+    + Sync
 {
 }
 
-impl<T: LogRead + PieceRead + QuarantineRead + ProjectionRead + Debug + Send + Sync> ReadStore
-    for T
+impl<T> ReadStore for T where
+    T: LogRead
+        + PieceRead
+        + QuarantineRead
+        + ProjectionRead
+        + AnswerRead
+        + OutboxRead
+        + Debug
+        + Send
+        + Sync
 {
 }
 

@@ -80,6 +80,9 @@ pub enum Job {
     Event(NewEvent),
     /// Keep a rejected body.
     Quarantine(NewQuarantine),
+    /// Record the answer given to a stored question (replacing an earlier
+    /// one: a redelivered question is answered again).
+    Answer(AnswerRecord),
 }
 
 /// What appending a job did, once committed.
@@ -91,6 +94,91 @@ pub enum Outcome {
     Duplicate(Seq),
     /// The body was quarantined under this id.
     Quarantined(i64),
+    /// The answer to the question at this seq was recorded.
+    Answered(Seq),
+}
+
+/// The answer calltap gave to a question (a delivery that expects one),
+/// kept beside the delivery: what was sent back, and how it came about.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AnswerRecord {
+    /// The question's seq in the log.
+    pub seq: Seq,
+    /// When the answer was sent (ms since the epoch).
+    pub answered_at: i64,
+    /// `app`, `fallback`, `timeout` or `error`.
+    pub outcome: String,
+    /// The status sent.
+    pub status: u16,
+    /// How long the app took, or until calltap gave up on it (ms).
+    pub latency_ms: i64,
+    /// The app's response headers kept, as a JSON object of strings.
+    pub headers: String,
+    /// The exact bytes sent.
+    pub body: Bytes,
+    /// Why the app's answer was not used, when it was not.
+    pub error: Option<String>,
+}
+
+/// Where a delivery the outbox has not finished stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PendingState {
+    /// An attempt failed; it is tried again at `next_attempt_at`.
+    Retrying,
+    /// It waits for an earlier delivery of its call.
+    Waiting,
+    /// Given up on (dead-lettered); sent again only when asked.
+    Dead,
+}
+
+impl PendingState {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PendingState::Retrying => "retrying",
+            PendingState::Waiting => "waiting",
+            PendingState::Dead => "dead",
+        }
+    }
+
+    /// The state named `text` ([`PendingState::as_str`]).
+    pub fn parse(text: &str) -> Option<PendingState> {
+        match text {
+            "retrying" => Some(PendingState::Retrying),
+            "waiting" => Some(PendingState::Waiting),
+            "dead" => Some(PendingState::Dead),
+            _ => None,
+        }
+    }
+}
+
+/// A delivery an outbox has not finished, as the store keeps it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PendingRow {
+    /// Its seq in the log.
+    pub seq: Seq,
+    /// Its call, if any.
+    pub call_id: Option<CallId>,
+    /// Where it stands.
+    pub state: PendingState,
+    /// Attempts made so far.
+    pub attempts: u32,
+    /// When the first attempt was made (epoch ms), if one was.
+    pub first_attempt_at: Option<i64>,
+    /// When the next attempt is due (epoch ms), if one is.
+    pub next_attempt_at: Option<i64>,
+    /// The last attempt's error.
+    pub last_error: Option<String>,
+}
+
+/// An outbox as the store keeps it: every seq up to `cursor` is delivered
+/// or among `rows`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OutboxSnapshot {
+    /// The log seq up to which every delivery is accounted for.
+    pub cursor: Seq,
+    /// The deliveries not done, by seq.
+    pub rows: Vec<PendingRow>,
 }
 
 /// How hard the store works to keep a commit (SQLite: `PRAGMA synchronous`

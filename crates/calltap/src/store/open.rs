@@ -9,7 +9,7 @@
 use std::path::Path;
 use std::thread::JoinHandle;
 
-use super::backend::{LogAppend, ProjectionWrite, Reader};
+use super::backend::{LogAppend, OutboxWrite, ProjectionWrite, Reader};
 use super::sqlite::{Sqlite, SqliteReader};
 use super::{Access, Durability, StoreError};
 
@@ -89,6 +89,12 @@ impl Store {
     /// database with the log's writer.
     pub fn projection_writer(&self) -> Result<Box<dyn ProjectionWrite>, StoreError> {
         Ok(Box::new(self.sqlite.projections()?))
+    }
+
+    /// An outbox's writer of its cursor and pending rows, taking turns at
+    /// the database with the log's writer.
+    pub fn outbox_writer(&self) -> Result<Box<dyn OutboxWrite>, StoreError> {
+        Ok(Box::new(self.sqlite.outbox()?))
     }
 }
 

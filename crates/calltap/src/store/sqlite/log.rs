@@ -14,7 +14,7 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::checkpointer::WalGrowth;
 use super::connection::SqliteReader;
-use super::quarantine;
+use super::{forward, quarantine};
 use super::turns::WriteTurns;
 use crate::ids::Seq;
 use crate::store::backend::{LogAppend, LogRead, NewPieces, PieceRead};
@@ -69,6 +69,7 @@ impl LogAppend for SqliteLog {
             outcomes.push(match job {
                 Job::Event(event) => append_event(&tx, event, inserted)?,
                 Job::Quarantine(row) => Outcome::Quarantined(quarantine::append(&tx, row)?),
+                Job::Answer(answer) => Outcome::Answered(forward::append_answer(&tx, answer)?),
             });
         }
         tx.commit()?;

@@ -13,12 +13,14 @@
 //!   [`StoreError`]s; [`schema`]: every table, as migrations; `ids`: the
 //!   identities (`Seq`, `CallId`, `DedupKey`) as column values.
 //! - [`log`]: append with dedup, pages, bodies, pieces; [`quarantine`];
-//!   [`projections`]: the `calls` table and its checkpoint.
+//!   [`projections`]: the `calls` table and its checkpoint; [`forward`]:
+//!   the answers to questions and the outboxes.
 //! - [`lock`]: who may use the file at once (servers share it, a rebuild
 //!   wants it alone).
 
 pub mod checkpointer;
 pub mod connection;
+pub mod forward;
 mod ids;
 pub mod lock;
 pub mod log;
@@ -30,6 +32,7 @@ pub mod turns;
 use std::path::{Path, PathBuf};
 
 pub use connection::SqliteReader;
+pub use forward::SqliteOutbox;
 pub use log::SqliteLog;
 pub use projections::SqliteProjections;
 
@@ -96,6 +99,12 @@ impl Sqlite {
     pub fn projections(&self) -> Result<SqliteProjections, StoreError> {
         let conn = connection::open_projection_writer(&self.path)?;
         Ok(SqliteProjections::new(conn, self.turns.clone()))
+    }
+
+    /// An outbox's write connection, taking turns with the log's.
+    pub fn outbox(&self) -> Result<SqliteOutbox, StoreError> {
+        let conn = connection::open_projection_writer(&self.path)?;
+        Ok(SqliteOutbox::new(conn, self.turns.clone()))
     }
 }
 

@@ -11,7 +11,9 @@
 //! The tables: `events` (the log; `format` says how `body` holds the
 //! delivery, see [`log`](super::log)), `pieces` (content-addressed parts
 //! of cut bodies), `quarantine`, `calls` and `projection_checkpoint` (the
-//! call projections, see [`projections`](super::projections)).
+//! call projections, see [`projections`](super::projections)), `answers`,
+//! `outbox_cursor` and `outbox_pending` (forwarding, see
+//! [`forward`](super::forward)).
 
 use rusqlite::Connection;
 
@@ -57,7 +59,39 @@ pub const MIGRATIONS: &[&str] = &[
     // tables; the version moves so that an older calltap, which would take
     // those rows for corrupt ones, refuses the file as too new instead.
     "UPDATE events SET format = format WHERE 0;",
+    // 5: forwarding (see `forward`): the answers given to questions, and
+    // each outbox's cursor and the deliveries it has not finished.
+    MIGRATION_FORWARD,
 ];
+
+/// Migration 5: `answers` (one per answered question, by the question's
+/// seq), `outbox_cursor` (per destination, the seq up to which every
+/// delivery is done or has a row) and `outbox_pending` (those rows).
+const MIGRATION_FORWARD: &str = "CREATE TABLE answers (
+        seq         INTEGER PRIMARY KEY,
+        answered_at INTEGER NOT NULL,
+        outcome     TEXT NOT NULL,
+        status      INTEGER NOT NULL,
+        latency_ms  INTEGER NOT NULL,
+        headers     TEXT NOT NULL,
+        body        BLOB NOT NULL,
+        error       TEXT
+    );
+    CREATE TABLE outbox_cursor (
+        destination TEXT PRIMARY KEY,
+        seq         INTEGER NOT NULL
+    );
+    CREATE TABLE outbox_pending (
+        destination      TEXT NOT NULL,
+        seq              INTEGER NOT NULL,
+        call_id          TEXT,
+        state            TEXT NOT NULL,
+        attempts         INTEGER NOT NULL,
+        first_attempt_at INTEGER,
+        next_attempt_at  INTEGER,
+        last_error       TEXT,
+        PRIMARY KEY (destination, seq)
+    );";
 
 /// Migration 2: the call tables. Each filter of the list has an index
 /// ending in the list's order, `(sort_at DESC, id DESC)`, so a filtered page
