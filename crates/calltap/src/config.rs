@@ -284,9 +284,9 @@ fn validate_forward(forward: &ForwardConfig) -> anyhow::Result<()> {
         }
     }
     for credential in &forward.credentials {
-        credential.validate().with_context(|| {
-            format!("forward credential `{}`", credential.scheme().as_str())
-        })?;
+        credential
+            .validate()
+            .with_context(|| format!("forward credential `{}`", credential.scheme().as_str()))?;
     }
     for (value, key) in [
         (forward.max_in_flight, "[forward] max_in_flight"),
@@ -360,9 +360,7 @@ fn resolve_forward(
     };
     forward.max_in_flight = file.max_in_flight.unwrap_or(d.max_in_flight);
     forward.max_answer_bytes = file.max_answer_bytes.unwrap_or(d.max_answer_bytes);
-    forward.attempt_timeout = file
-        .attempt_timeout_ms
-        .map_or(d.attempt_timeout, ms);
+    forward.attempt_timeout = file.attempt_timeout_ms.map_or(d.attempt_timeout, ms);
     let fallback = file.fallback.unwrap_or_default();
     let mut fixed = Vec::new();
     for (message_type, table) in [

@@ -17,10 +17,14 @@ use axum::Router;
 use tokio::net::TcpListener;
 
 use crate::api::error::RetryAfter;
+use crate::api::forward::Forwarding;
 use crate::api::health::Readiness;
 use crate::api::sse::{Shutdown, Streams};
 use crate::api::{self, ApiToken};
 use crate::config::Config;
+use crate::forward::app::{AppDestination, AppTarget};
+use crate::forward::outbox;
+use crate::forward::proxy::Proxy;
 use crate::ingest::auth::IngestAuth;
 use crate::ingest::handler::{self, IngestState};
 use crate::ingest::Ingestor;
@@ -55,6 +59,8 @@ pub struct Parts {
     pub api_token: ApiToken,
     /// The writer's state, for `/readyz`.
     pub readiness: Readiness,
+    /// The outboxes, for `/api/v1/forward`.
+    pub forwarding: Forwarding,
 }
 
 /// Implements `FromRef<AppState>` for each part of the state.
@@ -76,6 +82,7 @@ parts! {
     streams: Streams,
     api_token: ApiToken,
     readiness: Readiness,
+    forwarding: Forwarding,
 }
 
 /// Serves until `shutdown` resolves, then drains and returns.
@@ -132,8 +139,13 @@ pub async fn run(
         config.queue_capacity,
     )
     .context("starting the writer thread")?;
+    let projector_store = store.clone();
     let projector = tokio::task::spawn_blocking(move || {
-        Projector::open(&store, project::DEFAULT_BATCH, project::DEFAULT_CACHE)
+        Projector::open(
+            &projector_store,
+            project::DEFAULT_BATCH,
+            project::DEFAULT_CACHE,
+        )
     })
     .await?
     .context("opening the projector")?
@@ -141,17 +153,47 @@ pub async fn run(
     let projection = projector.projection();
     let projector_task = projector.spawn(writer.committed());
 
+    // calltap in front of the team's app: one connection pool for the
+    // questions' proxy and the app's outbox.
+    let mut proxy = None;
+    let mut handles = Vec::new();
+    let mut outbox_tasks = Vec::new();
+    if let Some(forward) = &config.forward {
+        let target = Arc::new(AppTarget::new(forward).context("building the HTTP client")?);
+        proxy = Some(Proxy::new(Arc::clone(&target), forward));
+        let destination = Arc::new(AppDestination::new(target, forward));
+        let (handle, task) = outbox::spawn(
+            destination,
+            store
+                .outbox_writer()
+                .context("opening the outbox's connection")?,
+            store.reader().context("opening the outbox's reader")?,
+            writer.committed(),
+            forward.retry.clone(),
+            forward.max_in_flight,
+        )
+        .await
+        .context("loading the outbox")?;
+        tracing::info!(url = %forward.url, types = ?forward.types, "forwarding to the app");
+        handles.push(handle);
+        outbox_tasks.push(task);
+    }
+    let forwarding = Forwarding(Arc::new(handles));
+
     // The HMAC plans' headers are kept with each delivery (to re-check the
     // signature later) and their message-id header is a dedup key.
     let id_header = auth.message_id_header();
     let kept_headers = auth.kept_headers();
-    let ingestor = Ingestor::new(
+    let mut ingestor = Ingestor::new(
         auth,
         config.max_depth,
         (!config.dry_run).then(|| writer.clone()),
         id_header,
         kept_headers,
     );
+    if let Some(proxy) = proxy {
+        ingestor = ingestor.with_proxy(proxy);
+    }
     if config.dry_run {
         tracing::warn!("--dry-run: deliveries are parsed and answered but NOT stored");
     }
@@ -169,7 +211,11 @@ pub async fn run(
             shutdown: streams_shutdown,
         },
         api_token: ApiToken::new(config.api_token.clone()),
-        readiness: Readiness { writer },
+        readiness: Readiness {
+            writer,
+            forwarding: forwarding.clone(),
+        },
+        forwarding,
     }));
     let app = router(&config, state.clone());
     tracing::info!(
@@ -202,6 +248,9 @@ pub async fn run(
     // The writer is gone, so the projector makes its last catch-up and ends,
     // and the store's own threads make their last round.
     projector_task.await.context("joining the projector")?;
+    for task in outbox_tasks {
+        task.await.context("joining an outbox")?;
+    }
     tokio::task::spawn_blocking(move || store_threads.join())
         .await?
         .map_err(|err| anyhow::anyhow!(err))?;
@@ -220,6 +269,7 @@ pub fn router(config: &Config, state: AppState) -> Router {
         .merge(api::calls::router())
         .merge(api::call_stream::router())
         .merge(api::stats::router())
+        .merge(api::forward::router())
         .merge(api::stream::router())
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),

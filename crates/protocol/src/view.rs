@@ -711,6 +711,37 @@ mod tests {
     }
 
     #[test]
+    fn the_assistants_server_timeout_is_read_when_it_is_a_number_and_ignored_otherwise() {
+        let timeout = |body: &[u8]| {
+            DeliveryView::parse(body)
+                .expect("valid")
+                .server_timeout_seconds
+        };
+        assert_eq!(
+            timeout(br#"{"message":{"type":"tool-calls","assistant":{"model":{"x":[1]},"server":{"url":"u","timeoutSeconds":12.5}}}}"#),
+            Some(12.5)
+        );
+        assert_eq!(
+            timeout(br#"{"message":{"type":"tool-calls","assistant":{"server":{"timeoutSeconds":20}}}}"#),
+            Some(20.0)
+        );
+        for lenient in [
+            &br#"{"message":{"type":"tool-calls"}}"#[..],
+            br#"{"message":{"type":"tool-calls","assistant":null}}"#,
+            br#"{"message":{"type":"tool-calls","assistant":{"server":"x"}}}"#,
+            br#"{"message":{"type":"tool-calls","assistant":{"server":{"timeoutSeconds":"20"}}}}"#,
+            br#"{"message":{"type":"tool-calls","assistant":[{"server":{"timeoutSeconds":20}}]}}"#,
+        ] {
+            assert_eq!(
+                timeout(lenient),
+                None,
+                "{}",
+                String::from_utf8_lossy(lenient)
+            );
+        }
+    }
+
+    #[test]
     fn a_non_utf8_byte_after_an_earlier_syntax_error_reports_the_syntax_error() {
         let err = DeliveryView::parse(b"{x \xff}").expect_err("not JSON");
         assert!(

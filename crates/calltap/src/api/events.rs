@@ -1,5 +1,7 @@
-//! `GET /api/v1/events` (a page of the log) and
-//! `GET /api/v1/events/{seq}/raw` (the exact bytes of one delivery).
+//! `GET /api/v1/events` (a page of the log), `GET /api/v1/events/{seq}`
+//! (one delivery and, for a question, the answer calltap gave),
+//! `GET /api/v1/events/{seq}/raw` (the exact bytes of one delivery) and
+//! `GET /api/v1/events/{seq}/response/raw` (the exact bytes answered).
 
 use std::borrow::Cow;
 
@@ -16,10 +18,11 @@ use utoipa::{IntoParams, ToSchema};
 use super::{bad_query, page_limit, path_id, read, ApiError};
 use crate::ids::{CallId, Seq};
 use crate::store::backend::Reader;
-use crate::store::{Event, EventFilter};
+use crate::store::{AnswerRecord, Event, EventFilter};
 
-/// `GET /api/v1/events` and `GET /api/v1/events/{seq}/raw`, over a store
-/// [`Reader`].
+/// `GET /api/v1/events`, `GET /api/v1/events/{seq}`,
+/// `GET /api/v1/events/{seq}/raw` and `GET /api/v1/events/{seq}/response/raw`,
+/// over a store [`Reader`].
 pub fn router<S>() -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
@@ -27,7 +30,9 @@ where
 {
     Router::new()
         .route("/api/v1/events", get(list))
+        .route("/api/v1/events/{seq}", get(one))
         .route("/api/v1/events/{seq}/raw", get(raw))
+        .route("/api/v1/events/{seq}/response/raw", get(response_raw))
 }
 
 /// Query string of the events listing.
@@ -105,6 +110,59 @@ impl<'a> From<&'a Event> for EventOut<'a> {
     }
 }
 
+/// One delivery, and the answer calltap gave if it was a question that
+/// was forwarded to the app.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventDetailOut<'a> {
+    /// The delivery, as in the listing.
+    #[serde(flatten)]
+    event: EventOut<'a>,
+    /// The answer sent back for it; `null` for a delivery that is not a
+    /// forwarded question (or whose answer is not recorded yet).
+    answer: Option<AnswerOut<'a>>,
+}
+
+/// The answer calltap sent for a question.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AnswerOut<'a> {
+    /// `app` (the app's answer, as sent), `fallback` (the configured
+    /// stand-in), `timeout` (504) or `error` (the app's 5xx, else 502).
+    outcome: &'a str,
+    /// The status sent.
+    status: u16,
+    /// How long the app took, or until calltap gave up on it (ms).
+    latency_ms: i64,
+    /// When the answer was sent (epoch ms).
+    answered_at: i64,
+    /// The app's response headers kept with it.
+    #[schema(value_type = Object)]
+    headers: &'a RawValue,
+    /// The body sent: embedded JSON, or a string if it is not JSON.
+    #[schema(value_type = Object)]
+    body: BodyOut<'a>,
+    /// Why the app's answer was not used, when it was not.
+    error: Option<&'a str>,
+}
+
+impl<'a> From<&'a AnswerRecord> for AnswerOut<'a> {
+    fn from(answer: &'a AnswerRecord) -> Self {
+        AnswerOut {
+            outcome: &answer.outcome,
+            status: answer.status,
+            latency_ms: answer.latency_ms,
+            answered_at: answer.answered_at,
+            headers: serde_json::from_str(&answer.headers).unwrap_or_else(|_| empty_object()),
+            body: BodyOut::new(&answer.body),
+            error: answer.error.as_deref(),
+        }
+    }
+}
+
+/// `{}` as a raw value.
+fn empty_object() -> &'static RawValue {
+    serde_json::from_str("{}").unwrap_or_else(|_| unreachable!("{{}} is JSON"))
+}
+
 /// A page of events; `next` is the `after` of the following page.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EventsOut<'a> {
@@ -156,6 +214,87 @@ pub async fn list(
     };
     let events = read(&reader, move |r| r.events(&filter)).await?;
     Ok(page(&events, limit))
+}
+
+/// One delivery with its answer, if it was a forwarded question.
+#[utoipa::path(
+    get,
+    path = "/api/v1/events/{seq}",
+    operation_id = "getEvent",
+    tag = "events",
+    params(("seq" = i64, Path, description = "The event's seq.")),
+    responses(
+        (status = 200, description = "The delivery, and the answer calltap gave (`null` if none).", body = EventDetailOut),
+        (status = 400, description = "`seq` is not an integer.", body = super::ErrorOut),
+        (status = 404, description = "No event with this seq.", body = super::ErrorOut),
+        (status = 401, description = "Missing or wrong API token.", body = super::ErrorOut),
+    ),
+    security(("api_token" = []))
+)]
+pub async fn one(
+    State(reader): State<Reader>,
+    Path(seq): Path<String>,
+) -> Result<Response, ApiError> {
+    let seq = Seq::new(path_id(&seq, "seq")?);
+    let filter = EventFilter {
+        after: Some(seq.prev()),
+        up_to: Some(seq),
+        limit: 1,
+        ..EventFilter::default()
+    };
+    let (mut events, answer) =
+        read(&reader, move |r| Ok((r.events(&filter)?, r.answer(seq)?))).await?;
+    let Some(event) = events.pop() else {
+        return Err(ApiError::NotFound(format!("no event with seq {seq}")));
+    };
+    Ok(Json(EventDetailOut {
+        event: EventOut::from(&event),
+        answer: answer.as_ref().map(AnswerOut::from),
+    })
+    .into_response())
+}
+
+/// The exact bytes answered to the question at `seq`, with the
+/// `content-type` sent; 404 when no answer is recorded.
+#[utoipa::path(
+    get,
+    path = "/api/v1/events/{seq}/response/raw",
+    operation_id = "getEventResponseRaw",
+    tag = "events",
+    params(("seq" = i64, Path, description = "The question's seq.")),
+    responses(
+        (status = 200, description = "The exact bytes sent back, with the `content-type` sent.", body = Object),
+        (status = 400, description = "`seq` is not an integer.", body = super::ErrorOut),
+        (status = 404, description = "No answer recorded for this seq.", body = super::ErrorOut),
+        (status = 401, description = "Missing or wrong API token.", body = super::ErrorOut),
+    ),
+    security(("api_token" = []))
+)]
+pub async fn response_raw(
+    State(reader): State<Reader>,
+    Path(seq): Path<String>,
+) -> Result<Response, ApiError> {
+    let seq = Seq::new(path_id(&seq, "seq")?);
+    let Some(answer) = read(&reader, move |r| r.answer(seq)).await? else {
+        return Err(ApiError::NotFound(format!(
+            "no answer recorded for seq {seq}"
+        )));
+    };
+    let headers: std::collections::BTreeMap<String, String> =
+        serde_json::from_str(&answer.headers).unwrap_or_default();
+    let mut response = answer.body.into_response();
+    let sent = headers
+        .get(header::CONTENT_TYPE.as_str())
+        .and_then(|v| header::HeaderValue::from_str(v).ok());
+    let content_type = match (answer.outcome.as_str(), sent) {
+        (_, Some(sent)) => sent,
+        ("app", None) => header::HeaderValue::from_static("application/octet-stream"),
+        _ => header::HeaderValue::from_static("application/json"),
+    };
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, content_type);
+    Ok(response)
 }
 
 /// The exact bytes received for `seq`, as `application/json`; 404 when absent.

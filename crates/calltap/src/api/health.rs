@@ -1,10 +1,11 @@
 //! `GET /healthz` (the process is up) and `GET /readyz` (the database
-//! takes writes).
+//! takes writes and every outbox runs).
 
 use axum::extract::{FromRef, State};
 use axum::routing::get;
 use axum::{Json, Router};
 
+use super::forward::Forwarding;
 use super::ApiError;
 use crate::store::writer::WriterHandle;
 
@@ -13,6 +14,9 @@ use crate::store::writer::WriterHandle;
 pub struct Readiness {
     /// The writer queue (it runs in `--dry-run` too).
     pub writer: WriterHandle,
+    /// The outboxes, which must be running (an app that is down does not
+    /// make calltap unready: its deliveries wait in the outbox).
+    pub forwarding: Forwarding,
 }
 
 /// `GET /healthz` and `GET /readyz` (never behind the API token: probes
@@ -40,7 +44,8 @@ pub async fn healthz() -> Json<serde_json::Value> {
 }
 
 /// 200 when the writer is running and its last commit succeeded (or it has
-/// not had to commit yet); 503 otherwise, e.g. while the disk is full.
+/// not had to commit yet) and every outbox runs; 503 otherwise, e.g. while
+/// the disk is full.
 #[utoipa::path(
     get,
     path = "/readyz",
@@ -48,7 +53,7 @@ pub async fn healthz() -> Json<serde_json::Value> {
     tag = "ops",
     responses(
         (status = 200, description = "`{\"status\": \"ok\"}`: the database takes writes.", body = Object),
-        (status = 503, description = "The writer stopped or its last commit failed; `Retry-After` says when to ask again.", body = super::ErrorOut),
+        (status = 503, description = "The writer stopped, its last commit failed or an outbox stopped; `Retry-After` says when to ask again.", body = super::ErrorOut),
     )
 )]
 pub async fn readyz(
@@ -65,6 +70,12 @@ pub async fn readyz(
         return Err(ApiError::Unavailable {
             kind: "store_unavailable",
             reason: "the last commit failed; the database is not taking writes".to_owned(),
+        });
+    }
+    if let Some(stopped) = readiness.forwarding.0.iter().find(|h| !h.is_running()) {
+        return Err(ApiError::Unavailable {
+            kind: "outbox_stopped",
+            reason: format!("the outbox of {} has stopped", stopped.name),
         });
     }
     Ok(Json(serde_json::json!({"status": "ok"})))

@@ -118,6 +118,46 @@ fn describe() {
         "calltap_projection_unparsed_total",
         "Stored deliveries that fail typed parsing, projected as opaque events."
     );
+    metrics::describe_counter!(
+        "calltap_answers_total",
+        "Questions forwarded to the app, by how they were answered (app, fallback, timeout, error)."
+    );
+    metrics::describe_histogram!(
+        "calltap_answer_app_seconds",
+        "Time the app took to answer a question (or until calltap gave up on it)."
+    );
+    metrics::describe_counter!(
+        "calltap_answers_unrecorded_total",
+        "Questions answered without a complete record, by reason (question_not_stored: the store refused the question; answer_not_stored: the answer could not be queued)."
+    );
+    metrics::describe_counter!(
+        "calltap_forward_attempts_total",
+        "Outbox delivery attempts, by destination and outcome (delivered, retry, dead)."
+    );
+    metrics::describe_gauge!(
+        "calltap_forward_pending",
+        "Deliveries an outbox holds that are neither delivered nor dead."
+    );
+    metrics::describe_gauge!(
+        "calltap_forward_in_flight",
+        "Outbox delivery attempts under way."
+    );
+    metrics::describe_gauge!(
+        "calltap_forward_dead",
+        "Deliveries an outbox gave up on (dead letters)."
+    );
+    metrics::describe_gauge!(
+        "calltap_forward_lag_seqs",
+        "Deliveries committed to the log that an outbox has not yet settled (delivered or dead)."
+    );
+    metrics::describe_gauge!(
+        "calltap_forward_oldest_pending_seconds",
+        "Age of the oldest delivery an outbox holds that is neither delivered nor dead."
+    );
+    metrics::describe_counter!(
+        "calltap_forward_save_failures_total",
+        "Times an outbox could not save its position (it retries)."
+    );
 }
 
 /// `GET /metrics` (never behind the API token: scrapers need no

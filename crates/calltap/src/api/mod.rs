@@ -14,6 +14,7 @@ pub mod call_stream;
 pub mod calls;
 pub mod error;
 pub mod events;
+pub mod forward;
 pub mod health;
 pub mod metrics;
 pub mod openapi;

@@ -27,7 +27,9 @@ use utoipa::{Modify, OpenApi};
     ),
     paths(
         super::events::list,
+        super::events::one,
         super::events::raw,
+        super::events::response_raw,
         super::stream::stream,
         super::quarantine::list,
         super::quarantine::raw,
@@ -36,6 +38,9 @@ use utoipa::{Modify, OpenApi};
         super::calls::events,
         super::call_stream::stream,
         super::stats::stats,
+        super::forward::status,
+        super::forward::dead,
+        super::forward::retry,
         super::health::healthz,
         super::health::readyz,
         super::metrics::render,
@@ -48,6 +53,7 @@ use utoipa::{Modify, OpenApi};
         (name = "events", description = "The log: every accepted delivery, byte for byte."),
         (name = "quarantine", description = "Rejected bodies and why."),
         (name = "calls", description = "Call state rebuilt from the log, and fleet statistics."),
+        (name = "forward", description = "The outboxes that pass deliveries on to the team's app: counts, dead letters, retries."),
         (name = "ops", description = "Health, readiness and Prometheus metrics; never behind the API token."),
     )
 )]

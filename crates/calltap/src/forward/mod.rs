@@ -223,6 +223,13 @@ pub fn webhook_id(key: &DedupKey) -> String {
     format!("msg_{}", &hash.to_hex()[..32])
 }
 
+/// Milliseconds since the epoch, now (0 for a clock before 1970).
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
 /// One delivery for a destination, as the log holds it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Outgoing {
@@ -315,7 +322,10 @@ mod tests {
         let day = 24 * 3600 * 1000;
         assert!(!p.gives_up(1_000, 1_000 + day - 1));
         assert!(p.gives_up(1_000, 1_000 + day));
-        assert!(!p.gives_up(5_000, 1_000), "a clock step back gives up nothing");
+        assert!(
+            !p.gives_up(5_000, 1_000),
+            "a clock step back gives up nothing"
+        );
     }
 
     #[test]

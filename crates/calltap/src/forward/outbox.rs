@@ -31,12 +31,12 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinSet;
 
-use super::{Attempt, Destination, Outgoing, RetryPolicy};
+use super::{now_ms, Attempt, Destination, Outgoing, RetryPolicy};
 use crate::ids::{CallId, Seq};
 use crate::store::backend::{OutboxWrite, Reader};
 use crate::store::{Event, EventFilter, OutboxSnapshot, PendingRow, PendingState, StoreError};
@@ -346,7 +346,9 @@ impl Queue {
                 self.last_error = Some((seq, error));
                 return Settled::Retrying;
             }
-            Attempt::RetryLater(error) => format!("given up after {} attempts: {error}", entry.attempts),
+            Attempt::RetryLater(error) => {
+                format!("given up after {} attempts: {error}", entry.attempts)
+            }
             Attempt::Permanent(error) => error,
         };
         entry.phase = Phase::Dead;
@@ -535,9 +537,7 @@ impl Queue {
                 phase => {
                     first_unsettled.get_or_insert(seq);
                     status.pending += 1;
-                    if phase == Phase::Retrying
-                        || (entry.attempts > 0 && phase != Phase::Waiting)
-                    {
+                    if phase == Phase::Retrying || (entry.attempts > 0 && phase != Phase::Waiting) {
                         status.failing += 1;
                     }
                     if let Some(at) = entry.received_at {
@@ -597,21 +597,18 @@ impl OutboxHandle {
         self.status.borrow().clone()
     }
 
+    /// Whether the outbox is still running.
+    pub fn is_running(&self) -> bool {
+        !self.commands.is_closed()
+    }
+
     /// Sends dead letters again (`seq`, or all); how many were revived, or
     /// `None` if the outbox has stopped.
     pub async fn revive(&self, seq: Option<Seq>) -> Option<usize> {
         let (reply, revived) = oneshot::channel();
-        self.commands
-            .send(Command::Revive(seq, reply))
-            .await
-            .ok()?;
+        self.commands.send(Command::Revive(seq, reply)).await.ok()?;
         revived.await.ok()
     }
-}
-
-/// Milliseconds since the epoch, now.
-fn now_ms() -> i64 {
-    crate::ingest::epoch_ms(SystemTime::now())
 }
 
 /// A delivery as the outbox sends it.
@@ -805,7 +802,10 @@ impl<D: Destination> Driver<D> {
                     Ok(mut events) => match events.pop() {
                         Some(event) => self.queue.attach(outgoing(event)),
                         None => {
-                            tracing::warn!(seq = seq.get(), "outbox: the delivery is no longer in the log");
+                            tracing::warn!(
+                                seq = seq.get(),
+                                "outbox: the delivery is no longer in the log"
+                            );
                             self.queue.forget(seq);
                         }
                     },
@@ -839,7 +839,11 @@ impl<D: Destination> Driver<D> {
             Settled::Delivered => "delivered",
             Settled::Retrying => "retry",
             Settled::Dead => {
-                tracing::warn!(destination = name, seq = seq.get(), "outbox: delivery dead-lettered");
+                tracing::warn!(
+                    destination = name,
+                    seq = seq.get(),
+                    "outbox: delivery dead-lettered"
+                );
                 "dead"
             }
         };
@@ -878,16 +882,21 @@ impl<D: Destination> Driver<D> {
     fn publish(&self) {
         let name = self.destination.name();
         let status = self.queue.status(name, *self.committed.borrow());
-        let label = ("destination", name.to_owned());
-        metrics::gauge!("calltap_forward_pending", &[label.clone()]).set(status.pending as f64);
-        metrics::gauge!("calltap_forward_in_flight", &[label.clone()]).set(status.in_flight as f64);
-        metrics::gauge!("calltap_forward_dead", &[label.clone()]).set(status.dead as f64);
-        metrics::gauge!("calltap_forward_lag_seqs", &[label.clone()])
-            .set(status.committed.get().saturating_sub(status.settled_to.get()).max(0) as f64);
+        let label = [("destination", name.to_owned())];
+        metrics::gauge!("calltap_forward_pending", &label).set(status.pending as f64);
+        metrics::gauge!("calltap_forward_in_flight", &label).set(status.in_flight as f64);
+        metrics::gauge!("calltap_forward_dead", &label).set(status.dead as f64);
+        metrics::gauge!("calltap_forward_lag_seqs", &label).set(
+            status
+                .committed
+                .get()
+                .saturating_sub(status.settled_to.get())
+                .max(0) as f64,
+        );
         let age = status
             .oldest_pending_received_at
             .map_or(0.0, |at| (now_ms() - at).max(0) as f64 / 1000.0);
-        metrics::gauge!("calltap_forward_oldest_pending_seconds", &[label]).set(age);
+        metrics::gauge!("calltap_forward_oldest_pending_seconds", &label).set(age);
         self.status.send_replace(status);
     }
 }
@@ -959,7 +968,10 @@ mod tests {
         q.admit(test_delivery(3, Some("b")), true);
         q.admit(test_delivery(4, None), true);
         assert_eq!(taken(&mut q, 0), [1, 3, 4]);
-        assert_eq!(q.finished(s(1), Attempt::Delivered, 0, 0.5), Settled::Delivered);
+        assert_eq!(
+            q.finished(s(1), Attempt::Delivered, 0, 0.5),
+            Settled::Delivered
+        );
         assert_eq!(taken(&mut q, 0), [2]);
     }
 
@@ -1028,8 +1040,12 @@ mod tests {
         // 1 failed and 2 waits behind it: both stored. 3 is in flight on
         // its first attempt and 4 waits behind it: the cursor stays below 3.
         assert_eq!(plan.cursor, s(2));
-        let rows: Vec<(i64, PendingState)> = plan.rows.iter().map(|r| (r.seq.get(), r.state)).collect();
-        assert_eq!(rows, [(1, PendingState::Retrying), (2, PendingState::Waiting)]);
+        let rows: Vec<(i64, PendingState)> =
+            plan.rows.iter().map(|r| (r.seq.get(), r.state)).collect();
+        assert_eq!(
+            rows,
+            [(1, PendingState::Retrying), (2, PendingState::Waiting)]
+        );
         q.saved(&plan);
 
         q.finished(s(3), Attempt::Delivered, 0, 0.5);
@@ -1045,7 +1061,11 @@ mod tests {
         assert_eq!(taken(&mut q, 100), [2]);
         q.finished(s(2), Attempt::Delivered, 100, 0.5);
         let plan = q.plan_save();
-        assert_eq!(plan.done, [s(1), s(2)], "the stored rows of what was delivered go");
+        assert_eq!(
+            plan.done,
+            [s(1), s(2)],
+            "the stored rows of what was delivered go"
+        );
         q.saved(&plan);
         assert!(!q.needs_save());
     }

@@ -151,15 +151,7 @@ pub fn settle(
 ) -> Answer {
     let failure = match reply {
         Ok(answer) if !answer.status.is_server_error() => {
-            return Answer {
-                outcome: Outcome::App,
-                status: answer.status,
-                content_type: answer.headers.get(http::header::CONTENT_TYPE).cloned(),
-                headers: kept(&answer.headers),
-                body: answer.body,
-                latency,
-                error: None,
-            };
+            return passed_on(answer, Outcome::App, latency, None);
         }
         Ok(answer) => Failure::ServerError(answer),
         Err(err) => Failure::NoAnswer(err),
@@ -177,20 +169,20 @@ pub fn settle(
         };
     }
     match failure {
-        Failure::ServerError(answer) => Answer {
-            outcome: Outcome::Error,
-            status: answer.status,
-            content_type: answer.headers.get(http::header::CONTENT_TYPE).cloned(),
-            headers: kept(&answer.headers),
-            body: answer.body,
-            latency,
-            error: Some(error),
-        },
+        Failure::ServerError(answer) => passed_on(answer, Outcome::Error, latency, Some(error)),
         Failure::NoAnswer(err) => {
             let (outcome, status, kind) = match err {
-                AppError::TimedOut(_) => (Outcome::Timeout, StatusCode::GATEWAY_TIMEOUT, "app_timeout"),
-                AppError::Unreachable(_) => (Outcome::Error, StatusCode::BAD_GATEWAY, "app_unreachable"),
-                AppError::TooLarge { .. } => (Outcome::Error, StatusCode::BAD_GATEWAY, "app_answer_too_large"),
+                AppError::TimedOut(_) => {
+                    (Outcome::Timeout, StatusCode::GATEWAY_TIMEOUT, "app_timeout")
+                }
+                AppError::Unreachable(_) => {
+                    (Outcome::Error, StatusCode::BAD_GATEWAY, "app_unreachable")
+                }
+                AppError::TooLarge { .. } => (
+                    Outcome::Error,
+                    StatusCode::BAD_GATEWAY,
+                    "app_answer_too_large",
+                ),
                 AppError::Failed(_) => (Outcome::Error, StatusCode::BAD_GATEWAY, "app_failed"),
             };
             let body = serde_json::json!({ "error": error, "kind": kind });
@@ -204,6 +196,24 @@ pub fn settle(
                 error: Some(error),
             }
         }
+    }
+}
+
+/// The app's answer, passed on as it came.
+fn passed_on(
+    answer: AppAnswer,
+    outcome: Outcome,
+    latency: Duration,
+    error: Option<String>,
+) -> Answer {
+    Answer {
+        outcome,
+        status: answer.status,
+        content_type: answer.headers.get(http::header::CONTENT_TYPE).cloned(),
+        headers: kept(&answer.headers),
+        body: answer.body,
+        latency,
+        error,
     }
 }
 
@@ -234,7 +244,9 @@ fn kept(headers: &HeaderMap) -> Vec<(String, String)> {
     headers
         .iter()
         .filter(|(name, _)| !UNKEPT.contains(&name.as_str()))
-        .filter_map(|(name, value)| Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned())))
+        .filter_map(|(name, value)| {
+            Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+        })
         .collect()
 }
 
@@ -280,9 +292,14 @@ mod tests {
             assert_eq!(answer.outcome, Outcome::App);
             assert_eq!(answer.status.as_u16(), status);
             assert_eq!(answer.body, body.as_bytes());
-            assert_eq!(answer.content_type.as_ref().map(|v| v.as_bytes()), Some(&b"text/plain"[..]));
+            assert_eq!(
+                answer.content_type.as_ref().map(|v| v.as_bytes()),
+                Some(&b"text/plain"[..])
+            );
             assert_eq!(answer.error, None);
-            assert!(answer.headers.contains(&("x-app".to_owned(), "v2".to_owned())));
+            assert!(answer
+                .headers
+                .contains(&("x-app".to_owned(), "v2".to_owned())));
             assert!(!answer.headers.iter().any(|(name, _)| name == "set-cookie"));
         }
     }
@@ -309,10 +326,16 @@ mod tests {
     fn without_a_fallback_the_status_is_passed_through_or_made_502_or_504() {
         let none = Fallbacks::default();
         let answer = settled(app(503, "busy"), &none);
-        assert_eq!((answer.outcome, answer.status.as_u16()), (Outcome::Error, 503));
+        assert_eq!(
+            (answer.outcome, answer.status.as_u16()),
+            (Outcome::Error, 503)
+        );
         assert_eq!(answer.body, "busy");
         let answer = settled(Err(AppError::TimedOut(Duration::from_secs(5))), &none);
-        assert_eq!((answer.outcome, answer.status.as_u16()), (Outcome::Timeout, 504));
+        assert_eq!(
+            (answer.outcome, answer.status.as_u16()),
+            (Outcome::Timeout, 504)
+        );
         let body: serde_json::Value = serde_json::from_slice(&answer.body).expect("JSON");
         assert_eq!(body["kind"], "app_timeout");
         let too_large = AppError::TooLarge {
@@ -320,6 +343,9 @@ mod tests {
             limit: 10,
         };
         let answer = settled(Err(too_large), &none);
-        assert_eq!((answer.outcome, answer.status.as_u16()), (Outcome::Error, 502));
+        assert_eq!(
+            (answer.outcome, answer.status.as_u16()),
+            (Outcome::Error, 502)
+        );
     }
 }

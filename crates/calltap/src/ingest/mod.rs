@@ -19,8 +19,8 @@ use calltap_protocol::view::DeliveryView;
 use calltap_protocol::ParseError;
 use http::{HeaderMap, Method, Uri};
 
-use crate::ids::{CallId, Seq};
 use crate::forward::proxy::{Answer, Proxy, Question};
+use crate::ids::{CallId, Seq};
 use crate::store::body::{self, Scanned};
 use crate::store::writer::{SubmitError, WriterHandle};
 use crate::store::{AnswerRecord, Job, NewEvent, NewQuarantine, Outcome};

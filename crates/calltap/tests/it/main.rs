@@ -10,6 +10,7 @@ mod calls;
 mod calls_stream;
 mod cli;
 mod cli_validate;
+mod forward;
 mod helpers;
 mod ingest;
 mod process;

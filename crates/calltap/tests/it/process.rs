@@ -20,12 +20,17 @@ pub(crate) fn free_port() -> u16 {
         .expect("a free port")
 }
 
-struct Server {
-    child: Child,
-    base: String,
+pub(crate) struct Server {
+    pub(crate) child: Child,
+    pub(crate) base: String,
 }
 
 fn start(db: &Path) -> Server {
+    start_with(db, &[])
+}
+
+/// The binary serving `db` on a free port, with more `args`.
+pub(crate) fn start_with(db: &Path, args: &[&str]) -> Server {
     let port = free_port();
     let log = if std::env::var_os("TEST_LOG").is_some() {
         Stdio::inherit()
@@ -35,6 +40,7 @@ fn start(db: &Path) -> Server {
     let child = Command::new(env!("CARGO_BIN_EXE_calltap"))
         .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--db"])
         .arg(db)
+        .args(args)
         .env_remove("RUST_LOG")
         .stdout(Stdio::null())
         .stderr(log)
@@ -46,7 +52,7 @@ fn start(db: &Path) -> Server {
     }
 }
 
-async fn wait_healthy(server: &mut Server, client: &reqwest::Client) {
+pub(crate) async fn wait_healthy(server: &mut Server, client: &reqwest::Client) {
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
         if let Ok(r) = client.get(format!("{}/healthz", server.base)).send().await {

@@ -13,8 +13,8 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::connection::SqliteReader;
 use super::turns::WriteTurns;
-use crate::store::backend::{AnswerRead, OutboxRead, OutboxWrite};
 use crate::ids::{CallId, Seq};
+use crate::store::backend::{AnswerRead, OutboxRead, OutboxWrite};
 use crate::store::{AnswerRecord, OutboxSnapshot, PendingRow, PendingState, StoreError};
 
 /// Records an answer inside the writer's batch transaction; returns the
@@ -163,7 +163,8 @@ impl OutboxWrite for SqliteOutbox {
                 "SELECT {PENDING_COLUMNS} FROM outbox_pending WHERE destination = ?1 ORDER BY seq"
             ))?;
             let rows = stmt.query_map([destination], pending_row)?;
-            rows.map(|row| row?).collect::<Result<Vec<_>, StoreError>>()?
+            rows.map(|row| row?)
+                .collect::<Result<Vec<_>, StoreError>>()?
         };
         tx.commit()?;
         Ok(OutboxSnapshot { cursor, rows })
@@ -198,9 +199,8 @@ impl OutboxWrite for SqliteOutbox {
                     row.last_error,
                 ])?;
             }
-            let mut delete = tx.prepare_cached(
-                "DELETE FROM outbox_pending WHERE destination = ?1 AND seq = ?2",
-            )?;
+            let mut delete = tx
+                .prepare_cached("DELETE FROM outbox_pending WHERE destination = ?1 AND seq = ?2")?;
             for seq in done {
                 delete.execute(params![destination, seq])?;
             }

@@ -14,8 +14,8 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::checkpointer::WalGrowth;
 use super::connection::SqliteReader;
-use super::{forward, quarantine};
 use super::turns::WriteTurns;
+use super::{forward, quarantine};
 use crate::ids::Seq;
 use crate::store::backend::{LogAppend, LogRead, NewPieces, PieceRead};
 use crate::store::body::{self, PieceHash};
