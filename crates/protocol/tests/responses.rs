@@ -196,4 +196,13 @@ fn only_the_five_types_that_wait_for_an_answer_have_a_response_schema() {
         ]
     );
     assert!(validate_response(&MessageType::StatusUpdate, &json!({}), Mode::Strict).is_none());
+    // The types with a typed answer are exactly those whose sender waits.
+    for message_type in MessageType::KNOWN {
+        let kind = MessageType::from(*message_type);
+        assert_eq!(
+            response_schema(&kind).is_some(),
+            kind.expects_response(),
+            "{message_type}"
+        );
+    }
 }

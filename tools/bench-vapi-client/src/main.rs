@@ -9,7 +9,10 @@
 //!   structs);
 //! - `serde_json::Value`: the untyped floor;
 //! - `calltap-protocol` without the key-order capture: `ServerMessage`'s own
-//!   `Deserialize` (typed, lossless values, keys in declaration order).
+//!   `Deserialize` (typed, lossless values, keys in declaration order);
+//! - `calltap-protocol` when the type is read first: `DeliveryView::parse`,
+//!   then `ServerMessage::from_envelope_of_type` reads the body straight
+//!   into that type's struct (what calltap's projector does).
 //!
 //! Usage: `bench-vapi-client [ROUNDS]` (default 7); each round parses the
 //! corpus once per parser, in rotating order, and the best round counts.
@@ -26,6 +29,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use calltap_protocol::model::{Envelope, ServerMessage};
+use calltap_protocol::view::DeliveryView;
 use vapi_client::models::ServerMessageMessage as VapiMessage;
 
 type Parser = (&'static str, fn(&[u8]) -> bool);
@@ -37,7 +41,7 @@ struct Root {
     message: ServerMessage,
 }
 
-const PARSERS: [Parser; 4] = [
+const PARSERS: [Parser; 5] = [
     ("calltap-protocol Envelope::from_slice", |b| {
         Envelope::from_slice(b).is_ok()
     }),
@@ -49,6 +53,11 @@ const PARSERS: [Parser; 4] = [
     }),
     ("calltap-protocol ServerMessage, no layout", |b| {
         serde_json::from_slice::<Root>(b).is_ok()
+    }),
+    ("calltap-protocol view + struct of its type", |b| {
+        DeliveryView::parse(b).is_ok_and(|view| {
+            ServerMessage::from_envelope_of_type(&view.message_type, b).is_ok()
+        })
     }),
 ];
 
@@ -82,6 +91,7 @@ fn main() {
     let own_type = [
         corpus.iter().filter(|b| calltap_typed_as_sent(b)).count().to_string(),
         corpus.iter().filter(|b| vapi_typed_as_sent(b)).count().to_string(),
+        "-".to_owned(),
         "-".to_owned(),
         "-".to_owned(),
     ];
