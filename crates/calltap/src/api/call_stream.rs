@@ -203,6 +203,7 @@ mod tests {
                 id: CallId::new("c"),
                 seq: Seq::new(seq),
                 detail: Arc::from("{}"),
+                summary: Arc::from("{}"),
             });
         }
 

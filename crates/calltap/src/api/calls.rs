@@ -231,7 +231,7 @@ pub(super) fn with_projected(response: impl IntoResponse, seq: Seq) -> Response 
 }
 
 /// A time in a query: epoch milliseconds (an integer) or RFC 3339.
-pub(super) fn parse_time(text: &str, what: &str) -> Result<i64, ApiError> {
+pub(crate) fn parse_time(text: &str, what: &str) -> Result<i64, ApiError> {
     if let Ok(ms) = text.parse::<i64>() {
         return Ok(ms);
     }

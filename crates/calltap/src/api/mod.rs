@@ -28,6 +28,8 @@ use std::sync::Arc;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use subtle::ConstantTimeEq;
 
 pub use error::ApiError;
@@ -41,15 +43,88 @@ use crate::store::StoreError;
 #[derive(Clone, Debug, Default)]
 pub struct ApiToken(Option<Arc<Secret>>);
 
+/// The cookie in which the console keeps the API token (base64url, so
+/// that any token fits a cookie value): the browser's own fetches and its
+/// `EventSource`, which cannot send an `Authorization` header, present it
+/// instead. Set `HttpOnly` and `SameSite=Strict` by the console's login.
+pub const TOKEN_COOKIE: &str = "calltap_api_token";
+
+/// What a request's credentials amount to, against the [`ApiToken`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// No token is configured: everyone may read.
+    Open,
+    /// The request presented the token (header or cookie).
+    Granted,
+    /// A token is configured and the request presented none.
+    Missing,
+    /// The request presented something else.
+    Invalid,
+}
+
 impl ApiToken {
     /// Requires `token`, or nothing.
     pub fn new(token: Option<Secret>) -> ApiToken {
         ApiToken(token.map(Arc::new))
     }
+
+    /// Whether a token is configured.
+    pub fn is_required(&self) -> bool {
+        self.0.is_some()
+    }
+
+    /// Whether `presented` is the token (constant-time); true when none is
+    /// configured.
+    pub fn accepts(&self, presented: &str) -> bool {
+        self.0.as_ref().is_none_or(|token| {
+            presented.len() == token.expose().len()
+                && bool::from(presented.as_bytes().ct_eq(token.expose().as_bytes()))
+        })
+    }
+
+    /// Judges a request by its `Authorization: Bearer` header, else by the
+    /// console's [`TOKEN_COOKIE`].
+    pub fn access(&self, headers: &http::HeaderMap) -> Access {
+        if !self.is_required() {
+            return Access::Open;
+        }
+        let bearer = headers
+            .get(http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.get(..7)
+                    .filter(|p| p.eq_ignore_ascii_case("bearer "))
+                    .map(|_| v[7..].trim().to_owned())
+            });
+        match bearer.or_else(|| cookie_token(headers)) {
+            None => Access::Missing,
+            Some(presented) if self.accepts(&presented) => Access::Granted,
+            Some(_) => Access::Invalid,
+        }
+    }
 }
 
-/// Rejects `/api/*` requests without `Authorization: Bearer <api token>`
-/// when a token is configured. Ingest credentials never pass here.
+/// The value of [`TOKEN_COOKIE`] for `token`.
+pub fn token_cookie_value(token: &str) -> String {
+    URL_SAFE_NO_PAD.encode(token)
+}
+
+/// The token a request's [`TOKEN_COOKIE`] holds, if it holds one.
+fn cookie_token(headers: &http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == TOKEN_COOKIE)
+        .and_then(|(_, value)| URL_SAFE_NO_PAD.decode(value.trim()).ok())
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+}
+
+/// Rejects `/api/*` requests without the API token when one is
+/// configured: `Authorization: Bearer <api token>`, or the console's
+/// cookie ([`TOKEN_COOKIE`]). Ingest credentials never pass here.
 /// A `route_layer` over the `/api/v1` routes
 /// (`axum::middleware::from_fn_with_state`).
 pub async fn require_api_token(
@@ -57,33 +132,15 @@ pub async fn require_api_token(
     request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    if let Some(token) = &token.0 {
-        let presented = request
-            .headers()
-            .get(http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                v.get(..7)
-                    .filter(|p| p.eq_ignore_ascii_case("bearer "))
-                    .map(|_| &v[7..])
-            })
-            .map(str::trim);
-        let ok = presented.is_some_and(|p| {
-            p.len() == token.expose().len()
-                && bool::from(p.as_bytes().ct_eq(token.expose().as_bytes()))
-        });
-        if !ok {
-            return Err(ApiError::Unauthorized {
-                kind: if presented.is_none() {
-                    "missing_credentials"
-                } else {
-                    "invalid_credentials"
-                },
-                reason: "the API needs `Authorization: Bearer <api token>`".to_owned(),
-            });
-        }
-    }
-    Ok(next.run(request).await)
+    let kind = match token.access(request.headers()) {
+        Access::Open | Access::Granted => return Ok(next.run(request).await),
+        Access::Missing => "missing_credentials",
+        Access::Invalid => "invalid_credentials",
+    };
+    Err(ApiError::Unauthorized {
+        kind,
+        reason: "the API needs `Authorization: Bearer <api token>`".to_owned(),
+    })
 }
 
 /// Runs a blocking read on the blocking pool.

@@ -70,7 +70,10 @@ impl Modify for ApiToken {
             SecurityScheme::Http(
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
-                    .description(Some("The server's `--api-token`, when one is set."))
+                    .description(Some(
+                        "The server's `--api-token`, when one is set. The web console's \
+                         `calltap_api_token` cookie (set by its login) is accepted in its place.",
+                    ))
                     .build(),
             ),
         );

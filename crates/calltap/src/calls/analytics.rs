@@ -360,6 +360,9 @@ pub struct FleetGroup {
     pub latency_ms: Option<LatencyStats>,
     /// Sum of the calls' turn counts.
     pub turns: u64,
+    /// Turns flagged `interrupted` or `talked_over_user`, over all the
+    /// calls (divided by `calls`: interruptions per call).
+    pub interrupted_turns: u64,
     /// Interrupted turns (flagged `interrupted` or `talked_over_user`) per
     /// turn; `null` without turns.
     pub interruption_rate: Option<f64>,
@@ -385,12 +388,7 @@ pub fn fleet_stats(summaries: &[CallSummary], query: &FleetQuery) -> FleetStats 
     let mut groups: BTreeMap<String, Vec<&CallSummary>> = BTreeMap::new();
     for &(s, t) in &in_range {
         let key = match query.group_by {
-            GroupBy::Assistant => s
-                .assistant
-                .id
-                .clone()
-                .or_else(|| s.assistant.name.clone())
-                .unwrap_or_else(|| "unknown".to_owned()),
+            GroupBy::Assistant => assistant_key(s),
             GroupBy::Day => day_of(t),
         };
         groups.entry(key).or_default().push(s);
@@ -413,6 +411,63 @@ pub fn fleet_stats(summaries: &[CallSummary], query: &FleetQuery) -> FleetStats 
             .collect(),
         total: fleet_group("all".to_owned(), &all),
     }
+}
+
+/// The key of a call's assistant in fleet statistics: its id, else its
+/// name, else `unknown`.
+pub fn assistant_key(summary: &CallSummary) -> String {
+    summary
+        .assistant
+        .id
+        .clone()
+        .or_else(|| summary.assistant.name.clone())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// One time bucket of a [`fleet_series`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct FleetBucket {
+    /// The bucket's start, epoch ms (a multiple of the bucket width).
+    pub start_ms: i64,
+    /// The calls whose [`call_time`] falls in the bucket.
+    pub group: FleetGroup,
+}
+
+/// Fleet statistics over time: the calls in `[from_ms, to_ms)` cut into
+/// buckets of `bucket_ms` (aligned to multiples of it since the epoch),
+/// every bucket from the first call's to the last call's, empty ones
+/// included, so that a chart's axis is continuous. Calls without a time
+/// are left out; a `bucket_ms` below one is taken as one.
+pub fn fleet_series(
+    summaries: &[CallSummary],
+    from_ms: i64,
+    to_ms: i64,
+    bucket_ms: i64,
+) -> Vec<FleetBucket> {
+    let width = bucket_ms.max(1);
+    let mut buckets: BTreeMap<i64, Vec<&CallSummary>> = BTreeMap::new();
+    for s in summaries {
+        if let Some(t) = call_time(s).filter(|&t| from_ms <= t && t < to_ms) {
+            buckets
+                .entry(t.div_euclid(width) * width)
+                .or_default()
+                .push(s);
+        }
+    }
+    let (Some(&first), Some(&last)) = (buckets.keys().next(), buckets.keys().next_back()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::with_capacity(((last - first) / width + 1) as usize);
+    let mut start = first;
+    while start <= last {
+        let calls = buckets.get(&start).map(Vec::as_slice).unwrap_or_default();
+        out.push(FleetBucket {
+            start_ms: start,
+            group: fleet_group(start.to_string(), calls),
+        });
+        start += width;
+    }
+    out
 }
 
 fn day_of(ms: i64) -> String {
@@ -446,6 +501,7 @@ fn fleet_group(key: String, calls: &[&CallSummary]) -> FleetGroup {
         ended_reasons,
         latency_ms: latency_stats(&latencies),
         turns,
+        interrupted_turns: interrupted,
         interruption_rate: (turns > 0).then(|| interrupted as f64 / turns as f64),
         transfer_rate: (!calls.is_empty()).then(|| transferred as f64 / calls.len() as f64),
     }

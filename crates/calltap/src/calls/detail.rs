@@ -226,7 +226,8 @@ call_structs! {
     }
 
     /// Everything calltap knows about one call, rebuilt from its events.
-    #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+    // Deserialize: the console reads stored details back to render them.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
     pub struct CallDetail {
         /// Every status-update, ordered by message timestamp (then seq),
         /// including the ones that did not move the status.
@@ -258,7 +259,7 @@ pub struct AssistantRef {
 }
 
 /// One status-update.
-#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct StatusChange {
     /// The status, as sent.
     pub status: String,
@@ -270,7 +271,7 @@ pub struct StatusChange {
 
 /// One speech interval of one role and turn; either half may be missing
 /// when its speech-update was lost.
-#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct SpeechSpan {
     /// `user`, `assistant` or the role as sent.
     pub role: String,
@@ -283,7 +284,7 @@ pub struct SpeechSpan {
 }
 
 /// One assistant utterance and the user speech it answers.
-#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Turn {
     /// The assistant's turn number, when sent.
     pub turn: Option<u32>,
@@ -309,7 +310,7 @@ pub struct Turn {
 }
 
 /// Per-call metrics. See `calls::analytics` for each exact definition.
-#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CallMetrics {
     /// Number of entries in `turns` (assistant utterances, greeting included).
     pub turn_count: u64,
@@ -339,7 +340,7 @@ pub struct CallMetrics {
 /// Percentiles use the nearest-rank method: the p-th percentile of n sorted
 /// values is the value at 1-based rank `ceil(p / 100 * n)`; it is always one
 /// of the values. `mean` is rounded to the nearest millisecond.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct LatencyStats {
     /// How many values.
     pub count: u64,
@@ -358,7 +359,7 @@ pub struct LatencyStats {
 }
 
 /// One entry of the conversation history.
-#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct TranscriptEntry {
     /// `system`, `user`, `assistant` (Vapi's `bot`), `tool_calls`,
     /// `tool_call_result`, or the role as sent.
@@ -376,7 +377,7 @@ pub struct TranscriptEntry {
 }
 
 /// A tool call in the transcript.
-#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ToolCallEntry {
     /// The call id.
     pub id: Option<String>,
@@ -387,7 +388,7 @@ pub struct ToolCallEntry {
 }
 
 /// A tool result in the transcript.
-#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ToolResultEntry {
     /// The id of the call it answers.
     pub tool_call_id: Option<String>,
@@ -398,7 +399,7 @@ pub struct ToolResultEntry {
 }
 
 /// One transfer of the call.
-#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct TransferEntry {
     /// The transfer-update's timestamp, or the forwarding status-update's
     /// when there was no matching transfer-update.

@@ -74,6 +74,9 @@ pub struct CallUpdate {
     pub seq: Seq,
     /// The call's detail, JSON (the same text as the stored row).
     pub detail: Arc<str>,
+    /// The call's summary, JSON (the same text as the stored row), for
+    /// live lists.
+    pub summary: Arc<str>,
 }
 
 /// What the rest of the server sees of the projector: how far it is, and
@@ -253,6 +256,7 @@ impl Projector {
                     id: id.clone(),
                     seq: row.last_seq,
                     detail: Arc::from(row.detail.as_str()),
+                    summary: Arc::from(row.summary.as_str()),
                 });
                 rows.push(row);
             }

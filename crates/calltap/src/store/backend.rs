@@ -103,6 +103,10 @@ pub trait LogRead {
     /// The exact body stored at `seq`.
     fn event_body(&self, seq: Seq) -> Result<Option<Vec<u8>>, StoreError>;
 
+    /// The request headers kept with the delivery at `seq` (a JSON object
+    /// of strings; see [`NewEvent::headers`](super::NewEvent::headers)).
+    fn event_headers(&self, seq: Seq) -> Result<Option<String>, StoreError>;
+
     /// The seq of the newest event, [`Seq::ZERO`] for an empty log.
     fn last_seq(&self) -> Result<Seq, StoreError>;
 

@@ -1,7 +1,7 @@
 //! Each metric's edge cases, on small calls built by hand and on known data.
 
 use super::super::analytics::{
-    fleet_stats, latency_stats, percentile, union_ms, FleetQuery, GroupBy,
+    fleet_series, fleet_stats, latency_stats, percentile, union_ms, FleetQuery, GroupBy,
 };
 use super::super::detail::{AssistantRef, CallDetail, CallSummary, LatencyStats};
 use super::super::event::{Role, SpeechStatus};
@@ -322,4 +322,29 @@ fn fleet_stats_of_no_calls_are_nulls_not_zeros() {
     assert_eq!(stats.total.mean_duration_ms, None);
     assert_eq!(stats.total.interruption_rate, None);
     assert_eq!(stats.total.transfer_rate, None);
+}
+
+#[test]
+fn a_fleet_series_has_every_bucket_from_the_first_call_to_the_last_empty_ones_included() {
+    const HOUR: i64 = 3_600_000;
+    let series = fleet_series(&fleet(), T0, T0 + 2 * DAY, HOUR);
+    // T0 is 22:13:20: buckets start on the hour, from 22:00 on the 14th to
+    // 22:00 on the 15th (call "c"); "d" is at the exclusive bound.
+    let first = T0 - T0.rem_euclid(HOUR);
+    assert_eq!(series.len(), 25);
+    assert_eq!(series[0].start_ms, first);
+    assert_eq!(series[24].start_ms, first + DAY);
+    let counts: Vec<u64> = series.iter().map(|b| b.group.calls).collect();
+    assert_eq!((counts[0], counts[1], counts[24]), (2, 0, 1));
+    assert_eq!(counts.iter().sum::<u64>(), 3);
+    assert_eq!(series[0].group.interrupted_turns, 1);
+    assert_eq!(
+        series[0].group.latency_ms.as_ref().map(|l| l.count),
+        Some(3)
+    );
+    assert_eq!(
+        series[1].group.latency_ms, None,
+        "an empty bucket has no latency"
+    );
+    assert!(fleet_series(&[], 0, i64::MAX, HOUR).is_empty());
 }

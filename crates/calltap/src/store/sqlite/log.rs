@@ -239,6 +239,14 @@ impl LogRead for SqliteReader {
         })
     }
 
+    /// The request headers kept with the delivery at `seq`.
+    fn event_headers(&self, seq: Seq) -> Result<Option<String>, StoreError> {
+        self.with(|conn| {
+            let mut stmt = conn.prepare_cached("SELECT headers FROM events WHERE seq = ?1")?;
+            Ok(stmt.query_row([seq], |row| row.get(0)).optional()?)
+        })
+    }
+
     /// The seq of the newest event, [`Seq::ZERO`] for an empty log.
     fn last_seq(&self) -> Result<Seq, StoreError> {
         self.with(|conn| {
