@@ -15,3 +15,4 @@ pub mod project;
 pub mod server;
 pub mod sim;
 pub mod store;
+pub mod ui;

@@ -35,6 +35,7 @@ use crate::store::handoff::Handoff;
 use crate::store::open::Store;
 use crate::store::writer::{self, Writer};
 use crate::store::{Access, StoreError};
+use crate::ui::{self, access::ConsoleAccess};
 
 /// What every handler can reach; each router takes only the parts it
 /// needs ([`FromRef`]), so that it can be built and tested alone. Shared:
@@ -61,6 +62,8 @@ pub struct Parts {
     pub readiness: Readiness,
     /// The outboxes, for `/api/v1/forward`.
     pub forwarding: Forwarding,
+    /// Who may see the console.
+    pub console: ConsoleAccess,
 }
 
 /// Implements `FromRef<AppState>` for each part of the state.
@@ -83,6 +86,7 @@ parts! {
     api_token: ApiToken,
     readiness: Readiness,
     forwarding: Forwarding,
+    console: ConsoleAccess,
 }
 
 /// Serves until `shutdown` resolves, then drains and returns.
@@ -216,6 +220,10 @@ pub async fn run(
             forwarding: forwarding.clone(),
         },
         forwarding,
+        console: ConsoleAccess {
+            token: ApiToken::new(config.api_token.clone()),
+            open_without_token: local.ip().is_loopback() || config.allow_unauthenticated,
+        },
     }));
     let app = router(&config, state.clone());
     tracing::info!(
@@ -259,9 +267,11 @@ pub async fn run(
 }
 
 /// All routes: the ingest paths, `/api/v1/*` (behind the API token when
-/// one is configured), health, metrics and the OpenAPI document (never
-/// behind it: probes and scrapers need no credential, and the document
-/// reveals none of the data). Every 503 gets the configured `Retry-After`.
+/// one is configured), the console under `/ui/` (behind its own rule),
+/// health, metrics and the OpenAPI document (never behind it: probes and
+/// scrapers need no credential, and the document reveals none of the
+/// data). A browser's `GET /` goes to the console. Every 503 gets the
+/// configured `Retry-After`.
 pub fn router(config: &Config, state: AppState) -> Router {
     let query = Router::new()
         .merge(api::events::router())
@@ -275,15 +285,30 @@ pub fn router(config: &Config, state: AppState) -> Router {
             state.clone(),
             api::require_api_token,
         ));
-    Router::new()
+    let console = {
+        let access = ConsoleAccess::from_ref(&state);
+        ui::routes::router(access)
+    };
+    let mut app = Router::new()
         .merge(handler::router(&config.ingest_paths, config.body_limit))
         .merge(query)
+        .merge(console)
         .merge(api::openapi::router())
         .merge(api::health::router())
-        .merge(api::metrics::router())
-        .layer(axum::middleware::map_response_with_state(
-            RetryAfter(config.retry_after),
-            RetryAfter::stamp,
-        ))
-        .with_state(state)
+        .merge(api::metrics::router());
+    // When `/` is an ingest path its handler sends browsers on; otherwise
+    // `/` is only the way in to the console, and any other method finds
+    // nothing there, as before.
+    if !config.ingest_paths.iter().any(|p| p == "/") {
+        app = app.route(
+            "/",
+            axum::routing::get(|| async { axum::response::Redirect::to("/ui/") })
+                .fallback(|| async { http::StatusCode::NOT_FOUND }),
+        );
+    }
+    app.layer(axum::middleware::map_response_with_state(
+        RetryAfter(config.retry_after),
+        RetryAfter::stamp,
+    ))
+    .with_state(state)
 }

@@ -38,10 +38,18 @@ where
     router.layer(DefaultBodyLimit::max(body_limit))
 }
 
-/// Any other method on an ingest path (a browser's GET, say): 405 with
-/// `Allow: POST` and a line saying what the path is for.
-pub async fn not_post() -> ApiError {
-    ApiError::NotPost
+/// Any other method on an ingest path: a browser's GET (it accepts HTML)
+/// goes to the console, anything else gets 405 with `Allow: POST` and a
+/// line saying what the path is for.
+pub async fn not_post(method: Method, headers: HeaderMap) -> Response {
+    let browser = headers
+        .get(http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if method == Method::GET && browser {
+        return axum::response::Redirect::to("/ui/").into_response();
+    }
+    ApiError::NotPost.into_response()
 }
 
 /// `POST` on an ingest path: `200 {}` once the delivery is committed (or
