@@ -7,9 +7,18 @@
 //!   server on loopback, and the baseline `recompute_from_log` reads the
 //!   call's events from the log, parses and folds them with
 //!   `CallState::from_events` and serialises the detail.
+//!   `ui_page` is the console's page of the same call (`GET /ui/calls/{id}`,
+//!   rendered on the server) through the same server, in the same run.
 //! - `list_100k`: 100,000 seeded projection rows; filtered first pages and a
 //!   deep page by cursor, with the list's indexes (`indexed`) and on a copy
-//!   of the same database with them dropped (`no_index`, the baseline).
+//!   of the same database with them dropped (`no_index`, the baseline);
+//!   `http/api_first_page` and `http/ui_calls_page` are the API's first page
+//!   of 50 and the console's calls page (50 rows) through a real server.
+//! - With `CALLTAP_TEST_CHROMEDRIVER` set (a chromedriver; Chromium at
+//!   `/usr/bin/chromium`), `browser_500_turns` opens the call page in a
+//!   headless Chromium 15 times and prints the median time from navigation
+//!   to the timeline drawn (`performance.mark`), beside the median time the
+//!   same page takes to fetch the call's JSON from the API.
 //!
 //! Run: `cargo bench -p calltap --bench calls`
 
@@ -171,37 +180,9 @@ fn detail_500_turns(c: &mut Criterion) {
         stored.detail.len()
     );
 
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let config = Config {
-        db: path.clone(),
-        ..Config::default()
-    };
-    let server = runtime.spawn(calltap::server::run(config, listener, async move {
-        let _ = stopped.await;
-    }));
-    let client = reqwest::Client::new();
-    let url = format!("{base}/api/v1/calls/{CALL}");
-    let get = || {
-        runtime.block_on(async {
-            let response = client.get(&url).send().await.expect("GET");
-            assert_eq!(response.status(), 200);
-            response.bytes().await.expect("body").len()
-        })
-    };
-    for _ in 0..200 {
-        if runtime
-            .block_on(client.get(format!("{base}/healthz")).send())
-            .is_ok()
-        {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    let server = Served::start(&path);
+    let detail_path = format!("/api/v1/calls/{CALL}");
+    let get = || server.get(&detail_path);
     assert_eq!(get(), stored.detail.len());
 
     let mut group = c.benchmark_group("detail_500_turns");
@@ -210,11 +191,156 @@ fn detail_500_turns(c: &mut Criterion) {
         b.iter(|| reader.call_detail(&CALL.into()).expect("read"))
     });
     group.bench_function("http_get", |b| b.iter(get));
+    let page_path = format!("/ui/calls/{CALL}");
+    let page = || server.get(&page_path);
+    eprintln!("detail_500_turns: the console's page is {} bytes", page());
+    group.bench_function("ui_page", |b| b.iter(page));
     group.sample_size(10);
     group.bench_function("recompute_from_log", |b| b.iter(|| recompute(&reader)));
     group.finish();
-    let _ = stop.send(());
-    let _ = runtime.block_on(server);
+    if let Some(driver) = std::env::var_os("CALLTAP_TEST_CHROMEDRIVER") {
+        server
+            .runtime
+            .block_on(browser_500_turns(driver, &server.base));
+    }
+    server.stop();
+}
+
+/// A real server on loopback over a seeded database, for the HTTP cases.
+struct Served {
+    runtime: tokio::runtime::Runtime,
+    base: String,
+    client: reqwest::Client,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Served {
+    fn start(db: &Path) -> Served {
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let config = Config {
+            db: db.to_path_buf(),
+            ..Config::default()
+        };
+        let task = runtime.spawn(calltap::server::run(config, listener, async move {
+            let _ = stopped.await;
+        }));
+        let client = reqwest::Client::new();
+        for _ in 0..200 {
+            if runtime
+                .block_on(client.get(format!("{base}/healthz")).send())
+                .is_ok()
+            {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        Served {
+            runtime,
+            base,
+            client,
+            stop,
+            task,
+        }
+    }
+
+    /// GETs `path`, asserting 200; the body's length.
+    fn get(&self, path: &str) -> usize {
+        self.runtime.block_on(async {
+            let response = self
+                .client
+                .get(format!("{}{path}", self.base))
+                .send()
+                .await
+                .expect("GET");
+            assert_eq!(response.status(), 200, "{path}");
+            response.bytes().await.expect("body").len()
+        })
+    }
+
+    fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.runtime.block_on(self.task);
+    }
+}
+
+/// The browser's time until the 500-turn timeline is drawn, and its time
+/// to fetch the same call's JSON, medians of 15 loads.
+async fn browser_500_turns(driver: std::ffi::OsString, base: &str) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    let profile = tempfile::tempdir().expect("profile dir");
+    let capabilities = serde_json::json!({"goog:chromeOptions": {
+        "binary": "/usr/bin/chromium",
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--window-size=1440,900", format!("--user-data-dir={}", profile.path().display())],
+    }});
+    let serde_json::Value::Object(capabilities) = capabilities else {
+        return;
+    };
+    let mut chromedriver = std::process::Command::new(driver)
+        .arg(format!("--port={port}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("chromedriver");
+    let mut client = None;
+    for _ in 0..100 {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        if let Ok(c) = fantoccini::ClientBuilder::new(connector)
+            .capabilities(capabilities.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            client = Some(c);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let client = client.expect("a WebDriver session");
+    let mut drawn = Vec::new();
+    let mut fetched = Vec::new();
+    for _ in 0..15 {
+        client
+            .goto(&format!("{base}/ui/calls/{CALL}"))
+            .await
+            .expect("the page");
+        let times = client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 const drawn = performance.getEntriesByName('calltap-timeline-drawn')[0].startTime;
+                 const t = performance.now();
+                 fetch('/api/v1/calls/call-500').then((r) => r.json()).then(() => done([drawn, performance.now() - t]));",
+                Vec::new(),
+            )
+            .await
+            .ok()
+            .and_then(|v| v.as_array().cloned())
+            .expect("times");
+        drawn.push(times[0].as_f64().unwrap_or(f64::NAN));
+        fetched.push(times[1].as_f64().unwrap_or(f64::NAN));
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    eprintln!(
+        "browser_500_turns: timeline drawn {:.0} ms after navigation (median of 15); \
+         the same page fetches the call's JSON from the API in {:.0} ms",
+        median(&mut drawn),
+        median(&mut fetched)
+    );
+    let _ = client.close().await;
+    let _ = chromedriver.kill();
+    let _ = chromedriver.wait();
 }
 
 const CALLS: usize = 100_000;
@@ -327,6 +453,7 @@ fn list_100k(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("list_100k");
     group.sample_size(20);
+    http_pages(&indexed, &mut group);
     for (db, label) in [(&indexed, "indexed"), (&bare, "no_index")] {
         let reader = Arc::new(SqliteReader::open(db).expect("reader"));
         for (name, filter) in &cases {
@@ -338,6 +465,20 @@ fn list_100k(c: &mut Criterion) {
         }
     }
     group.finish();
+}
+
+/// The API's first page and the console's calls page over the same
+/// 100,000 calls, each through a real server on loopback.
+fn http_pages(
+    db: &Path,
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+) {
+    let server = Served::start(db);
+    group.bench_function("http/api_first_page", |b| {
+        b.iter(|| server.get("/api/v1/calls?limit=50"))
+    });
+    group.bench_function("http/ui_calls_page", |b| b.iter(|| server.get("/ui/")));
+    server.stop();
 }
 
 // What `criterion_group!`/`criterion_main!` expand to, written out because
