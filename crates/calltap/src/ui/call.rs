@@ -9,8 +9,8 @@
 //!
 //! Also the fragments the page fetches: a further page of deliveries
 //! (`/ui/calls/{id}/deliveries?after=`) and one delivery's bytes,
-//! pretty-printed, with its kept headers masked
-//! (`/ui/deliveries/{seq}`).
+//! pretty-printed, with its kept headers masked, and the answer calltap
+//! sent back when it was a question (`/ui/deliveries/{seq}`).
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -24,7 +24,7 @@ use super::{assets, parse_stored, read, render, Shell, UiError};
 use crate::calls::detail::{CallDetail, TranscriptEntry};
 use crate::ids::{CallId, Seq};
 use crate::store::backend::Reader;
-use crate::store::{Event, EventFilter};
+use crate::store::{AnswerRecord, Event, EventFilter};
 
 /// Deliveries per page of the call's list.
 pub const DELIVERIES_PAGE: u32 = 100;
@@ -84,11 +84,18 @@ pub struct DeliveryRow {
     pub at: String,
     /// Its size in bytes, as received.
     pub size: String,
+    /// How it was answered (`app 200`), when it was a question calltap
+    /// forwarded.
+    pub answered: Option<String>,
 }
 
 impl DeliveryRow {
-    fn new(event: &Event) -> DeliveryRow {
+    fn new(event: &Event, answers: &[AnswerRecord]) -> DeliveryRow {
         DeliveryRow {
+            answered: answers
+                .iter()
+                .find(|a| a.seq == event.seq)
+                .map(|a| format!("{} {}", a.outcome, a.status)),
             seq: event.seq.get(),
             message_type: event.message_type.clone(),
             at: format::time_tag(event.timestamp.unwrap_or(event.received_at), Clock::Precise),
@@ -114,6 +121,37 @@ struct DeliveryView {
     timestamp: String,
     key: String,
     shown: format::Shown,
+    answer: Option<AnswerView>,
+}
+
+/// The answer calltap sent back to a question, as a page shows it.
+#[derive(Clone, Debug)]
+struct AnswerView {
+    /// `app`, `fallback`, `timeout` or `error`.
+    outcome: String,
+    /// The status sent.
+    status: u16,
+    /// How long the app took, or until calltap gave up.
+    latency: String,
+    /// When it was sent (a `<time>`).
+    answered: String,
+    /// Why the app's answer was not used, when it was not.
+    error: Option<String>,
+    /// Its bytes and the app's headers kept.
+    shown: format::Shown,
+}
+
+impl AnswerView {
+    fn new(answer: &AnswerRecord) -> AnswerView {
+        AnswerView {
+            outcome: answer.outcome.clone(),
+            status: answer.status,
+            latency: format::duration(answer.latency_ms),
+            answered: format::time_tag(answer.answered_at, Clock::Precise),
+            error: answer.error.clone(),
+            shown: format::shown(&answer.body, &answer.headers),
+        }
+    }
 }
 
 /// `GET /ui/calls/{id}`.
@@ -123,14 +161,14 @@ pub async fn page(
 ) -> Result<Response, UiError> {
     let key = CallId::new(&id);
     let events_of = key.clone();
-    let (stored, events) = read(&reader, move |r| {
+    let (stored, events, answers) = read(&reader, move |r| {
         let stored = r.call_detail(&key)?;
         let events = r.events(&EventFilter {
-            call_id: Some(events_of),
+            call_id: Some(events_of.clone()),
             limit: DELIVERIES_PAGE,
             ..EventFilter::default()
         })?;
-        Ok((stored, events))
+        Ok((stored, events, r.answers_of_call(&events_of)?))
     })
     .await?;
     let Some(stored) = stored else {
@@ -155,7 +193,10 @@ pub async fn page(
             .and_then(|e| e.text.clone()),
         lines: lines(&d),
         more_deliveries: more(&d.id, &events),
-        deliveries: events.iter().map(DeliveryRow::new).collect(),
+        deliveries: events
+            .iter()
+            .map(|e| DeliveryRow::new(e, &answers))
+            .collect(),
         live: d.status.as_deref() != Some("ended"),
         started: d
             .started_at
@@ -184,20 +225,24 @@ pub async fn deliveries(
     Query(query): Query<MoreQuery>,
 ) -> Result<Response, UiError> {
     let key = CallId::new(&id);
-    let events = read(&reader, move |r| {
-        r.events(&EventFilter {
-            call_id: Some(key),
+    let (events, answers) = read(&reader, move |r| {
+        let events = r.events(&EventFilter {
+            call_id: Some(key.clone()),
             after: query.after.map(Seq::new),
             limit: DELIVERIES_PAGE,
             ..EventFilter::default()
-        })
+        })?;
+        Ok((events, r.answers_of_call(&key)?))
     })
     .await?;
     let next = more(&id, &events).unwrap_or_default();
     let mut response = render(
         StatusCode::OK,
         &DeliveryRows {
-            deliveries: events.iter().map(DeliveryRow::new).collect(),
+            deliveries: events
+                .iter()
+                .map(|e| DeliveryRow::new(e, &answers))
+                .collect(),
         },
     );
     if let Ok(value) = HeaderValue::from_str(&next) {
@@ -214,14 +259,14 @@ pub async fn delivery(
     let seq: Seq = seq
         .parse()
         .map_err(|_| UiError::BadRequest(format!("a delivery is named by its seq, not {seq:?}")))?;
-    let (events, headers) = read(&reader, move |r| {
+    let (events, headers, answer) = read(&reader, move |r| {
         let events = r.events(&EventFilter {
             after: Some(seq.prev()),
             up_to: Some(seq),
             limit: 1,
             ..EventFilter::default()
         })?;
-        Ok((events, r.event_headers(seq)?))
+        Ok((events, r.event_headers(seq)?, r.answer(seq)?))
     })
     .await?;
     let Some(event) = events.into_iter().next() else {
@@ -236,6 +281,7 @@ pub async fn delivery(
             .map_or_else(|| "—".to_owned(), |t| format::time_tag(t, Clock::DateTime)),
         key: event.key.to_string(),
         shown: format::shown(&event.body, headers.as_deref().unwrap_or("{}")),
+        answer: answer.as_ref().map(AnswerView::new),
     };
     Ok(render(StatusCode::OK, &view).into_response())
 }

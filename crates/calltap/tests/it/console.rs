@@ -13,7 +13,10 @@ use reqwest::header::{
 };
 use reqwest::redirect::Policy;
 
+use calltap::config::ForwardConfig;
+
 use crate::calls::{post_all, wait_projected};
+use crate::forward::{tool_calls, Behaviour, Upstream};
 use crate::helpers::{corpus, spawn_app, spawn_app_with, status_update, TestApp};
 
 const HTML: &str = "text/html,application/xhtml+xml";
@@ -128,6 +131,28 @@ async fn every_page_renders_from_the_recorded_calls_and_a_missing_one_is_a_clear
     assert!(bad.contains("since must be epoch milliseconds or an RFC 3339 time"));
     assert_eq!(page(&app, "/ui/deliveries/x").await.0, 400);
     assert_eq!(page(&app, "/ui/stats?range=forever").await.0, 400);
+}
+
+#[tokio::test]
+async fn a_forwarded_questions_answer_shows_beside_its_delivery() {
+    let upstream = Upstream::start(Behaviour::ToolServer).await;
+    let url = upstream.url.clone();
+    let app = spawn_app_with(move |c| c.forward = Some(ForwardConfig::new(&url))).await;
+    let response = app.post(tool_calls("c-tools", 1, None)).await;
+    assert_eq!(response.status(), 200);
+    let seq = response.headers()["x-calltap-seq"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    wait_projected(&app, seq.parse().expect("a seq")).await;
+
+    let (status, call) = page(&app, "/ui/calls/c-tools").await;
+    let (_, delivery) = page(&app, &format!("/ui/deliveries/{seq}")).await;
+
+    assert_eq!(status, 200);
+    assert!(call.contains("answered: app 200"), "{call}");
+    assert!(delivery.contains("Answer sent back"), "{delivery}");
+    assert!(delivery.contains("done:"), "the app's answer: {delivery}");
 }
 
 #[tokio::test]

@@ -136,34 +136,7 @@ const calltap = (() => {
       target.innerHTML = response.ok ? await response.text() : `<p class="error">Could not open it (${response.status}).</p>`;
       localizeTimes(target);
       dialog.showModal();
-      const answer = target.querySelector("[data-answer-for]");
-      if (answer) showAnswer(answer);
     });
-  }
-
-  // ANSWER SLOT (issue 13): the answer calltap sent back for a question,
-  // from GET /api/v1/events/{seq} once the API has that route (its OpenAPI
-  // document says so; asking first keeps a 404 out of the console). While
-  // it has no such route, or the delivery no answer, the slot stays hidden.
-  let answersServed = null;
-  async function showAnswer(slot) {
-    try {
-      if (answersServed === null) {
-        const doc = await (await fetch("/api/openapi.json")).json();
-        answersServed = Boolean(doc.paths && doc.paths["/api/v1/events/{seq}"]);
-      }
-      if (!answersServed) return;
-      const response = await fetch(`/api/v1/events/${slot.dataset.answerFor}`, { headers: { accept: "application/json" } });
-      if (!response.ok) return;
-      const event = await response.json();
-      const answer = event.answer ?? event.response ?? null;
-      if (answer === null || answer === undefined) return;
-      const body = answer.body ?? answer;
-      slot.querySelector("pre").textContent = typeof body === "string" ? body : JSON.stringify(body, null, 2);
-      slot.hidden = false;
-    } catch (_) {
-      // No answer to show.
-    }
   }
 
   function wireMoreDeliveries() {
