@@ -392,16 +392,23 @@ fn resolve_forward(
 }
 
 /// Builds the ingest checks: each from its file section (Vapi's credential
-/// JSON field names) with the flag's secret, if given, taking precedence.
+/// JSON field names) with the flags' secrets, if given, taking precedence.
+/// Every scheme takes several secrets (repeated flags, or a TOML list where
+/// a string also does), one check each, with the same settings: a delivery
+/// verified by any one is accepted, which is how a secret is rotated
+/// (configure the new beside the old, move the sender, drop the old).
 fn resolve_auth(file: AuthFile, o: &Overrides) -> anyhow::Result<Vec<Verifier>> {
     let mut verifiers = Vec::new();
-    if let Some(secret) = o.vapi_secret.clone().or(file.vapi_secret) {
-        verifiers.push(VapiSecretPlan::new(secret).into());
-    }
+    let vapi_secrets = overriding(&o.vapi_secret, file.vapi_secret, "[auth] vapi_secret")?;
+    verifiers.extend(
+        vapi_secrets
+            .into_iter()
+            .map(|secret| VapiSecretPlan::new(secret).into()),
+    );
     let bearer_file = file.bearer.unwrap_or_default();
-    if let Some(token) = o.bearer_token.clone().or(bearer_file.token) {
+    for token in overriding(&o.bearer_token, bearer_file.token, "[auth.bearer] token")? {
         let mut plan = BearerPlan::new(token);
-        if let Some(header) = o.bearer_header.clone().or(bearer_file.header_name) {
+        if let Some(header) = o.bearer_header.clone().or(bearer_file.header_name.clone()) {
             plan.header_name = header.to_ascii_lowercase();
         }
         if let Some(enabled) = o
@@ -412,57 +419,92 @@ fn resolve_auth(file: AuthFile, o: &Overrides) -> anyhow::Result<Vec<Verifier>> 
         }
         verifiers.push(plan.into());
     }
-    if let Some(plan) = plan_from(
+    verifiers.extend(plans_from(
         file.hmac,
         "hmac",
         "secretKey",
-        o.hmac_secret.as_ref(),
+        &o.hmac_secret,
         &[("algorithm", "sha256")],
-    )? {
-        verifiers.push(plan);
-    }
-    if let Some(plan) = plan_from(
+    )?);
+    verifiers.extend(plans_from(
         file.standard_webhooks,
         "standard-webhooks",
         "secret",
-        o.standard_webhooks_secret.as_ref(),
+        &o.standard_webhooks_secret,
         &[],
-    )? {
-        verifiers.push(plan);
-    }
+    )?);
     Ok(verifiers)
 }
 
-/// A plan from its TOML table, tagged with `kind`, the flag's secret put in
-/// `secret_field`, and `defaults` for required fields left out.
-fn plan_from(
+/// The flags' secrets if any were given, else the file's (at `key`, where
+/// an empty list is an error rather than no check at all).
+fn overriding(flags: &[Secret], file: Option<Secrets>, key: &str) -> anyhow::Result<Vec<Secret>> {
+    if !flags.is_empty() {
+        return Ok(flags.to_vec());
+    }
+    let secrets = file.map(Secrets::into_vec);
+    if secrets.as_ref().is_some_and(Vec::is_empty) {
+        bail!("`{key}` is an empty list: give at least one secret, or leave the key out");
+    }
+    Ok(secrets.unwrap_or_default())
+}
+
+/// The plans of one scheme from its TOML table, tagged with `kind`: one per
+/// secret (the flags', else the table's `secret_field`, a string or a
+/// list), each with the table's other fields and `defaults` for required
+/// fields left out.
+fn plans_from(
     table: Option<toml::Table>,
     kind: &str,
     secret_field: &str,
-    secret: Option<&Secret>,
+    flags: &[Secret],
     defaults: &[(&str, &str)],
-) -> anyhow::Result<Option<Verifier>> {
-    if table.is_none() && secret.is_none() {
-        return Ok(None);
+) -> anyhow::Result<Vec<Verifier>> {
+    if table.is_none() && flags.is_empty() {
+        return Ok(Vec::new());
     }
+    let section = format!("[auth.{}]", kind.replace('-', "_"));
     let mut table = table.unwrap_or_default();
-    if let Some(secret) = secret {
-        table.insert(
-            secret_field.to_owned(),
-            toml::Value::String(secret.expose().to_owned()),
-        );
-    }
+    let secrets: Vec<toml::Value> = if flags.is_empty() {
+        match table.remove(secret_field) {
+            Some(toml::Value::Array(list)) if list.is_empty() => bail!(
+                "`{section} {secret_field}` is an empty list: give at least one secret, \
+                 or leave the section out"
+            ),
+            Some(toml::Value::Array(list)) => list,
+            Some(one) => vec![one],
+            // Left to the plan's own error, which names the missing field.
+            None => vec![],
+        }
+    } else {
+        flags
+            .iter()
+            .map(|secret| toml::Value::String(secret.expose().to_owned()))
+            .collect()
+    };
     for (key, value) in defaults {
         table
             .entry(key.to_string())
             .or_insert_with(|| toml::Value::String(value.to_string()));
     }
     table.insert("type".to_owned(), toml::Value::String(kind.to_owned()));
-    let verifier = toml::Value::Table(table)
-        .try_into::<Verifier>()
-        // The message names the field at fault; it never echoes values.
-        .map_err(|err| anyhow::anyhow!("[auth.{}]: {}", kind.replace('-', "_"), err.message()))?;
-    Ok(Some(verifier))
+    let plan = |secret: Option<toml::Value>| {
+        let mut table = table.clone();
+        if let Some(secret) = secret {
+            table.insert(secret_field.to_owned(), secret);
+        }
+        toml::Value::Table(table)
+            .try_into::<Verifier>()
+            // The message names the field at fault; it never echoes values.
+            .map_err(|err| anyhow::anyhow!("{section}: {}", err.message()))
+    };
+    if secrets.is_empty() {
+        return Ok(vec![plan(None)?]);
+    }
+    secrets
+        .into_iter()
+        .map(|secret| plan(Some(secret)))
+        .collect()
 }
 
 /// Where the setting behind argument `id` of [`Overrides`] comes from, for
@@ -533,12 +575,13 @@ pub struct Overrides {
         value_name = "RETRY_AFTER"
     )]
     pub retry_after_secs: Option<u64>,
-    /// Shared secret expected in `x-vapi-secret`.
+    /// Shared secret expected in `x-vapi-secret` (repeat the flag for
+    /// several, e.g. the old and the new one while rotating).
     #[arg(long, env = "CALLTAP_VAPI_SECRET", hide_env_values = true, value_parser = parse_secret)]
-    pub vapi_secret: Option<Secret>,
+    pub vapi_secret: Vec<Secret>,
     /// Bearer token expected from Vapi.
     #[arg(long, env = "CALLTAP_BEARER_TOKEN", hide_env_values = true, value_parser = parse_secret)]
-    pub bearer_token: Option<Secret>,
+    pub bearer_token: Vec<Secret>,
     /// Header carrying the bearer token.
     #[arg(long, env = "CALLTAP_BEARER_HEADER")]
     pub bearer_header: Option<String>,
@@ -546,12 +589,14 @@ pub struct Overrides {
     /// (Vapi's `bearerPrefixEnabled`; both forms are accepted).
     #[arg(long, env = "CALLTAP_BEARER_PREFIX_ENABLED")]
     pub bearer_prefix_enabled: Option<bool>,
-    /// HMAC secret (algorithm, headers, template... in the config file's `[auth.hmac]`).
+    /// HMAC secret (algorithm, headers, template... in the config file's
+    /// `[auth.hmac]`; repeat the flag for several).
     #[arg(long, env = "CALLTAP_HMAC_SECRET", hide_env_values = true, value_parser = parse_secret)]
-    pub hmac_secret: Option<Secret>,
-    /// Standard Webhooks signing secret (`whsec_...`).
+    pub hmac_secret: Vec<Secret>,
+    /// Standard Webhooks signing secret (`whsec_...`; repeat the flag for
+    /// several).
     #[arg(long, env = "CALLTAP_STANDARD_WEBHOOKS_SECRET", hide_env_values = true, value_parser = parse_secret)]
-    pub standard_webhooks_secret: Option<Secret>,
+    pub standard_webhooks_secret: Vec<Secret>,
     /// Bearer token that protects `/api/*`.
     #[arg(long, env = "CALLTAP_API_TOKEN", hide_env_values = true, value_parser = parse_secret)]
     pub api_token: Option<Secret>,
@@ -595,7 +640,7 @@ pub struct Overrides {
 /// retry_after_secs = 1
 ///
 /// [auth]                      # any one passing check accepts a delivery
-/// vapi_secret = "..."
+/// vapi_secret = "..."          # each secret may also be a list: ["new", "old"] while rotating
 /// [auth.bearer]                # Vapi's BearerAuthenticationPlan
 /// token = "..."
 /// headerName = "authorization"
@@ -612,7 +657,7 @@ pub struct Overrides {
 /// secretIsBase64 = false
 /// toleranceSeconds = 300
 /// [auth.standard_webhooks]
-/// secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # whsec_ + base64
+/// secret = ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_c2VjcmV0LWtleS1mb3ItdGVzdHM="]  # whsec_ + base64; any one verifies
 /// toleranceSeconds = 300
 ///
 /// [api]
@@ -754,7 +799,7 @@ pub struct FallbackFile {
 #[serde(deny_unknown_fields)]
 #[allow(missing_docs)]
 pub struct AuthFile {
-    pub vapi_secret: Option<Secret>,
+    pub vapi_secret: Option<Secrets>,
     pub bearer: Option<BearerFile>,
     pub hmac: Option<toml::Table>,
     pub standard_webhooks: Option<toml::Table>,
@@ -765,9 +810,30 @@ pub struct AuthFile {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct BearerFile {
-    pub token: Option<Secret>,
+    pub token: Option<Secrets>,
     pub header_name: Option<String>,
     pub bearer_prefix_enabled: Option<bool>,
+}
+
+/// One secret or several, as the config file gives them: a string, or a
+/// list of strings (every one of them verifies).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Secrets {
+    /// `key = "..."`.
+    One(Secret),
+    /// `key = ["...", "..."]`.
+    Several(Vec<Secret>),
+}
+
+impl Secrets {
+    /// The secrets, in the order given.
+    pub fn into_vec(self) -> Vec<Secret> {
+        match self {
+            Secrets::One(secret) => vec![secret],
+            Secrets::Several(secrets) => secrets,
+        }
+    }
 }
 
 /// `[api]` of the config file.
@@ -845,7 +911,7 @@ mod tests {
         .expect("parses");
         let overrides = Overrides {
             listen: Some("127.0.0.1:1".to_owned()),
-            hmac_secret: Some(Secret::new("from-flag")),
+            hmac_secret: vec![Secret::new("from-flag")],
             ..Overrides::default()
         };
         let config = Config::resolve(file, overrides).expect("resolves");
@@ -867,15 +933,85 @@ mod tests {
     #[test]
     fn a_secret_flag_alone_configures_its_scheme_with_defaults() {
         let overrides = Overrides {
-            hmac_secret: Some(Secret::new("h")),
-            standard_webhooks_secret: Some(Secret::new("whsec_c2VjcmV0")),
-            bearer_token: Some(Secret::new("b")),
-            vapi_secret: Some(Secret::new("v")),
+            hmac_secret: vec![Secret::new("h")],
+            standard_webhooks_secret: vec![Secret::new("whsec_c2VjcmV0")],
+            bearer_token: vec![Secret::new("b")],
+            vapi_secret: vec![Secret::new("v")],
             ..Overrides::default()
         };
         let config = Config::resolve(FileConfig::default(), overrides).expect("resolves");
         assert_eq!(config.auth.len(), 4);
         config.validate(config.listen).expect("valid");
+    }
+
+    #[test]
+    fn every_scheme_takes_several_secrets_from_a_list_or_repeated_flags() {
+        let file = FileConfig::parse(
+            r#"
+            [auth]
+            vapi_secret = ["v-old", "v-new"]
+            [auth.bearer]
+            token = "b-one"
+            headerName = "x-api-key"
+            [auth.hmac]
+            secretKey = ["h-old", "h-new"]
+            algorithm = "sha512"
+            [auth.standard_webhooks]
+            secret = "whsec_c2VjcmV0"
+            "#,
+        )
+        .expect("parses");
+        let overrides = Overrides {
+            standard_webhooks_secret: vec![Secret::new("whsec_b2xk"), Secret::new("whsec_bmV3")],
+            ..Overrides::default()
+        };
+
+        let config = Config::resolve(file, overrides).expect("resolves");
+
+        let secrets: Vec<(&str, String)> = config
+            .auth
+            .iter()
+            .map(|verifier| match verifier {
+                Verifier::VapiSecret(p) => ("vapi", p.secret.expose().to_owned()),
+                Verifier::Bearer(p) => {
+                    ("bearer", format!("{} {}", p.header_name, p.token.expose()))
+                }
+                Verifier::Hmac(p) => (
+                    "hmac",
+                    format!("{:?} {}", p.algorithm, p.secret_key.expose()),
+                ),
+                Verifier::StandardWebhooks(_) => ("standard-webhooks", String::new()),
+                _ => ("other", String::new()),
+            })
+            .collect();
+        assert_eq!(
+            secrets,
+            [
+                ("vapi", "v-old".to_owned()),
+                ("vapi", "v-new".to_owned()),
+                ("bearer", "x-api-key b-one".to_owned()),
+                ("hmac", "Sha512 h-old".to_owned()),
+                ("hmac", "Sha512 h-new".to_owned()),
+                ("standard-webhooks", String::new()),
+                ("standard-webhooks", String::new()),
+            ],
+            "one check per secret, the flags' replacing the file's"
+        );
+        config.validate(config.listen).expect("valid");
+    }
+
+    #[test]
+    fn an_empty_list_of_secrets_is_an_error_not_an_open_door() {
+        for text in [
+            "[auth]\nvapi_secret = []",
+            "[auth.bearer]\ntoken = []",
+            "[auth.hmac]\nsecretKey = []",
+            "[auth.standard_webhooks]\nsecret = []",
+        ] {
+            let file = FileConfig::parse(text).expect("parses");
+            let err = Config::resolve(file, Overrides::default()).expect_err(text);
+            assert!(format!("{err:#}").contains("empty list"), "{err:#}");
+        }
     }
 
     /// The first ```` ```toml ```` block after `marker` in `text`.
@@ -902,7 +1038,12 @@ mod tests {
         );
         let file = FileConfig::parse(readme).expect("every key is known");
         let config = Config::resolve(file, Overrides::default()).expect("resolves");
-        assert_eq!(config.auth.len(), 4, "{:?}", config.auth);
+        assert_eq!(
+            config.auth.len(),
+            5,
+            "two Standard Webhooks secrets: {:?}",
+            config.auth
+        );
         config.validate(config.listen).expect("valid");
     }
 
@@ -917,7 +1058,7 @@ mod tests {
         let file = FileConfig::parse("[auth]\nvapi_secret = \"hunter2\"\n[api]\ntoken = \"tok3n\"")
             .expect("parses");
         let overrides = Overrides {
-            bearer_token: Some(Secret::new("b3arer")),
+            bearer_token: vec![Secret::new("b3arer")],
             ..Overrides::default()
         };
         let config = Config::resolve(file, overrides).expect("resolves");

@@ -108,9 +108,16 @@ impl IngestAuth {
         !self.verifiers.is_empty()
     }
 
-    /// The names of the configured checks, for the start-up log.
+    /// The names of the configured schemes, each once (a scheme may have
+    /// several secrets), for the start-up log and the 401's reason.
     pub fn describe(&self) -> Vec<&'static str> {
-        self.verifiers.iter().map(|v| v.scheme().as_str()).collect()
+        let mut names: Vec<&'static str> = Vec::new();
+        for name in self.verifiers.iter().map(|v| v.scheme().as_str()) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        names
     }
 
     /// Accepts the request if any check passes (or none is configured).
@@ -217,6 +224,15 @@ mod tests {
         ] {
             assert!(check(&auth, &headers(pairs)).is_ok(), "{pairs:?}");
         }
+    }
+
+    #[test]
+    fn a_scheme_with_several_secrets_is_named_once() {
+        let mut auth = both();
+        auth.verifiers.push(VapiSecretPlan::new("v-old").into());
+        assert_eq!(auth.describe(), ["vapi-secret", "bearer"]);
+        let old = check(&auth, &headers(&[("x-vapi-secret", "v-old")]));
+        assert!(old.is_ok(), "the second secret verifies too");
     }
 
     #[test]

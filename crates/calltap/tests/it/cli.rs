@@ -366,3 +366,99 @@ async fn rebuild_refuses_a_database_that_serve_is_using_and_says_what_to_do() {
     assert_eq!(after_stop.status.code(), Some(0), "{}", text(&after_stop));
     drop(dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn several_secrets_per_scheme_from_a_toml_list_or_repeated_flags_each_verify() {
+    use calltap_protocol::auth::{format_timestamp, SignInput, StandardWebhooksPlan, Verifier};
+    // Arrange: old and new secrets side by side, as during a rotation.
+    let (old_whsec, new_whsec, stranger) = (
+        "whsec_b2xkLXN0YW5kYXJkLXdlYmhvb2tzLXNlY3JldA==",
+        "whsec_bmV3LXN0YW5kYXJkLXdlYmhvb2tzLXNlY3JldA==",
+        "whsec_c3RyYW5nZXItc3RhbmRhcmQtd2ViaG9va3M=",
+    );
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let config = dir.path().join("calltap.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[auth]\nvapi_secret = [\"old-vapi\", \"new-vapi\"]\n\
+             [auth.standard_webhooks]\nsecret = [\"{old_whsec}\", \"{new_whsec}\"]\n"
+        ),
+    )
+    .expect("write the config");
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut serve = calltap(&["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .arg("--db")
+        .arg(dir.path().join("calltap.db"))
+        .arg("--config")
+        .arg(&config)
+        .args([
+            "--bearer-token",
+            "old-bearer",
+            "--bearer-token",
+            "new-bearer",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("calltap serve starts");
+    let client = reqwest::Client::new();
+    wait_healthy(&base, &client, &mut serve).await;
+    let post = |headers: Vec<(String, String)>, n: usize| {
+        let mut request = client
+            .post(format!("{base}/webhook"))
+            .body(crate::helpers::status_update(&format!("rotation-{n}")));
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        async move { request.send().await.expect("POST").status().as_u16() }
+    };
+    let signed = |secret: &str, n: usize| {
+        let body = crate::helpers::status_update(&format!("rotation-{n}"));
+        let timestamp = format_timestamp(std::time::SystemTime::now(), Default::default());
+        let id = format!("msg-{n}");
+        Verifier::from(StandardWebhooksPlan::new(secret))
+            .sign(&SignInput {
+                method: "POST",
+                url: "",
+                body: body.as_bytes(),
+                timestamp: &timestamp,
+                message_id: Some(&id),
+            })
+            .expect("sign")
+            .into_iter()
+            .map(|(name, value)| {
+                let value = value.to_str().expect("ascii").to_owned();
+                (name.to_string(), value)
+            })
+            .collect::<Vec<_>>()
+    };
+    let header = |name: &str, value: &str| vec![(name.to_owned(), value.to_owned())];
+
+    // Act
+    let answers = [
+        post(header("x-vapi-secret", "old-vapi"), 1).await,
+        post(header("x-vapi-secret", "new-vapi"), 2).await,
+        post(header("authorization", "Bearer old-bearer"), 3).await,
+        post(header("authorization", "Bearer new-bearer"), 4).await,
+        post(signed(old_whsec, 5), 5).await,
+        post(signed(new_whsec, 6), 6).await,
+    ];
+    let refused = [
+        post(header("x-vapi-secret", "other-vapi"), 7).await,
+        post(header("authorization", "Bearer other-bearer"), 8).await,
+        post(signed(stranger, 9), 9).await,
+    ];
+    kill(Pid::from_raw(serve.id() as i32), Signal::SIGTERM).expect("SIGTERM");
+    let output = tokio::task::spawn_blocking(move || serve.wait_with_output())
+        .await
+        .expect("join")
+        .expect("wait");
+
+    // Assert
+    assert_eq!(answers, [200; 6], "{}", text(&output));
+    assert_eq!(refused, [401; 3]);
+    assert!(output.status.success(), "{}", text(&output));
+}
