@@ -650,7 +650,7 @@ pub struct Overrides {
 /// algorithm = "sha256"         # sha512, sha1
 /// signatureHeader = "x-signature"
 /// timestampHeader = "x-timestamp"
-/// messageIdHeader = "svix-id"  # also the dedup key when present
+/// messageIdHeader = "svix-id"  # the dedup key when payloadFormat signs {svix-id}
 /// signaturePrefix = "sha256="
 /// payloadFormat = "{timestamp}.{body}"
 /// signatureEncoding = "hex"    # or "base64"

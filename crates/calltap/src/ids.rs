@@ -137,8 +137,8 @@ impl<'de> Deserialize<'de> for CallId {
     }
 }
 
-/// What makes two deliveries the same delivery: `id:<message id>` when the
-/// request named one (a verified or message-id header), else `b3:<hex>`,
+/// What makes two deliveries the same delivery: `id:<message id>` when a
+/// verified signature covers the id the request named, else `b3:<hex>`,
 /// the blake3 hash of the body. The log stores each key once.
 ///
 /// Shared (`Arc<str>`) for the same reason as [`CallId`]: each stored
@@ -171,6 +171,12 @@ impl DedupKey {
     /// The key as text.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// Whether this key is a message id rather than a body's hash: two
+    /// deliveries with the same such key need not have the same bytes.
+    pub fn is_message_id(&self) -> bool {
+        self.0.starts_with("id:")
     }
 }
 

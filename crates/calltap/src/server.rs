@@ -185,14 +185,12 @@ pub async fn run(
     let forwarding = Forwarding(Arc::new(handles));
 
     // The HMAC plans' headers are kept with each delivery (to re-check the
-    // signature later) and their message-id header is a dedup key.
-    let id_header = auth.message_id_header();
+    // signature later).
     let kept_headers = auth.kept_headers();
     let mut ingestor = Ingestor::new(
         auth,
         config.max_depth,
         (!config.dry_run).then(|| writer.clone()),
-        id_header,
         kept_headers,
     );
     if let Some(proxy) = proxy {

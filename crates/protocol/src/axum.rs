@@ -208,8 +208,9 @@ impl Receiver {
 pub struct Vapi<T = ServerMessage> {
     /// The parsed body.
     pub message: T,
-    /// Which check accepted the delivery and its message id (the dedup key
-    /// of a redelivery); `None` when the receiver checks nothing.
+    /// Which check accepted the delivery and its message id, when the
+    /// signature covers it (see [`Verified::message_id`]); `None` when the
+    /// receiver checks nothing.
     pub verified: Option<Verified>,
     /// The raw body, exactly as received (signatures are over these bytes).
     pub body: Bytes,

@@ -71,8 +71,14 @@ pub struct EventOut<'a> {
     message_type: &'a str,
     /// `message.timestamp` (epoch ms), if any.
     timestamp: Option<i64>,
-    /// The dedup key.
+    /// The dedup key: `id:<message id>` when a verified signature covers
+    /// the id, else `b3:<blake3 hex of the body>`.
     key: &'a str,
+    /// The seq of the delivery first stored with the same signed message
+    /// id, when this one came with the same id and other bytes (the sender
+    /// reused an id); `null` otherwise.
+    #[schema(value_type = Option<i64>)]
+    conflicts_with: Option<Seq>,
     /// The delivery's JSON body as received.
     #[schema(value_type = Object)]
     body: BodyOut<'a>,
@@ -105,6 +111,7 @@ impl<'a> From<&'a Event> for EventOut<'a> {
             message_type: &event.message_type,
             timestamp: event.timestamp,
             key: event.key.as_str(),
+            conflicts_with: event.conflicts_with,
             body: BodyOut::new(&event.body),
         }
     }

@@ -60,6 +60,10 @@ fn describe() {
         "Deliveries whose key was already stored."
     );
     metrics::describe_counter!(
+        "calltap_dedup_conflicts_total",
+        "Deliveries whose signed message id was stored before with other bytes (stored too, and flagged)."
+    );
+    metrics::describe_counter!(
         "calltap_deliveries_rejected_total",
         "Deliveries rejected as bad input, by reason."
     );

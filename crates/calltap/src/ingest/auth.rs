@@ -50,8 +50,8 @@ pub struct AuthRejected {
 pub struct Authenticated {
     /// The scheme that accepted it (`None` when no check is configured).
     pub scheme: Option<&'static str>,
-    /// The sender's message id (`webhook-id`, the HMAC plan's message-id
-    /// header), when the scheme reads one: the dedup key.
+    /// The sender's message id, when the signature that verified covers it
+    /// (see `calltap_protocol::auth::Verified::message_id`): the dedup key.
     pub message_id: Option<String>,
 }
 
@@ -86,14 +86,6 @@ impl IngestAuth {
             );
         }
         kept
-    }
-
-    /// The first HMAC plan's message-id header, lower-cased: a dedup key
-    /// when a delivery carries it.
-    pub fn message_id_header(&self) -> Option<String> {
-        self.hmac_plans()
-            .find_map(|plan| plan.message_id_header.as_ref())
-            .map(|h| h.to_ascii_lowercase())
     }
 
     fn hmac_plans(&self) -> impl Iterator<Item = &calltap_protocol::auth::HmacPlan> {

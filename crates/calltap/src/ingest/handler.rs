@@ -56,7 +56,9 @@ pub async fn not_post(method: Method, headers: HeaderMap) -> Response {
 /// was already stored), 400 with the reason for bad input (quarantined),
 /// 401, 413, or 503 with `Retry-After`. A question forwarded to the app is
 /// answered with the app's answer (status, `content-type`, body) or its
-/// stand-in. The seq is in `x-calltap-seq`.
+/// stand-in. The seq is in `x-calltap-seq`; a delivery whose signed message
+/// id was stored before with other bytes is stored too, and
+/// `x-calltap-id-conflict` names the first one's seq.
 pub async fn receive(
     State(ingest): State<IngestState>,
     method: Method,
@@ -101,13 +103,21 @@ pub async fn receive(
             (response, ack)
         }
     };
-    let (seq, duplicate) = match ack.unwrap_or(Ack::DryRun) {
-        Ack::Stored(seq) => (Some(seq), false),
-        Ack::Duplicate(seq) => (Some(seq), true),
-        Ack::DryRun => (None, false),
+    let (seq, duplicate, conflicts_with) = match ack.unwrap_or(Ack::DryRun) {
+        Ack::Stored(seq) => (Some(seq), false, None),
+        Ack::StoredConflicting { seq, first } => (Some(seq), false, Some(first)),
+        Ack::Duplicate(seq) => (Some(seq), true, None),
+        Ack::DryRun => (None, false, None),
     };
-    if let Some(seq) = seq.and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
-        response.headers_mut().insert("x-calltap-seq", seq);
+    if let Some(seq) = seq {
+        response
+            .headers_mut()
+            .insert("x-calltap-seq", HeaderValue::from(seq.get()));
+    }
+    if let Some(first) = conflicts_with {
+        response
+            .headers_mut()
+            .insert("x-calltap-id-conflict", HeaderValue::from(first.get()));
     }
     if duplicate {
         response

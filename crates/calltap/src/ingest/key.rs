@@ -1,16 +1,19 @@
 //! The dedup key of a delivery and the request headers kept beside it.
 //!
 //! Vapi sends no delivery id of its own, and a retried delivery arrives
-//! byte-identical, so by default the key is a blake3 hash of the raw body.
-//! When a message-id header is present (Svix / Standard Webhooks `svix-id`,
-//! `webhook-id`, or the HMAC plan's message-id header) it is the key instead.
+//! byte-identical, so the key is a blake3 hash of the raw body. A message
+//! id replaces it only when the signature that verified the delivery
+//! covers the id (its exact bytes went into the MAC): Standard Webhooks'
+//! `webhook-id`, or the HMAC plan's message-id header when its template
+//! has `{svix-id}`. A header nobody signed, or one beside a shared secret
+//! or bearer token, could carry any id, and would let a new body pass as
+//! a redelivery of an old one; it is kept with the delivery, never used
+//! as its key. (Should a signed id come back with another body, the store
+//! keeps both and flags the second: see `Outcome::StoredConflicting`.)
 
 use http::HeaderMap;
 
 use crate::ids::DedupKey;
-
-/// The message-id headers always consulted, in order of preference.
-pub const STANDARD_ID_HEADERS: [&str; 2] = ["webhook-id", "svix-id"];
 
 /// Headers worth keeping with a delivery: enough to re-check a signature
 /// later and to trace the sender. Credentials (`authorization`,
@@ -29,23 +32,10 @@ const KEPT_HEADERS: [&str; 11] = [
     "svix-signature",
 ];
 
-/// The dedup key: `id:<message id>` from the verified message id (auth
-/// found one), else the first message-id header present (`extra` first, then
-/// the standard ones), else `b3:<hex>` of the body.
-pub fn dedup_key(
-    verified: Option<&str>,
-    headers: &HeaderMap,
-    extra: Option<&str>,
-    body: &[u8],
-) -> DedupKey {
-    let from_headers = extra
-        .into_iter()
-        .chain(STANDARD_ID_HEADERS)
-        .filter_map(|name| headers.get(name))
-        .filter_map(|value| value.to_str().ok())
-        .map(str::trim)
-        .find(|value| !value.is_empty());
-    match verified.filter(|id| !id.is_empty()).or(from_headers) {
+/// The dedup key: `id:<message id>` when auth verified a signature over
+/// the id (`signed_id`, see the module doc), else `b3:<hex>` of the body.
+pub fn dedup_key(signed_id: Option<&str>, body: &[u8]) -> DedupKey {
+    match signed_id.filter(|id| !id.is_empty()) {
         Some(id) => DedupKey::message_id(id),
         None => DedupKey::body_hash(body),
     }
@@ -75,22 +65,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_body_hash_is_the_key_without_an_id_header() {
-        let key = dedup_key(None, &HeaderMap::new(), None, b"{}");
-        assert_eq!(key.as_str(), format!("b3:{}", blake3::hash(b"{}").to_hex()));
+    fn the_body_hash_is_the_key_without_a_signed_id() {
+        let key = dedup_key(None, b"{}");
+        assert_eq!(
+            key,
+            *format!("b3:{}", blake3::hash(b"{}").to_hex()).as_str()
+        );
+        assert_eq!(dedup_key(Some(""), b"{}"), key, "an empty id names nothing");
     }
 
     #[test]
-    fn a_message_id_header_wins_and_the_configured_one_first() {
-        let mut headers = HeaderMap::new();
-        headers.insert("svix-id", "msg_1".parse().expect("value"));
-        assert_eq!(dedup_key(None, &headers, None, b"{}"), "id:msg_1");
-        headers.insert("x-message-id", "m2".parse().expect("value"));
-        assert_eq!(
-            dedup_key(None, &headers, Some("x-message-id"), b"{}"),
-            "id:m2"
-        );
-        assert_eq!(dedup_key(Some("v"), &headers, None, b"{}"), "id:v");
+    fn a_signed_id_is_the_key() {
+        assert_eq!(dedup_key(Some("msg_1"), b"{}"), *"id:msg_1");
     }
 
     #[test]

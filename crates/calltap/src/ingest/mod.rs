@@ -44,6 +44,14 @@ pub struct Delivery {
 pub enum Ack {
     /// Committed at this seq.
     Stored(Seq),
+    /// Committed at `seq`, though its signed message id came before with
+    /// other bytes, at `first` (see `Outcome::StoredConflicting`).
+    StoredConflicting {
+        /// Where it was stored.
+        seq: Seq,
+        /// The delivery first stored with the same message id.
+        first: Seq,
+    },
     /// Already stored at this seq; not stored again.
     Duplicate(Seq),
     /// Parsed and acknowledged without storing (`--dry-run`).
@@ -107,8 +115,6 @@ pub struct Ingestor {
     max_depth: usize,
     /// None in `--dry-run`: nothing is written.
     writer: Option<WriterHandle>,
-    /// A configured message-id header (HMAC plan), consulted for the dedup key.
-    id_header: Option<String>,
     /// Extra headers to keep with each delivery (the HMAC plan's).
     kept_headers: Vec<String>,
     /// The app that answers questions, when calltap forwards to one.
@@ -121,14 +127,12 @@ impl Ingestor {
         auth: IngestAuth,
         max_depth: usize,
         writer: Option<WriterHandle>,
-        id_header: Option<String>,
         kept_headers: Vec<String>,
     ) -> Ingestor {
         Ingestor {
             auth,
             max_depth,
             writer,
-            id_header,
             kept_headers,
             proxy: None,
         }
@@ -221,7 +225,11 @@ impl Ingestor {
                 None
             }
         };
-        if let (Some(writer), Some(Ack::Stored(seq) | Ack::Duplicate(seq))) = (&self.writer, ack) {
+        if let (
+            Some(writer),
+            Some(Ack::Stored(seq) | Ack::StoredConflicting { seq, .. } | Ack::Duplicate(seq)),
+        ) = (&self.writer, ack)
+        {
             record_answer(writer, seq, &answer);
         }
         Received::Answered { ack, answer }
@@ -260,12 +268,7 @@ impl Ingestor {
             call_id: view.call_id.as_deref().map(CallId::new),
             message_type: view.message_type.into_owned(),
             timestamp: view.timestamp_ms,
-            key: key::dedup_key(
-                message_id,
-                &delivery.headers,
-                self.id_header.as_deref(),
-                &delivery.body,
-            ),
+            key: key::dedup_key(message_id, &delivery.body),
             body: delivery.body.clone(),
             headers: key::kept_headers(&delivery.headers, &self.kept_headers),
             split,
@@ -313,6 +316,16 @@ fn acked(outcome: Outcome) -> Result<Ack, IngestError> {
             metrics::counter!("calltap_deliveries_stored_total").increment(1);
             tracing::debug!(seq = seq.get(), "stored");
             Ok(Ack::Stored(seq))
+        }
+        Outcome::StoredConflicting { seq, first, .. } => {
+            metrics::counter!("calltap_deliveries_stored_total").increment(1);
+            metrics::counter!("calltap_dedup_conflicts_total").increment(1);
+            tracing::warn!(
+                seq = seq.get(),
+                first = first.get(),
+                "a signed message id came again with other bytes: stored both, flagged"
+            );
+            Ok(Ack::StoredConflicting { seq, first })
         }
         Outcome::Duplicate(seq) => {
             metrics::counter!("calltap_deliveries_duplicate_total").increment(1);

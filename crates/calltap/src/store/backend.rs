@@ -33,7 +33,9 @@ use crate::ids::{CallId, Seq};
 pub trait LogAppend: Send {
     /// Appends `jobs` in one transaction and commits it: every job or none.
     /// A delivery whose key is stored is not stored again
-    /// ([`Outcome::Duplicate`], with the seq it has); the pieces of a cut
+    /// ([`Outcome::Duplicate`], with the seq it has), unless the key is a
+    /// message id and the stored bytes differ: then it is stored under its
+    /// body's hash and flagged ([`Outcome::StoredConflicting`]); the pieces of a cut
     /// body that are not marked known are stored unless they are, and
     /// `inserted` collects them, to be marked known once this returns.
     fn append_batch(

@@ -67,18 +67,13 @@ impl Feed {
             return;
         }
         for (job, outcome) in jobs.iter().zip(outcomes) {
-            if let (Job::Event(event), Outcome::Stored(seq)) = (job, outcome) {
+            let Job::Event(event) = job else {
+                continue;
+            };
+            if let Some(logged) = event.logged(outcome, event.body.clone()) {
                 // `send` fails only when there is no subscriber left, in
                 // which case there is nobody to tell.
-                let _ = self.tx.send(Arc::new(Event {
-                    seq: *seq,
-                    received_at: event.received_at,
-                    call_id: event.call_id.clone(),
-                    message_type: event.message_type.clone(),
-                    timestamp: event.timestamp,
-                    key: event.key.clone(),
-                    body: event.body.clone(),
-                }));
+                let _ = self.tx.send(Arc::new(logged));
             }
         }
     }

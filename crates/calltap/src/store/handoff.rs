@@ -84,10 +84,9 @@ impl Handoff {
     pub fn publish_committed(&self, jobs: &[&Job], outcomes: &[Outcome]) {
         let mut held = self.held.lock();
         for (job, outcome) in jobs.iter().zip(outcomes) {
-            let (Job::Event(event), Outcome::Stored(seq)) = (job, outcome) else {
+            let (Job::Event(event), Some(seq)) = (job, outcome.stored_seq()) else {
                 continue;
             };
-            let seq = *seq;
             if held.last != Some(seq.prev()) {
                 // The first delivery handed, or a gap: what came before
                 // this one is only in the log.
@@ -103,15 +102,7 @@ impl Handoff {
                 None => StoredBody::Whole(event.body.clone()),
             };
             held.bytes += body_len(&body);
-            held.events.push_back(StoredEvent {
-                seq,
-                received_at: event.received_at,
-                call_id: event.call_id.clone(),
-                message_type: event.message_type.clone(),
-                timestamp: event.timestamp,
-                key: event.key.clone(),
-                body,
-            });
+            held.events.extend(event.logged(outcome, body));
             held.last = Some(seq);
             while held.events.len() > held.max_events
                 || (held.bytes > held.max_bytes && held.events.len() > 1)

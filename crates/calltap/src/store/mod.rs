@@ -45,7 +45,7 @@ pub struct NewEvent {
     pub message_type: String,
     /// `message.timestamp` in ms since the epoch, if any.
     pub timestamp: Option<i64>,
-    /// The dedup key: the message-id header or a hash of the body.
+    /// The dedup key: a signed message id or a hash of the body.
     pub key: DedupKey,
     /// The exact bytes received.
     pub body: Bytes,
@@ -54,6 +54,29 @@ pub struct NewEvent {
     /// The body cut into content-addressed pieces ([`body::split`], done by
     /// the handler so the writer thread only inserts); `None` stores it whole.
     pub split: Option<body::Split>,
+}
+
+impl NewEvent {
+    /// The delivery as the log now holds it, with `body`, given what
+    /// appending it did; `None` unless this append stored it (a duplicate
+    /// was stored, and published, before).
+    pub fn logged<B>(&self, outcome: &Outcome, body: B) -> Option<Logged<B>> {
+        let (seq, key, conflicts_with) = match outcome {
+            Outcome::Stored(seq) => (*seq, self.key.clone(), None),
+            Outcome::StoredConflicting { seq, first, key } => (*seq, key.clone(), Some(*first)),
+            Outcome::Duplicate(_) | Outcome::Quarantined(_) | Outcome::Answered(_) => return None,
+        };
+        Some(Logged {
+            seq,
+            received_at: self.received_at,
+            call_id: self.call_id.clone(),
+            message_type: self.message_type.clone(),
+            timestamp: self.timestamp,
+            key,
+            conflicts_with,
+            body,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -86,11 +109,25 @@ pub enum Job {
 }
 
 /// What appending a job did, once committed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// The delivery was stored at this seq.
     Stored(Seq),
-    /// The delivery's key was already stored at this seq.
+    /// The delivery was stored at `seq` although its message id was stored
+    /// before, at `first`, with other bytes: its sender reused a signed id
+    /// for new content (a bug, or someone holding the secret). Neither is
+    /// dropped: this one is keyed by its body's hash, `key`, so that its
+    /// own redeliveries stay one, and flagged (`conflicts_with` = `first`).
+    StoredConflicting {
+        /// Where it was stored.
+        seq: Seq,
+        /// The delivery first stored under the same message id.
+        first: Seq,
+        /// The key it was stored under (its body's hash).
+        key: DedupKey,
+    },
+    /// The delivery's key was already stored at this seq, with the same
+    /// bytes.
     Duplicate(Seq),
     /// The body was quarantined under this id.
     Quarantined(i64),
@@ -181,6 +218,16 @@ pub struct OutboxSnapshot {
     pub rows: Vec<PendingRow>,
 }
 
+impl Outcome {
+    /// The seq of a delivery this append stored.
+    pub fn stored_seq(&self) -> Option<Seq> {
+        match self {
+            Outcome::Stored(seq) | Outcome::StoredConflicting { seq, .. } => Some(*seq),
+            Outcome::Duplicate(_) | Outcome::Quarantined(_) | Outcome::Answered(_) => None,
+        }
+    }
+}
+
 /// How hard the store works to keep a commit (SQLite: `PRAGMA synchronous`
 /// in WAL mode). A setting of the store, embedded in calltap's config.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, clap::ValueEnum)]
@@ -235,6 +282,9 @@ pub struct Logged<B> {
     pub timestamp: Option<i64>,
     /// The dedup key.
     pub key: DedupKey,
+    /// The delivery first stored with the same signed message id and other
+    /// bytes, when there is one (see [`Outcome::StoredConflicting`]).
+    pub conflicts_with: Option<Seq>,
     /// The body.
     pub body: B,
 }
@@ -250,6 +300,7 @@ impl<B> Logged<B> {
             message_type: self.message_type,
             timestamp: self.timestamp,
             key: self.key,
+            conflicts_with: self.conflicts_with,
         })
     }
 }

@@ -204,10 +204,7 @@ impl<L: LogAppend> Writer<L> {
             match self.process_batch(&jobs) {
                 Ok(outcomes) => {
                     health.writable.store(true, Ordering::Relaxed);
-                    let stored = outcomes.iter().filter_map(|o| match o {
-                        Outcome::Stored(seq) => Some(*seq),
-                        _ => None,
-                    });
+                    let stored = outcomes.iter().filter_map(Outcome::stored_seq);
                     if let Some(max) = stored.max() {
                         // No receiver (no projector) is fine: nothing to wake.
                         committed.send_if_modified(|seq| {

@@ -100,10 +100,11 @@ async fn post_signed(app: &TestApp, body: &str, headers: &[(String, String)]) ->
 }
 
 #[tokio::test]
-async fn an_hmac_signature_is_checked_and_its_message_id_is_the_dedup_key() {
+async fn an_hmac_signature_is_checked_and_the_message_id_it_signs_is_the_dedup_key() {
     let mut plan = HmacPlan::new("hmac-key-1", HmacAlgorithm::Sha256);
     plan.signature_prefix = Some("sha256=".to_owned());
     plan.message_id_header = Some("svix-id".to_owned());
+    plan.payload_format = Some("{svix-id}.{timestamp}.{body}".to_owned());
     plan.tolerance_seconds = Some(300);
     let verifier = Verifier::from(plan);
     let app = spawn_app_with({
@@ -165,5 +166,91 @@ async fn auth_failures_are_counted() {
     assert!(
         text.contains("calltap_auth_failures_total{reason=\"missing_header\"}"),
         "{text}"
+    );
+}
+
+#[tokio::test]
+async fn an_hmac_message_id_outside_the_signed_template_is_not_the_dedup_key() {
+    // The default template signs `{timestamp}.{body}`: the id header rides
+    // along unsigned, so it cannot be trusted to name the delivery.
+    let mut plan = HmacPlan::new("hmac-key-2", HmacAlgorithm::Sha256);
+    plan.message_id_header = Some("svix-id".to_owned());
+    let verifier = Verifier::from(plan);
+    let app = spawn_app_with({
+        let verifier = verifier.clone();
+        |c| c.auth.push(verifier)
+    })
+    .await;
+    let (a, b) = (
+        status_update("unsigned-id-a"),
+        status_update("unsigned-id-b"),
+    );
+    let now = SystemTime::now();
+
+    let first = post_signed(&app, &a, &sign(&verifier, &a, now, "msg_same")).await;
+    let second = post_signed(&app, &b, &sign(&verifier, &b, now, "msg_same")).await;
+
+    assert_eq!(first.status(), 200);
+    assert_eq!(second.status(), 200);
+    assert!(second.headers().get("x-calltap-duplicate").is_none());
+    let page = app.get_json("/api/v1/events").await;
+    let keys: Vec<&str> = page["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| e["key"].as_str().expect("key"))
+        .collect();
+    assert_eq!(keys.len(), 2);
+    assert!(keys.iter().all(|k| k.starts_with("b3:")), "{keys:?}");
+}
+
+#[tokio::test]
+async fn a_signed_message_id_repeated_with_another_body_is_stored_and_flagged() {
+    // Arrange: Standard Webhooks signs the id with the body.
+    let verifier = Verifier::from(StandardWebhooksPlan::new(
+        "whsec_c2VjcmV0LWtleS1mb3ItdGVzdHM=",
+    ));
+    let app = spawn_app_with({
+        let verifier = verifier.clone();
+        |c| c.auth.push(verifier)
+    })
+    .await;
+    let (a, b) = (status_update("conflict-a"), status_update("conflict-b"));
+    let now = SystemTime::now();
+
+    // Act: the id with one body, again (a redelivery), with another body,
+    // and that other body again.
+    let first = post_signed(&app, &a, &sign(&verifier, &a, now, "msg_reused")).await;
+    let redelivered = post_signed(&app, &a, &sign(&verifier, &a, now, "msg_reused")).await;
+    let other = post_signed(&app, &b, &sign(&verifier, &b, now, "msg_reused")).await;
+    let other_again = post_signed(&app, &b, &sign(&verifier, &b, now, "msg_reused")).await;
+
+    // Assert
+    assert_eq!(first.status(), 200);
+    assert_eq!(redelivered.headers()["x-calltap-duplicate"], "true");
+    assert_eq!(other.status(), 200);
+    assert!(other.headers().get("x-calltap-duplicate").is_none());
+    let first_seq = first.headers()["x-calltap-seq"].clone();
+    assert_eq!(other.headers()["x-calltap-id-conflict"], first_seq);
+    assert_eq!(other_again.headers()["x-calltap-duplicate"], "true");
+    assert_eq!(
+        other_again.headers()["x-calltap-seq"],
+        other.headers()["x-calltap-seq"]
+    );
+    let page = app.get_json("/api/v1/events").await;
+    let events = page["events"].as_array().expect("events");
+    assert_eq!(events.len(), 2, "{page}");
+    assert_eq!(events[0]["key"], "id:msg_reused");
+    assert_eq!(events[0]["conflicts_with"], serde_json::Value::Null);
+    assert!(events[1]["key"].as_str().expect("key").starts_with("b3:"));
+    assert_eq!(
+        events[1]["conflicts_with"].to_string(),
+        first_seq.to_str().expect("ascii")
+    );
+    assert_eq!(events[1]["body"]["message"]["call"]["id"], "conflict-b");
+    let metrics = app.get("/metrics").await.text().await.expect("metrics");
+    assert!(
+        metrics.contains("calltap_dedup_conflicts_total"),
+        "{metrics}"
     );
 }

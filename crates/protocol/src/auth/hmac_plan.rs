@@ -65,8 +65,9 @@ pub struct HmacPlan {
     #[serde(default)]
     pub payload_format: Option<String>,
     /// The header carrying a unique message id (Svix style, e.g. `svix-id`).
-    /// Needed when the template uses `{svix-id}`; when present on a delivery
-    /// its value becomes [`Verified::message_id`].
+    /// Needed when the template uses `{svix-id}`, and only then does its
+    /// value become [`Verified::message_id`]: an id the signature does not
+    /// cover could be anything.
     #[serde(default)]
     pub message_id_header: Option<String>,
     /// How the signature is written (default hex).
@@ -301,7 +302,9 @@ impl HmacPlan {
             },
         );
         self.match_signatures(request, &expected)?;
-        let message_id = message_id.map(|id| String::from_utf8_lossy(id).into_owned());
+        let message_id = message_id
+            .filter(|_| self.uses(Segment::MessageId))
+            .map(|id| String::from_utf8_lossy(id).into_owned());
         Ok(Verified::new(Scheme::Hmac, message_id))
     }
 

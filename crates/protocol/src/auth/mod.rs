@@ -133,10 +133,12 @@ impl Scheme {
 pub struct Verified {
     /// The scheme that accepted it.
     pub scheme: Scheme,
-    /// The sender's unique message id (`webhook-id`, or the HMAC plan's
-    /// `messageIdHeader`), when present: the dedup key for redeliveries.
-    /// Signed by Standard Webhooks and by HMAC templates with `{svix-id}`;
-    /// otherwise taken from the header as is.
+    /// The sender's unique message id, only when the signature that
+    /// verified covers it (its exact bytes are an input of the MAC): always
+    /// Standard Webhooks' `webhook-id`; the HMAC plan's `messageIdHeader`
+    /// when its template has `{svix-id}`. `None` otherwise, even when the
+    /// header is there: an id nobody signed could name any delivery, so it
+    /// must not decide which deliveries are the same.
     pub message_id: Option<String>,
 }
 

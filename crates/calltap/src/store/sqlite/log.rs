@@ -16,7 +16,7 @@ use super::checkpointer::WalGrowth;
 use super::connection::SqliteReader;
 use super::turns::WriteTurns;
 use super::{forward, quarantine};
-use crate::ids::Seq;
+use crate::ids::{DedupKey, Seq};
 use crate::store::backend::{LogAppend, LogRead, NewPieces, PieceRead};
 use crate::store::body::{self, PieceHash};
 use crate::store::{
@@ -111,17 +111,37 @@ const FORMAT_PACKED_RECIPE: i64 = 2;
 /// ignored in practice: the key was looked up, a piece already stored is
 /// the same bytes, and no column is ever NULL; an event row that still did
 /// not go in fails the batch.
+///
+/// A message-id key promises nothing about the bytes, so a stored event
+/// with the same one is a duplicate only when its body rebuilds to the
+/// same bytes; otherwise the delivery is stored under its body's hash and
+/// flagged ([`Outcome::StoredConflicting`]). A body-hash key needs no such
+/// check.
 fn append_event(
     conn: &Connection,
     event: &NewEvent,
     inserted: &mut NewPieces,
 ) -> Result<Outcome, StoreError> {
-    let mut existing = conn.prepare_cached("SELECT seq FROM events WHERE key = ?1")?;
-    if let Some(seq) = existing
-        .query_row([&event.key], |row| row.get(0))
-        .optional()?
-    {
-        return Ok(Outcome::Duplicate(seq));
+    let mut existing =
+        conn.prepare_cached("SELECT seq, body, format FROM events WHERE key = ?1")?;
+    let found: Option<(Seq, Vec<u8>, i64)> = existing
+        .query_row([&event.key], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })
+        .optional()?;
+    let mut conflict = None;
+    if let Some((seq, stored, format)) = found {
+        if !event.key.is_message_id()
+            || rebuilt(conn, stored_body(stored, format)?, &mut PieceCache::new())? == event.body
+        {
+            return Ok(Outcome::Duplicate(seq));
+        }
+        let key = DedupKey::body_hash(&event.body);
+        let mut by_body = conn.prepare_cached("SELECT seq FROM events WHERE key = ?1")?;
+        if let Some(again) = by_body.query_row([&key], |row| row.get(0)).optional()? {
+            return Ok(Outcome::Duplicate(again));
+        }
+        conflict = Some((seq, key));
     }
     let (format, stored) = match &event.split {
         Some(split) => {
@@ -148,18 +168,19 @@ fn append_event(
     };
     let mut insert = conn.prepare_cached(
         "INSERT OR IGNORE INTO events
-         (received_at, call_id, type, timestamp, key, body, headers, format)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+         (received_at, call_id, type, timestamp, key, body, headers, format, conflicts_with)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
     let inserted = insert.execute(params![
         event.received_at,
         event.call_id,
         event.message_type,
         event.timestamp,
-        event.key,
+        conflict.as_ref().map_or(&event.key, |(_, key)| key),
         stored,
         event.headers,
         format,
+        conflict.as_ref().map(|(first, _)| *first),
     ])?;
     if inserted != 1 {
         // The key was looked up above and nothing else constrains a row.
@@ -167,7 +188,11 @@ fn append_event(
             rusqlite::Error::StatementChangedRows(inserted).into(),
         ));
     }
-    Ok(Outcome::Stored(Seq::new(conn.last_insert_rowid())))
+    let seq = Seq::new(conn.last_insert_rowid());
+    Ok(match conflict {
+        Some((first, key)) => Outcome::StoredConflicting { seq, first, key },
+        None => Outcome::Stored(seq),
+    })
 }
 
 impl LogRead for SqliteReader {
@@ -212,6 +237,7 @@ impl LogRead for SqliteReader {
                     message_type: row.get(3)?,
                     timestamp: row.get(4)?,
                     key: row.get(5)?,
+                    conflicts_with: row.get(8)?,
                     body,
                 }))
             })?;
@@ -277,21 +303,21 @@ impl PieceRead for SqliteReader {
 fn events_query(filter: &EventFilter) -> &'static str {
     match (filter.call_id.is_some(), filter.message_type.is_some()) {
         (false, false) => {
-            "SELECT seq, received_at, call_id, type, timestamp, key, body, format FROM events
+            "SELECT seq, received_at, call_id, type, timestamp, key, body, format, conflicts_with FROM events
              WHERE seq > :after AND seq <= :up_to ORDER BY seq LIMIT :limit"
         }
         (true, false) => {
-            "SELECT seq, received_at, call_id, type, timestamp, key, body, format FROM events
+            "SELECT seq, received_at, call_id, type, timestamp, key, body, format, conflicts_with FROM events
              INDEXED BY events_by_call
              WHERE call_id = :call_id AND seq > :after AND seq <= :up_to ORDER BY seq LIMIT :limit"
         }
         (false, true) => {
             // No index by type (migration 3 dropped it): walk by seq.
-            "SELECT seq, received_at, call_id, type, timestamp, key, body, format FROM events
+            "SELECT seq, received_at, call_id, type, timestamp, key, body, format, conflicts_with FROM events
              WHERE seq > :after AND seq <= :up_to AND type = :type ORDER BY seq LIMIT :limit"
         }
         (true, true) => {
-            "SELECT seq, received_at, call_id, type, timestamp, key, body, format FROM events
+            "SELECT seq, received_at, call_id, type, timestamp, key, body, format, conflicts_with FROM events
              INDEXED BY events_by_call
              WHERE call_id = :call_id AND type = :type AND seq > :after AND seq <= :up_to ORDER BY seq LIMIT :limit"
         }
@@ -420,6 +446,62 @@ mod tests {
             assert!(plan.contains(expected), "{filter:?}: {plan}");
             assert!(!plan.contains("USE TEMP B-TREE"), "{filter:?}: {plan}");
         }
+    }
+
+    #[test]
+    fn a_message_id_is_a_duplicate_only_with_the_same_bytes_even_cut_into_pieces() {
+        // Arrange: two corpus bodies, each cut into pieces, sent with one id.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("t.db");
+        let conn = open_writer(&path, Durability::Normal).expect("open");
+        let mut corpus = calltap_protocol::fixtures::sample_deliveries();
+        let with_id = |body: Vec<u8>| {
+            let mut new = event("id:msg_1");
+            new.split = body::split(&body, &body::KnownPieces::default());
+            new.body = bytes::Bytes::from(body);
+            new
+        };
+        let (a, b) = (
+            with_id(corpus.pop().expect("a body")),
+            with_id(corpus.pop().expect("another body")),
+        );
+        assert!(a.split.is_some() && b.split.is_some());
+        let append =
+            |e: &NewEvent| append_event(&conn, e, &mut NewPieces::default()).expect("append");
+
+        // Act
+        let first = append(&a);
+        let redelivered = append(&a);
+        let other = append(&b);
+        let other_again = append(&b);
+
+        // Assert
+        let hash_key = DedupKey::body_hash(&b.body);
+        assert_eq!(first, Outcome::Stored(Seq::new(1)));
+        assert_eq!(redelivered, Outcome::Duplicate(Seq::new(1)));
+        assert_eq!(
+            other,
+            Outcome::StoredConflicting {
+                seq: Seq::new(2),
+                first: Seq::new(1),
+                key: hash_key.clone(),
+            }
+        );
+        assert_eq!(other_again, Outcome::Duplicate(Seq::new(2)));
+        let reader = SqliteReader::open(&path).expect("reader");
+        let events = reader
+            .events(&EventFilter {
+                limit: 10,
+                ..EventFilter::default()
+            })
+            .expect("read");
+        assert_eq!(events.len(), 2);
+        assert_eq!(
+            (events[0].conflicts_with, events[1].conflicts_with),
+            (None, Some(Seq::new(1)))
+        );
+        assert_eq!(events[1].key, hash_key);
+        assert_eq!(events[1].body, b.body, "stored byte-identical");
     }
 
     #[test]

@@ -62,6 +62,9 @@ pub const MIGRATIONS: &[&str] = &[
     // 5: forwarding (see `forward`): the answers given to questions, and
     // each outbox's cursor and the deliveries it has not finished.
     MIGRATION_FORWARD,
+    // 6: a delivery whose signed message id was stored before with other
+    // bytes names that first delivery (see `Outcome::StoredConflicting`).
+    "ALTER TABLE events ADD COLUMN conflicts_with INTEGER;",
 ];
 
 /// Migration 5: `answers` (one per answered question, by the question's
