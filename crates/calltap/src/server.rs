@@ -189,6 +189,7 @@ pub async fn run(
     let kept_headers = auth.kept_headers();
     let mut ingestor = Ingestor::new(
         auth,
+        config.body_limit,
         config.max_depth,
         (!config.dry_run).then(|| writer.clone()),
         kept_headers,

@@ -40,11 +40,21 @@ pub enum ApiError {
     /// 405 with `Allow: POST`: a method other than POST on an ingest path.
     #[error("this is a calltap ingest path: POST Vapi server messages here; read them back under /api/v1")]
     NotPost,
-    /// 413: the body is over the limit.
-    #[error("body is larger than the limit of {limit} bytes")]
+    /// 413: the body is over the limit (as sent, or once decompressed).
+    #[error("body {} than the limit of {limit} bytes", if *decompressed { "decompresses to more" } else { "is larger" })]
     PayloadTooLarge {
         /// The configured limit in bytes.
         limit: usize,
+        /// Whether it was the decompressed body that passed the limit.
+        decompressed: bool,
+    },
+    /// 415: the body's `Content-Encoding` cannot be read.
+    #[error("{reason}")]
+    UnsupportedMediaType {
+        /// Machine-readable class.
+        kind: &'static str,
+        /// What was wrong, and what is supported.
+        reason: String,
     },
     /// 503: try again later (`Retry-After` is added by [`RetryAfter`]).
     #[error("{reason}")]
@@ -67,6 +77,7 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::NotPost => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -76,6 +87,7 @@ impl ApiError {
         match self {
             ApiError::BadRequest { kind, .. }
             | ApiError::Unauthorized { kind, .. }
+            | ApiError::UnsupportedMediaType { kind, .. }
             | ApiError::Unavailable { kind, .. } => kind,
             ApiError::NotFound(_) => "not_found",
             ApiError::NotPost => "method_not_allowed",

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 
+use super::encoding::EncodingError;
 use super::{Ack, Delivery, IngestError, Ingestor, Received};
 use crate::api::ApiError;
 
@@ -72,6 +73,7 @@ pub async fn receive(
                 .increment(1);
             ApiError::PayloadTooLarge {
                 limit: ingest.body_limit,
+                decompressed: false,
             }
         } else {
             ApiError::BadRequest {
@@ -139,9 +141,19 @@ pub fn answer(err: IngestError) -> ApiError {
             kind,
             reason: rejected.reason,
         },
-        IngestError::TooDeep(_) | IngestError::Invalid(_) => ApiError::BadRequest {
+        IngestError::TooDeep(_)
+        | IngestError::Invalid(_)
+        | IngestError::Encoding(EncodingError::Corrupt { .. }) => ApiError::BadRequest {
             kind,
             reason: err.to_string(),
+        },
+        IngestError::Encoding(EncodingError::Unsupported(_)) => ApiError::UnsupportedMediaType {
+            kind,
+            reason: err.to_string(),
+        },
+        IngestError::Encoding(EncodingError::TooLarge { limit }) => ApiError::PayloadTooLarge {
+            limit,
+            decompressed: true,
         },
         IngestError::Overloaded | IngestError::StoreUnavailable(_) => ApiError::Unavailable {
             kind,

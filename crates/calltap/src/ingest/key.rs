@@ -18,8 +18,9 @@ use crate::ids::DedupKey;
 /// Headers worth keeping with a delivery: enough to re-check a signature
 /// later and to trace the sender. Credentials (`authorization`,
 /// `x-vapi-secret`, a configured bearer header) are never kept.
-const KEPT_HEADERS: [&str; 11] = [
+const KEPT_HEADERS: [&str; 12] = [
     "content-type",
+    "content-encoding",
     "user-agent",
     "x-forwarded-for",
     "x-real-ip",

@@ -7,6 +7,7 @@
 //! type only the handler uses.
 
 pub mod auth;
+pub mod encoding;
 pub mod handler;
 pub mod key;
 
@@ -24,7 +25,8 @@ use crate::ids::{CallId, Seq};
 use crate::store::body::{self, Scanned};
 use crate::store::writer::{SubmitError, WriterHandle};
 use crate::store::{AnswerRecord, Job, NewEvent, NewQuarantine, Outcome};
-use auth::{AuthRejected, IngestAuth, Signed};
+use auth::{AuthRejected, Authenticated, IngestAuth, Signed};
+use encoding::EncodingError;
 
 /// One request as received.
 #[derive(Clone, Debug)]
@@ -81,6 +83,10 @@ pub enum IngestError {
     /// No configured credential matched.
     #[error("unauthorized: {0}")]
     Unauthorized(#[from] AuthRejected),
+    /// The body could not be decompressed: an unsupported or broken
+    /// encoding (quarantined), or past the body limit (not kept).
+    #[error(transparent)]
+    Encoding(EncodingError),
     /// The body nests too deep (quarantined).
     #[error(transparent)]
     TooDeep(TooDeep),
@@ -100,6 +106,9 @@ impl IngestError {
     pub fn kind(&self) -> &'static str {
         match self {
             IngestError::Unauthorized(rejected) => rejected.kind,
+            IngestError::Encoding(EncodingError::Unsupported(_)) => "unsupported_encoding",
+            IngestError::Encoding(EncodingError::Corrupt { .. }) => "bad_encoding",
+            IngestError::Encoding(EncodingError::TooLarge { .. }) => "too_large",
             IngestError::TooDeep(_) => "too_deep",
             IngestError::Invalid(err) => err.kind(),
             IngestError::Overloaded => "overloaded",
@@ -112,6 +121,8 @@ impl IngestError {
 #[derive(Debug)]
 pub struct Ingestor {
     auth: IngestAuth,
+    /// The largest body, in bytes, once decompressed.
+    body_limit: usize,
     max_depth: usize,
     /// None in `--dry-run`: nothing is written.
     writer: Option<WriterHandle>,
@@ -125,12 +136,14 @@ impl Ingestor {
     /// Builds the pipeline; `writer` is `None` for a dry run.
     pub fn new(
         auth: IngestAuth,
+        body_limit: usize,
         max_depth: usize,
         writer: Option<WriterHandle>,
         kept_headers: Vec<String>,
     ) -> Ingestor {
         Ingestor {
             auth,
+            body_limit,
             max_depth,
             writer,
             kept_headers,
@@ -152,22 +165,25 @@ impl Ingestor {
         let received_at = epoch_ms(SystemTime::now());
         metrics::counter!("calltap_deliveries_received_total").increment(1);
 
-        let signed = Signed {
-            method: &delivery.method,
-            uri: &delivery.uri,
-            headers: &delivery.headers,
-            body: &delivery.body,
-            now: SystemTime::now(),
-        };
-        let authenticated = match self.auth.verify(&signed) {
-            Ok(authenticated) => authenticated,
-            Err(rejected) => {
-                metrics::counter!("calltap_auth_failures_total", "reason" => rejected.kind)
-                    .increment(1);
-                tracing::warn!(reason = %rejected.reason, "delivery failed auth");
-                return Err(rejected.into());
-            }
-        };
+        // Before anything else reads the body (see `encoding`).
+        let delivery =
+            match encoding::decode(&delivery.headers, delivery.body.clone(), self.body_limit) {
+                Ok(body) => Delivery { body, ..delivery },
+                Err(err @ EncodingError::TooLarge { .. }) => {
+                    let err = IngestError::Encoding(err);
+                    metrics::counter!("calltap_deliveries_rejected_total", "reason" => err.kind())
+                        .increment(1);
+                    return Err(err);
+                }
+                Err(err) => {
+                    // Unreadable, so kept as received; but only from a sender
+                    // that passes auth over those bytes, as anything kept must.
+                    self.authenticate(&delivery)?;
+                    let rejection = IngestError::Encoding(err);
+                    return Err(self.quarantine(&delivery, received_at, rejection).await);
+                }
+            };
+        let authenticated = self.authenticate(&delivery)?;
 
         let message_id = authenticated.message_id.as_deref();
         let (event, server_timeout_seconds) =
@@ -233,6 +249,24 @@ impl Ingestor {
             record_answer(writer, seq, &answer);
         }
         Received::Answered { ack, answer }
+    }
+
+    /// The configured checks over `delivery`, counted and logged when they
+    /// reject it.
+    fn authenticate(&self, delivery: &Delivery) -> Result<Authenticated, IngestError> {
+        let signed = Signed {
+            method: &delivery.method,
+            uri: &delivery.uri,
+            headers: &delivery.headers,
+            body: &delivery.body,
+            now: SystemTime::now(),
+        };
+        self.auth.verify(&signed).map_err(|rejected| {
+            metrics::counter!("calltap_auth_failures_total", "reason" => rejected.kind)
+                .increment(1);
+            tracing::warn!(reason = %rejected.reason, "delivery failed auth");
+            IngestError::from(rejected)
+        })
     }
 
     /// Limits and parse: the record to append and the question's server

@@ -12,6 +12,7 @@ mod calls_stream;
 mod cli;
 mod cli_validate;
 mod console;
+mod encoding;
 mod forward;
 mod helpers;
 mod ingest;
