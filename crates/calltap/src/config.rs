@@ -59,8 +59,30 @@ pub struct Config {
     pub body_limit: usize,
     /// The deepest JSON nesting accepted (default 128).
     pub max_depth: usize,
-    /// Deliveries waiting for the writer before ingest answers 503 (default 1024).
-    pub queue_capacity: usize,
+    /// The longest expected wait for a commit at which ingest still admits a
+    /// delivery (default 5 s, well inside Vapi's 20 s timeout); beyond it, 503.
+    pub queue_max_wait: Duration,
+    /// The most body bytes queued for the writer (default 64 MiB); beyond it, 503.
+    pub queue_max_bytes: usize,
+    /// The bytes of call states the projector keeps in memory (estimated;
+    /// default 64 MiB); a call evicted is reloaded from the log.
+    pub projector_cache_bytes: usize,
+    /// The body bytes the writer hands to the projector in memory (default
+    /// 32 MiB); past them, the projector reads the log instead.
+    pub handoff_bytes: usize,
+    /// The longest wait for a request's complete headers, and for the next
+    /// request on an idle keep-alive connection (default 10 s); then the
+    /// connection is closed.
+    pub header_read_timeout: Duration,
+    /// The longest a request's body may take to arrive whole (default
+    /// 20 s, Vapi's own timeout); then 408 and the connection is closed.
+    pub body_read_timeout: Duration,
+    /// The most connections served at once (default 4096, lowered to fit
+    /// the open-file limit); past it, new connections wait to be accepted.
+    pub max_connections: usize,
+    /// The largest request head, request line and headers, in bytes
+    /// (default 64 KiB); past it, 431.
+    pub max_header_bytes: usize,
     /// The most deliveries committed in one transaction (default 256).
     pub max_batch: usize,
     /// The `Retry-After` seconds sent with every 503 (default 1).
@@ -101,7 +123,14 @@ impl Default for Config {
             ingest_paths: vec!["/".to_owned(), "/webhook".to_owned()],
             body_limit: 16 * 1024 * 1024,
             max_depth: 128,
-            queue_capacity: 1024,
+            queue_max_wait: crate::store::admission::DEFAULT_MAX_WAIT,
+            queue_max_bytes: crate::store::admission::DEFAULT_MAX_BYTES,
+            projector_cache_bytes: crate::project::DEFAULT_CACHE,
+            handoff_bytes: crate::store::handoff::DEFAULT_MAX_BYTES,
+            header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(20),
+            max_connections: 4096,
+            max_header_bytes: 64 << 10,
             max_batch: 256,
             retry_after: Duration::from_secs(1),
             auth: Vec::new(),
@@ -148,11 +177,46 @@ impl Config {
             (self.body_limit, "body_limit", "[ingest] body_limit"),
             (self.max_depth, "max_depth", "[ingest] max_depth"),
             (
-                self.queue_capacity,
-                "queue_capacity",
-                "[ingest] queue_capacity",
+                self.queue_max_bytes,
+                "queue_max_bytes",
+                "[ingest] queue_max_bytes",
+            ),
+            (
+                usize::try_from(self.queue_max_wait.as_millis()).unwrap_or(usize::MAX),
+                "queue_max_wait_ms",
+                "[ingest] queue_max_wait_ms",
             ),
             (self.max_batch, "max_batch", "[ingest] max_batch"),
+            (
+                self.projector_cache_bytes,
+                "projector_cache_bytes",
+                "[memory] projector_cache_bytes",
+            ),
+            (
+                self.handoff_bytes,
+                "handoff_bytes",
+                "[memory] handoff_bytes",
+            ),
+            (
+                self.max_connections,
+                "max_connections",
+                "[http] max_connections",
+            ),
+            (
+                self.max_header_bytes,
+                "max_header_bytes",
+                "[http] max_header_bytes",
+            ),
+            (
+                usize::try_from(self.header_read_timeout.as_secs()).unwrap_or(usize::MAX),
+                "header_read_timeout_secs",
+                "[http] header_read_timeout_secs",
+            ),
+            (
+                usize::try_from(self.body_read_timeout.as_secs()).unwrap_or(usize::MAX),
+                "body_read_timeout_secs",
+                "[http] body_read_timeout_secs",
+            ),
         ] {
             if value == 0 {
                 bail!("{id} must be positive ({})", how_to_set(id, file_key));
@@ -201,6 +265,8 @@ impl Config {
         let d = Config::default();
         let ingest = file.ingest.unwrap_or_default();
         let api = file.api.unwrap_or_default();
+        let memory = file.memory.unwrap_or_default();
+        let http = file.http.unwrap_or_default();
         let auth_file = file.auth.unwrap_or_default();
 
         let auth = resolve_auth(auth_file, &overrides)?;
@@ -231,10 +297,38 @@ impl Config {
                 .max_depth
                 .or(ingest.max_depth)
                 .unwrap_or(d.max_depth),
-            queue_capacity: overrides
-                .queue_capacity
-                .or(ingest.queue_capacity)
-                .unwrap_or(d.queue_capacity),
+            queue_max_wait: overrides
+                .queue_max_wait_ms
+                .or(ingest.queue_max_wait_ms)
+                .map_or(d.queue_max_wait, Duration::from_millis),
+            queue_max_bytes: overrides
+                .queue_max_bytes
+                .or(ingest.queue_max_bytes)
+                .unwrap_or(d.queue_max_bytes),
+            projector_cache_bytes: overrides
+                .projector_cache_bytes
+                .or(memory.projector_cache_bytes)
+                .unwrap_or(d.projector_cache_bytes),
+            handoff_bytes: overrides
+                .handoff_bytes
+                .or(memory.handoff_bytes)
+                .unwrap_or(d.handoff_bytes),
+            header_read_timeout: overrides
+                .header_read_timeout_secs
+                .or(http.header_read_timeout_secs)
+                .map_or(d.header_read_timeout, Duration::from_secs),
+            body_read_timeout: overrides
+                .body_read_timeout_secs
+                .or(http.body_read_timeout_secs)
+                .map_or(d.body_read_timeout, Duration::from_secs),
+            max_connections: overrides
+                .max_connections
+                .or(http.max_connections)
+                .unwrap_or(d.max_connections),
+            max_header_bytes: overrides
+                .max_header_bytes
+                .or(http.max_header_bytes)
+                .unwrap_or(d.max_header_bytes),
             max_batch: overrides
                 .max_batch
                 .or(ingest.max_batch)
@@ -562,12 +656,46 @@ pub struct Overrides {
     /// Deepest JSON nesting; deeper: 400.
     #[arg(long, env = "CALLTAP_MAX_DEPTH")]
     pub max_depth: Option<usize>,
-    /// Deliveries queued for the writer before 503.
-    #[arg(long, env = "CALLTAP_QUEUE_CAPACITY")]
-    pub queue_capacity: Option<usize>,
+    /// Longest expected wait for a commit (queued bytes over the measured
+    /// commit rate) at which a delivery is still admitted; beyond it: 503.
+    #[arg(long, env = "CALLTAP_QUEUE_MAX_WAIT_MS", value_name = "MS")]
+    pub queue_max_wait_ms: Option<u64>,
+    /// Most body bytes queued for the writer; beyond it: 503.
+    #[arg(long, env = "CALLTAP_QUEUE_MAX_BYTES", value_name = "BYTES")]
+    pub queue_max_bytes: Option<usize>,
     /// Most deliveries per transaction.
     #[arg(long, env = "CALLTAP_MAX_BATCH")]
     pub max_batch: Option<usize>,
+    /// Bytes of call states the projector caches (an evicted call is
+    /// reloaded from the log).
+    #[arg(long, env = "CALLTAP_PROJECTOR_CACHE_BYTES", value_name = "BYTES")]
+    pub projector_cache_bytes: Option<usize>,
+    /// Body bytes handed from the writer to the projector in memory (past
+    /// them the projector reads the log).
+    #[arg(long, env = "CALLTAP_HANDOFF_BYTES", value_name = "BYTES")]
+    pub handoff_bytes: Option<usize>,
+    /// Seconds a request's headers may take to arrive whole, and an idle
+    /// keep-alive connection may wait for its next request; then closed.
+    #[arg(
+        long = "header-read-timeout",
+        env = "CALLTAP_HEADER_READ_TIMEOUT",
+        value_name = "SECS"
+    )]
+    pub header_read_timeout_secs: Option<u64>,
+    /// Seconds a request's body may take to arrive whole; then 408.
+    #[arg(
+        long = "body-read-timeout",
+        env = "CALLTAP_BODY_READ_TIMEOUT",
+        value_name = "SECS"
+    )]
+    pub body_read_timeout_secs: Option<u64>,
+    /// Most connections served at once (kept below the open-file limit);
+    /// past it, new ones wait to be accepted.
+    #[arg(long, env = "CALLTAP_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// Largest request line and headers, in bytes; past it: 431.
+    #[arg(long, env = "CALLTAP_MAX_HEADER_BYTES", value_name = "BYTES")]
+    pub max_header_bytes: Option<usize>,
     /// `Retry-After` seconds on every 503 (overload, a busy or failing database, `/readyz`).
     #[arg(
         long = "retry-after",
@@ -635,7 +763,8 @@ pub struct Overrides {
 /// paths = ["/", "/webhook"]
 /// body_limit = 16777216
 /// max_depth = 128
-/// queue_capacity = 1024
+/// queue_max_wait_ms = 5000     # admit while the expected wait for a commit is under this
+/// queue_max_bytes = 67108864   # and the bytes queued for the writer under this
 /// max_batch = 256
 /// retry_after_secs = 1
 ///
@@ -659,6 +788,16 @@ pub struct Overrides {
 /// [auth.standard_webhooks]
 /// secret = ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_c2VjcmV0LWtleS1mb3ItdGVzdHM="]  # whsec_ + base64; any one verifies
 /// toleranceSeconds = 300
+///
+/// [http]                     # limits on every connection
+/// header_read_timeout_secs = 10  # headers whole within it; also the idle keep-alive timeout
+/// body_read_timeout_secs = 20  # a body whole within it, else 408
+/// max_connections = 4096       # served at once (kept below the open-file limit)
+/// max_header_bytes = 65536     # request line and headers, else 431
+///
+/// [memory]                   # byte budgets of what grows with load (queued bodies: [ingest])
+/// projector_cache_bytes = 67108864  # call states kept by the projector
+/// handoff_bytes = 33554432     # committed bodies handed to the projector
 ///
 /// [api]
 /// token = "..."
@@ -701,6 +840,8 @@ pub struct FileConfig {
     pub ingest: Option<IngestFile>,
     pub auth: Option<AuthFile>,
     pub api: Option<ApiFile>,
+    pub memory: Option<MemoryFile>,
+    pub http: Option<HttpFile>,
     pub forward: Option<ForwardFile>,
 }
 
@@ -712,7 +853,8 @@ pub struct IngestFile {
     pub paths: Option<Vec<String>>,
     pub body_limit: Option<usize>,
     pub max_depth: Option<usize>,
-    pub queue_capacity: Option<usize>,
+    pub queue_max_wait_ms: Option<u64>,
+    pub queue_max_bytes: Option<usize>,
     pub max_batch: Option<usize>,
     pub retry_after_secs: Option<u64>,
 }
@@ -844,6 +986,26 @@ pub struct ApiFile {
     pub token: Option<Secret>,
     pub stream_capacity: Option<usize>,
     pub stream_keep_alive_secs: Option<u64>,
+}
+
+/// `[http]` of the config file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct HttpFile {
+    pub header_read_timeout_secs: Option<u64>,
+    pub body_read_timeout_secs: Option<u64>,
+    pub max_connections: Option<usize>,
+    pub max_header_bytes: Option<usize>,
+}
+
+/// `[memory]` of the config file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct MemoryFile {
+    pub projector_cache_bytes: Option<usize>,
+    pub handoff_bytes: Option<usize>,
 }
 
 impl FileConfig {

@@ -22,6 +22,7 @@ use crate::api::health::Readiness;
 use crate::api::sse::{Shutdown, Streams};
 use crate::api::{self, ApiToken};
 use crate::config::Config;
+use crate::conn::{self, ConnLimits};
 use crate::forward::app::{AppDestination, AppTarget};
 use crate::forward::outbox;
 use crate::forward::proxy::Proxy;
@@ -29,6 +30,7 @@ use crate::ingest::auth::IngestAuth;
 use crate::ingest::handler::{self, IngestState};
 use crate::ingest::Ingestor;
 use crate::project::{self, Projection, Projector};
+use crate::store::admission::AdmissionRule;
 use crate::store::backend::Reader;
 use crate::store::feed::Feed;
 use crate::store::handoff::Handoff;
@@ -135,20 +137,28 @@ pub async fn run(
         .log_writer()
         .with_context(|| format!("opening {} for writing", config.db.display()))?;
     let feed = Feed::new(config.stream_capacity);
-    let handoff = Handoff::default();
+    let handoff = Handoff::with_capacity(
+        crate::store::handoff::DEFAULT_MAX_EVENTS,
+        config.handoff_bytes,
+    );
     let (writer, writer_thread) = writer::spawn(
         Writer::new(log, config.max_batch)
             .with_feed(feed.clone())
             .with_handoff(handoff.clone()),
-        config.queue_capacity,
+        AdmissionRule {
+            max_wait: config.queue_max_wait,
+            max_bytes: config.queue_max_bytes,
+            one_batch: config.max_batch,
+        },
     )
     .context("starting the writer thread")?;
     let projector_store = store.clone();
+    let projector_cache_bytes = config.projector_cache_bytes;
     let projector = tokio::task::spawn_blocking(move || {
         Projector::open(
             &projector_store,
             project::DEFAULT_BATCH,
-            project::DEFAULT_CACHE,
+            projector_cache_bytes,
         )
     })
     .await?
@@ -205,6 +215,7 @@ pub async fn run(
         ingest: IngestState {
             ingestor: Arc::new(ingestor),
             body_limit: config.body_limit,
+            body_read_timeout: config.body_read_timeout,
         },
         reader,
         feed,
@@ -240,10 +251,7 @@ pub async fn run(
         shutdown.await;
         end_streams.trigger();
     };
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("serving HTTP")?;
+    conn::serve(listener, app, connection_limits(&config), shutdown).await;
     tracing::info!("stopped accepting; flushing the writer");
 
     // Every connection has finished, so the router's clones of the state
@@ -263,6 +271,37 @@ pub async fn run(
         .map_err(|err| anyhow::anyhow!(err))?;
     tracing::info!("calltap stopped");
     Ok(())
+}
+
+/// Descriptors kept free of connections: the database's files, the
+/// outbox's client, the log.
+const RESERVED_FILES: u64 = 256;
+
+/// The connection limits of `config`, with the connection limit kept below
+/// the open-file limit (raised as far as the system allows first), so that
+/// accepting never fails for want of a descriptor.
+fn connection_limits(config: &Config) -> ConnLimits {
+    let mut max_connections = config.max_connections;
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(files) => {
+            let fit =
+                usize::try_from(files.saturating_sub(RESERVED_FILES).max(16)).unwrap_or(usize::MAX);
+            if fit < max_connections {
+                tracing::warn!(
+                    max_connections,
+                    open_file_limit = files,
+                    "lowering the connection limit to {fit} to fit the open-file limit (raise it with `ulimit -n`)"
+                );
+                max_connections = fit;
+            }
+        }
+        Err(err) => tracing::warn!(error = %err, "could not read the open-file limit"),
+    }
+    ConnLimits {
+        header_read_timeout: config.header_read_timeout,
+        max_connections,
+        max_header_bytes: config.max_header_bytes,
+    }
 }
 
 /// All routes: the ingest paths, `/api/v1/*` (behind the API token when

@@ -40,6 +40,12 @@ pub enum ApiError {
     /// 405 with `Allow: POST`: a method other than POST on an ingest path.
     #[error("this is a calltap ingest path: POST Vapi server messages here; read them back under /api/v1")]
     NotPost,
+    /// 408 with `Connection: close`: the body did not arrive whole in time.
+    #[error("the body did not arrive within {} s", timeout.as_secs_f64())]
+    RequestTimeout {
+        /// The configured body read timeout.
+        timeout: Duration,
+    },
     /// 413: the body is over the limit (as sent, or once decompressed).
     #[error("body {} than the limit of {limit} bytes", if *decompressed { "decompresses to more" } else { "is larger" })]
     PayloadTooLarge {
@@ -76,6 +82,7 @@ impl ApiError {
             ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::NotPost => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::RequestTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
@@ -91,6 +98,7 @@ impl ApiError {
             | ApiError::Unavailable { kind, .. } => kind,
             ApiError::NotFound(_) => "not_found",
             ApiError::NotPost => "method_not_allowed",
+            ApiError::RequestTimeout { .. } => "body_timeout",
             ApiError::PayloadTooLarge { .. } => "too_large",
             ApiError::Internal(_) => "internal",
         }
@@ -121,6 +129,11 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        }
+        if let ApiError::RequestTimeout { .. } = &self {
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
         if let ApiError::Unauthorized { .. } = &self {
             response

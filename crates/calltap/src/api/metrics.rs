@@ -85,6 +85,34 @@ fn describe() {
         "Time to write and commit one batch."
     );
     metrics::describe_gauge!("calltap_queue_depth", "Jobs waiting for the writer.");
+    metrics::describe_gauge!(
+        "calltap_connections",
+        "Open HTTP connections (at most --max-connections)."
+    );
+    metrics::describe_counter!(
+        "calltap_connections_timed_out_total",
+        "Connections closed because a request's headers did not arrive within --header-read-timeout (slow or idle clients)."
+    );
+    metrics::describe_counter!(
+        "calltap_accept_errors_total",
+        "Connections the listener failed to accept (e.g. out of file descriptors)."
+    );
+    metrics::describe_gauge!(
+        "calltap_projection_cache_bytes",
+        "Estimated bytes of call states in the projector's cache (bounded by --projector-cache-bytes)."
+    );
+    metrics::describe_counter!(
+        "calltap_projection_cache_evictions_total",
+        "Times the projector's cache went over its byte budget and evicted its least recently used calls."
+    );
+    metrics::describe_gauge!(
+        "calltap_queue_bytes",
+        "Body bytes waiting for the writer (admitted within --queue-max-bytes)."
+    );
+    metrics::describe_gauge!(
+        "calltap_commit_rate_bytes",
+        "The writer's measured commit rate under load, in body bytes per second (admission divides the queued bytes by it)."
+    );
     metrics::describe_counter!(
         "calltap_wal_checkpoints_total",
         "Rounds of copying the WAL into the database file, off the writer's thread."

@@ -44,8 +44,24 @@ fn defaults() -> Vec<(&'static str, String)> {
         ("ingest_paths", d.ingest_paths.join(",")),
         ("body_limit", d.body_limit.to_string()),
         ("max_depth", d.max_depth.to_string()),
-        ("queue_capacity", d.queue_capacity.to_string()),
+        (
+            "queue_max_wait_ms",
+            d.queue_max_wait.as_millis().to_string(),
+        ),
+        ("queue_max_bytes", d.queue_max_bytes.to_string()),
         ("max_batch", d.max_batch.to_string()),
+        ("projector_cache_bytes", d.projector_cache_bytes.to_string()),
+        ("handoff_bytes", d.handoff_bytes.to_string()),
+        (
+            "header_read_timeout_secs",
+            d.header_read_timeout.as_secs().to_string(),
+        ),
+        (
+            "body_read_timeout_secs",
+            d.body_read_timeout.as_secs().to_string(),
+        ),
+        ("max_connections", d.max_connections.to_string()),
+        ("max_header_bytes", d.max_header_bytes.to_string()),
         ("retry_after_secs", d.retry_after.as_secs().to_string()),
         ("bearer_header", bearer.header_name),
         (

@@ -3,10 +3,10 @@
 //! here.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, FromRef, State};
+use axum::extract::{DefaultBodyLimit, FromRef, FromRequest, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -23,6 +23,10 @@ pub struct IngestState {
     pub ingestor: Arc<Ingestor>,
     /// The largest body accepted, in bytes (named in the 413).
     pub body_limit: usize,
+    /// The longest a body may take to arrive whole; then 408. A sender
+    /// that dribbles its body would otherwise hold its connection, and the
+    /// bytes read so far, for as long as it likes.
+    pub body_read_timeout: Duration,
 }
 
 /// `POST` on each of `paths` (any other method: 405), with bodies up to
@@ -55,7 +59,8 @@ pub async fn not_post(method: Method, headers: HeaderMap) -> Response {
 
 /// `POST` on an ingest path: `200 {}` once the delivery is committed (or
 /// was already stored), 400 with the reason for bad input (quarantined),
-/// 401, 413, or 503 with `Retry-After`. A question forwarded to the app is
+/// 401, 408 (the body did not arrive within the body read timeout), 413,
+/// or 503 with `Retry-After`. A question forwarded to the app is
 /// answered with the app's answer (status, `content-type`, body) or its
 /// stand-in. The seq is in `x-calltap-seq`; a delivery whose signed message
 /// id was stored before with other bytes is stored too, and
@@ -65,8 +70,17 @@ pub async fn receive(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    request: Request,
 ) -> Result<Response, ApiError> {
+    let read = tokio::time::timeout(ingest.body_read_timeout, Bytes::from_request(request, &()));
+    let Ok(body) = read.await else {
+        metrics::counter!("calltap_deliveries_rejected_total", "reason" => "body_timeout")
+            .increment(1);
+        tracing::warn!("a body did not arrive within the body read timeout");
+        return Err(ApiError::RequestTimeout {
+            timeout: ingest.body_read_timeout,
+        });
+    };
     let body = body.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             metrics::counter!("calltap_deliveries_rejected_total", "reason" => "too_large")
@@ -155,7 +169,7 @@ pub fn answer(err: IngestError) -> ApiError {
             limit,
             decompressed: true,
         },
-        IngestError::Overloaded | IngestError::StoreUnavailable(_) => ApiError::Unavailable {
+        IngestError::Overloaded(_) | IngestError::StoreUnavailable(_) => ApiError::Unavailable {
             kind,
             reason: err.to_string(),
         },

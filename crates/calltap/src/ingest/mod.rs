@@ -22,6 +22,7 @@ use http::{HeaderMap, Method, Uri};
 
 use crate::forward::proxy::{Answer, Proxy, Question};
 use crate::ids::{CallId, Seq};
+use crate::store::admission::Refused;
 use crate::store::body::{self, Scanned};
 use crate::store::writer::{SubmitError, WriterHandle};
 use crate::store::{AnswerRecord, Job, NewEvent, NewQuarantine, Outcome};
@@ -93,9 +94,10 @@ pub enum IngestError {
     /// The body is not a Vapi server message (quarantined).
     #[error(transparent)]
     Invalid(ParseError),
-    /// The writer's queue is full.
-    #[error("calltap is overloaded; retry later")]
-    Overloaded,
+    /// The writer's queue would make this delivery wait past its budget,
+    /// or hold more bytes than its budget.
+    #[error("calltap is overloaded ({0}); retry later")]
+    Overloaded(Refused),
     /// The database could not take the write.
     #[error("the store is unavailable: {0}")]
     StoreUnavailable(String),
@@ -111,7 +113,7 @@ impl IngestError {
             IngestError::Encoding(EncodingError::TooLarge { .. }) => "too_large",
             IngestError::TooDeep(_) => "too_deep",
             IngestError::Invalid(err) => err.kind(),
-            IngestError::Overloaded => "overloaded",
+            IngestError::Overloaded(_) => "overloaded",
             IngestError::StoreUnavailable(_) => "store_unavailable",
         }
     }
@@ -400,9 +402,9 @@ fn record_answer(writer: &WriterHandle, seq: Seq, answer: &Answer) {
 /// Submits a job and waits for its batch to commit.
 async fn commit(writer: &WriterHandle, job: Job) -> Result<Outcome, IngestError> {
     let reply = writer.try_submit(job).map_err(|err| match err {
-        SubmitError::Full => {
+        SubmitError::Full(refused) => {
             metrics::counter!("calltap_overloaded_total").increment(1);
-            IngestError::Overloaded
+            IngestError::Overloaded(refused)
         }
         SubmitError::Closed => IngestError::StoreUnavailable("the writer has stopped".to_owned()),
     })?;

@@ -48,9 +48,10 @@ use pieces::{PieceMemo, Placeholder, SkeletonPieces};
 /// few transactions (the ingest writer waits for none of them for long),
 /// small enough that one transaction stays short.
 pub const DEFAULT_BATCH: u32 = 512;
-/// Calls whose state is kept in memory; a miss rebuilds the state from the
-/// call's events in the log.
-pub const DEFAULT_CACHE: usize = 4096;
+/// The bytes of call states kept in memory (estimated, see
+/// `project/cache.rs`); a miss rebuilds the state from the call's events in
+/// the log.
+pub const DEFAULT_CACHE: usize = cache::DEFAULT_BYTES;
 /// Updates buffered for live subscribers; a subscriber further behind is
 /// told it lagged and re-reads the current state. Each buffered update
 /// holds one detail shared by every subscriber, so this bounds the memory
@@ -138,7 +139,8 @@ impl std::fmt::Debug for Projector {
 impl Projector {
     /// A projector over `store`, with its own projection writer (taking
     /// turns at the database with the log's writer) and read handle,
-    /// starting from the stored checkpoint.
+    /// starting from the stored checkpoint, caching up to `cache` bytes of
+    /// call states.
     pub fn open(store: &Store, batch: u32, cache: usize) -> Result<Projector, StoreError> {
         Projector::new(store.projection_writer()?, store.reader()?, batch, cache)
     }
@@ -252,6 +254,7 @@ impl Projector {
         for id in &touched {
             if let Some(cached) = self.cache.get(id) {
                 let row = row(cached.state(), cached.last_seq())?;
+                self.cache.weigh(id, row.detail.len());
                 updates.push(CallUpdate {
                     id: id.clone(),
                     seq: row.last_seq,
@@ -264,6 +267,7 @@ impl Projector {
         self.store.write_batch(&rows, last)?;
         self.position = last;
         self.cache.evict();
+        metrics::gauge!("calltap_projection_cache_bytes").set(self.cache.bytes() as f64);
         self.position_tx.send_replace(last);
         for update in updates {
             // No subscriber is fine: nobody is watching these calls.
@@ -553,7 +557,7 @@ mod tests {
         let (_a, small) = corpus_db();
         let (_b, large) = corpus_db();
         let mut evicting = Projector::open(&small, 7, 1).expect("open");
-        let mut roomy = Projector::open(&large, 512, 4096).expect("open");
+        let mut roomy = Projector::open(&large, 512, DEFAULT_CACHE).expect("open");
 
         let n = evicting.catch_up().expect("catch up");
         roomy.catch_up().expect("catch up");
@@ -591,7 +595,7 @@ mod tests {
         );
 
         let (_dir, reference) = corpus_db();
-        let mut from_log = Projector::open(&reference, 512, 4096).expect("open");
+        let mut from_log = Projector::open(&reference, 512, DEFAULT_CACHE).expect("open");
         from_log.catch_up().expect("catch up");
         assert_eq!(from_log.events_read_back(), jobs.len() as u64);
         let rows = all_rows(&store);
@@ -604,7 +608,7 @@ mod tests {
         let (_dir, store) = corpus_db();
         let handoff = Handoff::default();
         let mut writer = writer(&store, 16).with_handoff(handoff.clone());
-        let mut projector = Projector::open(&store, 512, 4096)
+        let mut projector = Projector::open(&store, 512, DEFAULT_CACHE)
             .expect("open")
             .with_handoff(handoff);
         let logged = projector.reader.last_seq().expect("last seq").get();
@@ -680,7 +684,7 @@ mod tests {
                 .map(|(_, body)| body),
         );
         let (_dir, store) = db_of(bodies);
-        let mut projector = Projector::open(&store, 64, 4096).expect("open");
+        let mut projector = Projector::open(&store, 64, DEFAULT_CACHE).expect("open");
 
         projector.catch_up().expect("catch up");
 

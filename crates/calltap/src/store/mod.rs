@@ -21,6 +21,7 @@
 //!
 //! Nothing here knows HTTP.
 
+pub mod admission;
 pub mod backend;
 pub mod body;
 pub mod feed;
@@ -106,6 +107,19 @@ pub enum Job {
     /// Record the answer given to a stored question (replacing an earlier
     /// one: a redelivered question is answered again).
     Answer(AnswerRecord),
+}
+
+impl Job {
+    /// The bytes this job holds while it waits for the writer (its body and
+    /// kept headers; a cut body's recipe shares the body's bytes), which is
+    /// what the queue's admission counts.
+    pub fn queued_bytes(&self) -> usize {
+        match self {
+            Job::Event(event) => event.body.len() + event.headers.len(),
+            Job::Quarantine(row) => row.body.len() + row.headers.len() + row.reason.len(),
+            Job::Answer(answer) => answer.body.len() + answer.headers.len(),
+        }
+    }
 }
 
 /// What appending a job did, once committed.

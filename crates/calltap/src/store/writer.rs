@@ -9,7 +9,9 @@
 //! async workers. Why one writer: SQLite allows one writer at a time anyway,
 //! and batching N deliveries into one transaction pays one fsync for all N.
 //! Why a bounded queue: when the disk is slower than the network the queue
-//! fills and ingest answers 503 instead of buffering without limit.
+//! would grow without limit; it admits a job only while the expected wait
+//! for its commit and the queued bytes stay within their budgets
+//! ([`Admission`]), and ingest answers 503 beyond them.
 //!
 //! Bodies arrive already cut into pieces (the handlers run
 //! [`body::split`](super::body::split) in parallel); the writer inserts only
@@ -28,6 +30,7 @@ use std::time::Instant;
 
 use tokio::sync::{mpsc, oneshot, watch};
 
+use super::admission::{Admission, AdmissionRule, Refused};
 use super::backend::{LogAppend, NewPieces};
 use super::body::KnownPieces;
 use super::feed::Feed;
@@ -41,11 +44,12 @@ use crate::ids::Seq;
 pub struct CommitFailed(pub String);
 
 /// The queue refused a job.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Copy, Debug, PartialEq, thiserror::Error)]
 pub enum SubmitError {
-    /// The queue is at capacity: the writer is behind.
-    #[error("the write queue is full")]
-    Full,
+    /// The job would wait too long or the queue holds too many bytes: the
+    /// writer is behind.
+    #[error("the write queue is full: {0}")]
+    Full(Refused),
     /// The writer has stopped.
     #[error("the writer has stopped")]
     Closed,
@@ -55,6 +59,8 @@ type Reply = oneshot::Sender<Result<Outcome, CommitFailed>>;
 
 struct Request {
     job: Job,
+    /// What the job counts for in the [`Admission`].
+    bytes: usize,
     reply: Reply,
 }
 
@@ -74,7 +80,8 @@ impl Health {
 /// The ingest side of the queue; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct WriterHandle {
-    tx: mpsc::Sender<Request>,
+    tx: mpsc::UnboundedSender<Request>,
+    admission: Arc<Admission>,
     health: Arc<Health>,
     known: Arc<KnownPieces>,
     committed: watch::Receiver<Seq>,
@@ -86,15 +93,26 @@ impl WriterHandle {
         &self,
         job: Job,
     ) -> Result<oneshot::Receiver<Result<Outcome, CommitFailed>>, SubmitError> {
-        let (reply, rx) = oneshot::channel();
-        match self.tx.try_send(Request { job, reply }) {
-            Ok(()) => {
-                metrics::gauge!("calltap_queue_depth").increment(1.0);
-                Ok(rx)
-            }
-            Err(mpsc::error::TrySendError::Full(_)) => Err(SubmitError::Full),
-            Err(mpsc::error::TrySendError::Closed(_)) => Err(SubmitError::Closed),
+        if self.tx.is_closed() {
+            return Err(SubmitError::Closed);
         }
+        let bytes = job.queued_bytes();
+        self.admission
+            .try_reserve(bytes)
+            .map_err(SubmitError::Full)?;
+        let (reply, rx) = oneshot::channel();
+        match self.tx.send(Request { job, bytes, reply }) {
+            Ok(()) => Ok(rx),
+            Err(_) => {
+                self.admission.cancel(bytes);
+                Err(SubmitError::Closed)
+            }
+        }
+    }
+
+    /// The queue's admission state (what is queued, the measured rate).
+    pub fn admission(&self) -> &Admission {
+        &self.admission
     }
 
     /// The pieces known to be committed, for [`body::split`](super::body::split).
@@ -184,7 +202,8 @@ impl<L: LogAppend> Writer<L> {
     /// queued as one batch each time. The last batch is flushed before return.
     fn run(
         mut self,
-        mut rx: mpsc::Receiver<Request>,
+        mut rx: mpsc::UnboundedReceiver<Request>,
+        admission: Arc<Admission>,
         health: Arc<Health>,
         committed: watch::Sender<Seq>,
     ) {
@@ -199,9 +218,18 @@ impl<L: LogAppend> Writer<L> {
                     Err(_) => break,
                 }
             }
-            metrics::gauge!("calltap_queue_depth").decrement(batch.len() as f64);
             let jobs: Vec<&Job> = batch.iter().map(|r| &r.job).collect();
-            match self.process_batch(&jobs) {
+            let bytes: usize = batch.iter().map(|r| r.bytes).sum();
+            let started = Instant::now();
+            let committed_batch = self.process_batch(&jobs);
+            // Released before the replies go: a handler answered 200 may
+            // send its next delivery at once, and finds room for it.
+            admission.release(
+                batch.len(),
+                bytes,
+                committed_batch.is_ok().then(|| started.elapsed()),
+            );
+            match committed_batch {
                 Ok(outcomes) => {
                     health.writable.store(true, Ordering::Relaxed);
                     let stored = outcomes.iter().filter_map(Outcome::stored_seq);
@@ -233,12 +261,14 @@ impl<L: LogAppend> Writer<L> {
     }
 }
 
-/// Starts the writer thread with a queue of `capacity` jobs.
+/// Starts the writer thread with a queue admitting jobs by `rule`.
 pub fn spawn<L: LogAppend + 'static>(
     mut writer: Writer<L>,
-    capacity: usize,
+    rule: AdmissionRule,
 ) -> std::io::Result<(WriterHandle, std::thread::JoinHandle<()>)> {
-    let (tx, rx) = mpsc::channel(capacity.max(1));
+    let (tx, rx) = mpsc::unbounded_channel();
+    let admission = Arc::new(Admission::new(rule));
+    let thread_admission = Arc::clone(&admission);
     let health = Arc::new(Health {
         writable: AtomicBool::new(true),
     });
@@ -249,10 +279,11 @@ pub fn spawn<L: LogAppend + 'static>(
     let (committed_tx, committed) = watch::channel(last);
     let thread = std::thread::Builder::new()
         .name("calltap-writer".to_owned())
-        .spawn(move || writer.run(rx, thread_health, committed_tx))?;
+        .spawn(move || writer.run(rx, thread_admission, thread_health, committed_tx))?;
     Ok((
         WriterHandle {
             tx,
+            admission,
             health,
             known,
             committed,
@@ -268,6 +299,14 @@ mod tests {
     use super::*;
     use crate::store::sqlite::{self, Sqlite, SqliteLog};
     use crate::store::{Durability, NewEvent};
+
+    fn rule(one_batch: usize) -> AdmissionRule {
+        AdmissionRule {
+            max_wait: std::time::Duration::from_secs(5),
+            max_bytes: 1 << 20,
+            one_batch,
+        }
+    }
 
     fn event(key: &str) -> Job {
         Job::Event(NewEvent::for_test(key, bytes::Bytes::from_static(b"{}")))
@@ -389,7 +428,7 @@ mod tests {
     #[tokio::test]
     async fn replies_arrive_after_commit_and_the_thread_ends_when_handles_drop() {
         let (_dir, w) = writer();
-        let (handle, thread) = spawn(w, 4).expect("spawn");
+        let (handle, thread) = spawn(w, rule(4)).expect("spawn");
         let rx = handle.try_submit(event("x")).expect("queued");
         assert_eq!(rx.await.expect("reply"), Ok(Outcome::Stored(Seq::new(1))));
         drop(handle);

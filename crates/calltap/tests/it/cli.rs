@@ -292,16 +292,22 @@ fn a_setting_that_must_be_positive_is_named_by_its_flag_variable_and_config_key(
             "body_limit",
         ),
         (
-            "--queue-capacity",
-            "CALLTAP_QUEUE_CAPACITY",
-            "queue_capacity",
+            "--queue-max-bytes",
+            "CALLTAP_QUEUE_MAX_BYTES",
+            "queue_max_bytes",
+            "max_batch",
+        ),
+        (
+            "--queue-max-wait-ms",
+            "CALLTAP_QUEUE_MAX_WAIT_MS",
+            "queue_max_wait_ms",
             "max_batch",
         ),
         (
             "--max-batch",
             "CALLTAP_MAX_BATCH",
             "max_batch",
-            "queue_capacity",
+            "queue_max_bytes",
         ),
     ] {
         let stderr = failed_start(&[flag, "0"], &db);

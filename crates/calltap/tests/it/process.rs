@@ -31,7 +31,11 @@ fn start(db: &Path) -> Server {
 
 /// The binary serving `db` on a free port, with more `args`.
 pub(crate) fn start_with(db: &Path, args: &[&str]) -> Server {
-    let port = free_port();
+    start_on(db, free_port(), args)
+}
+
+/// The binary serving `db` on `port`, with more `args`.
+pub(crate) fn start_on(db: &Path, port: u16, args: &[&str]) -> Server {
     let log = if std::env::var_os("TEST_LOG").is_some() {
         Stdio::inherit()
     } else {

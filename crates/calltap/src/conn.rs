@@ -1,0 +1,153 @@
+//! Serving HTTP/1 connections with limits against slow, idle and too many
+//! clients: the accept loop `axum::serve` would run, plus what it lacks.
+//!
+//! Why not `axum::serve`: it sets no timer on hyper, so a connection that
+//! dribbles header bytes (one a second, "slowloris") or never finishes its
+//! headers is kept forever, and enough of them exhaust the process's file
+//! descriptors, after which nothing, `/healthz` included, is answered.
+//! Here:
+//!
+//! - **Header read timeout**: a request's headers must arrive whole within
+//!   it, counted from when the connection starts waiting for them, which is
+//!   its opening or the end of the previous response; so it is also the
+//!   idle keep-alive timeout (hyper runs one timer for both).
+//! - **Connection limit**: at most `max_connections` are served at once;
+//!   past it the loop stops accepting (the kernel's backlog holds the
+//!   rest) until one closes, so the process never reaches its descriptor
+//!   limit, and the timeouts above free the slots slow clients hold.
+//! - **Header size limit**: headers larger than `max_header_bytes` get 431
+//!   (hyper's answer) and the connection is closed.
+//!
+//! The body read timeout is the ingest handler's (the only route that reads
+//! a body), since it must answer 408 rather than drop the connection.
+//!
+//! Graceful shutdown as `axum::serve` does it: stop accepting, tell each
+//! connection to finish its request in flight and close, wait for all.
+//! This module knows nothing of calltap's routes.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio::sync::{watch, Semaphore};
+
+/// The limits every connection is served within.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConnLimits {
+    /// The longest wait for a request's complete headers (and so for the
+    /// next request on an idle keep-alive connection).
+    pub header_read_timeout: Duration,
+    /// The most connections served at once.
+    pub max_connections: usize,
+    /// The largest request head (request line and headers), in bytes.
+    pub max_header_bytes: usize,
+}
+
+impl Default for ConnLimits {
+    fn default() -> ConnLimits {
+        ConnLimits {
+            header_read_timeout: Duration::from_secs(10),
+            max_connections: 4096,
+            max_header_bytes: 64 << 10,
+        }
+    }
+}
+
+/// Serves `app` on `listener` within `limits` until `shutdown` resolves,
+/// then lets each open connection finish its request in flight and
+/// returns once all have closed.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    limits: ConnLimits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) {
+    let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    // Dropping `stop_rx` tells every connection to finish; each holds a
+    // `closed_rx` clone until it has closed.
+    let (stop_tx, stop_rx) = watch::channel(());
+    let (closed_tx, closed_rx) = watch::channel(());
+    tokio::spawn(async move {
+        shutdown.await;
+        drop(stop_rx);
+    });
+    loop {
+        let slot = tokio::select! {
+            slot = Arc::clone(&slots).acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => break,
+            },
+            () = stop_tx.closed() => break,
+        };
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(err) => {
+                    accept_failed(&err).await;
+                    continue;
+                }
+            },
+            () = stop_tx.closed() => break,
+        };
+        let _ = stream.set_nodelay(true);
+        metrics::gauge!("calltap_connections").increment(1.0);
+        let service = TowerToHyperService::new(app.clone());
+        let stop = stop_tx.clone();
+        let closed = closed_rx.clone();
+        tokio::spawn(async move {
+            let mut builder = http1::Builder::new();
+            builder
+                .timer(TokioTimer::new())
+                .header_read_timeout(limits.header_read_timeout)
+                .max_header_size(limits.max_header_bytes);
+            let conn = builder.serve_connection(TokioIo::new(stream), service);
+            let mut conn = std::pin::pin!(conn);
+            let mut stopping = std::pin::pin!(stop.closed());
+            let mut told = false;
+            loop {
+                tokio::select! {
+                    result = conn.as_mut() => {
+                        if let Err(err) = result {
+                            if err.is_timeout() {
+                                metrics::counter!("calltap_connections_timed_out_total").increment(1);
+                            }
+                            tracing::debug!(error = %err, "connection ended");
+                        }
+                        break;
+                    }
+                    () = &mut stopping, if !told => {
+                        told = true;
+                        conn.as_mut().graceful_shutdown();
+                    }
+                }
+            }
+            metrics::gauge!("calltap_connections").decrement(1.0);
+            drop(slot);
+            drop(closed);
+        });
+    }
+    drop(closed_rx);
+    drop(listener);
+    closed_tx.closed().await;
+}
+
+/// An accept error: a connection reset before it was accepted is nothing;
+/// anything else (out of descriptors, memory) is logged and waited out a
+/// little, so the loop does not spin on it.
+async fn accept_failed(err: &std::io::Error) {
+    use std::io::ErrorKind;
+    if matches!(
+        err.kind(),
+        ErrorKind::ConnectionAborted | ErrorKind::ConnectionReset | ErrorKind::ConnectionRefused
+    ) {
+        return;
+    }
+    metrics::counter!("calltap_accept_errors_total").increment(1);
+    tracing::error!(error = %err, "accept error");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+}
