@@ -795,10 +795,30 @@ impl Builder<'_> {
     }
 
     /// Puts the messages in time order (ties keep generation order) and
-    /// notes at each how much of the history is committed.
+    /// notes at each how much of the history is committed. The history is
+    /// put in commit order too, and the steps that name an entry of it
+    /// (`tool-calls`, `transcript`) are pointed at its new place.
     fn order_timeline(&mut self) {
         self.steps.sort_by_key(|s| s.at_ms);
-        self.history.sort_by_key(|h| h.commit_at);
+        let mut order: Vec<usize> = (0..self.history.len()).collect();
+        order.sort_by_key(|&i| self.history[i].commit_at);
+        let mut moved_to = vec![0; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            moved_to[old] = new;
+        }
+        let mut slots: Vec<Option<HistoryItem>> = std::mem::take(&mut self.history)
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.history = order.iter().filter_map(|&old| slots[old].take()).collect();
+        for step in &mut self.steps {
+            if let StepKind::ToolCalls { entry } | StepKind::Transcript { entry } = &mut step.kind {
+                // A transcript may name the entry right after the last one.
+                if let Some(&new) = moved_to.get(*entry) {
+                    *entry = new;
+                }
+            }
+        }
         let mut committed = 0;
         for step in &mut self.steps {
             while committed < self.history.len() && self.history[committed].commit_at <= step.at_ms

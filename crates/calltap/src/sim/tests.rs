@@ -75,6 +75,41 @@ fn every_message_the_simulator_sends_parses_into_its_typed_variant() {
 }
 
 #[test]
+fn every_tool_calls_question_carries_the_one_tool_call_its_script_made() {
+    // The script sorts its history by commit time once the call is over;
+    // the questions' indexes into it must follow, or a question goes out
+    // with an empty (or another entry's) tool call list.
+    for seed in [1613, 5, 2026] {
+        let cfg = SimConfig {
+            seed,
+            tool_call_rate: 0.6,
+            ..SimConfig::default()
+        };
+        let mut asked = 0;
+        for body in bodies(&cfg, 30) {
+            let Ok(ServerMessage::ToolCalls(m)) =
+                Envelope::from_slice(&body).map(|env| env.message)
+            else {
+                continue;
+            };
+            asked += 1;
+            let calls = m.calls();
+            assert_eq!(
+                calls.len(),
+                1,
+                "seed {seed}: {}",
+                String::from_utf8_lossy(&body)
+            );
+            assert!(calls[0]
+                .id
+                .as_deref()
+                .is_some_and(|id| id.starts_with("call_")));
+        }
+        assert!(asked > 10, "seed {seed}: only {asked} tool calls");
+    }
+}
+
+#[test]
 fn every_message_type_the_model_knows_is_generated_and_sizes_look_like_real_ones() {
     let cfg = config_with_everything(3);
     let all = bodies(&cfg, 150);
