@@ -18,10 +18,13 @@
 //! - [`jsonl`]: deliveries to and from JSON Lines files.
 //! - [`send`]: POSTing calls to a URL, signed, paced and bounded, with a
 //!   progress bar and a latency report.
+//! - [`answers`]: checking the answers to `tool-calls` (a result for every
+//!   `toolCallId`) and timing them, for that report.
 //!
 //! The simulator never reads calltap's store or HTTP server: it only
 //! produces bytes and sends them, like Vapi.
 
+pub mod answers;
 pub mod config;
 pub mod jsonl;
 pub mod persona;

@@ -28,6 +28,7 @@ use calltap_protocol::auth::{format_timestamp, SignInput, TimestampFormat, Verif
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio::sync::Semaphore;
 
+use super::answers::{check_tool_calls, is_tool_calls, ToolAnswer, ToolAnswers};
 use super::render::Renderer;
 
 /// Where calls come from: the simulator, or stored deliveries to replay.
@@ -190,6 +191,8 @@ pub struct Report {
     pub latencies_us: Vec<u64>,
     /// The run stopped early (`fail_fast`).
     pub stopped: bool,
+    /// How the target answered the `tool-calls` deliveries.
+    pub tool_answers: ToolAnswers,
 }
 
 impl Report {
@@ -235,6 +238,7 @@ impl Report {
             }
         }
         self.latencies_us.extend(other.latencies_us);
+        self.tool_answers.merge(other.tools);
     }
 }
 
@@ -283,6 +287,9 @@ impl fmt::Display for Report {
             ms(99.0),
             ms(100.0)
         )?;
+        if self.tool_answers.questions > 0 {
+            write!(f, "{}", self.tool_answers)?;
+        }
         if self.stopped {
             writeln!(f, "stopped at the first failure (--fail-fast)")?;
         }
@@ -300,6 +307,7 @@ struct CallStats {
     errors: BTreeMap<String, u64>,
     samples: Vec<String>,
     latencies_us: Vec<u64>,
+    tools: ToolAnswers,
 }
 
 /// Spaces deliveries `1/rate` apart over all calls.
@@ -422,6 +430,7 @@ pub async fn run(source: Arc<dyn CallSource>, options: SendOptions) -> reqwest::
     report.elapsed = started.elapsed();
     report.stopped = shared.stop.load(Ordering::Relaxed);
     report.latencies_us.sort_unstable();
+    report.tool_answers.latencies_us.sort_unstable();
     Ok(report)
 }
 
@@ -462,6 +471,8 @@ async fn play_call(
 /// POSTs one signed delivery; returns whether it was acknowledged (2xx).
 async fn post(shared: &Shared, stats: &mut CallStats, body: Bytes, message_id: &str) -> bool {
     let url = &shared.options.url;
+    // A question whose answer is checked: kept to read the answer against.
+    let question = is_tool_calls(&body).then(|| body.clone());
     let mut request = shared
         .client
         .post(url)
@@ -484,6 +495,9 @@ async fn post(shared: &Shared, stats: &mut CallStats, body: Bytes, message_id: &
             Err(e) => {
                 stats.sent += 1;
                 stats.failed += 1;
+                if question.is_some() {
+                    stats.tools.record(None, None);
+                }
                 *stats.errors.entry("signing".to_owned()).or_default() += 1;
                 if stats.samples.len() < 5 {
                     stats.samples.push(format!("signing: {e}"));
@@ -504,6 +518,15 @@ async fn post(shared: &Shared, stats: &mut CallStats, body: Bytes, message_id: &
             let us = u64::try_from(sent_at.elapsed().as_micros()).unwrap_or(u64::MAX);
             stats.latencies_us.push(us);
             *stats.by_status.entry(status.as_u16()).or_default() += 1;
+            if let Some(question) = &question {
+                let checked =
+                    check_tool_calls(question, status.as_u16(), &answer).unwrap_or_else(|| {
+                        ToolAnswer::Incomplete(
+                            "the question is not a readable tool-calls".to_owned(),
+                        )
+                    });
+                stats.tools.record(Some(checked), Some(us));
+            }
             if status.is_success() {
                 stats.acked += 1;
                 true
@@ -517,6 +540,9 @@ async fn post(shared: &Shared, stats: &mut CallStats, body: Bytes, message_id: &
         }
         Err(e) => {
             stats.failed += 1;
+            if question.is_some() {
+                stats.tools.record(None, None);
+            }
             let kind = if e.is_connect() {
                 "connect"
             } else if e.is_timeout() {

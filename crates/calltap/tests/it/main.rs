@@ -23,4 +23,5 @@ mod sim;
 mod sim_serve;
 mod stream;
 mod tidy;
+mod tool_server;
 mod wire_format;
