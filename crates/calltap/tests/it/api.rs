@@ -137,7 +137,8 @@ async fn metrics_count_what_happened() {
     assert!(text.contains("calltap_queue_depth"), "{text}");
 }
 
-fn metric(text: &str, name: &str) -> Option<f64> {
+/// The value of the series `name` (with its labels) in a Prometheus page.
+pub(crate) fn metric(text: &str, name: &str) -> Option<f64> {
     text.lines()
         .find(|line| line.starts_with(name) && line[name.len()..].starts_with(' '))
         .and_then(|line| line.rsplit(' ').next())

@@ -584,62 +584,112 @@ pub(crate) fn in_per_call_order(delivered: &[(String, u64, i64)]) {
     }
 }
 
-#[tokio::test]
-async fn a_backlog_built_during_an_outage_drains_in_per_call_order_once_per_webhook_id() {
-    let upstream = Upstream::start(Behaviour::Status(503)).await;
-    let app = serve_forwarding(forwarding(&upstream.url)).await;
-    let (calls, per_call) = (5, 8);
-    let mut bodies = Vec::new();
-    for n in 0..per_call {
-        for c in 0..calls {
-            bodies.push(status_update(&format!("outage-{c}"), n));
+/// The outage: the app is down (nothing listens on its port) for
+/// `OUTAGE` while calls go on, then comes back on the same port.
+const OUTAGE: Duration = Duration::from_secs(30);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backlog_built_during_a_30_s_outage_drains_in_per_call_order_exactly_once_per_webhook_id()
+{
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    drop(listener);
+    let mut forward = forwarding(&format!("http://{addr}/vapi"));
+    // The default first retry (1 s), with the longest wait cut to 5 s so
+    // that the app is tried again soon after it comes back.
+    forward.retry = RetryPolicy {
+        first: Duration::from_secs(1),
+        max: Duration::from_secs(5),
+        give_up_after: Duration::from_secs(3600),
+    };
+    let app = serve_forwarding(forward).await;
+
+    // The outage: every second, each call sends its next delivery; ingest
+    // answers every one while the app is down.
+    let calls = 6;
+    let started = Instant::now();
+    let mut sent = Vec::new();
+    let mut n = 0;
+    while started.elapsed() < OUTAGE {
+        let round = Instant::now();
+        let posts = (0..calls).map(|c| app.post(status_update(&format!("outage-{c}"), n)));
+        for response in futures_util::future::join_all(posts).await {
+            assert_eq!(response.status(), 200, "ingest never waits for the app");
         }
+        sent.extend((0..calls).map(|c| format!("outage-{c}/{n}")));
+        n += 1;
+        if n == 5 {
+            // Early in the outage the outbox already knows the app is down.
+            let down = outbox_when(&app, |o| o["failing"].as_u64().is_some_and(|f| f >= 1)).await;
+            assert!(
+                down["last_error"]["error"]
+                    .as_str()
+                    .is_some_and(|e| e.contains("unreachable")),
+                "{down}"
+            );
+        }
+        tokio::time::sleep(Duration::from_secs(1).saturating_sub(round.elapsed())).await;
     }
-    for body in &bodies {
-        assert_eq!(
-            app.post(body.clone()).await.status(),
-            200,
-            "ingest never waits for the app"
-        );
-    }
-    // The outage: every call's first delivery fails and is retried; the
-    // rest wait behind it.
-    eventually(Duration::from_secs(5), "retries during the outage", || {
-        upstream.seen().len() >= 2 * calls
-    })
-    .await;
-    let during = outbox_when(&app, |o| o["pending"] == calls * per_call).await;
+    let during = outbox_when(&app, |o| o["pending"] == sent.len()).await;
     assert_eq!(during["name"], "app");
     assert!(
-        during["failing"].as_u64().is_some_and(|n| n >= 1),
+        during["failing"].as_u64().is_some_and(|f| f >= 1),
         "{during}"
     );
-    let outbox = &during;
-    assert!(outbox["last_error"]["error"]
-        .as_str()
-        .is_some_and(|e| e.contains("503")));
+    assert!(
+        during["oldest_pending_age_ms"]
+            .as_i64()
+            .is_some_and(|age| age >= 25_000),
+        "{during}"
+    );
 
-    upstream.set(Behaviour::ToolServer);
-    eventually(Duration::from_secs(10), "the backlog to drain", || {
-        delivered(&upstream.seen()).len() == bodies.len()
+    // The app comes back on the same port.
+    let upstream = Upstream::on(
+        tokio::net::TcpListener::bind(addr)
+            .await
+            .expect("the app's port again"),
+        Behaviour::ToolServer,
+    );
+    eventually(Duration::from_secs(30), "the backlog to drain", || {
+        upstream.seen().len() >= sent.len()
     })
     .await;
+    let settled = outbox_when(&app, |o| o["pending"] == 0).await;
+    assert_eq!(settled["lag"], 0, "{settled}");
+    assert_eq!(settled["in_flight"], 0, "{settled}");
 
-    let delivered = delivered(&upstream.seen());
+    let seen = upstream.seen();
+    let ids: HashSet<_> = seen
+        .iter()
+        .map(|s| s.headers["webhook-id"].clone())
+        .collect();
+    assert_eq!(ids.len(), seen.len(), "no delivery came twice");
+    let delivered = delivered(&seen);
     in_per_call_order(&delivered);
     let mut got: Vec<String> = delivered
         .iter()
         .map(|(call, n, _)| format!("{call}/{n}"))
         .collect();
     got.sort();
-    let mut sent: Vec<String> = (0..per_call)
-        .flat_map(|n| (0..calls).map(move |c| format!("outage-{c}/{n}")))
-        .collect();
     sent.sort();
     assert_eq!(got, sent, "every delivery, once per webhook-id");
-    let settled = outbox_when(&app, |o| o["pending"] == 0).await;
-    assert_eq!(settled["lag"], 0, "{settled}");
-    assert_eq!(settled["in_flight"], 0, "{settled}");
+
+    // The attempts by outcome (the recorder is process-wide: at least).
+    let text = app.get("/metrics").await.text().await.expect("metrics");
+    for (series, at_least) in [
+        (
+            "calltap_forward_attempts_total{destination=\"app\",outcome=\"retry\"}",
+            calls as f64,
+        ),
+        (
+            "calltap_forward_attempts_total{destination=\"app\",outcome=\"delivered\"}",
+            sent.len() as f64,
+        ),
+    ] {
+        let value = crate::api::metric(&text, series)
+            .unwrap_or_else(|| panic!("{series} missing in\n{text}"));
+        assert!(value >= at_least, "{series} = {value}");
+    }
 }
 
 /// The app destination's outbox, once `ready` holds of it (its counts are
@@ -769,6 +819,45 @@ async fn kill_9_while_the_outbox_drains_resumes_skipping_nothing_and_repeats_kee
         || delivered(&upstream.seen()).len() == calls * per_call,
     )
     .await;
+    // In a process of its own, the gauges are this outbox's alone: once
+    // it has settled everything, nothing is pending and there is no lag.
+    let gauges = [
+        "calltap_forward_pending{destination=\"app\"}",
+        "calltap_forward_lag_seqs{destination=\"app\"}",
+        "calltap_forward_in_flight{destination=\"app\"}",
+        "calltap_forward_dead{destination=\"app\"}",
+    ];
+    let mut text = String::new();
+    for _ in 0..250 {
+        text = client
+            .get(format!("{}/metrics", server.base))
+            .send()
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("text");
+        if gauges
+            .iter()
+            .all(|g| crate::api::metric(&text, g) == Some(0.0))
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    for gauge in gauges {
+        assert_eq!(
+            crate::api::metric(&text, gauge),
+            Some(0.0),
+            "{gauge} in\n{text}"
+        );
+    }
+    let attempts = crate::api::metric(
+        &text,
+        "calltap_forward_attempts_total{destination=\"app\",outcome=\"delivered\"}",
+    )
+    .expect("delivered attempts");
+    assert!(attempts >= 1.0, "{attempts}");
     server.child.kill().expect("SIGKILL");
     let _ = server.child.wait();
 
