@@ -1,6 +1,8 @@
 //! `GET /api/v1/calls` (the list, filtered, newest first, paged by an
-//! opaque cursor), `GET /api/v1/calls/{id}` (one call's detail) and
-//! `GET /api/v1/calls/{id}/events` (its deliveries, by seq).
+//! opaque cursor), `GET /api/v1/calls/{id}` (one call's detail),
+//! `GET /api/v1/calls/{id}/events` (its deliveries, by seq) and
+//! `GET /api/v1/calls/{id}/tool-calls` (its tool calls with the answers
+//! they got, when calltap forwards them to the app).
 //!
 //! Call state is eventually consistent with the log: ingest answers before
 //! the projector has run, so a call may trail its latest delivery by a
@@ -16,6 +18,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use calltap_protocol::model::MessageType;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use utoipa::{IntoParams, ToSchema};
@@ -23,6 +26,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::events::{self, EventsOut};
 use super::{bad_query, page_limit, read, ApiError};
 use crate::calls::{CallDetail, CallSummary};
+use crate::forward::tool_calls::{answered_tool_calls, AnsweredToolCall};
 use crate::ids::{CallId, Seq};
 use crate::project::Projection;
 use crate::store::backend::Reader;
@@ -42,6 +46,7 @@ where
         .route("/api/v1/calls", get(list))
         .route("/api/v1/calls/{id}", get(detail))
         .route("/api/v1/calls/{id}/events", get(events))
+        .route("/api/v1/calls/{id}/tool-calls", get(tool_calls))
 }
 
 /// The header with the log seq the call projections cover.
@@ -213,6 +218,63 @@ pub async fn events(
     };
     let page = read(&reader, move |r| r.events(&filter)).await?;
     Ok(events::page(&page, limit))
+}
+
+/// A page of a call's tool calls, with the answers they got.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ToolCallsOut {
+    /// Each tool call of the page's `tool-calls` deliveries, by seq and
+    /// then as listed.
+    tool_calls: Vec<AnsweredToolCall>,
+    /// The `after` of the next page (the last delivery's seq); `null` on
+    /// the last page.
+    #[schema(value_type = Option<i64>)]
+    next: Option<Seq>,
+}
+
+/// The call's tool calls: per tool call, the tool, its arguments, the
+/// result (or error) the assistant got, how that answer came about and
+/// how long the app took. Paged by `tool-calls` delivery; read from the
+/// log and the recorded answers, so never behind.
+#[utoipa::path(
+    get,
+    path = "/api/v1/calls/{id}/tool-calls",
+    operation_id = "listCallToolCalls",
+    tag = "calls",
+    params(("id" = String, Path, description = "The call id."), CallEventsQuery),
+    responses(
+        (status = 200, description = "The tool calls of a page of the call's `tool-calls` deliveries (empty for an unknown call). An answer not recorded (nothing is forwarded) leaves `result`, `outcome` and `latency_ms` null.", body = ToolCallsOut),
+        (status = 400, description = "A bad `after` or `limit`.", body = super::ErrorOut),
+        (status = 401, description = "Missing or wrong API token.", body = super::ErrorOut),
+    ),
+    security(("api_token" = []))
+)]
+pub async fn tool_calls(
+    State(reader): State<Reader>,
+    Path(id): Path<CallId>,
+    query: Result<Query<CallEventsQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(query) = query.map_err(bad_query)?;
+    let limit = page_limit(query.limit)?;
+    let filter = EventFilter {
+        call_id: Some(id.clone()),
+        message_type: Some(MessageType::ToolCalls.as_str().to_owned()),
+        after: query.after,
+        up_to: None,
+        limit,
+    };
+    let (page, answers) = read(&reader, move |r| {
+        Ok((r.events(&filter)?, r.answers_of_call(&id)?))
+    })
+    .await?;
+    let next = (page.len() == limit as usize)
+        .then(|| page.last().map(|event| event.seq))
+        .flatten();
+    Ok(Json(ToolCallsOut {
+        tool_calls: answered_tool_calls(&page, &answers),
+        next,
+    })
+    .into_response())
 }
 
 /// The projector's position now (read before the query, so the header

@@ -36,6 +36,7 @@ use utoipa::{Modify, OpenApi};
         super::calls::list,
         super::calls::detail,
         super::calls::events,
+        super::calls::tool_calls,
         super::call_stream::stream,
         super::stats::stats,
         super::forward::status,

@@ -10,6 +10,8 @@
 //!   order, backoff, dead letters. A destination kind is a [`Destination`]:
 //!   [`app`] is the team's HTTP app; another kind (a message bus) plugs
 //!   into the same outbox.
+//! - [`tool_calls`]: a call's tool calls paired with the recorded answers
+//!   (what the assistant got, and how long the app took), for the API.
 //!
 //! This module holds the settings ([`ForwardConfig`]), the destination
 //! trait and the pure rules both paths share: which deadline a question
@@ -21,6 +23,7 @@
 pub mod app;
 pub mod outbox;
 pub mod proxy;
+pub mod tool_calls;
 
 use std::future::Future;
 use std::time::Duration;

@@ -876,3 +876,56 @@ async fn kill_9_while_the_outbox_drains_resumes_skipping_nothing_and_repeats_kee
         "a repeat carries the same webhook-id"
     );
 }
+
+#[tokio::test]
+async fn the_call_api_lists_each_tool_call_with_the_result_the_assistant_got_and_the_apps_latency()
+{
+    let upstream = Upstream::start(Behaviour::ToolServer).await;
+    let app = serve_forwarding(with_fallbacks(forwarding(&upstream.url))).await;
+    let first = seq_of(&app.post(tool_calls("tools-call", 2, None)).await);
+    app.post(status_update("tools-call", 1)).await;
+    upstream.set(Behaviour::Status(500));
+    let second = seq_of(&app.post(tool_calls("tools-call", 1, None)).await);
+    recorded_answer(&app, first).await;
+    recorded_answer(&app, second).await;
+
+    let listed = app.get_json("/api/v1/calls/tools-call/tool-calls").await;
+
+    let calls = listed["tool_calls"].as_array().expect("tool calls");
+    assert_eq!(calls.len(), 3, "{listed}");
+    assert_eq!(calls[0]["seq"], first);
+    assert_eq!(calls[0]["name"], "lookup0");
+    assert_eq!(calls[0]["arguments"], json!({"i": 0}));
+    assert_eq!(calls[0]["result"], "done:lookup0");
+    assert_eq!(calls[0]["outcome"], "app");
+    assert!(calls[0]["latency_ms"].as_i64().is_some(), "{listed}");
+    assert_eq!(calls[1]["result"], "done:lookup1");
+    assert_eq!(calls[2]["seq"], second);
+    assert_eq!(calls[2]["result"], "The booking system is down.");
+    assert_eq!(calls[2]["outcome"], "fallback");
+    assert_eq!(listed["next"], Value::Null);
+
+    // Paged by delivery; bad paging is refused with the reason.
+    let page = app
+        .get_json("/api/v1/calls/tools-call/tool-calls?limit=1")
+        .await;
+    assert_eq!(page["tool_calls"].as_array().map(Vec::len), Some(2));
+    assert_eq!(page["next"], first);
+    let rest = app
+        .get_json(&format!(
+            "/api/v1/calls/tools-call/tool-calls?after={first}"
+        ))
+        .await;
+    assert_eq!(rest["tool_calls"][0]["seq"], second);
+    let bad = app.get("/api/v1/calls/tools-call/tool-calls?limit=0").await;
+    assert_eq!(bad.status(), 400);
+    let bad: Value = bad.json().await.expect("JSON");
+    assert!(
+        bad["error"].as_str().is_some_and(|r| r.contains("limit")),
+        "{bad}"
+    );
+    assert_eq!(
+        app.get_json("/api/v1/calls/nobody/tool-calls").await,
+        json!({"tool_calls": [], "next": null})
+    );
+}
