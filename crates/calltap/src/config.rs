@@ -20,6 +20,7 @@ pub use calltap_protocol::auth::Secret;
 use calltap_protocol::auth::{BearerPlan, VapiSecretPlan, Verifier};
 use calltap_protocol::model::MessageType;
 
+pub use crate::forward::nats::NatsConfig;
 pub use crate::forward::ForwardConfig;
 use crate::forward::{Deadlines, Fallbacks, RetryPolicy};
 
@@ -112,6 +113,9 @@ pub struct Config {
     /// `--forward-to`): questions proxied, everything else sent from the
     /// outbox. `None`: nothing is forwarded and questions are answered `{}`.
     pub forward: Option<ForwardConfig>,
+    /// The NATS JetStream stream every committed delivery is published to
+    /// (`[nats]`, `--nats-url`); `None`: nothing is published.
+    pub nats: Option<NatsConfig>,
 }
 
 impl Default for Config {
@@ -142,6 +146,7 @@ impl Default for Config {
             dry_run: false,
             log_format: LogFormat::Text,
             forward: None,
+            nats: None,
         }
     }
 }
@@ -256,6 +261,10 @@ impl Config {
         if let Some(forward) = &self.forward {
             validate_forward(forward)?;
         }
+        if let Some(nats) = &self.nats {
+            nats.validate()
+                .context("the NATS settings ([nats], --nats-url, --nats-stream, --nats-subject)")?;
+        }
         Ok(())
     }
 
@@ -271,6 +280,7 @@ impl Config {
 
         let auth = resolve_auth(auth_file, &overrides)?;
         let forward = resolve_forward(file.forward, overrides.forward_to.clone())?;
+        let nats = resolve_nats(file.nats, &overrides)?;
 
         let listen = match overrides.listen.or(file.listen) {
             Some(text) => parse_addr(&text)?,
@@ -355,6 +365,7 @@ impl Config {
                 .or(file.log_format)
                 .unwrap_or(d.log_format),
             forward,
+            nats,
         })
     }
 }
@@ -483,6 +494,45 @@ fn resolve_forward(
         fixed,
     };
     Ok(Some(forward))
+}
+
+/// The NATS settings: `[nats]` with the `--nats-*` flags over it. Without
+/// a URL from either, nothing is published (and any other setting is an
+/// error, so that a half-written section is not ignored).
+fn resolve_nats(file: Option<NatsFile>, o: &Overrides) -> anyhow::Result<Option<NatsConfig>> {
+    let file = file.unwrap_or_default();
+    let Some(url) = o.nats_url.clone().or(file.url.clone()) else {
+        if !file.is_blank() || o.nats_stream.is_some() || o.nats_subject.is_some() {
+            bail!("[nats] needs a url (or --nats-url) for its other settings to apply");
+        }
+        return Ok(None);
+    };
+    let mut nats = NatsConfig::new(url);
+    let d = NatsConfig::new("");
+    if let Some(stream) = o.nats_stream.clone().or(file.stream) {
+        nats.stream = stream;
+    }
+    if let Some(subjects) = file.subjects {
+        nats.subjects = subjects;
+    }
+    if let Some(subject) = o.nats_subject.clone().or(file.subject) {
+        nats.subject = subject.parse().context("[nats] subject")?;
+    }
+    nats.types = file.types;
+    nats.max_in_flight = file.max_in_flight.unwrap_or(d.max_in_flight);
+    nats.attempt_timeout = file
+        .attempt_timeout_ms
+        .map_or(d.attempt_timeout, Duration::from_millis);
+    let retry = file.retry.unwrap_or_default();
+    let ms = Duration::from_millis;
+    nats.retry = RetryPolicy {
+        first: retry.first_retry_ms.map_or(d.retry.first, ms),
+        max: retry.max_retry_ms.map_or(d.retry.max, ms),
+        give_up_after: retry
+            .give_up_after_secs
+            .map_or(d.retry.give_up_after, Duration::from_secs),
+    };
+    Ok(Some(nats))
 }
 
 /// Builds the ingest checks: each from its file section (Vapi's credential
@@ -744,6 +794,23 @@ pub struct Overrides {
     /// other delivery is sent to it from the outbox (more in `[forward]`).
     #[arg(long, env = "CALLTAP_FORWARD_TO", value_name = "URL")]
     pub forward_to: Option<String>,
+    /// NATS server(s) to publish every committed delivery to, on JetStream
+    /// (`nats://host:4222`; more in `[nats]`).
+    #[arg(
+        long,
+        env = "CALLTAP_NATS_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub nats_url: Option<String>,
+    /// The JetStream stream, created when missing (default `CALLTAP`, with
+    /// the subjects `vapi.>`).
+    #[arg(long, env = "CALLTAP_NATS_STREAM", value_name = "NAME")]
+    pub nats_stream: Option<String>,
+    /// The subject of each delivery, with `{type}` and `{call_id}` (default
+    /// `vapi.{type}.{call_id}`).
+    #[arg(long, env = "CALLTAP_NATS_SUBJECT", value_name = "TEMPLATE")]
+    pub nats_subject: Option<String>,
 }
 
 /// The TOML config file. Every key is optional; unknown keys are errors so
@@ -825,6 +892,19 @@ pub struct Overrides {
 /// tool_calls = "That is not available right now."  # one result per tool call
 /// assistant_request = { assistantId = "5b0a4a08-133c-4146-9315-0984f8c6be80" }
 /// transfer_destination_request = { error = "no destination available" }
+///
+/// [nats]                       # every committed delivery to JetStream (or --nats-url)
+/// url = "nats://127.0.0.1:4222"
+/// stream = "CALLTAP"           # created when missing
+/// subjects = ["vapi.>"]        # the stream's subjects, when calltap creates it
+/// subject = "vapi.{type}.{call_id}"  # each value made subject-safe; no call id: _
+/// types = ["status-update", "end-of-call-report"]  # default: all
+/// max_in_flight = 256          # publishes awaiting their ack at once
+/// attempt_timeout_ms = 10000   # one publish, its ack included
+/// [nats.retry]
+/// first_retry_ms = 1000
+/// max_retry_ms = 600000
+/// give_up_after_secs = 86400   # then dead-lettered
 /// ```
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -843,6 +923,7 @@ pub struct FileConfig {
     pub memory: Option<MemoryFile>,
     pub http: Option<HttpFile>,
     pub forward: Option<ForwardFile>,
+    pub nats: Option<NatsFile>,
 }
 
 /// `[ingest]` of the config file.
@@ -910,7 +991,46 @@ impl ForwardFile {
     }
 }
 
-/// `[forward.retry]` of the config file.
+/// `[nats]` of the config file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct NatsFile {
+    pub url: Option<String>,
+    pub stream: Option<String>,
+    pub subjects: Option<Vec<String>>,
+    pub subject: Option<String>,
+    pub types: Option<Vec<String>>,
+    pub max_in_flight: Option<usize>,
+    pub attempt_timeout_ms: Option<u64>,
+    pub retry: Option<RetryFile>,
+}
+
+impl NatsFile {
+    /// Whether no key is set.
+    fn is_blank(&self) -> bool {
+        let NatsFile {
+            url,
+            stream,
+            subjects,
+            subject,
+            types,
+            max_in_flight,
+            attempt_timeout_ms,
+            retry,
+        } = self;
+        url.is_none()
+            && stream.is_none()
+            && subjects.is_none()
+            && subject.is_none()
+            && types.is_none()
+            && max_in_flight.is_none()
+            && attempt_timeout_ms.is_none()
+            && retry.is_none()
+    }
+}
+
+/// `[forward.retry]` (and `[nats.retry]`) of the config file.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[allow(missing_docs)]
@@ -1090,6 +1210,79 @@ mod tests {
         );
         assert_eq!(hmac.signature_header, "x-signature");
         assert_eq!(hmac.message_id_header.as_deref(), Some("svix-id"));
+    }
+
+    #[test]
+    fn nats_takes_its_flags_over_its_section_and_refuses_what_cannot_work() {
+        let file = FileConfig::parse(
+            r#"
+            [nats]
+            url = "nats://user:pw@127.0.0.1:4222"
+            stream = "EVENTS"
+            subjects = ["ev.>"]
+            subject = "ev.{type}"
+            [nats.retry]
+            first_retry_ms = 20
+            "#,
+        )
+        .expect("parses");
+        let overrides = Overrides {
+            nats_subject: Some("ev.{type}.{call_id}".to_owned()),
+            ..Overrides::default()
+        };
+        let config = Config::resolve(file, overrides).expect("resolves");
+        config.validate(config.listen).expect("valid");
+        let nats = config.nats.as_ref().expect("publishing");
+        assert_eq!(nats.stream, "EVENTS");
+        assert_eq!(
+            nats.subject.render("end-of-call-report", None),
+            "ev.end-of-call-report._"
+        );
+        assert_eq!(nats.retry.first, Duration::from_millis(20));
+        assert!(
+            !format!("{config:?}").contains("pw@"),
+            "the URL's password stays out of logs"
+        );
+
+        let only_url = Overrides {
+            nats_url: Some("nats://127.0.0.1:4222".to_owned()),
+            ..Overrides::default()
+        };
+        let nats = Config::resolve(FileConfig::default(), only_url)
+            .expect("resolves")
+            .nats
+            .expect("publishing");
+        assert_eq!(
+            (nats.stream.as_str(), &nats.subjects[..]),
+            ("CALLTAP", &["vapi.>".to_owned()][..])
+        );
+        assert_eq!(nats.subject.as_str(), "vapi.{type}.{call_id}");
+
+        let no_url = Overrides {
+            nats_stream: Some("S".to_owned()),
+            ..Overrides::default()
+        };
+        let err = Config::resolve(FileConfig::default(), no_url).expect_err("no url");
+        assert!(format!("{err:#}").contains("--nats-url"), "{err:#}");
+
+        let bad_template = Overrides {
+            nats_url: Some("nats://127.0.0.1:4222".to_owned()),
+            nats_subject: Some("vapi.{kind}".to_owned()),
+            ..Overrides::default()
+        };
+        let err = Config::resolve(FileConfig::default(), bad_template).expect_err("bad");
+        assert!(format!("{err:#}").contains("{kind}"), "{err:#}");
+
+        let elsewhere = Overrides {
+            nats_url: Some("nats://127.0.0.1:4222".to_owned()),
+            nats_subject: Some("events.{type}".to_owned()),
+            ..Overrides::default()
+        };
+        let config = Config::resolve(FileConfig::default(), elsewhere).expect("resolves");
+        let err = config
+            .validate(config.listen)
+            .expect_err("the stream would not take it");
+        assert!(format!("{err:#}").contains("vapi.>"), "{err:#}");
     }
 
     #[test]

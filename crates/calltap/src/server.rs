@@ -24,6 +24,7 @@ use crate::api::{self, ApiToken};
 use crate::config::Config;
 use crate::conn::{self, ConnLimits};
 use crate::forward::app::{AppDestination, AppTarget};
+use crate::forward::nats::NatsDestination;
 use crate::forward::outbox;
 use crate::forward::proxy::Proxy;
 use crate::ingest::auth::IngestAuth;
@@ -192,6 +193,30 @@ pub async fn run(
         handles.push(handle);
         outbox_tasks.push(task);
     }
+    // And to NATS JetStream: a second destination on the same outbox
+    // machinery. NATS may be down: it connects in the background, and
+    // `/readyz` says why until the stream is ensured.
+    let mut nats_readiness = None;
+    if let Some(nats) = &config.nats {
+        let (destination, readiness) = NatsDestination::start(nats)
+            .await
+            .context("starting the NATS destination")?;
+        let (handle, task) = outbox::spawn(
+            Arc::new(destination),
+            store
+                .outbox_writer()
+                .context("opening the NATS outbox's connection")?,
+            store.reader().context("opening the NATS outbox's reader")?,
+            writer.committed(),
+            nats.retry.clone(),
+            nats.max_in_flight,
+        )
+        .await
+        .context("loading the NATS outbox")?;
+        nats_readiness = Some(readiness);
+        handles.push(handle);
+        outbox_tasks.push(task);
+    }
     let forwarding = Forwarding(Arc::new(handles));
 
     // The HMAC plans' headers are kept with each delivery (to re-check the
@@ -228,6 +253,7 @@ pub async fn run(
         readiness: Readiness {
             writer,
             forwarding: forwarding.clone(),
+            nats: nats_readiness,
         },
         forwarding,
         console: ConsoleAccess {

@@ -66,7 +66,7 @@ pub struct ForwardOut {
 /// One destination's outbox, as of its last count (at most 100 ms old).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DestinationOut {
-    /// Its name (`app`).
+    /// Its name (`app`, `nats`).
     name: String,
     /// Deliveries not yet delivered nor dead: ready, in flight, failing or
     /// waiting behind an earlier delivery of their call.
@@ -149,7 +149,8 @@ pub async fn status(State(forwarding): State<Forwarding>) -> Json<ForwardOut> {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct DeadQuery {
-    /// The destination (default: the first, `app`).
+    /// The destination, `app` or `nats` (default: the first configured,
+    /// `app` when forwarding).
     pub destination: Option<String>,
     /// Only dead letters after this seq (the `next` of the previous page).
     #[param(value_type = Option<i64>)]
@@ -236,7 +237,8 @@ pub async fn dead(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RetryIn {
-    /// The destination (default: the first, `app`).
+    /// The destination, `app` or `nats` (default: the first configured,
+    /// `app` when forwarding).
     pub destination: Option<String>,
     /// The dead letter to send again.
     #[schema(value_type = Option<i64>)]

@@ -1,5 +1,6 @@
 //! `GET /healthz` (the process is up) and `GET /readyz` (the database
-//! takes writes and every outbox runs).
+//! takes writes, every outbox runs, and the NATS stream, if any, is
+//! ensured).
 
 use axum::extract::{FromRef, State};
 use axum::routing::get;
@@ -7,9 +8,10 @@ use axum::{Json, Router};
 
 use super::forward::Forwarding;
 use super::ApiError;
+use crate::forward::nats::StreamReadiness;
 use crate::store::writer::WriterHandle;
 
-/// What `/readyz` looks at: the writer.
+/// What `/readyz` looks at: the writer, the outboxes, the NATS stream.
 #[derive(Clone, Debug)]
 pub struct Readiness {
     /// The writer queue (it runs in `--dry-run` too).
@@ -17,6 +19,11 @@ pub struct Readiness {
     /// The outboxes, which must be running (an app that is down does not
     /// make calltap unready: its deliveries wait in the outbox).
     pub forwarding: Forwarding,
+    /// The NATS stream, when deliveries are published to NATS: not ready
+    /// until calltap has connected and ensured the stream (at start, or
+    /// while it creates a stream that vanished). NATS going away later
+    /// does not make calltap unready: deliveries wait in the outbox.
+    pub nats: Option<StreamReadiness>,
 }
 
 /// `GET /healthz` and `GET /readyz` (never behind the API token: probes
@@ -44,8 +51,9 @@ pub async fn healthz() -> Json<serde_json::Value> {
 }
 
 /// 200 when the writer is running and its last commit succeeded (or it has
-/// not had to commit yet) and every outbox runs; 503 otherwise, e.g. while
-/// the disk is full.
+/// not had to commit yet), every outbox runs and the NATS stream (if any)
+/// is ensured; 503 with the reason otherwise, e.g. while the disk is full
+/// or NATS has not been reached since the start.
 #[utoipa::path(
     get,
     path = "/readyz",
@@ -53,7 +61,7 @@ pub async fn healthz() -> Json<serde_json::Value> {
     tag = "ops",
     responses(
         (status = 200, description = "`{\"status\": \"ok\"}`: the database takes writes.", body = Object),
-        (status = 503, description = "The writer stopped, its last commit failed or an outbox stopped; `Retry-After` says when to ask again.", body = super::ErrorOut),
+        (status = 503, description = "The writer stopped, its last commit failed, an outbox stopped or the NATS stream is not ensured yet; `Retry-After` says when to ask again.", body = super::ErrorOut),
     )
 )]
 pub async fn readyz(
@@ -76,6 +84,12 @@ pub async fn readyz(
         return Err(ApiError::Unavailable {
             kind: "outbox_stopped",
             reason: format!("the outbox of {} has stopped", stopped.name),
+        });
+    }
+    if let Some(reason) = readiness.nats.as_ref().and_then(|n| n.unready_reason()) {
+        return Err(ApiError::Unavailable {
+            kind: "nats_not_ready",
+            reason,
         });
     }
     Ok(Json(serde_json::json!({"status": "ok"})))

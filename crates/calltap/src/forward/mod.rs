@@ -8,8 +8,8 @@
 //! - [`outbox`]: every other delivery is sent from a durable outbox: a
 //!   cursor over the log and rows for the deliveries not done, per-call
 //!   order, backoff, dead letters. A destination kind is a [`Destination`]:
-//!   [`app`] is the team's HTTP app; another kind (a message bus) plugs
-//!   into the same outbox.
+//!   [`app`] is the team's HTTP app, [`nats`] a NATS JetStream stream;
+//!   both run on the same outbox machinery.
 //! - [`tool_calls`]: a call's tool calls paired with the recorded answers
 //!   (what the assistant got, and how long the app took), for the API.
 //!
@@ -21,6 +21,7 @@
 //! builds and reads the answers).
 
 pub mod app;
+pub mod nats;
 pub mod outbox;
 pub mod proxy;
 pub mod tool_calls;

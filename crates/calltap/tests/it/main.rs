@@ -18,6 +18,7 @@ mod forward;
 mod helpers;
 mod hostile;
 mod ingest;
+mod nats;
 mod process;
 mod sim;
 mod sim_serve;
