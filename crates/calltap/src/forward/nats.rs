@@ -328,12 +328,11 @@ impl FromStr for SubjectTemplate {
                     let Some(len) = rest[at..].find('}') else {
                         return Err(bad("a '{' without its '}'".to_owned()));
                     };
-                    parts.push(match &rest[at + 1..at + len] {
+                    let name = &rest[at + 1..at + len];
+                    parts.push(match name {
                         "type" => Part::Type,
                         "call_id" => Part::CallId,
-                        other => return Err(bad(format!(
-                            "unknown placeholder {{{other}}} (there are {{type}} and {{call_id}})"
-                        ))),
+                        _ => return Err(bad(unknown_placeholder(name))),
                     });
                     rest = &rest[at + len + 1..];
                 }
@@ -351,6 +350,11 @@ impl FromStr for SubjectTemplate {
         }
         Ok(template)
     }
+}
+
+/// Why a placeholder is refused.
+fn unknown_placeholder(name: &str) -> String {
+    format!("unknown placeholder {{{name}}} (there are {{type}} and {{call_id}})")
 }
 
 /// A template's token: fixed text, or a placeholder (any token).
