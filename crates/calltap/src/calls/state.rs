@@ -4,15 +4,18 @@
 //!
 //! # Order does not matter
 //!
-//! The same *set* of events (by `seq`) gives the same state whatever the
-//! arrival order, and an event seen twice is ignored. This holds by
-//! construction: every fact is either stored in a map keyed by
-//! `(timestamp, seq)` (status, speech and transfer updates), or is the
-//! minimum or maximum of the events under a total order (call info,
+//! The same *set* of events gives the same detail whatever the arrival
+//! order, and an event seen twice (the same `seq`) is ignored. This holds
+//! by construction: every fact is either stored in a map keyed by
+//! `(timestamp, content, seq)` (status, speech and transfer updates), or is
+//! the minimum or maximum of the events under that total order (call info,
 //! transcript, end-of-call report, first and last timestamps). Nothing
-//! depends on which event came first *to calltap*; everything derived is
-//! computed from the facts in `detail()`. (Two different events sharing one
-//! `seq` would break this; the log never produces them.)
+//! depends on which event came first *to calltap*: the log numbers events
+//! in arrival order, so `seq` breaks a tie only between events of equal
+//! timestamp and equal content, whose order changes nothing derived.
+//! Everything derived is computed from the facts in `detail()`. (Two
+//! different events sharing one `seq` would break this; the log never
+//! produces them.)
 //!
 //! # Decisions
 //!
@@ -31,11 +34,11 @@
 //!   the call really ended), else the timestamp of the earliest `in-progress`
 //!   / `ended` status-update.
 //! - **Call info** (type, assistant, customer, phone number): per field, the
-//!   value of the earliest event (by timestamp, then seq) that carries one,
+//!   value of the earliest event (by timestamp, then content) that carries one,
 //!   so `assistant` is the assistant the call started with; later
 //!   assistants of a squad appear in `transfers`.
 //! - **Transcript**: the longest history of any conversation-update or
-//!   end-of-call report; ties go to the latest timestamp, then highest seq.
+//!   end-of-call report; ties go to the latest timestamp, then content.
 //! - **Transfers**: one entry per transfer-update. A `forwarding`
 //!   status-update usually accompanies a number or SIP transfer-update with
 //!   the same destination; to count each transfer once, forwarding updates
@@ -44,7 +47,7 @@
 //!   matched one only adds `forwarding_at`. Unmatched forwarding updates are
 //!   entries of their own (`source: "forwarding"`).
 //! - **Performance metrics and cost** come from the latest end-of-call
-//!   report (by timestamp, then seq).
+//!   report (by timestamp, then content).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -60,8 +63,37 @@ use super::event::{
     TransferTarget,
 };
 
-/// Where an event sorts: message timestamp, then seq.
-type Key = (i64, Seq);
+/// Where an event sorts: message timestamp, then its content's
+/// [`Fingerprint`], then seq (which decides only between equal contents).
+type Key = (i64, Fingerprint, Seq);
+
+/// A hash of what an event says (its call info and kind, not its time or
+/// seq): the tie-break between events of one timestamp that does not depend
+/// on the order they arrived in. blake3 over the `Debug` text, streamed
+/// into the hasher with no allocation; it only has to be the same for the
+/// same content within one build (a changed order between builds is a
+/// change of the projection format, `calls::detail::PROJECTION_FORMAT`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Fingerprint([u8; 16]);
+
+impl Fingerprint {
+    fn of(event: &CallEvent) -> Fingerprint {
+        use std::fmt::Write;
+        struct Hashing(blake3::Hasher);
+        impl Write for Hashing {
+            fn write_str(&mut self, s: &str) -> std::fmt::Result {
+                self.0.update(s.as_bytes());
+                Ok(())
+            }
+        }
+        let mut hashing = Hashing(blake3::Hasher::new());
+        // Writing into a hasher cannot fail.
+        let _ = write!(hashing, "{:?}|{:?}", event.call, event.kind);
+        let mut out = [0u8; 16];
+        out.copy_from_slice(&hashing.0.finalize().as_bytes()[..16]);
+        Fingerprint(out)
+    }
+}
 
 /// The statuses that move a call forward, in order; anything else is
 /// unknown and only recorded.
@@ -176,7 +208,7 @@ impl CallState {
         if !self.seen.insert(event.seq) {
             return false;
         }
-        let key = (event.at_ms, event.seq);
+        let key = (event.at_ms, Fingerprint::of(event), event.seq);
         self.first_at = Some(self.first_at.map_or(event.at_ms, |t| t.min(event.at_ms)));
         self.last_at = Some(self.last_at.map_or(event.at_ms, |t| t.max(event.at_ms)));
         if let Some(info) = &event.call {
@@ -275,7 +307,7 @@ impl CallState {
             self.statuses
                 .iter()
                 .find(|(_, f)| f.status == status)
-                .map(|((at, _), _)| *at)
+                .map(|((at, _, _), _)| *at)
         };
         let ended_reason = report.and_then(|r| r.ended_reason.clone()).or_else(|| {
             self.statuses
@@ -291,7 +323,7 @@ impl CallState {
             .or_else(|| first_with("ended"));
 
         let intervals =
-            analytics::speech_intervals(self.speech.iter().map(|((at, _), f)| SpeechUpdate {
+            analytics::speech_intervals(self.speech.iter().map(|((at, _, _), f)| SpeechUpdate {
                 at: *at,
                 role: &f.role,
                 status: &f.status,
@@ -321,7 +353,7 @@ impl CallState {
             status_history: self
                 .statuses
                 .iter()
-                .map(|((at, _), f)| StatusChange {
+                .map(|((at, _, _), f)| StatusChange {
                     status: f.status.clone(),
                     at: *at,
                     ended_reason: f.ended_reason.clone(),
@@ -355,7 +387,7 @@ impl CallState {
         let mut out: Vec<TransferEntry> = self
             .transfers
             .iter()
-            .map(|((at, _), t)| TransferEntry {
+            .map(|((at, _, _), t)| TransferEntry {
                 at: *at,
                 source: "transfer-update".to_owned(),
                 forwarding_at: None,
@@ -373,7 +405,7 @@ impl CallState {
         let targets: Vec<&TransferTarget> =
             self.transfers.values().map(|t| &t.destination).collect();
         let mut used = vec![false; targets.len()];
-        for ((at, _), f) in &self.statuses {
+        for ((at, _, _), f) in &self.statuses {
             if f.status != "forwarding" {
                 continue;
             }

@@ -176,7 +176,10 @@ fn info() -> impl Strategy<Value = Option<CallInfo>> {
 }
 
 /// A call's events (seq 1..=n) and a delivery of them: shuffled, with some
-/// delivered again at random places.
+/// delivered again at random places, and numbered again in the order they
+/// arrive, as the log numbers them (a redelivery keeps its first copy's seq,
+/// since the log stores it once). So nothing about the original order, seqs
+/// included, survives into the delivery.
 fn delivery() -> impl Strategy<Value = (Vec<CallEvent>, Vec<CallEvent>)> {
     prop::collection::vec((time(), info(), kind()), 0..30)
         .prop_map(|raw| {
@@ -205,8 +208,22 @@ fn delivery() -> impl Strategy<Value = (Vec<CallEvent>, Vec<CallEvent>)> {
                     delivered.insert(at, copy);
                 }
             }
-            (events, delivered)
+            (events, renumber_in_arrival_order(delivered))
         })
+}
+
+/// Gives each distinct event (by its original seq) the seq the log would:
+/// 1, 2, ... in order of first arrival; copies get their original's.
+fn renumber_in_arrival_order(delivered: Vec<CallEvent>) -> Vec<CallEvent> {
+    let mut assigned = std::collections::HashMap::new();
+    delivered
+        .into_iter()
+        .map(|mut event| {
+            let next = crate::ids::Seq::new(assigned.len() as i64 + 1);
+            event.seq = *assigned.entry(event.seq).or_insert(next);
+            event
+        })
+        .collect()
 }
 
 proptest! {
@@ -216,8 +233,9 @@ proptest! {
     fn any_arrival_order_with_redeliveries_gives_the_same_call((events, delivered) in delivery()) {
         let expected = CallState::from_events("c", &events);
         let got = CallState::from_events("c", &delivered);
+        // The seqs differ (the log numbers in arrival order), so the states'
+        // seen-sets do; what the call says must not.
         prop_assert_eq!(got.detail(), expected.detail());
-        prop_assert_eq!(got, expected);
     }
 
     #[test]
