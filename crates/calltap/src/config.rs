@@ -109,6 +109,12 @@ pub struct Config {
     pub dry_run: bool,
     /// The log line format.
     pub log_format: LogFormat,
+    /// The longest a stop (SIGTERM, SIGINT) takes once asked (default
+    /// 10 s): in-flight requests finish, the writer flushes and the
+    /// projector makes a last step within it; whatever is still running
+    /// then (a request that never finishes, a store that keeps failing) is
+    /// abandoned, and what was not projected is projected at the next start.
+    pub shutdown_timeout: Duration,
     /// The team's app calltap stands in front of (`[forward]`,
     /// `--forward-to`): questions proxied, everything else sent from the
     /// outbox. `None`: nothing is forwarded and questions are answered `{}`.
@@ -145,6 +151,7 @@ impl Default for Config {
             allow_unauthenticated: false,
             dry_run: false,
             log_format: LogFormat::Text,
+            shutdown_timeout: Duration::from_secs(10),
             forward: None,
             nats: None,
         }
@@ -242,6 +249,12 @@ impl Config {
             bail!(
                 "the stream keep-alive interval must be positive ({})",
                 how_to_set("stream_keep_alive_secs", "[api] stream_keep_alive_secs")
+            );
+        }
+        if self.shutdown_timeout.is_zero() {
+            bail!(
+                "the shutdown timeout must be positive ({})",
+                how_to_set("shutdown_timeout_secs", "shutdown_timeout_secs")
             );
         }
         if matches!(&self.api_token, Some(t) if t.is_empty()) {
@@ -364,6 +377,10 @@ impl Config {
                 .log_format
                 .or(file.log_format)
                 .unwrap_or(d.log_format),
+            shutdown_timeout: overrides
+                .shutdown_timeout_secs
+                .or(file.shutdown_timeout_secs)
+                .map_or(d.shutdown_timeout, Duration::from_secs),
             forward,
             nats,
         })
@@ -790,6 +807,14 @@ pub struct Overrides {
     /// Log line format.
     #[arg(long, env = "CALLTAP_LOG_FORMAT", value_enum)]
     pub log_format: Option<LogFormat>,
+    /// Seconds a stop (SIGTERM, SIGINT) may take; then what still runs is
+    /// abandoned (what was not projected is projected at the next start).
+    #[arg(
+        long = "shutdown-timeout",
+        env = "CALLTAP_SHUTDOWN_TIMEOUT",
+        value_name = "SECS"
+    )]
+    pub shutdown_timeout_secs: Option<u64>,
     /// The team's app to forward to: questions are answered by it, every
     /// other delivery is sent to it from the outbox (more in `[forward]`).
     #[arg(long, env = "CALLTAP_FORWARD_TO", value_name = "URL")]
@@ -825,6 +850,7 @@ pub struct Overrides {
 /// allow_unauthenticated = false
 /// dry_run = false
 /// public_url = "https://hooks.example.com"  # for HMAC templates with {url}
+/// shutdown_timeout_secs = 10   # the longest a stop takes
 ///
 /// [ingest]
 /// paths = ["/", "/webhook"]
@@ -917,6 +943,7 @@ pub struct FileConfig {
     pub allow_unauthenticated: Option<bool>,
     pub dry_run: Option<bool>,
     pub public_url: Option<String>,
+    pub shutdown_timeout_secs: Option<u64>,
     pub ingest: Option<IngestFile>,
     pub auth: Option<AuthFile>,
     pub api: Option<ApiFile>,

@@ -6,7 +6,11 @@
 //! keep graceful shutdown waiting forever), let in-flight requests finish
 //! (each waits for its batch to commit), drop the last queue handle so the
 //! writer drains and flushes what is left, join the writer thread, let the
-//! projector catch up with the last batch, return.
+//! projector catch up with the last batch, return. All of it within
+//! `shutdown_timeout` of the signal: past it, [`run`] returns and leaves
+//! what still runs behind (a request that never completes, a store that
+//! keeps failing); nothing unanswered was acknowledged, and what was not
+//! projected is projected at the next start.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -155,16 +159,30 @@ pub async fn run(
     .context("starting the writer thread")?;
     let projector_store = store.clone();
     let projector_cache_bytes = config.projector_cache_bytes;
-    let projector = tokio::task::spawn_blocking(move || {
-        Projector::open(
+    let (projector, upgrade) = tokio::task::spawn_blocking(move || {
+        let mut projector = Projector::open(
             &projector_store,
             project::DEFAULT_BATCH,
             projector_cache_bytes,
-        )
+        )?;
+        let upgrade = projector.upgrade()?;
+        Ok::<_, StoreError>((projector, upgrade))
     })
     .await?
-    .context("opening the projector")?
-    .with_handoff(handoff);
+    .context("opening the projector")?;
+    let projector = projector.with_handoff(handoff);
+    if let Some(upgrade) = upgrade {
+        tracing::warn!(
+            from = upgrade.from,
+            to = upgrade.to,
+            events = upgrade.until.get(),
+            "rebuilding projections: they were written in format {} and this calltap writes {}; \
+             they are rebuilt from the log in the background while ingest and the API run \
+             (the calls API answers from the calls rebuilt so far; /readyz says how far)",
+            upgrade.from,
+            upgrade.to,
+        );
+    }
     let projection = projector.projection();
     let projector_task = projector.spawn(writer.committed());
 
@@ -244,7 +262,7 @@ pub async fn run(
         },
         reader,
         feed,
-        projection,
+        projection: projection.clone(),
         streams: Streams {
             keep_alive: config.stream_keep_alive,
             shutdown: streams_shutdown,
@@ -254,6 +272,7 @@ pub async fn run(
             writer,
             forwarding: forwarding.clone(),
             nats: nats_readiness,
+            projection: projection.clone(),
         },
         forwarding,
         console: ConsoleAccess {
@@ -273,28 +292,57 @@ pub async fn run(
     // Graceful shutdown waits for every open response to finish, and a live
     // stream never finishes by itself: tell the streams to end as soon as
     // shutdown begins, so that the drain completes promptly.
+    let (stopping, stop_asked) = tokio::sync::oneshot::channel::<()>();
     let shutdown = async move {
         shutdown.await;
+        let _ = stopping.send(());
         end_streams.trigger();
     };
-    conn::serve(listener, app, connection_limits(&config), shutdown).await;
-    tracing::info!("stopped accepting; flushing the writer");
+    let limits = connection_limits(&config);
+    let serve_and_drain = async move {
+        conn::serve(listener, app, limits, shutdown).await;
+        tracing::info!("stopped accepting; flushing the writer");
 
-    // Every connection has finished, so the router's clones of the state
-    // are gone; dropping ours closes the queue and the writer drains it.
-    drop(state);
-    tokio::task::spawn_blocking(move || writer_thread.join())
-        .await?
-        .map_err(|_| anyhow::anyhow!("the writer thread panicked"))?;
-    // The writer is gone, so the projector makes its last catch-up and ends,
-    // and the store's own threads make their last round.
-    projector_task.await.context("joining the projector")?;
-    for task in outbox_tasks {
-        task.await.context("joining an outbox")?;
+        // Every connection has finished, so the router's clones of the state
+        // are gone; dropping ours closes the queue and the writer drains it.
+        drop(state);
+        tokio::task::spawn_blocking(move || writer_thread.join())
+            .await?
+            .map_err(|_| anyhow::anyhow!("the writer thread panicked"))?;
+        // The writer is gone, so the projector makes its last catch-up and
+        // ends (one attempt, even when its steps fail), and the store's own
+        // threads make their last round.
+        projector_task.await.context("joining the projector")?;
+        for task in outbox_tasks {
+            task.await.context("joining an outbox")?;
+        }
+        tokio::task::spawn_blocking(move || store_threads.join())
+            .await?
+            .map_err(|err| anyhow::anyhow!(err))?;
+        anyhow::Ok(())
+    };
+    // The bound on a stop: it starts when the stop is asked for (the
+    // sender is dropped unsent only if serving failed, and then the drain
+    // ends by itself).
+    let timeout = config.shutdown_timeout;
+    let deadline = async move {
+        if stop_asked.await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        tokio::time::sleep(timeout).await;
+    };
+    tokio::select! {
+        result = serve_and_drain => result?,
+        () = deadline => {
+            tracing::warn!(
+                timeout = ?timeout,
+                "the stop took longer than the shutdown timeout: leaving what still runs; \
+                 requests not answered were not acknowledged, and what was not projected \
+                 is projected at the next start"
+            );
+            return Ok(());
+        }
     }
-    tokio::task::spawn_blocking(move || store_threads.join())
-        .await?
-        .map_err(|err| anyhow::anyhow!(err))?;
     tracing::info!("calltap stopped");
     Ok(())
 }

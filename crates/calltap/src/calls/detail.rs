@@ -15,6 +15,16 @@ use utoipa::ToSchema;
 
 use crate::ids::CallId;
 
+/// The version of the stored projections' format: bump it whenever what
+/// `CallState::detail` writes for the same events changes (a field added,
+/// renamed or computed differently, a tie broken another way). The
+/// database records the format its `calls` rows were written in; a server
+/// that finds another one rebuilds them from the log in the background at
+/// start (`project::Projector::upgrade`), so an upgrade never serves rows
+/// it cannot read. History: 1, unversioned; 2, ties between events of one
+/// timestamp broken by content rather than arrival.
+pub const PROJECTION_FORMAT: u32 = 2;
+
 /// Declares [`CallSummary`] and [`CallDetail`], writing each field they
 /// share once: its name, type and attributes, with the summary's and the
 /// detail's descriptions side by side (each struct's OpenAPI schema shows

@@ -69,6 +69,10 @@ fn defaults() -> Vec<(&'static str, String)> {
             bearer.bearer_prefix_enabled.to_string(),
         ),
         ("log_format", name(d.log_format.to_possible_value())),
+        (
+            "shutdown_timeout_secs",
+            d.shutdown_timeout.as_secs().to_string(),
+        ),
     ]
 }
 
@@ -119,14 +123,19 @@ impl ServeArgs {
 
 fn serve(config: Config) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    runtime.block_on(async move {
+    let result = runtime.block_on(async move {
         // Validate before binding, so a refused configuration never opens a port.
         config.validate(config.listen)?;
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("binding {}", config.listen))?;
         server::run(config, listener, shutdown_signal()).await
-    })
+    });
+    // `run` has joined everything, or given up on it at the shutdown
+    // timeout: dropping the runtime would wait for abandoned blocking work
+    // without end, so leave it to the process's exit.
+    runtime.shutdown_background();
+    result
 }
 
 /// Resolves on the first SIGINT or SIGTERM.

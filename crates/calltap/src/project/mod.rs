@@ -88,9 +88,21 @@ pub struct Projection {
     pub position: watch::Receiver<Seq>,
     /// Updated calls; subscribe for a live stream.
     pub updates: broadcast::Sender<CallUpdate>,
+    /// Set when this server found the projections in another format and
+    /// rebuilds them from the log ([`Projector::upgrade`]): the log's last
+    /// seq at start, which the rebuild is done once `position` reaches.
+    pub rebuild_until: Option<Seq>,
 }
 
 impl Projection {
+    /// While a format upgrade's rebuild runs: how far it is and where it
+    /// ends (`(position, until)`); `None` once done, or when there was none.
+    pub fn rebuilding(&self) -> Option<(Seq, Seq)> {
+        let until = self.rebuild_until?;
+        let position = *self.position.borrow();
+        (position < until).then_some((position, until))
+    }
+
     /// Waits until the projections cover the log up to `seq` (or the
     /// projector stopped); returns the position reached.
     pub async fn wait_for(&self, seq: Seq) -> Seq {
@@ -125,6 +137,22 @@ pub struct Projector {
     batch: u32,
     position_tx: watch::Sender<Seq>,
     updates: broadcast::Sender<CallUpdate>,
+    /// A format upgrade's rebuild, until done: where it ends, and when it
+    /// started.
+    rebuilding: Option<(Seq, std::time::Instant)>,
+}
+
+/// What [`Projector::upgrade`] found and did: the stored projections were
+/// in format `from`; they are emptied and rebuilt in format `to` from the
+/// log, up to seq `until` (the log's end at the time) and on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Upgrade {
+    /// The format the rows were written in.
+    pub from: u32,
+    /// The format this build writes ([`calls::detail::PROJECTION_FORMAT`]).
+    pub to: u32,
+    /// The log's last seq when the rebuild began.
+    pub until: Seq,
 }
 
 impl std::fmt::Debug for Projector {
@@ -168,6 +196,7 @@ impl Projector {
             batch: batch.max(1),
             position_tx,
             updates,
+            rebuilding: None,
         })
     }
 
@@ -183,6 +212,7 @@ impl Projector {
         Projection {
             position: self.position_tx.subscribe(),
             updates: self.updates.clone(),
+            rebuild_until: self.rebuilding.map(|(until, _)| until),
         }
     }
 
@@ -200,11 +230,52 @@ impl Projector {
     /// Empties the projections and starts again from the beginning of the
     /// log (the first step of `calltap rebuild`).
     pub fn reset(&mut self) -> Result<(), StoreError> {
-        self.store.reset()?;
+        self.store.reset(calls::detail::PROJECTION_FORMAT)?;
         self.cache.clear();
         self.position = Seq::ZERO;
         self.position_tx.send_replace(Seq::ZERO);
         Ok(())
+    }
+
+    /// Brings projections written in another format up to this build's
+    /// ([`calls::detail::PROJECTION_FORMAT`]): empties them and starts from
+    /// the beginning of the log, recording the new format in the same
+    /// transaction. Called once at start, before [`Projector::spawn`], which
+    /// then rebuilds them in the background while the server answers (the
+    /// calls API from the calls rebuilt so far). `None` when the format is
+    /// this build's, or nothing had been projected yet (then only the
+    /// format is recorded). A rebuild cut short by a stop resumes from its
+    /// checkpoint in the new format at the next start.
+    pub fn upgrade(&mut self) -> Result<Option<Upgrade>, StoreError> {
+        let from = self.store.format()?;
+        let to = calls::detail::PROJECTION_FORMAT;
+        if from == to {
+            return Ok(None);
+        }
+        let had = self.position;
+        self.reset()?;
+        if had == Seq::ZERO {
+            return Ok(None);
+        }
+        let until = self.reader.last_seq()?;
+        self.rebuilding = Some((until, std::time::Instant::now()));
+        Ok(Some(Upgrade { from, to, until }))
+    }
+
+    /// Logs the end of a format upgrade's rebuild once the position passed
+    /// its end.
+    fn note_rebuild_progress(&mut self) {
+        if let Some((until, started)) = self.rebuilding {
+            if self.position >= until {
+                self.rebuilding = None;
+                tracing::info!(
+                    events = until.get(),
+                    elapsed = ?started.elapsed(),
+                    format = calls::detail::PROJECTION_FORMAT,
+                    "projections rebuilt: the calls API is complete again"
+                );
+            }
+        }
     }
 
     /// Projects the next batch of the log, if any: one read, one
@@ -283,7 +354,9 @@ impl Projector {
     pub fn catch_up(&mut self) -> Result<u64, ProjectError> {
         let mut total = 0;
         loop {
-            match self.process_once()? {
+            let step = self.process_once();
+            self.note_rebuild_progress();
+            match step? {
                 0 => return Ok(total),
                 n => total += n as u64,
             }
@@ -364,7 +437,10 @@ impl Projector {
     /// commit but no sooner than [`STEP_INTERVAL`] after the last; a last
     /// one once the writer has flushed, so that a clean shutdown leaves the
     /// projections complete. A failed step is logged and retried a second
-    /// later; the log is never affected.
+    /// later, until the writer stops: then one last attempt, whatever it
+    /// gives, so that a stop never waits on a store that keeps failing (a
+    /// full disk); what is left is projected at the next start. The log is
+    /// never affected.
     pub fn spawn(self, mut committed: watch::Receiver<Seq>) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             let mut projector = self;
@@ -386,17 +462,17 @@ impl Projector {
                 if let Err(err) = result {
                     tracing::error!(error = %err, cause = ?std::error::Error::source(&err), "projection step failed; retrying");
                     metrics::counter!("calltap_projection_failures_total").increment(1);
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                    continue;
+                    tokio::select! {
+                        () = tokio::time::sleep(Duration::from_secs(1)) => continue,
+                        () = stopped(&mut committed) => {
+                            final_catch_up(projector).await;
+                            return;
+                        }
+                    }
                 }
                 if committed.changed().await.is_err() {
                     // The writer has stopped: one last catch-up, then done.
-                    let _ = tokio::task::spawn_blocking(move || {
-                        if let Err(err) = projector.catch_up() {
-                            tracing::error!(error = %err, "the final projection step failed");
-                        }
-                    })
-                    .await;
+                    final_catch_up(projector).await;
                     return;
                 }
                 // Commits that land meanwhile join the next step.
@@ -404,6 +480,27 @@ impl Projector {
             }
         })
     }
+}
+
+/// Resolves once the writer has stopped (its committed seq's sender is
+/// gone); the changes before that are of no interest here.
+async fn stopped(committed: &mut watch::Receiver<Seq>) {
+    while committed.changed().await.is_ok() {}
+}
+
+/// The projector's last step, once the writer has stopped: one attempt.
+/// A failure leaves the rest to the next start, which resumes from the
+/// checkpoint.
+async fn final_catch_up(mut projector: Projector) {
+    let _ = tokio::task::spawn_blocking(move || match projector.catch_up() {
+        Ok(_) => {}
+        Err(err) => tracing::error!(
+            error = %err,
+            position = projector.position().get(),
+            "the final projection step failed; the rest is projected at the next start"
+        ),
+    })
+    .await;
 }
 
 /// The skeleton with `message.artifact` replaced by `null` when converting
@@ -568,6 +665,50 @@ mod tests {
         assert_eq!(rows.len(), 12);
         assert_eq!(rows, all_rows(&large));
         assert_eq!(evicting.process_once().expect("step"), 0, "caught up");
+    }
+
+    #[test]
+    fn projections_of_another_format_are_emptied_and_rebuilt_in_this_one() {
+        let (_dir, store) = corpus_db();
+        let mut older = Projector::open(&store, 512, 4096).expect("open");
+        // As an older calltap would leave them: projected, in format 1.
+        older.store.reset(1).expect("mark format 1");
+        older.catch_up().expect("catch up");
+        let expected = all_rows(&store);
+        let logged = older.position();
+
+        let mut projector = Projector::open(&store, 64, 4096).expect("open");
+        let upgrade = projector.upgrade().expect("upgrade");
+
+        assert_eq!(
+            upgrade,
+            Some(Upgrade {
+                from: 1,
+                to: calls::detail::PROJECTION_FORMAT,
+                until: logged,
+            })
+        );
+        assert!(all_rows(&store).is_empty(), "the old rows are gone");
+        let projection = projector.projection();
+        assert_eq!(projection.rebuilding(), Some((Seq::ZERO, logged)));
+        projector.catch_up().expect("catch up");
+        assert_eq!(projection.rebuilding(), None, "done");
+        assert_eq!(all_rows(&store), expected);
+        let mut reopened = Projector::open(&store, 64, 4096).expect("open");
+        assert_eq!(reopened.upgrade().expect("upgrade"), None, "recorded");
+        assert_eq!(reopened.position(), logged);
+    }
+
+    #[test]
+    fn a_fresh_database_records_the_format_without_a_rebuild() {
+        let (_dir, store) = temp_store();
+        let mut projector = Projector::open(&store, 64, 4096).expect("open");
+        assert_eq!(projector.upgrade().expect("upgrade"), None);
+        assert_eq!(
+            projector.store.format().expect("format"),
+            calls::detail::PROJECTION_FORMAT
+        );
+        assert_eq!(projector.projection().rebuilding(), None);
     }
 
     #[test]

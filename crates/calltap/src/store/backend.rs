@@ -155,9 +155,15 @@ pub trait ProjectionWrite: Send {
     /// Upserts `rows` and moves the checkpoint to `seq`, in one transaction.
     fn write_batch(&mut self, rows: &[CallRow], seq: Seq) -> Result<(), StoreError>;
 
-    /// Empties the projections and sets the checkpoint back to the start of
-    /// the log, in one transaction (the first step of a rebuild).
-    fn reset(&mut self) -> Result<(), StoreError>;
+    /// The projection format the stored rows were written in (see
+    /// `calls::detail::PROJECTION_FORMAT`); 1 for rows written before
+    /// formats were recorded.
+    fn format(&self) -> Result<u32, StoreError>;
+
+    /// Empties the projections, sets the checkpoint back to the start of
+    /// the log and records `format` as the rows' format, in one transaction
+    /// (the first step of a rebuild).
+    fn reset(&mut self, format: u32) -> Result<(), StoreError>;
 }
 
 /// Reading the answers given to questions (recorded by the writer, as

@@ -18,6 +18,7 @@ mod forward;
 mod helpers;
 mod hostile;
 mod ingest;
+mod lifecycle;
 mod nats;
 mod process;
 mod sim;

@@ -1,6 +1,7 @@
 //! The call projections in SQLite: the `calls` table (one row per call: the
 //! columns the list filters and sorts on, the summary and the detail as
-//! JSON text) and `projection_checkpoint` (how far into the log they are);
+//! JSON text) and `projection_checkpoint` (how far into the log they are,
+//! and the projection format their JSON was written in);
 //! the tables are in [`schema`](super::schema).
 //!
 //! Rows and checkpoint are written together in one transaction, so the
@@ -110,16 +111,31 @@ impl ProjectionWrite for SqliteProjections {
         Ok(())
     }
 
-    /// Empties the projections and sets the checkpoint back to the start of
-    /// the log, in one transaction (the first step of a rebuild).
-    fn reset(&mut self) -> Result<(), StoreError> {
+    /// The format recorded beside the checkpoint (1 before formats were).
+    fn format(&self) -> Result<u32, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT format FROM projection_checkpoint WHERE name = 'calls'",
+                [],
+                |row| row.get(0),
+            )
+            .optional()?
+            .unwrap_or(1))
+    }
+
+    /// Empties the projections, sets the checkpoint back to the start of
+    /// the log and records `format`, in one transaction (the first step of
+    /// a rebuild).
+    fn reset(&mut self, format: u32) -> Result<(), StoreError> {
         let _turn = self.turns.take();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute_batch(
-            "DELETE FROM calls;
-             UPDATE projection_checkpoint SET seq = 0 WHERE name = 'calls';",
+        tx.execute_batch("DELETE FROM calls;")?;
+        tx.execute(
+            "UPDATE projection_checkpoint SET seq = 0, format = ?1 WHERE name = 'calls'",
+            [format],
         )?;
         tx.commit()?;
         Ok(())

@@ -65,6 +65,10 @@ pub const MIGRATIONS: &[&str] = &[
     // 6: a delivery whose signed message id was stored before with other
     // bytes names that first delivery (see `Outcome::StoredConflicting`).
     "ALTER TABLE events ADD COLUMN conflicts_with INTEGER;",
+    // 7: the projection format the `calls` rows were written in
+    // (`calls::detail::PROJECTION_FORMAT`); rows from before are format 1.
+    // A server that writes another format rebuilds them at start.
+    "ALTER TABLE projection_checkpoint ADD COLUMN format INTEGER NOT NULL DEFAULT 1;",
 ];
 
 /// Migration 5: `answers` (one per answered question, by the question's
