@@ -44,9 +44,10 @@ impl Seq {
         self.0
     }
 
-    /// The seq right before this one.
+    /// The seq right before this one (the lowest stays itself: a seq read
+    /// from a client may be any 64-bit integer).
     pub const fn prev(self) -> Seq {
-        Seq(self.0 - 1)
+        Seq(self.0.saturating_sub(1))
     }
 }
 
@@ -243,6 +244,7 @@ mod tests {
         assert!("17a".parse::<Seq>().is_err());
         assert!("".parse::<Seq>().is_err());
         assert_eq!(Seq::new(5).prev(), Seq::new(4));
+        assert_eq!(Seq::new(i64::MIN).prev(), Seq::new(i64::MIN));
         assert_eq!(Seq::new(5).to_string(), "5");
     }
 

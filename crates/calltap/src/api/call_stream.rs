@@ -50,7 +50,7 @@ where
     tag = "calls",
     params(
         ("id" = String, Path, description = "The call id."),
-        ("Last-Event-ID" = Option<i64>, Header, description = "Resume: send the current state only if its seq is greater."),
+        ("Last-Event-ID" = Option<i64>, Header, minimum = 0, description = "Resume: send the current state only if its seq is greater."),
     ),
     responses(
         (status = 200, description = "Server-Sent Events. `event: state` with `id: <log seq>` and `data: <CallDetail JSON>`: first the current state, then one after each projected event of the call. `event: lagged` with `data: {\"skipped\": n}` when this client fell behind, followed by the current state. The stream ends when the server shuts down.", content_type = "text/event-stream", body = String),

@@ -16,15 +16,13 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use calltap_protocol::model::MessageType;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use utoipa::{IntoParams, ToSchema};
 
 use super::events::{self, EventsOut};
-use super::{bad_query, page_limit, read, ApiError};
+use super::{after_seq, bad_query, page_limit, read, ApiError};
 use crate::calls::{CallDetail, CallSummary};
 use crate::forward::tool_calls::{answered_tool_calls, AnsweredToolCall};
 use crate::ids::{CallId, Seq};
@@ -67,12 +65,17 @@ pub struct CallsQuery {
     pub ended_reason: Option<String>,
     /// Only calls whose time (`started_at`, else the first event's time) is
     /// at or after this: epoch milliseconds or RFC 3339.
+    #[param(schema_with = super::time_schema)]
     pub since: Option<String>,
     /// Only calls whose time is before this: epoch milliseconds or RFC 3339.
+    #[param(schema_with = super::time_schema)]
     pub until: Option<String>,
     /// Page size (default 100, at most 1000).
+    #[param(minimum = 1, maximum = 1000, default = 100)]
     pub limit: Option<u32>,
-    /// The `next` of the previous page.
+    /// The `next` of the previous page (a position in the list: anything
+    /// of this form is one, whether this server handed it out or not).
+    #[param(pattern = r"^-?[0-9]{1,19}\.([0-9a-fA-F]{2})*$")]
     pub cursor: Option<String>,
 }
 
@@ -91,10 +94,12 @@ pub struct CallsOut {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct CallEventsQuery {
-    /// Only events after this seq (the `next` of the previous page).
-    #[param(value_type = Option<i64>)]
+    /// Only events after this seq (the `next` of the previous page; 0:
+    /// from the beginning).
+    #[param(value_type = Option<i64>, minimum = 0)]
     pub after: Option<Seq>,
     /// Page size (default 100, at most 1000).
+    #[param(minimum = 1, maximum = 1000, default = 100)]
     pub limit: Option<u32>,
 }
 
@@ -212,7 +217,7 @@ pub async fn events(
     let filter = EventFilter {
         call_id: Some(id),
         message_type: None,
-        after: query.after,
+        after: after_seq(query.after)?,
         up_to: None,
         limit,
     };
@@ -259,7 +264,7 @@ pub async fn tool_calls(
     let filter = EventFilter {
         call_id: Some(id.clone()),
         message_type: Some(MessageType::ToolCalls.as_str().to_owned()),
-        after: query.after,
+        after: after_seq(query.after)?,
         up_to: None,
         limit,
     };
@@ -305,29 +310,77 @@ pub(crate) fn parse_time(text: &str, what: &str) -> Result<i64, ApiError> {
         })
 }
 
-/// The opaque cursor: `sort_at` and id, base64url.
+/// The cursor: `sort_at`, a dot, and the id in hex (so any id fits a query
+/// string unescaped). Opaque to clients, but every string of its form (the
+/// document's pattern) is a position in the list, so none is refused.
 pub fn encode_cursor(cursor: &CallCursor) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{}:{}", cursor.sort_at, cursor.id))
+    use std::fmt::Write;
+    let mut out = format!("{}.", cursor.sort_at);
+    for byte in cursor.id.as_bytes() {
+        let _ = write!(out, "{byte:02x}");
+    }
+    out
 }
 
-/// Reads a cursor made by [`encode_cursor`]; anything else is a 400.
+/// Reads a cursor of [`encode_cursor`]'s form; anything else is a 400.
+/// A `sort_at` beyond the 64-bit range stands for that end of the list,
+/// and an id that is not UTF-8 for the position its bytes would have.
 pub fn decode_cursor(text: &str) -> Result<CallCursor, ApiError> {
     let bad = || ApiError::BadRequest {
         kind: "invalid_cursor",
-        reason: "cursor is not one this server handed out".to_owned(),
+        reason: "cursor must be the `next` of a page (digits, a dot, hex)".to_owned(),
     };
-    let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| bad())?;
-    let text = String::from_utf8(bytes).map_err(|_| bad())?;
-    let (sort_at, id) = text.split_once(':').ok_or_else(bad)?;
+    let (sort_at, id) = text.split_once('.').ok_or_else(bad)?;
+    let digits = sort_at.strip_prefix('-').unwrap_or(sort_at);
+    if digits.is_empty() || digits.len() > 19 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let sort_at = sort_at
+        .parse::<i128>()
+        .map_err(|_| bad())?
+        .clamp(i64::MIN.into(), i64::MAX.into()) as i64;
+    if id.len() % 2 != 0 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(bad());
+    }
+    let bytes = (0..id.len())
+        .step_by(2)
+        .map(|i| {
+            id.get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
+        .collect::<Option<Vec<u8>>>()
+        .ok_or_else(bad)?;
     Ok(CallCursor {
-        sort_at: sort_at.parse().map_err(|_| bad())?,
-        id: CallId::new(id),
+        sort_at,
+        id: CallId::new(String::from_utf8_lossy(&bytes).as_ref()),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_cursor_of_the_documented_form_is_a_position_and_nothing_else_is() {
+        for good in ["0.", "-5.6162", "9999999999999999999.", "17.00ff"] {
+            assert!(decode_cursor(good).is_ok(), "{good}");
+        }
+        let far = decode_cursor("-9999999999999999999.").expect("a position");
+        assert_eq!(far.sort_at, i64::MIN, "beyond the range: that end");
+        for bad in [
+            "",
+            ".",
+            "1",
+            "1.f",
+            "1.+f",
+            "x.00",
+            "1:00",
+            "--1.",
+            "99999999999999999999.",
+        ] {
+            assert!(decode_cursor(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn a_cursor_reads_back_as_written_even_with_colons_in_the_id() {

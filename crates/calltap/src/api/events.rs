@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use utoipa::{IntoParams, ToSchema};
 
-use super::{bad_query, page_limit, path_id, read, ApiError};
+use super::{after_seq, bad_query, page_limit, path_id, read, ApiError};
 use crate::ids::{CallId, Seq};
 use crate::store::backend::Reader;
 use crate::store::{AnswerRecord, Event, EventFilter};
@@ -46,10 +46,11 @@ pub struct EventsQuery {
     /// Only this message type.
     #[serde(rename = "type")]
     pub message_type: Option<String>,
-    /// Only events after this seq.
-    #[param(value_type = Option<i64>)]
+    /// Only events after this seq (0: from the beginning).
+    #[param(value_type = Option<i64>, minimum = 0)]
     pub after: Option<Seq>,
     /// Page size (default 100, at most 1000).
+    #[param(minimum = 1, maximum = 1000, default = 100)]
     pub limit: Option<u32>,
 }
 
@@ -215,7 +216,7 @@ pub async fn list(
     let filter = EventFilter {
         call_id: query.call_id,
         message_type: query.message_type,
-        after: query.after,
+        after: after_seq(query.after)?,
         up_to: None,
         limit,
     };

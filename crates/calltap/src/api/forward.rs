@@ -152,10 +152,12 @@ pub struct DeadQuery {
     /// The destination, `app` or `nats` (default: the first configured,
     /// `app` when forwarding).
     pub destination: Option<String>,
-    /// Only dead letters after this seq (the `next` of the previous page).
-    #[param(value_type = Option<i64>)]
+    /// Only dead letters after this seq (the `next` of the previous page;
+    /// 0: from the beginning).
+    #[param(value_type = Option<i64>, minimum = 0)]
     pub after: Option<Seq>,
     /// Page size (default 100, at most 1000).
+    #[param(minimum = 1, maximum = 1000, default = 100)]
     pub limit: Option<u32>,
 }
 
@@ -208,8 +210,8 @@ pub async fn dead(
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(bad_query)?;
     let limit = page_limit(query.limit)?;
+    let after = super::after_seq(query.after)?;
     let name = forwarding.find(query.destination.as_deref())?.name.clone();
-    let after = query.after;
     let rows = read(&reader, move |r| {
         r.pending(&name, Some(PendingState::Dead), after, limit)
     })
@@ -233,20 +235,95 @@ pub async fn dead(
     .into_response())
 }
 
-/// What to send again: one dead letter by seq, or every one.
-#[derive(Debug, Deserialize, ToSchema)]
+/// What to send again: one dead letter by seq, or every one. Its schema
+/// (written by hand below) says exactly what the handler takes: `seq`
+/// (with `all` absent or false), or `all: true` (without `seq`).
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RetryIn {
     /// The destination, `app` or `nats` (default: the first configured,
     /// `app` when forwarding).
     pub destination: Option<String>,
-    /// The dead letter to send again.
-    #[schema(value_type = Option<i64>)]
+    /// The dead letter to send again (an integer, which JSON may also
+    /// write as `5.0`).
+    #[serde(default, deserialize_with = "integral_seq")]
     pub seq: Option<Seq>,
     /// Send every dead letter again.
     #[serde(default)]
     pub all: bool,
 }
+
+/// A seq written as any JSON number with an integral value in the 64-bit
+/// range (`5` or `5.0`: JSON Schema's `integer` is both), or `null`.
+fn integral_seq<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Option<Seq>, D::Error> {
+    let Some(number) = Option::<serde_json::Number>::deserialize(de)? else {
+        return Ok(None);
+    };
+    if let Some(n) = number.as_i64() {
+        return Ok(Some(Seq::new(n)));
+    }
+    match number.as_f64() {
+        // `i64::MAX as f64` rounds up to 2^63, so that bound is exclusive.
+        Some(f) if f.fract() == 0.0 && f >= i64::MIN as f64 && f < i64::MAX as f64 => {
+            Ok(Some(Seq::new(f as i64)))
+        }
+        _ => Err(serde::de::Error::custom(format!(
+            "seq must be an integer seq, got {number}"
+        ))),
+    }
+}
+
+impl utoipa::PartialSchema for RetryIn {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{
+            AdditionalProperties, KnownFormat, ObjectBuilder, OneOfBuilder, Schema, SchemaFormat,
+            Type,
+        };
+        let destination = || {
+            ObjectBuilder::new()
+                .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
+                    Type::String,
+                    Type::Null,
+                ]))
+                .description(Some("The destination (default: the first, `app`)."))
+        };
+        let flag = |value: bool, description: &str| {
+            ObjectBuilder::new()
+                .schema_type(Type::Boolean)
+                .enum_values(Some([value]))
+                .description(Some(description))
+        };
+        let one = ObjectBuilder::new()
+            .property("destination", destination())
+            .property(
+                "seq",
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+                    .description(Some("The dead letter to send again.")),
+            )
+            .required("seq")
+            .property("all", flag(false, "Absent or false with `seq`."))
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        let all = ObjectBuilder::new()
+            .property("destination", destination())
+            .property("all", flag(true, "Send every dead letter again."))
+            .required("all")
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        Schema::OneOf(
+            OneOfBuilder::new()
+                .item(one)
+                .item(all)
+                .description(Some(
+                    "`{\"seq\": N}`: one dead letter; `{\"all\": true}`: every one.",
+                ))
+                .build(),
+        )
+        .into()
+    }
+}
+
+impl ToSchema for RetryIn {}
 
 /// How many dead letters were sent again.
 #[derive(Debug, Serialize, ToSchema)]

@@ -35,6 +35,7 @@ use subtle::ConstantTimeEq;
 pub use error::ApiError;
 
 use crate::config::Secret;
+use crate::ids::Seq;
 use crate::store::backend::{ReadStore, Reader};
 use crate::store::StoreError;
 
@@ -159,6 +160,47 @@ async fn read<T: Send + 'static>(
 pub const DEFAULT_LIMIT: u32 = 100;
 /// The largest page size.
 pub const MAX_LIMIT: u32 = 1000;
+
+/// Checks a cursor seq (`after`): 0 or more, as the OpenAPI document says
+/// (seqs start at 1, so 0 means from the beginning).
+fn after_seq(after: Option<Seq>) -> Result<Option<Seq>, ApiError> {
+    match after {
+        Some(seq) if seq < Seq::ZERO => Err(ApiError::BadRequest {
+            kind: "invalid_query",
+            reason: format!("after must be 0 or more, got {seq}"),
+        }),
+        after => Ok(after),
+    }
+}
+
+/// The OpenAPI schema of a time in a query, exactly what
+/// `calls::parse_time` reads: epoch milliseconds (an integer) or an
+/// RFC 3339 date-time; anything else (the empty string too) is a 400.
+fn time_schema() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{
+        KnownFormat, ObjectBuilder, OneOfBuilder, Schema, SchemaFormat, Type,
+    };
+    Schema::OneOf(
+        OneOfBuilder::new()
+            .description(Some(
+                "A call's time bound (`started_at`, else its first event's time): \
+                 `since` is inclusive, `until` exclusive. Epoch milliseconds (an \
+                 integer) or an RFC 3339 date-time; anything else, the empty string \
+                 too, is a 400.",
+            ))
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64))),
+            )
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime))),
+            )
+            .build(),
+    )
+}
 
 /// Checks a requested page size.
 fn page_limit(limit: Option<u32>) -> Result<u32, ApiError> {

@@ -35,9 +35,11 @@ where
 pub struct QuarantineQuery {
     /// Only this kind (`not_json`, `missing_type`, `too_deep`, ...).
     pub kind: Option<String>,
-    /// Only rows after this id.
+    /// Only rows after this id (0: from the beginning).
+    #[param(minimum = 0)]
     pub after: Option<i64>,
     /// Page size (default 100, at most 1000).
+    #[param(minimum = 1, maximum = 1000, default = 100)]
     pub limit: Option<u32>,
 }
 
@@ -106,7 +108,15 @@ pub async fn list(
     let limit = page_limit(query.limit)?;
     let filter = QuarantineFilter {
         kind: query.kind,
-        after: query.after,
+        after: match query.after {
+            Some(id) if id < 0 => {
+                return Err(ApiError::BadRequest {
+                    kind: "invalid_query",
+                    reason: format!("after must be 0 or more, got {id}"),
+                })
+            }
+            after => after,
+        },
         limit,
     };
     let rows = read(&reader, move |r| r.quarantine(&filter)).await?;

@@ -50,9 +50,11 @@ pub struct StatsQuery {
     pub group_by: Option<GroupByIn>,
     /// Calls whose time (`started_at`, else the first event's) is at or
     /// after this: epoch ms or RFC 3339 (default: 0, the epoch).
+    #[param(schema_with = super::time_schema)]
     pub since: Option<String>,
     /// Calls whose time is before this: epoch ms or RFC 3339 (default:
     /// year 10000).
+    #[param(schema_with = super::time_schema)]
     pub until: Option<String>,
 }
 

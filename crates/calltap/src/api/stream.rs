@@ -70,8 +70,9 @@ pub struct StreamQuery {
     /// Only this message type.
     #[serde(rename = "type")]
     pub message_type: Option<String>,
-    /// Replay the log after this seq first (`Last-Event-ID` wins over it).
-    #[param(value_type = Option<i64>)]
+    /// Replay the log after this seq first (`Last-Event-ID` wins over it;
+    /// 0: the whole log).
+    #[param(value_type = Option<i64>, minimum = 0)]
     pub after: Option<Seq>,
 }
 
@@ -86,7 +87,7 @@ pub struct StreamQuery {
     tag = "events",
     params(
         StreamQuery,
-        ("Last-Event-ID" = Option<i64>, Header, description = "Resume after this seq (wins over `after`)."),
+        ("Last-Event-ID" = Option<i64>, Header, minimum = 0, description = "Resume after this seq (wins over `after`)."),
     ),
     responses(
         (status = 200, description = "Server-Sent Events. `event: delivery` with `id: <seq>` and `data:` an item of `/api/v1/events`, in seq order, each once; `event: lagged` with `data: {\"missed\":N,\"resume_after\":SEQ}` (the missed deliveries follow, read from the log); `event: error` with `data: {\"error\":...,\"resume_after\":SEQ}`, then the end. Without `Last-Event-ID` or `after` the stream starts live. It ends when the server shuts down.", content_type = "text/event-stream", body = String),

@@ -20,6 +20,7 @@ mod hostile;
 mod ingest;
 mod lifecycle;
 mod nats;
+mod openapi;
 mod process;
 mod sim;
 mod sim_serve;
