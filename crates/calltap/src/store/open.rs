@@ -20,15 +20,22 @@ pub struct Store {
 }
 
 /// The threads a backend runs beside its log writer (SQLite: the WAL
-/// checkpointer). They end once the log writer is dropped; join them then.
+/// checkpointer), and its last step on a clean stop. The threads end once
+/// the log writer is dropped; join them then, after every other writer of
+/// the store (projector, outboxes) has stopped too.
 #[derive(Debug)]
 #[must_use = "join the store's threads after the log writer has stopped"]
 pub struct Background {
     threads: Vec<JoinHandle<()>>,
+    /// SQLite: the database whose WAL a clean stop empties.
+    sqlite: Option<Sqlite>,
 }
 
 impl Background {
-    /// Waits for the threads to end; `Err` if one panicked.
+    /// Waits for the threads to end, then tidies the store for a clean stop
+    /// (SQLite: copies the whole WAL into the database file and truncates
+    /// it to 0 bytes, so a stopped server leaves no large WAL beside the
+    /// file). `Err` if a thread panicked or the last step failed.
     pub fn join(self) -> Result<(), String> {
         for thread in self.threads {
             let name = thread
@@ -37,6 +44,11 @@ impl Background {
                 .unwrap_or("a store thread")
                 .to_owned();
             thread.join().map_err(|_| format!("{name} panicked"))?;
+        }
+        if let Some(sqlite) = self.sqlite {
+            sqlite
+                .truncate_wal()
+                .map_err(|err| format!("emptying the WAL: {err}"))?;
         }
         Ok(())
     }
@@ -76,6 +88,7 @@ impl Store {
             Box::new(log),
             Background {
                 threads: vec![checkpointer],
+                sqlite: Some(self.sqlite.clone()),
             },
         ))
     }

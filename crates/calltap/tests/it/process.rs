@@ -155,6 +155,40 @@ async fn sigterm_finishes_in_flight_requests_loses_nothing_and_exits_0() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_leaves_the_wal_empty_and_the_database_whole_in_its_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("calltap.db");
+    let wal = dir.path().join("calltap.db-wal");
+    let client = client();
+    let mut server = start(&db);
+    wait_healthy(&mut server, &client).await;
+    // Bodies with pieces, and a projector writing each call's state: the
+    // WAL grows by several MB before the stop.
+    let corpus = calltap_protocol::fixtures::sample_deliveries();
+    post_and_project(&server, &client, &corpus).await;
+    let grown = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    assert!(grown > 0, "the WAL was in use before the stop");
+
+    kill(Pid::from_raw(server.child.id() as i32), Signal::SIGTERM).expect("SIGTERM");
+    let status = tokio::task::spawn_blocking(move || server.child.wait())
+        .await
+        .expect("join")
+        .expect("wait");
+
+    assert!(status.success(), "calltap exited with {status}");
+    let left = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    assert_eq!(left, 0, "the WAL kept {left} bytes (it had {grown})");
+    // Everything is in the database file itself: read it with the WAL gone.
+    let conn =
+        rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .expect("open");
+    let events: usize = conn
+        .query_row("SELECT count(*) FROM events", [], |row| row.get(0))
+        .expect("count");
+    assert_eq!(events, corpus.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_mid_load_loses_nothing_that_was_answered_200() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("calltap.db");

@@ -32,9 +32,45 @@ pub const BACKSTOP_PAGES: i64 = 16_000;
 /// all; this one keeps the WAL to a few tens of MB at full ingest speed.
 pub const INTERVAL: Duration = Duration::from_millis(100);
 
-/// Sets the backstop auto-checkpoint on a write connection.
+/// The size, in bytes, the WAL file is cut back to whenever a checkpoint
+/// lets SQLite start it over (`PRAGMA journal_size_limit`): without it the
+/// file keeps its peak size for as long as the database is open.
+pub const WAL_SIZE_LIMIT: i64 = 16 << 20;
+
+/// Sets the backstop auto-checkpoint and the WAL size limit on a write
+/// connection.
 pub fn configure_write_connection(conn: &Connection) -> Result<(), StoreError> {
     conn.pragma_update(None, "wal_autocheckpoint", BACKSTOP_PAGES)?;
+    let _limit: i64 = conn.query_row(
+        &format!("PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}"),
+        [],
+        |row| row.get(0),
+    )?;
+    Ok(())
+}
+
+/// How long the clean stop's checkpoint waits for a reader still inside a
+/// transaction.
+const TRUNCATE_WAIT: Duration = Duration::from_secs(5);
+
+/// Copies every frame of the WAL of the database at `path` into the file
+/// and truncates the WAL to 0 bytes (`PRAGMA wal_checkpoint(TRUNCATE)`).
+/// For a clean stop, after the process's write connections have closed:
+/// a server stopped with SIGTERM leaves the database whole in its file.
+pub fn truncate(path: &Path) -> Result<(), StoreError> {
+    let conn = open(path)?;
+    conn.busy_timeout(TRUNCATE_WAIT)?;
+    // The pragma answers (busy, frames in the WAL, frames copied); busy
+    // means a reader or writer kept it from finishing.
+    let (busy, frames, copied): (i64, i64, i64) =
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })?;
+    if busy != 0 {
+        return Err(StoreError::Busy(
+            format!("the WAL was still in use: {copied} of {frames} frames copied").into(),
+        ));
+    }
     Ok(())
 }
 

@@ -84,6 +84,14 @@ impl Sqlite {
         ))
     }
 
+    /// Copies the whole WAL into the database file and truncates it to 0
+    /// bytes (`PRAGMA wal_checkpoint(TRUNCATE)`), for a clean stop once
+    /// every write connection of this process is closed. It waits (up to the
+    /// busy timeout) for readers still inside a transaction.
+    pub fn truncate_wal(&self) -> Result<(), StoreError> {
+        checkpointer::truncate(&self.path)
+    }
+
     /// A read connection.
     pub fn reader(&self) -> Result<SqliteReader, StoreError> {
         SqliteReader::open(&self.path)
