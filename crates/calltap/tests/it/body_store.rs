@@ -114,3 +114,66 @@ async fn odd_but_valid_bodies_are_stored_exactly_as_sent() {
         assert_eq!(raw(&app, seq).await, body.as_bytes());
     }
 }
+
+/// `calls` simulated calls of `turns` user turns each, as JSON Lines.
+fn simulated(seed: u64, turns: u32, calls: u64) -> Vec<Vec<u8>> {
+    use calltap::sim::{jsonl, Renderer, SimConfig};
+    let config = SimConfig {
+        seed,
+        min_turns: turns,
+        max_turns: turns,
+        no_answer_rate: 0.0,
+        ..SimConfig::default()
+    };
+    let mut lines = Vec::new();
+    jsonl::write_calls(
+        &std::sync::Arc::new(Renderer::new(&config)),
+        calls,
+        &mut lines,
+        |_| {},
+    )
+    .expect("rendered");
+    jsonl::read_deliveries(&lines[..]).expect("read back")
+}
+
+/// The bytes the database file grows by per user turn for `calls`
+/// simulated calls of `turns` turns each, posted in order, after a clean
+/// stop (the WAL empty). Measured over a log that already holds other
+/// calls of every business the simulator knows, so that what all calls
+/// share (an assistant, its system prompt) is not charged to these.
+async fn db_bytes_per_turn(turns: u32, calls: u64) -> f64 {
+    let app = spawn_app().await;
+    for body in simulated(99, 1, 24) {
+        assert_eq!(app.post(body).await.status(), 200);
+    }
+    let dir = app.stop().await;
+    let db = crate::helpers::db_path(&dir);
+    let before = std::fs::metadata(&db).expect("db").len();
+
+    let app = spawn_app_in(dir, |_| {}).await;
+    for body in simulated(7, turns, calls) {
+        assert_eq!(app.post(body).await.status(), 200);
+    }
+    let dir = app.stop().await;
+    let db = crate::helpers::db_path(&dir);
+    let wal = db.with_extension("db-wal");
+    assert_eq!(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0), 0);
+    let after = std::fs::metadata(&db).expect("db").len();
+    (after - before) as f64 / f64::from(turns) / calls as f64
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn storage_per_turn_does_not_grow_with_the_length_of_the_call() {
+    // Before deltas, a call's recipes grew with the square of its length:
+    // 21 KB per turn at 10 turns, 37 at 50 (BENCHMARKS.md, storage).
+    let short = db_bytes_per_turn(10, 12).await;
+    let long = db_bytes_per_turn(60, 2).await;
+    let ratio = long / short;
+    assert!(
+        (1.0 / 1.3..=1.3).contains(&ratio),
+        "{short:.0} bytes per turn at 10 turns, {long:.0} at 60: {ratio:.2}x"
+    );
+    for per_turn in [short, long] {
+        assert!(per_turn <= 5.0 * 1024.0, "{per_turn:.0} bytes per turn");
+    }
+}

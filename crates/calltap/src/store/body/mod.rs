@@ -18,20 +18,37 @@
 //! for repeats, never about what the JSON means. A body the span finder
 //! cannot follow is not cut.
 //!
+//! A recipe still names every piece of the body, and holds every short
+//! history entry: stored as it is, a call's recipes would grow with the
+//! square of its length. So the log's writer stores each recipe as a delta
+//! against the call's previous one ([`delta`](self::delta)), which costs what
+//! is new in it.
+//!
 //! This module is pure (no SQL, no I/O): [`split`] runs in the HTTP handlers,
 //! in parallel, so the writer thread only inserts. Its parts:
 //! - [`recipe`](self::recipe): the recipe format (`events.format = 1`),
 //!   rebuilding a body from it, and the projector's skeleton of it;
 //! - [`pack`](self::pack): a recipe packed with LZ4 (`events.format = 2`);
+//! - [`delta`](self::delta): a recipe written against the call's previous
+//!   one (`events.format = 3`), so that the history a call's deliveries
+//!   repeat is stored once, not once per delivery; [`latest`](self::latest)
+//!   holds each call's latest recipe for the writer, and the recipes a
+//!   reader rebuilt lately;
 //! - [`known`](self::known): the pieces known to be committed, so that
 //!   handlers need not hash them and the writer need not insert them again.
 
+mod delta;
 mod known;
+mod latest;
 mod pack;
 mod piece;
 mod recipe;
 
+pub use delta::{apply as apply_delta, delta_base, encode as encode_delta};
 pub use known::KnownPieces;
+pub use latest::{
+    piece_kind, Bases, Latest, LatestRecipes, RecentRecipes, SimilarPieces, KIND_PREFIX, MAX_DEPTH,
+};
 pub use pack::{pack, unpack, MAX_RECIPE};
 pub use piece::{Piece, PieceHash};
 pub use recipe::{assemble, recipe_hashes, skeleton, CorruptRecipe};

@@ -16,6 +16,7 @@ use rusqlite::{Connection, OpenFlags};
 
 use super::checkpointer;
 use super::schema;
+use crate::store::body::RecentRecipes;
 use crate::store::{Durability, StoreError};
 
 /// How long a connection waits for a lock held by another before failing.
@@ -76,6 +77,8 @@ pub fn open_projection_writer(path: &Path) -> Result<Connection, StoreError> {
 /// ever contend.
 pub struct SqliteReader {
     conn: Mutex<Connection>,
+    /// Recipes rebuilt from deltas lately (see [`log`](super::log)).
+    recent: Mutex<RecentRecipes>,
 }
 
 impl std::fmt::Debug for SqliteReader {
@@ -94,7 +97,15 @@ impl SqliteReader {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         Ok(SqliteReader {
             conn: Mutex::new(conn),
+            recent: Mutex::default(),
         })
+    }
+
+    /// The recipes this reader rebuilt from deltas lately. Take it inside
+    /// [`with`](Self::with), never the other way round.
+    pub(super) fn recent_recipes(&self) -> std::sync::MutexGuard<'_, RecentRecipes> {
+        // A cache: whatever a panic left in it is still valid recipes.
+        self.recent.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Runs `f` on the connection.

@@ -4,9 +4,12 @@
 //!
 //! Bodies: `events.format` says how `events.body` holds the delivery: 0, the
 //! raw bytes; 1, a recipe ([`body`]) naming content-addressed rows of
-//! `pieces`; 2, such a recipe packed with LZ4 ([`body::pack`]). Reads
-//! rebuild the exact bytes either way, so callers only ever see raw bodies.
+//! `pieces`; 2, such a recipe packed with LZ4 ([`body::pack`]); 3, such a
+//! recipe written against the recipe of an earlier delivery of the same
+//! call ([`body::encode_delta`]), which may itself be one. Reads rebuild the
+//! exact bytes either way, so callers only ever see raw bodies.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use bytes::Bytes;
@@ -18,7 +21,7 @@ use super::turns::WriteTurns;
 use super::{forward, quarantine};
 use crate::ids::{DedupKey, Seq};
 use crate::store::backend::{LogAppend, LogRead, NewPieces, PieceRead};
-use crate::store::body::{self, PieceHash};
+use crate::store::body::{self, Latest, LatestRecipes, PieceHash, RecentRecipes, SimilarPieces};
 use crate::store::{
     Event, EventFilter, Job, NewEvent, Outcome, StoreError, StoredBody, StoredEvent,
 };
@@ -31,6 +34,30 @@ pub struct SqliteLog {
     turns: WriteTurns,
     /// Told of every commit, so that it copies the WAL back off this thread.
     checkpointer: Option<WalGrowth>,
+    /// What new recipes and pieces are written against.
+    memo: Memo,
+}
+
+/// What the log's writer remembers across batches to write new bytes
+/// against: each call's latest recipe, and a whole piece per kind.
+#[derive(Debug, Default)]
+struct Memo {
+    recipes: LatestRecipes,
+    pieces: SimilarPieces,
+    /// Keys [`body::piece_kind`].
+    seed: foldhash::fast::RandomState,
+}
+
+impl Memo {
+    fn commit(&mut self) {
+        self.recipes.commit();
+        self.pieces.commit();
+    }
+
+    fn rollback(&mut self) {
+        self.recipes.rollback();
+        self.pieces.rollback();
+    }
 }
 
 impl std::fmt::Debug for SqliteLog {
@@ -48,6 +75,7 @@ impl SqliteLog {
             conn,
             turns,
             checkpointer,
+            memo: Memo::default(),
         }
     }
 }
@@ -59,21 +87,34 @@ impl LogAppend for SqliteLog {
         inserted: &mut NewPieces,
     ) -> Result<Vec<Outcome>, StoreError> {
         let turn = self.turns.take();
-        // IMMEDIATE takes the write lock up front, so a lock conflict fails
-        // here (after the busy timeout) instead of half-way through.
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut outcomes = Vec::with_capacity(jobs.len());
-        for job in jobs {
-            outcomes.push(match job {
-                Job::Event(event) => append_event(&tx, event, inserted)?,
-                Job::Quarantine(row) => Outcome::Quarantined(quarantine::append(&tx, row)?),
-                Job::Answer(answer) => Outcome::Answered(forward::append_answer(&tx, answer)?),
-            });
-        }
-        tx.commit()?;
+        let memo = &mut self.memo;
+        let conn = &mut self.conn;
+        let committed = (|| {
+            // IMMEDIATE takes the write lock up front, so a lock conflict
+            // fails here (after the busy timeout) instead of half-way through.
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let mut outcomes = Vec::with_capacity(jobs.len());
+            for job in jobs {
+                outcomes.push(match job {
+                    Job::Event(event) => append_event(&tx, event, inserted, memo)?,
+                    Job::Quarantine(row) => Outcome::Quarantined(quarantine::append(&tx, row)?),
+                    Job::Answer(answer) => Outcome::Answered(forward::append_answer(&tx, answer)?),
+                });
+            }
+            tx.commit()?;
+            Ok(outcomes)
+        })();
         drop(turn);
+        let outcomes = match committed {
+            Ok(outcomes) => {
+                memo.commit();
+                outcomes
+            }
+            Err(err) => {
+                memo.rollback();
+                return Err(err);
+            }
+        };
         if let Some(checkpointer) = &self.checkpointer {
             checkpointer.committed();
         }
@@ -95,6 +136,9 @@ const FORMAT_RAW: i64 = 0;
 const FORMAT_RECIPE: i64 = 1;
 /// `events.format` of a recipe packed with LZ4 ([`body::pack`]).
 const FORMAT_PACKED_RECIPE: i64 = 2;
+/// `events.format` of a recipe written against an earlier one of the same
+/// call ([`body::encode_delta`]).
+const FORMAT_DELTA: i64 = 3;
 
 /// Appends a delivery unless its key is already stored; its pieces not
 /// marked known are inserted unless stored (`INSERT OR IGNORE`), and
@@ -117,10 +161,18 @@ const FORMAT_PACKED_RECIPE: i64 = 2;
 /// same bytes; otherwise the delivery is stored under its body's hash and
 /// flagged ([`Outcome::StoredConflicting`]). A body-hash key needs no such
 /// check.
+///
+/// A recipe is written against its call's latest recipe in `memo` (a
+/// delta, format 3) when that is shorter than the recipe packed or not,
+/// and staged there as the call's latest; a new piece, against the whole
+/// piece of its kind there (`pieces.base`), when that halves it, else it
+/// is stored whole and staged as its kind's (the caller commits or rolls
+/// back `memo` with the transaction).
 fn append_event(
     conn: &Connection,
     event: &NewEvent,
     inserted: &mut NewPieces,
+    memo: &mut Memo,
 ) -> Result<Outcome, StoreError> {
     let mut existing =
         conn.prepare_cached("SELECT seq, body, format FROM events WHERE key = ?1")?;
@@ -131,8 +183,13 @@ fn append_event(
         .optional()?;
     let mut conflict = None;
     if let Some((seq, stored, format)) = found {
+        let mut recent = RecentRecipes::default();
         if !event.key.is_message_id()
-            || rebuilt(conn, stored_body(stored, format)?, &mut PieceCache::new())? == event.body
+            || rebuilt(
+                conn,
+                stored_body(conn, seq, stored, format, &mut recent)?,
+                &mut PieceCache::new(),
+            )? == event.body
         {
             return Ok(Outcome::Duplicate(seq));
         }
@@ -143,10 +200,12 @@ fn append_event(
         }
         conflict = Some((seq, key));
     }
-    let (format, stored) = match &event.split {
+    let mut depth = 0;
+    let (format, stored): (i64, Cow<'_, [u8]>) = match &event.split {
         Some(split) => {
-            let mut piece =
-                conn.prepare_cached("INSERT OR IGNORE INTO pieces (hash, data) VALUES (?1, ?2)")?;
+            let mut piece = conn.prepare_cached(
+                "INSERT OR IGNORE INTO pieces (hash, data, base) VALUES (?1, ?2, ?3)",
+            )?;
             for p in split.pieces.iter().filter(|p| !p.known) {
                 // A piece repeated within the batch is inserted once.
                 if !inserted.first_in_batch(p.hash) {
@@ -156,15 +215,51 @@ fn append_event(
                     .body
                     .get(p.range.clone())
                     .ok_or(body::CorruptRecipe("a piece lies outside its body"))?;
-                piece.execute(params![&p.hash.0[..], data])?;
+                let kind = body::piece_kind(&memo.seed, data);
+                let similar = memo.pieces.get(&kind).and_then(|base| {
+                    let delta = body::encode_delta(base.seq as u64, &base.recipe, data);
+                    (delta.len() * 2 <= data.len()).then_some((base.seq, delta))
+                });
+                let stored = match &similar {
+                    Some((base, delta)) => piece.execute(params![&p.hash.0[..], delta, base])?,
+                    None => piece.execute(params![&p.hash.0[..], data, None::<i64>])?,
+                };
+                if stored == 1 && similar.is_none() {
+                    memo.pieces.stage(
+                        kind,
+                        Latest {
+                            seq: conn.last_insert_rowid(),
+                            // A copy: a slice would keep the whole body alive.
+                            recipe: Bytes::copy_from_slice(data),
+                            depth: 0,
+                        },
+                    );
+                }
                 inserted.push(p.key, p.hash, event.body.slice(p.range.clone()));
             }
-            match &split.packed {
-                Some(packed) => (FORMAT_PACKED_RECIPE, &packed[..]),
-                None => (FORMAT_RECIPE, &split.recipe[..]),
+            let whole = match &split.packed {
+                Some(packed) => (FORMAT_PACKED_RECIPE, Cow::Borrowed(&packed[..])),
+                None => (FORMAT_RECIPE, Cow::Borrowed(&split.recipe[..])),
+            };
+            let base = event
+                .call_id
+                .as_ref()
+                .and_then(|call| memo.recipes.get(call))
+                .filter(|base| base.depth < body::MAX_DEPTH);
+            match base {
+                Some(base) => {
+                    let delta = body::encode_delta(base.seq as u64, &base.recipe, &split.recipe);
+                    if delta.len() < whole.1.len() {
+                        depth = base.depth + 1;
+                        (FORMAT_DELTA, Cow::Owned(delta))
+                    } else {
+                        whole
+                    }
+                }
+                None => whole,
             }
         }
-        None => (FORMAT_RAW, &event.body[..]),
+        None => (FORMAT_RAW, Cow::Borrowed(&event.body[..])),
     };
     let mut insert = conn.prepare_cached(
         "INSERT OR IGNORE INTO events
@@ -177,7 +272,7 @@ fn append_event(
         event.message_type,
         event.timestamp,
         conflict.as_ref().map_or(&event.key, |(_, key)| key),
-        stored,
+        &stored[..],
         event.headers,
         format,
         conflict.as_ref().map(|(first, _)| *first),
@@ -189,6 +284,16 @@ fn append_event(
         ));
     }
     let seq = Seq::new(conn.last_insert_rowid());
+    if let (Some(split), Some(call)) = (&event.split, &event.call_id) {
+        memo.recipes.stage(
+            call.clone(),
+            Latest {
+                seq: seq.get(),
+                recipe: split.recipe.clone(),
+                depth,
+            },
+        );
+    }
     Ok(match conflict {
         Some((first, key)) => Outcome::StoredConflicting { seq, first, key },
         None => Outcome::Stored(seq),
@@ -225,23 +330,33 @@ impl LogRead for SqliteReader {
             if let Some(message_type) = &filter.message_type {
                 params.push((":type", message_type));
             }
-            let rows = stmt.query_map(&params[..], |row| {
-                let body = match stored_body(row.get(6)?, row.get(7)?) {
-                    Ok(body) => body,
-                    Err(err) => return Ok(Err(err)),
-                };
-                Ok(Ok(StoredEvent {
-                    seq: row.get(0)?,
-                    received_at: row.get(1)?,
-                    call_id: row.get(2)?,
-                    message_type: row.get(3)?,
-                    timestamp: row.get(4)?,
-                    key: row.get(5)?,
-                    conflicts_with: row.get(8)?,
-                    body,
-                }))
-            })?;
-            rows.map(|row| row?).collect()
+            let rows = stmt
+                .query_map(&params[..], |row| {
+                    let stored: Vec<u8> = row.get(6)?;
+                    let format: i64 = row.get(7)?;
+                    Ok((
+                        StoredEvent {
+                            seq: row.get(0)?,
+                            received_at: row.get(1)?,
+                            call_id: row.get(2)?,
+                            message_type: row.get(3)?,
+                            timestamp: row.get(4)?,
+                            key: row.get(5)?,
+                            conflicts_with: row.get(8)?,
+                            body: StoredBody::Whole(Bytes::new()),
+                        },
+                        stored,
+                        format,
+                    ))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut recent = self.recent_recipes();
+            rows.into_iter()
+                .map(|(mut event, stored, format)| {
+                    event.body = stored_body(conn, event.seq, stored, format, &mut recent)?;
+                    Ok(event)
+                })
+                .collect()
         })
     }
 
@@ -258,7 +373,7 @@ impl LogRead for SqliteReader {
                 .query_row([seq], |row| Ok((row.get(0)?, row.get(1)?)))
                 .optional()?;
             row.map(|(stored, format)| {
-                let body = stored_body(stored, format)?;
+                let body = stored_body(conn, seq, stored, format, &mut self.recent_recipes())?;
                 Ok(rebuilt(conn, body, &mut PieceCache::new())?.to_vec())
             })
             .transpose()
@@ -289,10 +404,7 @@ impl LogRead for SqliteReader {
 impl PieceRead for SqliteReader {
     /// The bytes of the piece named `hash`, if stored.
     fn piece(&self, hash: &PieceHash) -> Result<Option<Vec<u8>>, StoreError> {
-        self.with(|conn| {
-            let mut stmt = conn.prepare_cached("SELECT data FROM pieces WHERE hash = ?1")?;
-            Ok(stmt.query_row([&hash.0[..]], |row| row.get(0)).optional()?)
-        })
+        self.with(|conn| piece_bytes(conn, hash))
     }
 }
 
@@ -329,16 +441,80 @@ fn events_query(filter: &EventFilter) -> &'static str {
 /// whole history), so each is read from the table once per page.
 type PieceCache = HashMap<PieceHash, Vec<u8>>;
 
-/// `events.body` as its `events.format` says it is stored.
-fn stored_body(stored: Vec<u8>, format: i64) -> Result<StoredBody, StoreError> {
+/// `events.body` of the event at `seq` as its `events.format` says it is
+/// stored: the bytes, or the recipe (a delta's rebuilt over its base's, which
+/// `recent` may hold).
+fn stored_body(
+    conn: &Connection,
+    seq: Seq,
+    stored: Vec<u8>,
+    format: i64,
+    recent: &mut RecentRecipes,
+) -> Result<StoredBody, StoreError> {
     match format {
         FORMAT_RAW => Ok(StoredBody::Whole(Bytes::from(stored))),
-        FORMAT_RECIPE => Ok(StoredBody::Recipe(Bytes::from(stored))),
-        FORMAT_PACKED_RECIPE => Ok(StoredBody::Recipe(Bytes::from(body::unpack(&stored)?))),
-        _ => Err(StoreError::Corrupt(body::CorruptRecipe(
-            "unknown body format",
-        ))),
+        FORMAT_DELTA => Ok(StoredBody::Recipe(delta_recipe(conn, seq, stored, recent)?)),
+        _ => Ok(StoredBody::Recipe(whole_recipe(stored, format)?)),
     }
+}
+
+/// The recipe of a row stored whole (format 1 or 2).
+fn whole_recipe(stored: Vec<u8>, format: i64) -> Result<Bytes, StoreError> {
+    match format {
+        FORMAT_RECIPE => Ok(Bytes::from(stored)),
+        FORMAT_PACKED_RECIPE => Ok(Bytes::from(body::unpack(&stored)?)),
+        _ => Err(body::CorruptRecipe("unknown body format").into()),
+    }
+}
+
+/// The recipe of the delta stored at `seq`: back along its bases to a
+/// recipe stored whole or rebuilt lately, then each delta applied in turn
+/// (each kept in `recent`, so the call's next delivery applies one).
+fn delta_recipe(
+    conn: &Connection,
+    seq: Seq,
+    delta: Vec<u8>,
+    recent: &mut RecentRecipes,
+) -> Result<Bytes, StoreError> {
+    if let Some(recipe) = recent.get(seq.get()) {
+        return Ok(recipe);
+    }
+    let mut base_row = conn.prepare_cached("SELECT body, format FROM events WHERE seq = ?1")?;
+    let mut chain = vec![(seq.get(), delta)];
+    let mut recipe = loop {
+        let (at, delta) = chain
+            .last()
+            .ok_or(body::CorruptRecipe("an empty delta chain"))?;
+        let base = i64::try_from(body::delta_base(delta)?)
+            .ok()
+            .filter(|base| (1..*at).contains(base))
+            .ok_or(body::CorruptRecipe(
+                "a delta's base is not an earlier event",
+            ))?;
+        if chain.len() > body::MAX_DEPTH as usize {
+            return Err(body::CorruptRecipe("a chain of deltas is too deep").into());
+        }
+        if let Some(recipe) = recent.get(base) {
+            break recipe;
+        }
+        let (stored, format): (Vec<u8>, i64) = base_row
+            .query_row([base], |row| Ok((row.get(0)?, row.get(1)?)))
+            .optional()?
+            .ok_or(body::CorruptRecipe("a delta's base is missing"))?;
+        if format == FORMAT_DELTA {
+            chain.push((base, stored));
+        } else {
+            let recipe = whole_recipe(stored, format)
+                .map_err(|_| body::CorruptRecipe("a delta's base holds no recipe"))?;
+            recent.insert(base, recipe.clone());
+            break recipe;
+        }
+    };
+    while let Some((at, delta)) = chain.pop() {
+        recipe = Bytes::from(body::apply_delta(&recipe, &delta)?);
+        recent.insert(at, recipe.clone());
+    }
+    Ok(recipe)
 }
 
 /// The raw bytes of a stored body: as stored, or rebuilt from its recipe
@@ -352,24 +528,45 @@ fn rebuilt(
         StoredBody::Whole(bytes) => return Ok(bytes),
         StoredBody::Recipe(recipe) => recipe,
     };
-    let mut piece = conn.prepare_cached("SELECT data FROM pieces WHERE hash = ?1")?;
     body::assemble::<StoreError>(&recipe, |hash, out| {
         if let Some(bytes) = cache.get(hash) {
             out.extend_from_slice(bytes);
             return Ok(true);
         }
-        let mut rows = piece.query([&hash.0[..]])?;
-        match rows.next()? {
-            Some(row) => {
-                let bytes = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
-                out.extend_from_slice(bytes);
-                cache.insert(*hash, bytes.to_vec());
+        match piece_bytes(conn, hash)? {
+            Some(bytes) => {
+                out.extend_from_slice(&bytes);
+                cache.insert(*hash, bytes);
                 Ok(true)
             }
             None => Ok(false),
         }
     })
     .map(Bytes::from)
+}
+
+/// The bytes of the piece named `hash`, if stored: as stored, or rebuilt
+/// over its base (`pieces.base`, a piece stored whole).
+fn piece_bytes(conn: &Connection, hash: &PieceHash) -> Result<Option<Vec<u8>>, StoreError> {
+    let mut by_hash = conn.prepare_cached("SELECT data, base FROM pieces WHERE hash = ?1")?;
+    let row: Option<(Vec<u8>, Option<i64>)> = by_hash
+        .query_row([&hash.0[..]], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    let Some((data, base)) = row else {
+        return Ok(None);
+    };
+    let Some(base) = base else {
+        return Ok(Some(data));
+    };
+    let mut by_id = conn.prepare_cached("SELECT data, base FROM pieces WHERE id = ?1")?;
+    let (whole, nested): (Vec<u8>, Option<i64>) = by_id
+        .query_row([base], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?
+        .ok_or(body::CorruptRecipe("a piece's base is missing"))?;
+    if nested.is_some() {
+        return Err(body::CorruptRecipe("a piece's base is itself written against another").into());
+    }
+    Ok(Some(body::apply_delta(&whole, &data)?))
 }
 
 #[cfg(test)]
@@ -466,8 +663,9 @@ mod tests {
             with_id(corpus.pop().expect("another body")),
         );
         assert!(a.split.is_some() && b.split.is_some());
-        let append =
-            |e: &NewEvent| append_event(&conn, e, &mut NewPieces::default()).expect("append");
+        let append = |e: &NewEvent| {
+            append_event(&conn, e, &mut NewPieces::default(), &mut Memo::default()).expect("append")
+        };
 
         // Act
         let first = append(&a);
@@ -543,7 +741,7 @@ mod tests {
         new.body = bytes::Bytes::from(body.clone());
         new.split = body::split(&body, &body::KnownPieces::default());
         assert!(new.split.is_some());
-        append_event(&conn, &new, &mut NewPieces::default()).expect("append");
+        append_event(&conn, &new, &mut NewPieces::default(), &mut Memo::default()).expect("append");
 
         // Assert
         let reader = SqliteReader::open(&path).expect("reader");
@@ -562,6 +760,162 @@ mod tests {
             })
             .expect("page");
         assert_eq!(page[1].body, body);
+    }
+
+    #[test]
+    fn a_body_hash_key_stored_as_text_before_migration_8_still_finds_its_redelivery() {
+        // Arrange: a database at schema 7 holding a delivery under its
+        // body-hash key as text.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("t.db");
+        let body = b"{\"message\":{\"type\":\"status-update\"}}";
+        let key = DedupKey::body_hash(body);
+        let old = Connection::open(&path).expect("open");
+        for sql in &MIGRATIONS[..7] {
+            old.execute_batch(sql).expect("older schema");
+        }
+        old.pragma_update(None, "user_version", 7).expect("version");
+        old.execute(
+            "INSERT INTO events (received_at, call_id, type, timestamp, key, body, headers)
+             VALUES (1, 'c', 'status-update', 2, ?1, ?2, '{}')",
+            rusqlite::params![key.as_str(), &body[..]],
+        )
+        .expect("old row");
+        drop(old);
+
+        // Act: migrate, and append the same delivery again.
+        let conn = open_writer(&path, Durability::Normal).expect("migrates");
+        let mut again = event("unused");
+        again.key = key.clone();
+        again.body = bytes::Bytes::from_static(body);
+        let outcome = append_event(
+            &conn,
+            &again,
+            &mut NewPieces::default(),
+            &mut Memo::default(),
+        )
+        .expect("append");
+
+        // Assert
+        assert_eq!(outcome, Outcome::Duplicate(Seq::new(1)));
+        let (stored_type, read_back): (String, DedupKey) = conn
+            .query_row("SELECT typeof(key), key FROM events", [], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })
+            .expect("row");
+        assert_eq!((stored_type.as_str(), read_back), ("blob", key));
+    }
+
+    #[test]
+    fn a_call_s_deliveries_are_stored_as_deltas_and_read_back_byte_identical() {
+        // Arrange: one call's deliveries, each repeating the history so far
+        // and a call object that changes its status.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("t.db");
+        let conn = open_writer(&path, Durability::Normal).expect("open");
+        let known = body::KnownPieces::default();
+        let entry = |i: usize| {
+            format!(
+                r#"{{"role":"user","message":"turn {i}: {}","time":{i}}}"#,
+                "words ".repeat(30)
+            )
+        };
+        let delivery = |n: usize| {
+            let history: Vec<String> = (0..n).map(entry).collect();
+            let status = if n < 20 { "in-progress" } else { "ended" };
+            format!(
+                r#"{{"message":{{"type":"conversation-update","call":{{"id":"c1","pad":"{}","status":"{status}"}},"messages":[{}],"n":{n}}}}}"#,
+                "p".repeat(300),
+                history.join(",")
+            )
+            .into_bytes()
+        };
+        let mut memo = Memo::default();
+
+        // Act
+        let mut stored = Vec::new();
+        for n in 1..=30 {
+            let body = delivery(n);
+            let mut new = event(&format!("k{n}"));
+            new.split = body::split(&body, &known);
+            new.body = bytes::Bytes::from(body.clone());
+            append_event(&conn, &new, &mut NewPieces::default(), &mut memo).expect("append");
+            memo.commit();
+            stored.push(body);
+        }
+
+        // Assert: each read back exactly, alone and as a page, from a fresh
+        // reader (nothing rebuilt lately) and a warm one.
+        let reader = SqliteReader::open(&path).expect("reader");
+        for (seq, body) in stored.iter().enumerate().rev() {
+            let seq = Seq::new(seq as i64 + 1);
+            assert_eq!(reader.event_body(seq).expect("read").as_ref(), Some(body));
+        }
+        let page = SqliteReader::open(&path)
+            .expect("reader")
+            .events(&EventFilter {
+                limit: 100,
+                ..EventFilter::default()
+            })
+            .expect("page");
+        let bodies: Vec<&[u8]> = page.iter().map(|e| &e.body[..]).collect();
+        assert_eq!(bodies, stored.iter().map(Vec::as_slice).collect::<Vec<_>>());
+        let (deltas, recipe_bytes): (i64, i64) = conn
+            .query_row(
+                "SELECT count(*) FILTER (WHERE format = 3), sum(length(body)) FROM events",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .expect("formats");
+        assert_eq!(deltas, 29, "all but the first");
+        // Each delta holds its new entry (~200 bytes) and a few ops, not
+        // the history again.
+        assert!(recipe_bytes < 30 * 400, "{recipe_bytes} bytes of recipes");
+        let written_against: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM pieces WHERE base IS NOT NULL",
+                [],
+                |row| row.get(0),
+            )
+            .expect("pieces");
+        assert!(written_against >= 1, "the ended call object is a delta");
+    }
+
+    #[test]
+    fn a_delta_or_piece_whose_base_is_gone_is_reported_corrupt() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("t.db");
+        let conn = open_writer(&path, Durability::Normal).expect("open");
+        let pad = "x".repeat(300);
+        let mut memo = Memo::default();
+        for (n, status) in ["queued", "ended"].iter().enumerate() {
+            let body = format!(
+                r#"{{"message":{{"call":{{"id":"c1","pad":"{pad}","status":"{status}"}},"n":{n}}}}}"#
+            );
+            let mut new = event(&format!("k{n}"));
+            new.split = body::split(body.as_bytes(), &body::KnownPieces::default());
+            new.body = bytes::Bytes::from(body.into_bytes());
+            append_event(&conn, &new, &mut NewPieces::default(), &mut memo).expect("append");
+            memo.commit();
+        }
+        let reader = SqliteReader::open(&path).expect("reader");
+        assert!(reader.event_body(Seq::new(2)).is_ok());
+        conn.execute("DELETE FROM pieces WHERE base IS NULL", [])
+            .expect("lose the whole piece");
+        assert!(matches!(
+            SqliteReader::open(&path)
+                .expect("reader")
+                .event_body(Seq::new(2)),
+            Err(StoreError::Corrupt(_))
+        ));
+        conn.execute("DELETE FROM events WHERE seq = 1", [])
+            .expect("lose the base recipe");
+        assert!(matches!(
+            SqliteReader::open(&path)
+                .expect("reader")
+                .event_body(Seq::new(2)),
+            Err(StoreError::Corrupt(_))
+        ));
     }
 
     /// A fresh database, its write connection, and a corpus body to store.
@@ -592,7 +946,8 @@ mod tests {
             let mut new = event(key);
             new.body = bytes::Bytes::from(body.clone());
             new.split = split;
-            append_event(&conn, &new, &mut NewPieces::default()).expect("append");
+            append_event(&conn, &new, &mut NewPieces::default(), &mut Memo::default())
+                .expect("append");
         }
         let formats: Vec<i64> = conn
             .prepare("SELECT format FROM events ORDER BY seq")
@@ -625,7 +980,7 @@ mod tests {
         let mut new = event("k");
         new.body = bytes::Bytes::from(body.clone());
         new.split = body::split(&body, &body::KnownPieces::default());
-        append_event(&conn, &new, &mut NewPieces::default()).expect("append");
+        append_event(&conn, &new, &mut NewPieces::default(), &mut Memo::default()).expect("append");
         conn.execute("DELETE FROM pieces WHERE id = 1", [])
             .expect("lose a piece");
 
@@ -644,7 +999,8 @@ mod tests {
         for key in ["a", "b", "c", "d"] {
             let mut new = event(key);
             new.call_id = Some("c".into());
-            append_event(&conn, &new, &mut NewPieces::default()).expect("append");
+            append_event(&conn, &new, &mut NewPieces::default(), &mut Memo::default())
+                .expect("append");
         }
         let reader = SqliteReader::open(&path).expect("reader");
         for call_id in [None, Some(CallId::new("c"))] {
@@ -668,15 +1024,33 @@ mod tests {
         let path = dir.path().join("t.db");
         let conn = open_writer(&path, Durability::Full).expect("open");
         assert_eq!(
-            append_event(&conn, &event("k"), &mut NewPieces::default()).expect("append"),
+            append_event(
+                &conn,
+                &event("k"),
+                &mut NewPieces::default(),
+                &mut Memo::default()
+            )
+            .expect("append"),
             Outcome::Stored(Seq::new(1))
         );
         assert_eq!(
-            append_event(&conn, &event("k"), &mut NewPieces::default()).expect("append"),
+            append_event(
+                &conn,
+                &event("k"),
+                &mut NewPieces::default(),
+                &mut Memo::default()
+            )
+            .expect("append"),
             Outcome::Duplicate(Seq::new(1))
         );
         assert_eq!(
-            append_event(&conn, &event("k2"), &mut NewPieces::default()).expect("append"),
+            append_event(
+                &conn,
+                &event("k2"),
+                &mut NewPieces::default(),
+                &mut Memo::default()
+            )
+            .expect("append"),
             Outcome::Stored(Seq::new(2))
         );
         let reader = SqliteReader::open(&path).expect("reader");

@@ -69,6 +69,18 @@ pub const MIGRATIONS: &[&str] = &[
     // (`calls::detail::PROJECTION_FORMAT`); rows from before are format 1.
     // A server that writes another format rebuilds them at start.
     "ALTER TABLE projection_checkpoint ADD COLUMN format INTEGER NOT NULL DEFAULT 1;",
+    // 8: recipes written against the previous recipe of their call
+    // (`events.format = 3`): rows written before keep their format and read
+    // as before, and an older calltap, which would take the new rows for
+    // corrupt ones, refuses the file as too new. And body-hash keys as
+    // their 32 bytes (see `ids`), the older rows' converted so that a
+    // redelivery of one is still found. And pieces written against a whole
+    // piece of their kind (`pieces.base`, its id; NULL: stored whole, as
+    // every older row is).
+    "UPDATE events SET key = unhex(substr(key, 4))
+     WHERE key LIKE 'b3:%' AND length(key) = 67 AND key = lower(key)
+       AND unhex(substr(key, 4)) IS NOT NULL;
+    ALTER TABLE pieces ADD COLUMN base INTEGER;",
 ];
 
 /// Migration 5: `answers` (one per answered question, by the question's

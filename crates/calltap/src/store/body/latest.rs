@@ -1,0 +1,197 @@
+//! What the log writer writes new bytes against ([`delta`](super::delta)):
+//! each call's latest committed recipe, and a piece stored whole for each
+//! way pieces begin; and the recipes a reader rebuilt lately.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+use bytes::Bytes;
+
+use crate::ids::CallId;
+
+/// A base to write against: where it is stored, its bytes (for a recipe,
+/// shared with the split that made it) and how many deltas lie under it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Latest {
+    /// Where it is stored: the event's seq, or the piece's id.
+    pub seq: i64,
+    /// Its bytes, whole (a recipe in format 1, or a piece).
+    pub recipe: Bytes,
+    /// 0 when stored whole; else one more than its base's.
+    pub depth: u32,
+}
+
+/// Deltas chained deeper than this are not written: the next recipe of the
+/// call is stored whole, so that reading any recipe applies at most this
+/// many deltas.
+pub const MAX_DEPTH: u32 = 1024;
+
+/// Each call's latest committed recipe.
+pub type LatestRecipes = Bases<CallId>;
+
+/// A piece stored whole per [`piece_kind`]: a new piece that begins the
+/// same way (the next call's system prompt, a call object after a status
+/// change) is written against it.
+pub type SimilarPieces = Bases<u64>;
+
+/// The kind of a piece, for [`SimilarPieces`]: a hash of its first
+/// [`KIND_PREFIX`] bytes (a history entry's role and the start of its text,
+/// a call object's id), random per process.
+pub fn piece_kind(seed: &foldhash::fast::RandomState, bytes: &[u8]) -> u64 {
+    use std::hash::BuildHasher;
+    seed.hash_one(&bytes[..bytes.len().min(KIND_PREFIX)])
+}
+
+/// How many leading bytes make a piece's kind.
+pub const KIND_PREFIX: usize = 64;
+
+/// Bases by key, bounded: two generations of at most
+/// [`Bases::GENERATION_BYTES`] each, a key found in the old one moving to
+/// the new one, so that calls still talking stay and ended ones age out.
+/// Forgetting is always safe: the next bytes are then stored whole.
+///
+/// Only what has committed goes in: the writer stages a batch's bases
+/// and [`commit`](Bases::commit)s them after the transaction, or
+/// [`rollback`](Bases::rollback)s them, so a base is always in the
+/// database.
+#[derive(Debug)]
+pub struct Bases<K> {
+    current: HashMap<K, Latest>,
+    previous: HashMap<K, Latest>,
+    current_bytes: usize,
+    staged: Vec<(K, Latest)>,
+}
+
+impl<K> Default for Bases<K> {
+    fn default() -> Self {
+        Bases {
+            current: HashMap::new(),
+            previous: HashMap::new(),
+            current_bytes: 0,
+            staged: Vec::new(),
+        }
+    }
+}
+
+impl<K: Clone + Eq + Hash> Bases<K> {
+    /// The bytes one generation holds before it becomes the old one.
+    pub const GENERATION_BYTES: usize = 32 << 20;
+
+    /// The base for `call`: staged in this batch, else committed.
+    pub fn get(&mut self, call: &K) -> Option<Latest> {
+        if let Some((_, latest)) = self.staged.iter().rev().find(|(id, _)| id == call) {
+            return Some(latest.clone());
+        }
+        if let Some(latest) = self.current.get(call) {
+            return Some(latest.clone());
+        }
+        let latest = self.previous.remove(call)?;
+        self.insert(call.clone(), latest.clone());
+        Some(latest)
+    }
+
+    /// Notes a base stored in the open batch.
+    pub fn stage(&mut self, call: K, latest: Latest) {
+        self.staged.push((call, latest));
+    }
+
+    /// The open batch committed: what it staged become bases.
+    pub fn commit(&mut self) {
+        for (call, latest) in std::mem::take(&mut self.staged) {
+            self.insert(call, latest);
+        }
+    }
+
+    /// The open batch rolled back: forget what it staged.
+    pub fn rollback(&mut self) {
+        self.staged.clear();
+    }
+
+    fn insert(&mut self, call: K, latest: Latest) {
+        let bytes = latest.recipe.len();
+        if self.current_bytes + bytes > Self::GENERATION_BYTES {
+            self.previous = std::mem::take(&mut self.current);
+            self.current_bytes = 0;
+        }
+        self.current_bytes += bytes;
+        if let Some(old) = self.current.insert(call, latest) {
+            self.current_bytes = self.current_bytes.saturating_sub(old.recipe.len());
+        }
+    }
+}
+
+/// Recipes rebuilt from deltas lately, by seq, for a reader: a delta's base
+/// is most often its call's previous delivery, read just before, so a page
+/// of a call (or the whole log in order) applies one delta per recipe, not
+/// a chain. Cleared when it holds [`RecentRecipes::CAPACITY`] bytes.
+#[derive(Debug, Default)]
+pub struct RecentRecipes {
+    recipes: HashMap<i64, Bytes>,
+    bytes: usize,
+}
+
+impl RecentRecipes {
+    /// The most recipe bytes kept.
+    pub const CAPACITY: usize = 32 << 20;
+
+    /// The recipe stored at `seq`, if rebuilt lately.
+    pub fn get(&self, seq: i64) -> Option<Bytes> {
+        self.recipes.get(&seq).cloned()
+    }
+
+    /// Keeps the recipe stored at `seq`.
+    pub fn insert(&mut self, seq: i64, recipe: Bytes) {
+        if self.bytes + recipe.len() > Self::CAPACITY {
+            self.recipes.clear();
+            self.bytes = 0;
+        }
+        self.bytes += recipe.len();
+        if let Some(old) = self.recipes.insert(seq, recipe) {
+            self.bytes = self.bytes.saturating_sub(old.len());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn latest(seq: i64, len: usize) -> Latest {
+        Latest {
+            seq,
+            recipe: Bytes::from(vec![b'r'; len]),
+            depth: 0,
+        }
+    }
+
+    #[test]
+    fn only_committed_recipes_stay_and_old_calls_age_out() {
+        let mut memo = LatestRecipes::default();
+        let (a, b) = (CallId::new("a"), CallId::new("b"));
+        memo.stage(a.clone(), latest(1, 10));
+        assert_eq!(
+            memo.get(&a).map(|l| l.seq),
+            Some(1),
+            "seen within the batch"
+        );
+        memo.rollback();
+        assert_eq!(memo.get(&a), None);
+        memo.stage(a.clone(), latest(2, 10));
+        memo.stage(a.clone(), latest(3, 10));
+        memo.commit();
+        assert_eq!(memo.get(&a).map(|l| l.seq), Some(3));
+
+        // Call b fills a generation, then another: a (not asked for since)
+        // is forgotten; b, asked for in between, stays.
+        let half = LatestRecipes::GENERATION_BYTES / 2;
+        memo.stage(b.clone(), latest(4, half));
+        memo.commit();
+        memo.stage(b.clone(), latest(5, half + 1));
+        memo.commit();
+        assert_eq!(memo.get(&b).map(|l| l.seq), Some(5));
+        memo.stage(CallId::new("c"), latest(6, half + 1));
+        memo.commit();
+        assert_eq!(memo.get(&a), None);
+        assert_eq!(memo.get(&b).map(|l| l.seq), Some(5));
+    }
+}
