@@ -33,13 +33,11 @@ while kill -0 "$wrk_pid" 2>/dev/null; do
 done
 wait "$wrk_pid"
 after=$(ticks)
-stored=$(curl -sf "http://127.0.0.1:$port/api/v1/stats" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("events") or d.get("event_count") or "")' 2>/dev/null || true)
 kill -TERM "$pid"
 wait "$pid"
 left=$(stat -c %s "$WORK/c.db-wal" 2>/dev/null || echo absent)
 hz=$(getconf CLK_TCK)
 grep -E "Requests/sec|requests in|Non-2xx" "$WORK/wrk.txt"
 echo "server CPU: $(( (after - before) * 1000 / hz )) ms over the run"
-echo "stored (stats): ${stored:-?}"
 echo "WAL peak: $peak bytes; after SIGTERM: $left"
 echo "database: $(stat -c %s "$WORK/c.db") bytes"
