@@ -193,16 +193,19 @@ fn integrity(db: &Path) -> String {
         .expect("integrity_check")
 }
 
-/// Every call's stored summary and detail, by id.
-fn projections(db: &Path) -> Vec<(String, String, String)> {
+/// Every call's stored summary and detail (its bytes as stored: JSON, or
+/// packed), by id.
+fn projections(db: &Path) -> Vec<(String, String, Vec<u8>)> {
     let conn = rusqlite::Connection::open(db).expect("open");
     let mut stmt = conn
         .prepare("SELECT id, summary, detail FROM calls ORDER BY id")
         .expect("query");
-    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .expect("rows")
-        .map(|row| row.expect("row"))
-        .collect()
+    stmt.query_map([], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get_ref(2)?.as_bytes()?.to_vec()))
+    })
+    .expect("rows")
+    .map(|row| row.expect("row"))
+    .collect()
 }
 
 /// Runs the campaign and checks what it promises; returns its outcome.
