@@ -121,7 +121,20 @@ impl Read {
 /// until it has `expect` messages (panics after 20 s), then checks that
 /// the stream holds no more.
 async fn consume(js: &jetstream::Context, stream: &str, expect: usize) -> Vec<Read> {
-    let stream = js.get_stream(stream).await.expect("the stream exists");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    // It may be being created (again) by calltap.
+    let stream = loop {
+        match js.get_stream(stream).await {
+            Ok(stream) => break stream,
+            Err(err) => {
+                assert!(
+                    tokio::time::Instant::now() < deadline,
+                    "no stream {stream}: {err}"
+                );
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    };
     let consumer = stream
         .create_consumer(consumer::pull::Config {
             deliver_policy: consumer::DeliverPolicy::All,
@@ -131,7 +144,6 @@ async fn consume(js: &jetstream::Context, stream: &str, expect: usize) -> Vec<Re
         .await
         .expect("a consumer");
     let mut messages = consumer.messages().await.expect("messages");
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     let mut read = Vec::new();
     while read.len() < expect {
         let message = tokio::time::timeout_at(deadline, messages.next())
@@ -653,4 +665,31 @@ async fn kill_9_while_draining_to_nats_resumes_skipping_nothing_and_jetstream_dr
     );
     server.child.kill().expect("SIGKILL");
     let _ = server.child.wait();
+}
+
+#[tokio::test]
+async fn a_stream_deleted_under_calltap_is_created_again_and_publishing_goes_on() {
+    let Some(url) = shared_url() else { return };
+    let name = unique("deleted");
+    let app = serve(settings(&url, &name)).await;
+    readyz_when(&app.base, 200, "ok").await;
+    let js = jetstream_at(&url).await;
+    let first = post(&app, status_update("deleted", 0)).await;
+    let read = consume(&js, &name, 1).await;
+    assert_eq!(read[0].seq(), first);
+
+    js.delete_stream(&name)
+        .await
+        .expect("someone deletes the stream");
+    let mut seqs = BTreeSet::new();
+    for n in 1..=5 {
+        seqs.insert(post(&app, status_update("deleted", n)).await);
+    }
+    // The first publish finds no stream; calltap creates it again and
+    // the deliveries after the deletion all arrive, in order.
+    let read = consume(&js, &name, seqs.len()).await;
+    once_each_in_per_call_order(&read, &seqs);
+    readyz_when(&app.base, 200, "ok").await;
+    app.stop().await;
+    clean_up(&js, &name).await;
 }
