@@ -145,6 +145,11 @@ async fn a_forwarded_questions_answer_shows_beside_its_delivery() {
         .expect("ascii")
         .to_owned();
     wait_projected(&app, seq.parse().expect("a seq")).await;
+    // The answer is written after it is sent, in a commit of its own.
+    crate::forward::json_when(&app, &format!("/api/v1/events/{seq}"), |event| {
+        !event["answer"].is_null()
+    })
+    .await;
 
     let (status, call) = page(&app, "/ui/calls/c-tools").await;
     let (_, delivery) = page(&app, &format!("/ui/deliveries/{seq}")).await;
