@@ -26,8 +26,9 @@
 //! [`RetryPolicy::gives_up`] or a permanent refusal), and plans each save.
 //! [`spawn`] runs it: woken by the writer's committed seq (as the
 //! projector is), by finished attempts, by due retries and by commands
-//! from the API; the log is read on the blocking pool, attempts run as
-//! tasks. Ingest never waits for any of it.
+//! from the API; the log is read on the blocking pool, at most once per
+//! [`READ_EVERY`], attempts run as tasks. Ingest never waits for any of
+//! it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
@@ -572,6 +573,15 @@ pub const MAX_HELD: usize = 50_000;
 /// How many deliveries one read of the log takes.
 const READ_BATCH: u32 = 512;
 
+/// The shortest time between two reads of the log. Under steady ingest
+/// the writer commits every few milliseconds; reading after each commit
+/// costs a query, a trip to the blocking pool and a round of the driver
+/// per handful of deliveries, so reads are batched instead (its effect on
+/// ingest beside forwarding is within noise so far: BENCHMARKS.md,
+/// "Pass-on"). A delivery waits at most this long more before its first
+/// attempt.
+const READ_EVERY: Duration = Duration::from_millis(20);
+
 /// The longest the outbox goes without saving a change.
 const SAVE_EVERY: Duration = Duration::from_millis(100);
 
@@ -687,10 +697,15 @@ impl<D: Destination> Driver<D> {
         let mut last_save = tokio::time::Instant::now();
         let mut last_publish = tokio::time::Instant::now();
         let mut unpublished = true;
+        let mut last_read: Option<tokio::time::Instant> = None;
         loop {
-            if let Err(err) = self.read_log().await {
-                tracing::error!(destination = %name, error = %err, "outbox: reading the log failed; retrying");
-                tokio::time::sleep(Duration::from_secs(1)).await;
+            let behind = self.queue.read_to() < *self.committed.borrow();
+            if behind && last_read.is_none_or(|at| at.elapsed() >= READ_EVERY) {
+                if let Err(err) = self.read_log().await {
+                    tracing::error!(destination = %name, error = %err, "outbox: reading the log failed; retrying");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+                last_read = Some(tokio::time::Instant::now());
             }
             self.start_attempts().await;
             if self.queue.needs_save() && last_save.elapsed() >= SAVE_EVERY {
@@ -713,7 +728,13 @@ impl<D: Destination> Driver<D> {
                 .needs_save()
                 .then(|| SAVE_EVERY.saturating_sub(last_save.elapsed()));
             let publish_in = unpublished.then(|| SAVE_EVERY.saturating_sub(last_publish.elapsed()));
-            let wake_in = [retry_in, save_in, publish_in].into_iter().flatten().min();
+            let read_in = (self.queue.read_to() < *self.committed.borrow()).then(|| {
+                last_read.map_or(Duration::ZERO, |at| READ_EVERY.saturating_sub(at.elapsed()))
+            });
+            let wake_in = [retry_in, save_in, publish_in, read_in]
+                .into_iter()
+                .flatten()
+                .min();
             tokio::select! {
                 Some(joined) = self.attempts.join_next(), if !self.attempts.is_empty() => {
                     if let Ok((seq, attempt)) = joined {
