@@ -71,6 +71,9 @@ pub struct Config {
     /// The body bytes the writer hands to the projector in memory (default
     /// 32 MiB); past them, the projector reads the log instead.
     pub handoff_bytes: usize,
+    /// The body bytes the live feed holds for streams that are behind
+    /// (default 16 MiB); past them, a stream reads the bodies from the log.
+    pub feed_bytes: usize,
     /// The longest wait for a request's complete headers, and for the next
     /// request on an idle keep-alive connection (default 10 s); then the
     /// connection is closed.
@@ -137,6 +140,7 @@ impl Default for Config {
             queue_max_bytes: crate::store::admission::DEFAULT_MAX_BYTES,
             projector_cache_bytes: crate::project::DEFAULT_CACHE,
             handoff_bytes: crate::store::handoff::DEFAULT_MAX_BYTES,
+            feed_bytes: crate::store::feed::DEFAULT_MAX_BYTES,
             header_read_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(20),
             max_connections: 4096,
@@ -209,6 +213,7 @@ impl Config {
                 "handoff_bytes",
                 "[memory] handoff_bytes",
             ),
+            (self.feed_bytes, "feed_bytes", "[memory] feed_bytes"),
             (
                 self.max_connections,
                 "max_connections",
@@ -336,6 +341,10 @@ impl Config {
                 .handoff_bytes
                 .or(memory.handoff_bytes)
                 .unwrap_or(d.handoff_bytes),
+            feed_bytes: overrides
+                .feed_bytes
+                .or(memory.feed_bytes)
+                .unwrap_or(d.feed_bytes),
             header_read_timeout: overrides
                 .header_read_timeout_secs
                 .or(http.header_read_timeout_secs)
@@ -741,6 +750,10 @@ pub struct Overrides {
     /// them the projector reads the log).
     #[arg(long, env = "CALLTAP_HANDOFF_BYTES", value_name = "BYTES")]
     pub handoff_bytes: Option<usize>,
+    /// Body bytes the live feed holds for streams that are behind (past
+    /// them a stream reads the bodies from the log).
+    #[arg(long, env = "CALLTAP_FEED_BYTES", value_name = "BYTES")]
+    pub feed_bytes: Option<usize>,
     /// Seconds a request's headers may take to arrive whole, and an idle
     /// keep-alive connection may wait for its next request; then closed.
     #[arg(
@@ -891,6 +904,7 @@ pub struct Overrides {
 /// [memory]                   # byte budgets of what grows with load (queued bodies: [ingest])
 /// projector_cache_bytes = 67108864  # call states kept by the projector
 /// handoff_bytes = 33554432     # committed bodies handed to the projector
+/// feed_bytes = 16777216        # committed bodies kept for live streams that lag
 ///
 /// [api]
 /// token = "..."
@@ -1153,6 +1167,7 @@ pub struct HttpFile {
 pub struct MemoryFile {
     pub projector_cache_bytes: Option<usize>,
     pub handoff_bytes: Option<usize>,
+    pub feed_bytes: Option<usize>,
 }
 
 impl FileConfig {

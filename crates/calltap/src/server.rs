@@ -141,7 +141,7 @@ pub async fn run(
     let (log, store_threads) = store
         .log_writer()
         .with_context(|| format!("opening {} for writing", config.db.display()))?;
-    let feed = Feed::new(config.stream_capacity);
+    let feed = Feed::new(config.stream_capacity, config.feed_bytes);
     let handoff = Handoff::with_capacity(
         crate::store::handoff::DEFAULT_MAX_EVENTS,
         config.handoff_bytes,

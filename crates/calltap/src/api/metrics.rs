@@ -85,6 +85,10 @@ fn describe() {
         "Time to write and commit one batch."
     );
     metrics::describe_gauge!("calltap_queue_depth", "Jobs waiting for the writer.");
+    metrics::describe_counter!(
+        "calltap_feed_elided_total",
+        "Deliveries published to live streams without their body, which would have passed --feed-bytes (streams read it from the log)."
+    );
     metrics::describe_gauge!(
         "calltap_connections",
         "Open HTTP connections (at most --max-connections)."

@@ -52,6 +52,7 @@ fn defaults() -> Vec<(&'static str, String)> {
         ("max_batch", d.max_batch.to_string()),
         ("projector_cache_bytes", d.projector_cache_bytes.to_string()),
         ("handoff_bytes", d.handoff_bytes.to_string()),
+        ("feed_bytes", d.feed_bytes.to_string()),
         (
             "header_read_timeout_secs",
             d.header_read_timeout.as_secs().to_string(),

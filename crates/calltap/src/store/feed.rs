@@ -18,6 +18,14 @@
 //! from the log and then live, with no gap and no duplicate, back to the
 //! log after a lag (the live SSE stream's source).
 //!
+//! Why bounded by bytes too: the channel keeps its last `capacity` events,
+//! bodies and all, for as long as anyone subscribes, so with large bodies
+//! a count bounds nothing. The feed counts the body bytes of what the
+//! channel can still hold; a delivery that would pass the byte budget is
+//! published without its body, as a marker, and a follower that meets one
+//! reads that delivery from the log, as after a lag (but tells nobody:
+//! nothing was missed).
+//!
 //! This module knows neither SQL nor HTTP.
 
 use std::collections::VecDeque;
@@ -30,22 +38,51 @@ use super::backend::Reader;
 use super::{Event, EventFilter, Job, Outcome, StoreError};
 use crate::ids::{CallId, Seq};
 
-/// A subscription to the feed. Each item is shared (`Arc`) by every
-/// subscriber, so a slow subscriber costs a pointer per retained event.
-pub type Subscription = broadcast::Receiver<Arc<Event>>;
+/// One item of the feed.
+#[derive(Clone, Debug)]
+pub enum Live {
+    /// A committed delivery, shared (`Arc`) by every subscriber, so a slow
+    /// subscriber costs a pointer per retained event.
+    Delivery(Arc<Event>),
+    /// A committed delivery whose body would have passed the feed's byte
+    /// budget: read it from the log.
+    Elided(Seq),
+}
+
+/// A subscription to the feed.
+pub type Subscription = broadcast::Receiver<Live>;
+
+/// The default byte budget of the bodies the feed holds.
+pub const DEFAULT_MAX_BYTES: usize = 16 << 20;
+
+/// The body bytes of the items the channel can still hold, oldest first.
+#[derive(Debug, Default)]
+struct Retained {
+    sizes: VecDeque<usize>,
+    bytes: usize,
+}
 
 /// The sending side of the feed; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Feed {
-    tx: broadcast::Sender<Arc<Event>>,
+    tx: broadcast::Sender<Live>,
+    capacity: usize,
+    max_bytes: usize,
+    retained: Arc<parking_lot::Mutex<Retained>>,
 }
 
 impl Feed {
-    /// A feed that keeps the last `capacity` events for subscribers that
-    /// are behind (at least 1).
-    pub fn new(capacity: usize) -> Feed {
-        let (tx, _) = broadcast::channel(capacity.max(1));
-        Feed { tx }
+    /// A feed that keeps the last `capacity` events (at least 1), and at
+    /// most `max_bytes` of their bodies, for subscribers that are behind.
+    pub fn new(capacity: usize, max_bytes: usize) -> Feed {
+        let capacity = capacity.max(1);
+        let (tx, _) = broadcast::channel(capacity);
+        Feed {
+            tx,
+            capacity,
+            max_bytes,
+            retained: Arc::default(),
+        }
     }
 
     /// A new subscription that receives every event published from now on.
@@ -71,11 +108,33 @@ impl Feed {
                 continue;
             };
             if let Some(logged) = event.logged(outcome, event.body.clone()) {
+                let item = self.within_budget(logged);
                 // `send` fails only when there is no subscriber left, in
                 // which case there is nobody to tell.
-                let _ = self.tx.send(Arc::new(logged));
+                let _ = self.tx.send(item);
             }
         }
+    }
+}
+
+impl Feed {
+    /// The item to publish for `event`: itself, or a marker if its body
+    /// would pass the byte budget of what the channel holds.
+    fn within_budget(&self, event: Event) -> Live {
+        let mut retained = self.retained.lock();
+        if retained.sizes.len() >= self.capacity {
+            let oldest = retained.sizes.pop_front().unwrap_or(0);
+            retained.bytes -= oldest;
+        }
+        let size = event.body.len();
+        if retained.bytes + size > self.max_bytes {
+            retained.sizes.push_back(0);
+            metrics::counter!("calltap_feed_elided_total").increment(1);
+            return Live::Elided(event.seq);
+        }
+        retained.bytes += size;
+        retained.sizes.push_back(size);
+        Live::Delivery(Arc::new(event))
     }
 }
 
@@ -228,12 +287,18 @@ impl Follower {
                 }
             }
             match self.live.recv().await {
-                Ok(event) => {
+                Ok(Live::Delivery(event)) => {
                     if event.seq <= self.cursor || !self.filter.matches(&event) {
                         continue;
                     }
                     self.cursor = event.seq;
                     return Some(Followed::Delivery(event));
+                }
+                Ok(Live::Elided(seq)) => {
+                    // Its body is in the log only: read from there on.
+                    if seq > self.cursor {
+                        self.replaying = true;
+                    }
                 }
                 Err(RecvError::Lagged(missed)) => {
                     tracing::info!(
@@ -313,7 +378,7 @@ mod tests {
     fn stored_events_are_published_once_after_commit_and_duplicates_not_at_all() {
         let dir = tempfile::tempdir().expect("tempdir");
         let sqlite = Sqlite::open(&dir.path().join("f.db"), Durability::Normal).expect("open");
-        let feed = Feed::new(16);
+        let feed = Feed::new(16, DEFAULT_MAX_BYTES);
         let mut rx = feed.subscribe();
         let mut writer = Writer::new(sqlite.log().expect("log"), 8).with_feed(feed.clone());
         let (a, b) = (event("a"), event("b"));
@@ -321,11 +386,13 @@ mod tests {
         writer.process_batch(&[&a, &a, &b]).expect("commit");
         writer.process_batch(&[&b]).expect("commit");
 
-        let first = rx.try_recv().expect("seq 1 published");
+        let Ok(Live::Delivery(first)) = rx.try_recv() else {
+            panic!("seq 1 was not published whole");
+        };
         assert_eq!(first.seq, Seq::new(1));
         assert_eq!(first.call_id.as_deref(), Some("c1"));
         assert_eq!(&first.body[..], b"{\"message\":{}}");
-        assert_eq!(rx.try_recv().expect("seq 2 published").seq, Seq::new(2));
+        assert!(matches!(rx.try_recv(), Ok(Live::Delivery(e)) if e.seq == Seq::new(2)));
         assert!(rx.try_recv().is_err(), "duplicates were published");
     }
 
@@ -333,7 +400,7 @@ mod tests {
     fn a_batch_that_fails_to_commit_publishes_nothing() {
         let dir = tempfile::tempdir().expect("tempdir");
         let (log, _holder) = sqlite::locked_out(&dir.path().join("f.db"));
-        let feed = Feed::new(16);
+        let feed = Feed::new(16, DEFAULT_MAX_BYTES);
         let mut rx = feed.subscribe();
         let mut writer = Writer::new(log, 8).with_feed(feed);
 
@@ -361,9 +428,17 @@ mod tests {
 
     /// A log with a writer publishing on a feed of `capacity`.
     fn log(capacity: usize) -> (tempfile::TempDir, LogWriter, Feed, Reader) {
+        log_within(capacity, DEFAULT_MAX_BYTES)
+    }
+
+    /// A log with a writer publishing on a feed of `capacity` and `max_bytes`.
+    fn log_within(
+        capacity: usize,
+        max_bytes: usize,
+    ) -> (tempfile::TempDir, LogWriter, Feed, Reader) {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Store::open(&dir.path().join("s.db"), Durability::Normal).expect("open");
-        let feed = Feed::new(capacity);
+        let feed = Feed::new(capacity, max_bytes);
         let (log, _checkpoints) = store.log_writer().expect("log");
         let writer = Writer::new(log, 8).with_feed(feed.clone());
         (dir, writer, feed, store.reader().expect("reader"))
@@ -464,6 +539,43 @@ mod tests {
 
         let item = next_or_nothing(&mut follower).await.expect("the next one");
         assert_eq!(seq_of(&item), Some(2));
+    }
+
+    #[tokio::test]
+    async fn bodies_past_the_byte_budget_are_elided_and_read_from_the_log_without_a_lag() {
+        // Each body is 41-42 bytes: room for two in 100 bytes, whatever
+        // the count allows.
+        let (_dir, mut writer, feed, reader) = log_within(64, 100);
+        let mut rx = feed.subscribe();
+        let mut follower = follow(reader, &feed, FollowFilter::default(), None)
+            .await
+            .expect("follow");
+        for i in 1..=6 {
+            writer.process_batch(&[&job(i, "c")]).expect("commit");
+        }
+
+        let mut whole = 0;
+        while let Ok(item) = rx.try_recv() {
+            whole += usize::from(matches!(item, Live::Delivery(_)));
+        }
+        assert_eq!(whole, 2, "the feed held more bytes than its budget");
+        let mut seqs = Vec::new();
+        while let Some(item) = next_or_nothing(&mut follower).await {
+            match item {
+                Followed::Delivery(event) => {
+                    assert_eq!(
+                        event.body,
+                        Bytes::from(format!(
+                            r#"{{"message":{{"type":"status-update","n":{}}}}}"#,
+                            event.seq.get()
+                        ))
+                    );
+                    seqs.push(event.seq.get());
+                }
+                other => panic!("nothing was missed, yet {other:?}"),
+            }
+        }
+        assert_eq!(seqs, (1..=6).collect::<Vec<_>>());
     }
 
     #[tokio::test]
