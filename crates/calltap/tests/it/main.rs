@@ -15,6 +15,7 @@ mod console;
 mod crash;
 mod encoding;
 mod forward;
+mod full_disk;
 mod helpers;
 mod hostile;
 mod ingest;
