@@ -10,12 +10,15 @@
 //! memory budget. Only beyond that does ingest answer 503.
 //!
 //! The rate is the writer's throughput in body bytes per second, measured
-//! only over batches committed while more jobs were waiting behind them
-//! (the writer saturated): an idle writer's small batches pay a whole fsync
-//! each and would make the writer look far slower than it is under load.
-//! Until a saturated batch has been seen, nothing is known of the rate and
-//! only the memory budget applies; and a queue shorter than one batch is
-//! always admitted within it, since the next batch takes all of it.
+//! only over full batches (as many jobs as a batch takes): a small batch
+//! pays a whole fsync for few bytes and would make the writer look far
+//! slower than it is under load. (A first version learnt from any batch
+//! with jobs waiting behind it; on a loaded machine a one-job batch whose
+//! fsync took half a second put the expected wait at minutes, and a burst
+//! of 500 calls got 102 needless 503s.) Until a full batch has been seen,
+//! nothing is known of the rate and only the memory budget applies; and a
+//! queue shorter than one batch is always admitted within it, since the
+//! next batch takes all of it.
 //!
 //! [`admit`] is the rule, a pure function; [`Admission`] is the shared
 //! state that ingest asks and the writer updates. This module knows
@@ -74,7 +77,8 @@ pub enum Refused {
 }
 
 /// Whether a job of `incoming` bytes may join `queued`, given the writer's
-/// saturated commit rate in bytes per second (`None`: not measured yet).
+/// commit rate over full batches in bytes per second (`None`: not measured
+/// yet).
 pub fn admit(
     rule: &AdmissionRule,
     queued: Queued,
@@ -108,7 +112,7 @@ pub fn admit(
 /// How much each new saturated batch moves the rate estimate.
 const RATE_WEIGHT: f64 = 0.25;
 
-/// The next rate estimate after a saturated batch of `bytes` committed in
+/// The next rate estimate after a full batch of `bytes` committed in
 /// `took`: an exponentially weighted mean, so one slow fsync does not
 /// close the door and a burst's growing batches are felt within a few.
 pub fn next_rate(previous: Option<f64>, bytes: usize, took: Duration) -> Option<f64> {
@@ -171,12 +175,12 @@ impl Admission {
 
     /// Uncounts a batch of `jobs` and `bytes` that the writer has finished
     /// (committed or failed); `took` is its commit time when it committed.
-    /// The rate learns from it only if more jobs were waiting behind it.
+    /// The rate learns from it only if it was a full batch.
     pub fn release(&self, jobs: usize, bytes: usize, took: Option<Duration>) {
         let mut state = self.state.lock();
         state.queued.jobs = state.queued.jobs.saturating_sub(jobs);
         state.queued.bytes = state.queued.bytes.saturating_sub(bytes);
-        if let Some(took) = took.filter(|_| state.queued.jobs > 0) {
+        if let Some(took) = took.filter(|_| jobs >= self.rule.one_batch) {
             state.rate = next_rate(state.rate, bytes, took);
         }
         let (queued, rate) = (state.queued, state.rate);
@@ -193,7 +197,7 @@ impl Admission {
         self.state.lock().queued
     }
 
-    /// The measured saturated commit rate, bytes per second.
+    /// The commit rate measured over full batches, bytes per second.
     pub fn rate(&self) -> Option<f64> {
         self.state.lock().rate
     }
@@ -275,7 +279,7 @@ mod tests {
     }
 
     #[test]
-    fn the_rate_is_a_weighted_mean_of_saturated_batches() {
+    fn the_rate_is_a_weighted_mean_of_full_batches() {
         let first = next_rate(None, 1_000, Duration::from_millis(10));
         assert_eq!(first, Some(100_000.0));
         let second = next_rate(first, 3_000, Duration::from_millis(10));
@@ -285,20 +289,28 @@ mod tests {
     }
 
     #[test]
-    fn the_state_counts_reservations_and_learns_only_from_saturated_batches() {
+    fn the_state_counts_reservations_and_learns_only_from_full_batches() {
         let admission = Admission::new(RULE);
         admission.try_reserve(100).expect("admitted");
         admission.try_reserve(200).expect("admitted");
         assert_eq!(admission.queued(), queued(2, 300));
-        // Nothing behind the batch: the writer was not saturated.
-        admission.release(2, 300, Some(Duration::from_millis(1)));
+        // A slow batch of two, short of the four a batch takes: its fsync
+        // says nothing of the writer's throughput.
+        admission.release(2, 300, Some(Duration::from_millis(500)));
         assert_eq!(admission.queued(), Queued::default());
         assert_eq!(admission.rate(), None);
-        // One waiting behind: it was.
-        for _ in 0..3 {
+        // A full one does.
+        for _ in 0..5 {
             admission.try_reserve(1_000).expect("admitted");
         }
-        admission.release(2, 2_000, Some(Duration::from_millis(2)));
+        admission.release(4, 4_000, Some(Duration::from_millis(4)));
+        assert_eq!(admission.rate(), Some(1_000_000.0));
+        assert_eq!(admission.queued(), queued(1, 1_000));
+        // A failed batch teaches nothing either.
+        for _ in 0..4 {
+            admission.try_reserve(1_000).expect("admitted");
+        }
+        admission.release(4, 4_000, None);
         assert_eq!(admission.rate(), Some(1_000_000.0));
         admission.cancel(1_000);
         assert_eq!(admission.queued(), Queued::default());
