@@ -81,7 +81,7 @@ pub struct Config {
     /// The longest a request's body may take to arrive whole (default
     /// 20 s, Vapi's own timeout); then 408 and the connection is closed.
     pub body_read_timeout: Duration,
-    /// The most connections served at once (default 4096, lowered to fit
+    /// The most connections served at once (default 65,536, lowered to fit
     /// the open-file limit); past it, new connections wait to be accepted.
     pub max_connections: usize,
     /// The largest request head, request line and headers, in bytes
@@ -143,7 +143,7 @@ impl Default for Config {
             feed_bytes: crate::store::feed::DEFAULT_MAX_BYTES,
             header_read_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(20),
-            max_connections: 4096,
+            max_connections: 65_536,
             max_header_bytes: 64 << 10,
             max_batch: 256,
             retry_after: Duration::from_secs(1),
@@ -898,7 +898,7 @@ pub struct Overrides {
 /// [http]                     # limits on every connection
 /// header_read_timeout_secs = 10  # headers whole within it; also the idle keep-alive timeout
 /// body_read_timeout_secs = 20  # a body whole within it, else 408
-/// max_connections = 4096       # served at once (kept below the open-file limit)
+/// max_connections = 65536      # served at once (lowered to fit the open-file limit)
 /// max_header_bytes = 65536     # request line and headers, else 431
 ///
 /// [memory]                   # byte budgets of what grows with load (queued bodies: [ingest])

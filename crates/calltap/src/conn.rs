@@ -52,7 +52,7 @@ impl Default for ConnLimits {
     fn default() -> ConnLimits {
         ConnLimits {
             header_read_timeout: Duration::from_secs(10),
-            max_connections: 4096,
+            max_connections: 65_536,
             max_header_bytes: 64 << 10,
         }
     }
