@@ -45,6 +45,7 @@ metrics=$(curl -fs "http://127.0.0.1:$port/metrics")
 overloaded=$(awk '/^calltap_overloaded_total /{print $2}' <<<"$metrics")
 stored=$(awk '/^calltap_deliveries_stored_total /{print $2}' <<<"$metrics")
 echo "server: stored ${stored:-0}, answered 503 overloaded ${overloaded:-0} times"
+echo "server gauges: $(grep -E "^calltap_(projection_cache_bytes|queue_bytes|connections) " <<<"$metrics" | tr "\n" " ")"
 grep -E '^(VmHWM|VmRSS)' "/proc/$pid/status" | tr -s ' \t' ' '
 ticks=$(getconf CLK_TCK)
 read -r utime stime < <(awk '{print $14, $15}' "/proc/$pid/stat")
