@@ -5,7 +5,7 @@
 --
 --   wrk -t2 -c64 -d10s -s tools/wrk/deliveries.lua URL -- FILE.jsonl SECRET
 --
--- Used by tools/bench-forward.sh (BENCHMARKS.md, "Pass-on (issue 13)").
+-- Used by tools/bench-forward.py (BENCHMARKS.md, "Pass-on (issue 13)").
 
 local threads = 0
 

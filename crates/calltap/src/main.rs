@@ -6,8 +6,8 @@ use clap::Parser;
 /// buffers of tens of KB on several threads (the body, its recipe, the
 /// projector's parse), where glibc's arenas spent ~10% of the durable
 /// server's CPU. It keeps freed pages for reuse, so the peak resident set
-/// under the ingest bench rose from ~110 to ~150-170 MB (BENCHMARKS.md,
-/// fifth round).
+/// under the ingest bench rose from ~110 to ~150-170 MB (commit `3851222`,
+/// issue 3's fifth round).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
