@@ -23,7 +23,7 @@ pid=$!
 until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do sleep 0.05; done
 ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
 before=$(ticks)
-wrk -t2 -c64 -d"${SECONDS_}s" -s "$HERE/wrk/ingest.lua" "http://127.0.0.1:$port/webhook" -- "$WORK/corpus.jsonl" >"$WORK/wrk.txt" &
+wrk -t2 -c64 -d"${SECONDS_}s" -s "$HERE/wrk/deliveries.lua" "http://127.0.0.1:$port/webhook" -- "$WORK/corpus.jsonl" >"$WORK/wrk.txt" &
 wrk_pid=$!
 peak=0
 while kill -0 "$wrk_pid" 2>/dev/null; do

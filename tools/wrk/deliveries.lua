@@ -1,11 +1,12 @@
 -- wrk script: POSTs realistic deliveries (the lines of a JSON Lines file
 -- written by `calltap simulate --out`), round robin, each made unique by a
 -- counter inserted at the front of `message` (so calltap stores every one:
--- no dedup shortcut), signed with `x-vapi-secret`.
+-- no dedup shortcut), with `x-vapi-secret` when a secret is given.
 --
---   wrk -t2 -c64 -d10s -s tools/wrk/deliveries.lua URL -- FILE.jsonl SECRET
+--   wrk -t2 -c64 -d10s -s tools/wrk/deliveries.lua URL -- FILE.jsonl [SECRET]
 --
--- Used by tools/bench-forward.py (BENCHMARKS.md, "Pass-on (issue 13)").
+-- Used by tools/bench-forward.py, tools/bench-nats.py (BENCHMARKS.md,
+-- "Pass-on (issue 13)") and tools/wal-peak.sh ("WAL under load").
 
 local threads = 0
 
@@ -25,7 +26,10 @@ function init(args)
   end
   file:close()
   assert(#bodies > 0, "no deliveries in " .. args[1])
-  secret = args[2] or "bench-secret"
+  headers = { ["content-type"] = "application/json" }
+  if args[2] then
+    headers["x-vapi-secret"] = args[2]
+  end
   n = 0
 end
 
@@ -33,6 +37,5 @@ function request()
   n = n + 1
   local rest = bodies[(n % #bodies) + 1]
   local body = string.format('{"message":{"bench":%d%09d,', tid, n) .. rest
-  return wrk.format("POST", nil,
-    { ["content-type"] = "application/json", ["x-vapi-secret"] = secret }, body)
+  return wrk.format("POST", nil, headers, body)
 end
