@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Issue 17's durable-ingest ratio: the same wrk load (tools/wrk/deliveries.lua,
+# 2 threads, 64 connections, simulated deliveries each made unique) against
+# the no-op receiver (tools/noop-receiver: read the body, answer 200 {}),
+# `calltap serve --dry-run` and `calltap serve` (durability full), one after
+# the other per round, each on a fresh database; prints deliveries/s, p99 and
+# the server's CPU per delivery (user + system from /proc).
+#
+#   cargo build --release -p calltap
+#   cargo build --release --manifest-path tools/noop-receiver/Cargo.toml
+#   tools/ingest-vs-noop.sh [ROUNDS] [SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS=${1:-2}
+SECS=${2:-10}
+CALLTAP=${CALLTAP:-target/release/calltap}
+NOOP=${NOOP:-tools/noop-receiver/target/release/noop-receiver}
+WORK=$(mktemp -d /tmp/calltap-noop.XXXXXX)
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$WORK"' EXIT
+"$CALLTAP" simulate --calls 20 --seed 17 --out "$WORK/corpus.jsonl" >/dev/null 2>&1
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+echo "$(uptime)"
+echo "| round | server | deliveries/s | p99 ms | non-2xx | server CPU µs/delivery | load |"
+echo "|---:|---|---:|---:|---:|---:|---:|"
+for round in $(seq 1 "$ROUNDS"); do
+  for server in noop dry-run full; do
+    port=$(free_port)
+    case $server in
+      noop) "$NOOP" "127.0.0.1:$port" & ;;
+      dry-run) "$CALLTAP" serve --listen "127.0.0.1:$port" --db "$WORK/$round-$server.db" --dry-run 2>/dev/null & ;;
+      full) "$CALLTAP" serve --listen "127.0.0.1:$port" --db "$WORK/$round-$server.db" --durability full 2>/dev/null & ;;
+    esac
+    pid=$!
+    until curl -s -o /dev/null -X POST -d '{}' "http://127.0.0.1:$port/webhook"; do sleep 0.05; done
+    before=$(ticks "$pid")
+    wrk -t2 -c64 -d"${SECS}s" --latency -s tools/wrk/deliveries.lua "http://127.0.0.1:$port/webhook" -- "$WORK/corpus.jsonl" >"$WORK/wrk.txt"
+    after=$(ticks "$pid")
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+    requests=$(awk '/requests in/ { print $1 }' "$WORK/wrk.txt")
+    rate=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' "$WORK/wrk.txt")
+    p99=$(awk '$1 == "99%" { print $2 }' "$WORK/wrk.txt")
+    non2xx=$(awk '/Non-2xx/ { print $NF }' "$WORK/wrk.txt"); non2xx=${non2xx:-0}
+    cpu=$(( (after - before) * 10000 / requests ))
+    echo "| $round | $server | $rate | $p99 | $non2xx | $cpu | $load |"
+  done
+done
