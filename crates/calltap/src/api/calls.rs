@@ -29,7 +29,7 @@ use crate::ids::{CallId, Seq};
 use crate::project::Projection;
 use crate::store::backend::Reader;
 use crate::store::projections::{CallCursor, CallFilter};
-use crate::store::EventFilter;
+use crate::store::{seq_span, EventFilter};
 
 /// `GET /api/v1/calls`, `GET /api/v1/calls/{id}` and
 /// `GET /api/v1/calls/{id}/events`, over a store [`Reader`] and the
@@ -212,15 +212,8 @@ pub async fn events(
     Path(id): Path<CallId>,
     query: Result<Query<CallEventsQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let Query(query) = query.map_err(bad_query)?;
-    let limit = page_limit(query.limit)?;
-    let filter = EventFilter {
-        call_id: Some(id),
-        message_type: None,
-        after: after_seq(query.after)?,
-        up_to: None,
-        limit,
-    };
+    let filter = call_events(id, None, query)?;
+    let limit = filter.limit;
     let page = read(&reader, move |r| r.events(&filter)).await?;
     Ok(events::page(&page, limit))
 }
@@ -259,27 +252,36 @@ pub async fn tool_calls(
     Path(id): Path<CallId>,
     query: Result<Query<CallEventsQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let Query(query) = query.map_err(bad_query)?;
-    let limit = page_limit(query.limit)?;
-    let filter = EventFilter {
-        call_id: Some(id.clone()),
-        message_type: Some(MessageType::ToolCalls.as_str().to_owned()),
-        after: after_seq(query.after)?,
-        up_to: None,
-        limit,
-    };
+    let filter = call_events(id.clone(), Some(MessageType::ToolCalls), query)?;
+    let limit = filter.limit;
     let (page, answers) = read(&reader, move |r| {
-        Ok((r.events(&filter)?, r.answers_of_call(&id)?))
+        let page = r.events(&filter)?;
+        let answers = r.answers_of_call(&id, seq_span(&page))?;
+        Ok((page, answers))
     })
     .await?;
-    let next = (page.len() == limit as usize)
-        .then(|| page.last().map(|event| event.seq))
-        .flatten();
     Ok(Json(ToolCallsOut {
         tool_calls: answered_tool_calls(&page, &answers),
-        next,
+        next: events::next_after(&page, limit),
     })
     .into_response())
+}
+
+/// The filter of a page of one call's events (of one type, if given), from
+/// the query's cursor and limit.
+fn call_events(
+    id: CallId,
+    message_type: Option<MessageType>,
+    query: Result<Query<CallEventsQuery>, QueryRejection>,
+) -> Result<EventFilter, ApiError> {
+    let Query(query) = query.map_err(bad_query)?;
+    Ok(EventFilter {
+        call_id: Some(id),
+        message_type: message_type.map(|t| t.as_str().to_owned()),
+        after: after_seq(query.after)?,
+        up_to: None,
+        limit: page_limit(query.limit)?,
+    })
 }
 
 /// The projector's position now (read before the query, so the header

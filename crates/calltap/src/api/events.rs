@@ -183,14 +183,19 @@ pub struct EventsOut<'a> {
 
 /// A page of `limit` or fewer events as served (a full page has a `next`).
 pub(crate) fn page(events: &[Event], limit: u32) -> Response {
-    let next = (events.len() == limit as usize)
-        .then(|| events.last().map(|e| e.seq))
-        .flatten();
     Json(EventsOut {
         events: events.iter().map(EventOut::from).collect(),
-        next,
+        next: next_after(events, limit),
     })
     .into_response()
+}
+
+/// The `after` of the page that follows `events`, read with `limit`: the
+/// last seq of a full page, `None` after the last page.
+pub(crate) fn next_after(events: &[Event], limit: u32) -> Option<Seq> {
+    (events.len() == limit as usize)
+        .then(|| events.last().map(|e| e.seq))
+        .flatten()
 }
 
 /// Lists events by seq, filtered by `call_id` and `type`, after a cursor.

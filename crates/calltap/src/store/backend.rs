@@ -17,6 +17,7 @@
 
 use std::collections::HashSet;
 use std::fmt::Debug;
+use std::ops::RangeInclusive;
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -172,8 +173,14 @@ pub trait AnswerRead {
     /// The answer given to the question at `seq`, if one was recorded.
     fn answer(&self, seq: Seq) -> Result<Option<AnswerRecord>, StoreError>;
 
-    /// The answers given to the questions of call `call_id`, by seq.
-    fn answers_of_call(&self, call_id: &CallId) -> Result<Vec<AnswerRecord>, StoreError>;
+    /// The answers given to the questions of call `call_id` whose seq is in
+    /// `seqs`, by seq (a page of the call's events names its range, so a
+    /// long call's answers are not all read for one page).
+    fn answers_of_call(
+        &self,
+        call_id: &CallId,
+        seqs: RangeInclusive<Seq>,
+    ) -> Result<Vec<AnswerRecord>, StoreError>;
 }
 
 /// An outbox's own writer of its position and of the deliveries it has not

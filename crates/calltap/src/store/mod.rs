@@ -31,6 +31,8 @@ pub mod projections;
 pub mod sqlite;
 pub mod writer;
 
+use std::ops::RangeInclusive;
+
 use bytes::Bytes;
 
 use crate::ids::{CallId, DedupKey, Seq};
@@ -280,6 +282,16 @@ pub type Event = Logged<Bytes>;
 /// projector reads, so that it can skip the pieces it has already read
 /// (see [`body::skeleton`]).
 pub type StoredEvent = Logged<StoredBody>;
+
+/// The seqs a page of events spans, first to last (an empty range for an
+/// empty page): what to read beside the page, such as the answers given to
+/// its questions.
+pub fn seq_span<B>(events: &[Logged<B>]) -> RangeInclusive<Seq> {
+    match (events.first(), events.last()) {
+        (Some(first), Some(last)) => first.seq..=last.seq,
+        _ => Seq::new(1)..=Seq::ZERO,
+    }
+}
 
 /// One stored delivery with its body as `B` ([`Event`], [`StoredEvent`]).
 #[derive(Clone, Debug, PartialEq)]

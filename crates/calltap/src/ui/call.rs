@@ -24,7 +24,7 @@ use super::{assets, parse_stored, read, render, Shell, UiError};
 use crate::calls::detail::{CallDetail, TranscriptEntry};
 use crate::ids::{CallId, Seq};
 use crate::store::backend::Reader;
-use crate::store::{AnswerRecord, Event, EventFilter};
+use crate::store::{seq_span, AnswerRecord, Event, EventFilter};
 
 /// Deliveries per page of the call's list.
 pub const DELIVERIES_PAGE: u32 = 100;
@@ -168,7 +168,8 @@ pub async fn page(
             limit: DELIVERIES_PAGE,
             ..EventFilter::default()
         })?;
-        Ok((stored, events, r.answers_of_call(&events_of)?))
+        let answers = r.answers_of_call(&events_of, seq_span(&events))?;
+        Ok((stored, events, answers))
     })
     .await?;
     let Some(stored) = stored else {
@@ -232,7 +233,8 @@ pub async fn deliveries(
             limit: DELIVERIES_PAGE,
             ..EventFilter::default()
         })?;
-        Ok((events, r.answers_of_call(&key)?))
+        let answers = r.answers_of_call(&key, seq_span(&events))?;
+        Ok((events, answers))
     })
     .await?;
     let next = more(&id, &events).unwrap_or_default();

@@ -910,6 +910,7 @@ async fn the_call_api_lists_each_tool_call_with_the_result_the_assistant_got_and
         .get_json("/api/v1/calls/tools-call/tool-calls?limit=1")
         .await;
     assert_eq!(page["tool_calls"].as_array().map(Vec::len), Some(2));
+    assert_eq!(page["tool_calls"][1]["result"], "done:lookup1", "{page}");
     assert_eq!(page["next"], first);
     let rest = app
         .get_json(&format!(
@@ -917,6 +918,10 @@ async fn the_call_api_lists_each_tool_call_with_the_result_the_assistant_got_and
         ))
         .await;
     assert_eq!(rest["tool_calls"][0]["seq"], second);
+    assert_eq!(
+        rest["tool_calls"][0]["outcome"], "fallback",
+        "each page reads the answers of its own deliveries: {rest}"
+    );
     let bad = app.get("/api/v1/calls/tools-call/tool-calls?limit=0").await;
     assert_eq!(bad.status(), 400);
     let bad: Value = bad.json().await.expect("JSON");

@@ -9,6 +9,8 @@
 //! move in one transaction), so the deliveries after the older cursor are
 //! read from the log and sent again, which at-least-once allows.
 
+use std::ops::RangeInclusive;
+
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::connection::SqliteReader;
@@ -64,14 +66,18 @@ impl AnswerRead for SqliteReader {
         })
     }
 
-    fn answers_of_call(&self, call_id: &CallId) -> Result<Vec<AnswerRecord>, StoreError> {
+    fn answers_of_call(
+        &self,
+        call_id: &CallId,
+        seqs: RangeInclusive<Seq>,
+    ) -> Result<Vec<AnswerRecord>, StoreError> {
         self.with(|conn| {
             let mut stmt = conn.prepare_cached(&format!(
                 "SELECT {ANSWER_COLUMNS} FROM events e INDEXED BY events_by_call
                  JOIN answers a ON a.seq = e.seq
-                 WHERE e.call_id = ?1 ORDER BY e.seq"
+                 WHERE e.call_id = ?1 AND e.seq BETWEEN ?2 AND ?3 ORDER BY e.seq"
             ))?;
-            let rows = stmt.query_map([call_id], answer_row)?;
+            let rows = stmt.query_map(params![call_id, seqs.start(), seqs.end()], answer_row)?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
     }
