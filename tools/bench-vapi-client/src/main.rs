@@ -1,6 +1,5 @@
-//! Parses the whole sample corpus (the 12-call sample and the six real
-//! deliveries) with three parsers, in alternating rounds, and prints MB/s
-//! for each plus how many bodies each accepted:
+//! Parses a corpus with several parsers, in alternating rounds, and prints
+//! MB/s for each plus how many bodies each accepted:
 //!
 //! - `calltap-protocol`: `Envelope::from_slice` (typed, lossless, key order
 //!   captured);
@@ -12,10 +11,17 @@
 //!   `Deserialize` (typed, lossless values, keys in declaration order);
 //! - `calltap-protocol` when the type is read first: `DeliveryView::parse`,
 //!   then `ServerMessage::from_envelope_of_type` reads the body straight
-//!   into that type's struct (what calltap's projector does).
+//!   into that type's struct (what calltap's projector does);
+//! - parse and re-serialise: `Envelope::from_slice` then `to_vec`, against
+//!   `serde_json::Value` parse then `serde_json::to_vec`.
 //!
-//! Usage: `bench-vapi-client [ROUNDS]` (default 7); each round parses the
-//! corpus once per parser, in rotating order, and the best round counts.
+//! Usage: `bench-vapi-client [--corpus FILE.jsonl] [--only N] [ROUNDS]`
+//! (default 7 rounds). The corpus is the repository's sample (the 12-call
+//! sample and the six real deliveries) unless `--corpus` names a JSON Lines
+//! file of bodies (`calltap simulate --out`). Each round parses the corpus
+//! once per parser, in rotating order, and the best round counts. `--only
+//! N` runs parser N alone (numbered as printed), for `valgrind --tool=
+//! callgrind`, which counts instructions whatever else the machine does.
 //!
 //! Speed alone flatters vapi-client: its union is `#[serde(untagged)]` and
 //! every member's `type` is the shared enum of all types, so its first
@@ -41,7 +47,7 @@ struct Root {
     message: ServerMessage,
 }
 
-const PARSERS: [Parser; 5] = [
+const PARSERS: [Parser; 7] = [
     ("calltap-protocol Envelope::from_slice", |b| {
         Envelope::from_slice(b).is_ok()
     }),
@@ -59,18 +65,71 @@ const PARSERS: [Parser; 5] = [
             ServerMessage::from_envelope_of_type(&view.message_type, b).is_ok()
         })
     }),
+    ("calltap-protocol from_slice + to_vec", |b| {
+        Envelope::from_slice(b).is_ok_and(|envelope| {
+            envelope.to_vec().is_ok_and(|out| black_box(out).len() > 1)
+        })
+    }),
+    ("serde_json::Value parse + to_vec", |b| {
+        serde_json::from_slice::<serde_json::Value>(b).is_ok_and(|value| {
+            serde_json::to_vec(&value).is_ok_and(|out| black_box(out).len() > 1)
+        })
+    }),
 ];
 
+/// The command line.
+struct Args {
+    rounds: usize,
+    corpus: Option<String>,
+    only: Option<usize>,
+}
+
+fn args() -> Args {
+    let mut args = Args {
+        rounds: 7,
+        corpus: None,
+        only: None,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--corpus" => args.corpus = it.next(),
+            "--only" => args.only = it.next().and_then(|n| n.parse().ok()),
+            n => args.rounds = n.parse().unwrap_or(args.rounds),
+        }
+    }
+    args
+}
+
+fn corpus(file: Option<&str>) -> Vec<Vec<u8>> {
+    match file {
+        Some(file) => std::fs::read(file)
+            .unwrap_or_else(|err| panic!("{file}: {err}"))
+            .split(|&b| b == b'\n')
+            .filter(|line| !line.is_empty())
+            .map(<[u8]>::to_vec)
+            .collect(),
+        None => calltap_protocol::fixtures::all_deliveries()
+            .into_iter()
+            .map(|(_, body)| body)
+            .collect(),
+    }
+}
+
 fn main() {
-    let rounds: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(7);
-    let corpus: Vec<Vec<u8>> = calltap_protocol::fixtures::all_deliveries()
-        .into_iter()
-        .map(|(_, body)| body)
-        .collect();
+    let args = args();
+    let corpus = corpus(args.corpus.as_deref());
     let bytes: usize = corpus.iter().map(Vec::len).sum();
+    if let Some(i) = args.only {
+        let (name, parse) = PARSERS[i];
+        let mut ok = 0;
+        for _ in 0..args.rounds {
+            ok = corpus.iter().filter(|b| black_box(parse(black_box(b)))).count();
+        }
+        println!("{name}: {} rounds, accepted {ok}/{}", args.rounds, corpus.len());
+        return;
+    }
+    let rounds = args.rounds;
     println!(
         "corpus: {} deliveries, {:.1} MB; {rounds} rounds, best counts",
         corpus.len(),
@@ -88,13 +147,9 @@ fn main() {
             accepted[i] = ok;
         }
     }
-    let own_type = [
-        corpus.iter().filter(|b| calltap_typed_as_sent(b)).count().to_string(),
-        corpus.iter().filter(|b| vapi_typed_as_sent(b)).count().to_string(),
-        "-".to_owned(),
-        "-".to_owned(),
-        "-".to_owned(),
-    ];
+    let mut own_type = vec!["-".to_owned(); PARSERS.len()];
+    own_type[0] = corpus.iter().filter(|b| calltap_typed_as_sent(b)).count().to_string();
+    own_type[1] = corpus.iter().filter(|b| vapi_typed_as_sent(b)).count().to_string();
     let newer = newer_bodies();
     println!(
         "2026-08 bodies accepted: calltap-protocol {}/{n}, in own type {}; vapi-client {}/{n}, in own type {}",
@@ -113,16 +168,23 @@ fn main() {
         })
         .collect();
     println!("2026-08 bodies vapi-client does not type as sent: {refused:?}");
+    let mb_s = |i: usize| bytes as f64 / 1e6 / best[i].as_secs_f64();
     for (i, (name, _)) in PARSERS.iter().enumerate() {
-        let mb_s = bytes as f64 / 1e6 / best[i].as_secs_f64();
         println!(
-            "{name:<40} {mb_s:>8.1} MB/s  {:>7.1} ms  accepted {}/{}  in its own type's variant {}",
+            "{i} {name:<44} {:>8.1} MB/s  {:>7.1} ms  accepted {}/{}  in its own type's variant {}",
+            mb_s(i),
             best[i].as_secs_f64() * 1e3,
             accepted[i],
             corpus.len(),
             own_type[i],
         );
     }
+    println!(
+        "Envelope::from_slice / vapi-client {:.2}x, / Value {:.2}x; from_slice + to_vec / Value + to_vec {:.2}x",
+        mb_s(0) / mb_s(1),
+        mb_s(0) / mb_s(2),
+        mb_s(5) / mb_s(6),
+    );
 }
 
 /// The one-per-type 2026-08 bodies of the protocol crate's tests.
