@@ -1475,3 +1475,133 @@ fn layouts_do_not_leak_into_equality_and_can_be_dropped() {
     assert_eq!(rebuilt.to_value().ok(), parsed.to_value().ok());
     let _: Map<String, Value> = Map::new();
 }
+
+// ------------------------------------------------ 7. the one-pass reader
+
+/// The body as `serde_json::Value` reads it, written back: the JSON a
+/// lossless parse must give (a repeated key keeps its first place and its
+/// last value).
+fn as_value_reads_it(body: &[u8]) -> String {
+    let value: Value = serde_json::from_slice(body).expect("JSON");
+    serde_json::to_string(&value).expect("serialises")
+}
+
+#[test]
+fn a_key_given_twice_keeps_its_first_place_and_its_last_value_as_in_a_value() {
+    let bodies: [&[u8]; 6] = [
+        // a typed field, the second time null
+        br#"{"message":{"type":"status-update","status":"ended","x":1,"status":null}}"#,
+        // an untyped key
+        br#"{"message":{"x":1,"type":"status-update","y":2,"x":3}}"#,
+        // the message's type: the last one decides
+        br#"{"message":{"type":"status-update","status":"ended","type":"speech-update"}}"#,
+        // a union's tag, first unknown, then known
+        br#"{"message":{"type":"conversation-update","messages":[{"role":"robot","message":"hi","role":"bot"}]}}"#,
+        // the message itself
+        br#"{"message":{"type":"hang"},"extra":true,"message":{"type":"status-update","status":"ended"}}"#,
+        // a typed field inside a union, read before the tag
+        br#"{"message":{"type":"conversation-update","messages":[{"time":1,"time":2,"role":"bot"}]}}"#,
+    ];
+    for body in bodies {
+        let envelope = Envelope::from_slice(body).expect("parses");
+        let json = String::from_utf8(envelope.to_vec().expect("serialises")).expect("UTF-8");
+        assert_eq!(json, as_value_reads_it(body));
+        let message_type = envelope.message.message_type().to_owned();
+        assert_eq!(
+            ServerMessage::from_envelope_of_type(&message_type, body).as_ref(),
+            Ok(&envelope.message),
+            "{json}"
+        );
+    }
+    let body = bodies[2];
+    let envelope = Envelope::from_slice(body).expect("parses");
+    assert_eq!(envelope.message.kind(), MessageType::SpeechUpdate);
+}
+
+#[test]
+fn keys_before_a_union_tag_keep_their_place_and_their_error_paths() {
+    let body = br#"{"message":{"call":{"id":"c"},"timestamp":5,"type":"conversation-update",
+        "messages":[{"time":1.5,"endTime":null,"message":"hi","role":"bot","unknownKey":"x"}],
+        "phoneNumber":{"name":"n","fallbackDestination":{"sipUri":"sip:a@b","type":"sip"},"provider":"twilio"}}}"#;
+    let envelope = assert_round_trips("tag last", body);
+    let ServerMessage::ConversationUpdate(update) = &envelope.message else {
+        panic!("not a conversation-update");
+    };
+    let Some([ArtifactMessage::Bot(bot)]) = update.messages.as_deref() else {
+        panic!("not one bot message: {:?}", update.messages);
+    };
+    assert_eq!(bot.message.as_deref(), Some("hi"));
+    assert_eq!(bot.extra.get("unknownKey"), Some(&json!("x")));
+    let Some(PhoneNumber::Twilio(number)) = &update.phone_number else {
+        panic!("not a Twilio number");
+    };
+    assert!(matches!(
+        number.fallback_destination,
+        Some(Destination::Sip(_))
+    ));
+
+    assert_eq!(
+        invalid_field_path(json!({"message": {"type": "conversation-update",
+            "messages": [{"role": "user"}, {"time": "yesterday", "role": "bot"}]}})),
+        "/message/messages/1/time"
+    );
+    assert_eq!(
+        invalid_field_path(json!({"message": {"type": "transfer-update",
+            "phoneNumber": {"fallbackDestination": {"sipUri": false, "type": "sip"}, "provider": "twilio"}}})),
+        "/message/phoneNumber/fallbackDestination/sipUri"
+    );
+    assert_eq!(
+        invalid_field_path(json!({"message": {"status": [], "type": "status-update"}})),
+        "/message/status"
+    );
+}
+
+#[test]
+fn an_envelope_changed_after_parsing_writes_what_it_holds() {
+    let body = br#"{"message":{"timestamp":1,"type":"conversation-update","chat":null,
+        "call":{"id":"c","type":"webCall"},
+        "messages":[{"role":"user","message":"a","time":1},{"role":"bot","message":"b","time":2}]}}"#;
+    let parsed = parse(body);
+    // Written without a layout: the JSON the models hold, in declaration order.
+    let plain = |envelope: &Envelope| {
+        let mut bare = envelope.clone();
+        bare.set_layout(None);
+        bare.to_value().expect("serialises")
+    };
+
+    // Fields removed, added and changed, an array shortened.
+    let mut changed = parsed.clone();
+    let ServerMessage::ConversationUpdate(update) = &mut changed.message else {
+        panic!("not a conversation-update");
+    };
+    update.call = None;
+    update.assistant_version = Some("v2".to_owned());
+    if let Some(messages) = update.messages.as_mut() {
+        messages.remove(0);
+    }
+    let out = changed.to_value().expect("serialises");
+    let mut expected = plain(&changed);
+    // The `null` it was sent with is still `None`: it comes back.
+    expected["message"]["chat"] = Value::Null;
+    assert_eq!(out, expected);
+    assert_eq!(
+        serde_json::to_string(&out["message"]["messages"]).expect("serialises"),
+        r#"[{"role":"bot","message":"b","time":2}]"#
+    );
+
+    // The message replaced by one of another type: none of the old keys'
+    // places or nulls apply.
+    let mut replaced = parsed.clone();
+    let mut speech = SpeechUpdate::default();
+    speech.status = Some(SpeechStatus::Started);
+    replaced.message = ServerMessage::SpeechUpdate(Box::new(speech));
+    assert_eq!(replaced.to_value().expect("serialises"), plain(&replaced));
+
+    // A recorded layout applied to a value rearranges it as the envelope.
+    let layout = parsed.layout().expect("parsed").clone();
+    let shuffled = plain(&parsed);
+    assert_eq!(
+        serde_json::to_string(&layout.apply(shuffled)).expect("serialises"),
+        as_value_reads_it(body)
+    );
+}

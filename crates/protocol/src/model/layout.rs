@@ -2,16 +2,37 @@
 //! object's keys and which keys held an explicit `null`.
 //!
 //! Typed structs serialise their fields in declaration order and turn
-//! `"key": null` into `None`, which is then skipped. A [`Layout`] captured
-//! from the input puts both back, so a parsed delivery serialises to the JSON
-//! it came from, key order included.
+//! `"key": null` into `None`, which is then skipped. A [`Layout`] puts both
+//! back, so a parsed delivery serialises to the JSON it came from, key order
+//! included. [`Envelope::from_slice`](super::Envelope::from_slice) records
+//! one while it reads (compactly: per typed object, its keys as small
+//! codes); [`Layout::capture`] takes one from any `serde_json::Value`, by
+//! key name.
 
 use serde_json::{Map, Value};
 
+use super::codec::Tape;
+use super::Envelope;
+
 /// The key order and explicit nulls of a JSON value, recursively through
 /// objects and arrays.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Layout(Node);
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Layout(Kind);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Kind {
+    /// Taken from a `Value` by [`Layout::capture`].
+    Captured(Node),
+    /// Recorded by the typed parse of an envelope.
+    Recorded(Tape),
+}
+
+impl Default for Layout {
+    /// The layout of a scalar: nothing to rearrange.
+    fn default() -> Self {
+        Layout(Kind::Captured(Node::Scalar))
+    }
+}
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 enum Node {
@@ -29,15 +50,47 @@ enum Node {
 impl Layout {
     /// Records the layout of `value`.
     pub fn capture(value: &Value) -> Self {
-        Layout(Node::capture(value))
+        Layout(Kind::Captured(Node::capture(value)))
     }
 
     /// Rearranges `value` to this layout: keys this layout knows come first,
     /// in its order; keys it saw as `null` and that `value` lacks are put back
     /// as `null`; keys it does not know follow in `value`'s own order.
     /// Arrays are rearranged element by element.
+    ///
+    /// A layout recorded by [`Envelope::from_slice`] knows the typed
+    /// objects of an envelope: `value` is read as one and written with it
+    /// (a `value` that does not read as an envelope is returned as is).
     pub fn apply(&self, value: Value) -> Value {
-        self.0.apply(value)
+        match &self.0 {
+            Kind::Captured(node) => node.apply(value),
+            Kind::Recorded(_) => match Envelope::from_value(value.clone()) {
+                Ok(mut envelope) => {
+                    envelope.set_layout(Some(self.clone()));
+                    envelope.to_value().unwrap_or(value)
+                }
+                Err(_) => value,
+            },
+        }
+    }
+
+    /// The layout a typed parse recorded.
+    pub(super) fn recorded(tape: Tape) -> Self {
+        Layout(Kind::Recorded(tape))
+    }
+
+    /// Whether this layout was captured from a `Value` (and is applied to
+    /// one).
+    pub(super) fn is_captured(&self) -> bool {
+        matches!(self.0, Kind::Captured(_))
+    }
+
+    /// The key order a typed parse recorded, if that is this layout.
+    pub(super) fn tape(&self) -> Option<&Tape> {
+        match &self.0 {
+            Kind::Recorded(tape) => Some(tape),
+            Kind::Captured(_) => None,
+        }
     }
 }
 

@@ -2,12 +2,12 @@
 //! `type`. Every type of both specs is typed; a type this version does not
 //! know is kept untouched as an [`OtherMessage`].
 
-use serde::de::{DeserializeOwned, Error as _};
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use super::tagged::{self, serialize_tagged};
+use super::codec::{self, Field, Lay, NoRecord, Recorder, Slot, Untyped, WriteObject};
+use super::tagged;
 use super::{
     Artifact, Assistant, AssistantRequest, AssistantSpeechStarted, Call, CallArtifactUpload,
     CallDeleteFailed, CallDeleted, CallEndpointingRequest, CampaignPredial, ChatCreated,
@@ -56,33 +56,65 @@ macro_rules! server_messages {
             ///
             /// Error paths point into the envelope (`/message/status`), as if
             /// `map` were its `message`.
-            pub fn from_map(mut map: Map<String, Value>) -> Result<Self, ParseError> {
-                let message_type = match map.shift_remove(TYPE) {
+            pub fn from_map(map: Map<String, Value>) -> Result<Self, ParseError> {
+                let message_type = match map.get(TYPE) {
                     None => return Err(ParseError::MissingType),
-                    Some(Value::String(message_type)) => message_type,
+                    Some(Value::String(message_type)) => message_type.clone(),
                     Some(other) => {
                         return Err(ParseError::InvalidField {
                             path: "/message/type".to_owned(),
-                            reason: format!("expected a string, found {}", json_type_name(&other)),
+                            reason: format!("expected a string, found {}", json_type_name(other)),
                         })
                     }
                 };
-                Ok(match MessageType::from(message_type.as_str()) {
-                    $( MessageType::$variant => ServerMessage::$variant(Box::new(body(map)?)), )*
-                    _ => ServerMessage::Other(OtherMessage::new(message_type, map)),
+                let mut track = serde_path_to_error::Track::new();
+                let read = MessageSeed::new(&message_type, &mut NoRecord, Slot::ROOT)
+                    .deserialize(serde_path_to_error::Deserializer::new(Value::Object(map), &mut track));
+                read.map_err(|err| {
+                    let (pointer, reason) = tagged::located(&track.path(), &err);
+                    ParseError::InvalidField {
+                        path: format!("/message{pointer}"),
+                        reason,
+                    }
                 })
             }
 
-            /// The message of an envelope body read straight into the
-            /// struct of `message_type` (see
-            /// [`ServerMessage::from_envelope_of_type`]); `None` for a type
-            /// without one.
-            pub(super) fn of_type_typed(message_type: &str, body: &[u8]) -> Option<Result<Self, ParseError>> {
-                Some(match MessageType::from(message_type) {
-                    $( MessageType::$variant => {
-                        super::of_type::typed(message_type, body).map(ServerMessage::$variant)
-                    } )*
-                    _ => return None,
+            /// Reads the rest of a message object into the struct of
+            /// `message_type`, its `type` (equal to it) just read.
+            fn finish<'de, A: MapAccess<'de>, R: Recorder>(
+                map: &mut A,
+                rec: &mut R,
+                slot: Slot,
+                message_type: &str,
+                before: codec::Before,
+            ) -> Result<Self, A::Error> {
+                Ok(match MessageType::from(message_type) {
+                    $( MessageType::$variant => ServerMessage::$variant(Box::new(
+                        codec::finish_tagged(map, rec, slot, TYPE, before)?,
+                    )), )*
+                    _ => {
+                        let body = codec::finish_tagged::<_, Untyped, _>(map, rec, slot, TYPE, before)?;
+                        ServerMessage::Other(OtherMessage::new(message_type, body.0))
+                    }
+                })
+            }
+
+            /// Reads a message object whose `type` is known to be
+            /// `message_type` (it must say so).
+            fn read_known<'de, A: MapAccess<'de>, R: Recorder>(
+                map: &mut A,
+                rec: &mut R,
+                slot: Slot,
+                message_type: &str,
+            ) -> Result<Self, A::Error> {
+                Ok(match MessageType::from(message_type) {
+                    $( MessageType::$variant => ServerMessage::$variant(Box::new(
+                        codec::read_known(map, rec, slot, TYPE, $wire)?,
+                    )), )*
+                    _ => {
+                        let body = codec::read_known::<_, Untyped, _>(map, rec, slot, TYPE, message_type)?;
+                        ServerMessage::Other(OtherMessage::new(message_type, body.0))
+                    }
                 })
             }
 
@@ -118,11 +150,14 @@ macro_rules! server_messages {
             }
         }
 
-        impl Serialize for ServerMessage {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl ServerMessage {
+            /// Writes the message, in the key order `lay` finds for it.
+            pub(super) fn write<S: Serializer>(&self, ser: S, lay: Lay<'_>) -> Result<S::Ok, S::Error> {
                 match self {
-                    $( ServerMessage::$variant(m) => serialize_tagged(serializer, TYPE, $wire, m), )*
-                    ServerMessage::Other(other) => other.serialize(serializer),
+                    $( ServerMessage::$variant(m) => codec::write_object(&**m, ser, Some((TYPE, $wire)), lay), )*
+                    ServerMessage::Other(other) => {
+                        codec::write_object(other, ser, Some((TYPE, other.message_type())), lay)
+                    }
                 }
             }
         }
@@ -215,21 +250,101 @@ impl ServerMessage {
     }
 }
 
-/// Deserialises a typed message body, with `/message`-rooted error paths.
-fn body<T: DeserializeOwned>(map: Map<String, Value>) -> Result<T, ParseError> {
-    serde_path_to_error::deserialize(Value::Object(map)).map_err(|err| {
-        let (pointer, reason) = tagged::located(err);
-        ParseError::InvalidField {
-            path: format!("/message{pointer}"),
-            reason,
+/// Reads a message object whose `type` is known (an envelope's reader
+/// found it first), so that nothing before the `type` is buffered.
+pub(super) struct MessageSeed<'a, R> {
+    message_type: &'a str,
+    rec: &'a mut R,
+    slot: Slot,
+}
+
+impl<'a, R> MessageSeed<'a, R> {
+    pub(super) fn new(message_type: &'a str, rec: &'a mut R, slot: Slot) -> Self {
+        MessageSeed {
+            message_type,
+            rec,
+            slot,
         }
-    })
+    }
+}
+
+impl<'de, R: Recorder> DeserializeSeed<'de> for MessageSeed<'_, R> {
+    type Value = ServerMessage;
+
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<ServerMessage, D::Error> {
+        de.deserialize_map(self)
+    }
+}
+
+impl<'de, R: Recorder> Visitor<'de> for MessageSeed<'_, R> {
+    type Value = ServerMessage;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ServerMessage, A::Error> {
+        ServerMessage::read_known(&mut map, self.rec, self.slot, self.message_type)
+    }
+}
+
+impl Field for ServerMessage {
+    /// Reads a message of any type: the entries before `type` are
+    /// buffered, then read with the rest into the struct of the type.
+    fn read<'de, D: Deserializer<'de>, R: Recorder>(
+        de: D,
+        rec: &mut R,
+        slot: Slot,
+    ) -> Result<Self, D::Error> {
+        struct MessageVisitor<'a, R> {
+            rec: &'a mut R,
+            slot: Slot,
+        }
+
+        impl<'de, R: Recorder> Visitor<'de> for MessageVisitor<'_, R> {
+            type Value = ServerMessage;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a message object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ServerMessage, A::Error> {
+                let mut before = codec::Before::new();
+                while let Some(key) = codec::next_key(&mut map)? {
+                    if key == TYPE {
+                        let message_type = codec::next_str(&mut map)?;
+                        return ServerMessage::finish(
+                            &mut map,
+                            self.rec,
+                            self.slot,
+                            &message_type,
+                            before,
+                        );
+                    }
+                    let value: Value = map.next_value()?;
+                    before.push((key.into_owned(), value));
+                }
+                Err(serde::de::Error::missing_field(TYPE))
+            }
+        }
+
+        de.deserialize_map(MessageVisitor { rec, slot })
+    }
+
+    fn write<S: Serializer>(&self, ser: S, lay: Lay<'_>) -> Result<S::Ok, S::Error> {
+        ServerMessage::write(self, ser, lay)
+    }
+}
+
+impl Serialize for ServerMessage {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.write(serializer, Lay::NONE)
+    }
 }
 
 impl<'de> Deserialize<'de> for ServerMessage {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let map = tagged::object(deserializer)?;
-        ServerMessage::from_map(map).map_err(D::Error::custom)
+        codec::deserialize(deserializer)
     }
 }
 
@@ -298,13 +413,35 @@ impl OtherMessage {
     }
 }
 
+impl WriteObject for OtherMessage {
+    const FIELDS: &'static [&'static str] = &[];
+
+    /// It is read as an untyped object.
+    fn kind() -> std::any::TypeId {
+        std::any::TypeId::of::<Untyped>()
+    }
+
+    fn write_field<M: serde::ser::SerializeMap>(
+        &self,
+        _: usize,
+        _: &mut M,
+        _: Lay<'_>,
+    ) -> Result<bool, M::Error> {
+        Ok(false)
+    }
+
+    fn extra(&self) -> &Map<String, Value> {
+        &self.body
+    }
+}
+
 impl Serialize for OtherMessage {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.body.len() + 1))?;
-        map.serialize_entry(TYPE, &self.message_type)?;
-        for (key, value) in &self.body {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+        codec::write_object(
+            self,
+            serializer,
+            Some((TYPE, &self.message_type)),
+            Lay::NONE,
+        )
     }
 }

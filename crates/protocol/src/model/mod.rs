@@ -18,6 +18,8 @@
 //! storage or call state.
 
 #[macro_use]
+pub(crate) mod codec;
+#[macro_use]
 mod open_enum;
 #[macro_use]
 mod tagged;

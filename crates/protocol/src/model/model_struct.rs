@@ -1,15 +1,17 @@
-//! The `model_struct!` macro: the model structs of the message types typed
-//! after the first five, and of what they nest, written as a list of typed
-//! properties.
+//! The `model_struct!` macro: every model struct, written as a list of
+//! typed properties.
 //!
 //! Every property is optional (a receiver must not reject a delivery that
 //! lacks one the spec requires), serialises under its JSON key, and is left
 //! out when `None`; every property not listed lands in `extra`. The macro
 //! also writes the [`Model`](crate::model::Model) impl, so `FIELDS` cannot
-//! drift from the struct.
+//! drift from the struct, and the serde impls: one pass from the
+//! deserializer into the fields (no `#[serde(flatten)]`, which buffers the
+//! whole object first), recording the key order when asked (see
+//! `model::codec`).
 
 /// Defines a model struct from `field: Type = "jsonKey"` lines (each typed
-/// `Option<Type>`), plus `extra`, deriving serde, `Default` and the
+/// `Option<Type>`), plus `extra`, with `Default`, the serde impls and the
 /// [`Model`](crate::model::Model) impl. Structs are `#[non_exhaustive]`:
 /// build them with `Default` and assign fields, so that a property Vapi
 /// adds later can be typed without breaking callers.
@@ -57,16 +59,14 @@ macro_rules! model_struct {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Clone, Debug, Default, PartialEq)]
         #[non_exhaustive]
         pub struct $name {
             $(
                 $(#[$fmeta])*
-                #[serde(rename = $key, default, skip_serializing_if = "Option::is_none")]
                 pub $field: Option<$ty>,
             )*
             /// Every property this model does not type, kept as sent.
-            #[serde(flatten)]
             pub extra: serde_json::Map<String, serde_json::Value>,
         }
 
@@ -79,6 +79,106 @@ macro_rules! model_struct {
 
             fn extra_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
                 &mut self.extra
+            }
+        }
+
+        // The reader and writer keep a bit per field in a `u128`.
+        const _: () = assert!(<$name as $crate::model::Model>::FIELDS.len() <= 128);
+
+        impl $crate::model::codec::WriteObject for $name {
+            const FIELDS: &'static [&'static str] = &[$($key),*];
+
+            fn kind() -> std::any::TypeId {
+                std::any::TypeId::of::<Self>()
+            }
+
+            fn write_field<M: serde::ser::SerializeMap>(
+                &self,
+                i: usize,
+                map: &mut M,
+                lay: $crate::model::codec::Lay<'_>,
+            ) -> Result<bool, M::Error> {
+                #[allow(non_camel_case_types)]
+                enum F { $($field),* }
+                const ALL: &[F] = &[$(F::$field),*];
+                match ALL.get(i) {
+                    $( Some(F::$field) => match &self.$field {
+                        Some(value) => {
+                            map.serialize_entry($key, &$crate::model::codec::Laid::new(value, lay))?;
+                            Ok(true)
+                        }
+                        None => Ok(false),
+                    }, )*
+                    None => Ok(false),
+                }
+            }
+
+            fn extra(&self) -> &serde_json::Map<String, serde_json::Value> {
+                &self.extra
+            }
+        }
+
+        impl $crate::model::codec::ReadObject for $name {
+            fn index(key: &str) -> Option<usize> {
+                #[allow(non_camel_case_types)]
+                enum F { $($field),* }
+                match key {
+                    $( $key => Some(F::$field as usize), )*
+                    _ => None,
+                }
+            }
+
+            fn read_field<'de, N: $crate::model::codec::Next<'de>, R: $crate::model::codec::Recorder>(
+                &mut self,
+                i: usize,
+                next: N,
+                rec: &mut R,
+            ) -> Result<bool, N::Error> {
+                #[allow(non_camel_case_types)]
+                enum F { $($field),* }
+                const ALL: &[F] = &[$(F::$field),*];
+                let slot = $crate::model::codec::Slot::field(i);
+                match ALL.get(i) {
+                    $( Some(F::$field) => {
+                        self.$field = next.value::<Option<$ty>, R>(rec, slot)?;
+                        Ok(self.$field.is_some())
+                    } )*
+                    None => Ok(false),
+                }
+            }
+
+            fn extra_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+                &mut self.extra
+            }
+        }
+
+        impl $crate::model::codec::Field for $name {
+            fn read<'de, D: serde::Deserializer<'de>, R: $crate::model::codec::Recorder>(
+                de: D,
+                rec: &mut R,
+                slot: $crate::model::codec::Slot,
+            ) -> Result<Self, D::Error> {
+                $crate::model::codec::read_struct(de, rec, slot)
+            }
+
+            fn write<S: serde::Serializer>(
+                &self,
+                ser: S,
+                lay: $crate::model::codec::Lay<'_>,
+            ) -> Result<S::Ok, S::Error> {
+                $crate::model::codec::write_object(self, ser, None, lay)
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                $crate::model::codec::write_object(self, serializer, None, $crate::model::codec::Lay::NONE)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                $crate::model::codec::deserialize(deserializer)
             }
         }
     };

@@ -2,33 +2,24 @@
 //! recorded it at ingest, from [`crate::view::DeliveryView`]) straight into
 //! that type's struct: [`ServerMessage::from_envelope_of_type`].
 //!
-//! Why: `ServerMessage`'s own `Deserialize` must first build the whole
-//! message as a `serde_json::Value` to find its `type`, which was half of
-//! the time calltap's projector spent parsing; knowing the type, serde
-//! reads the typed fields from the bytes. Without the key-order capture of
-//! [`Envelope`](super::Envelope) either: only re-serialising needs it.
+//! Why: knowing the type, the reader neither looks for it first nor
+//! records the key order (only re-serialising needs it): the projector of
+//! calltap reads every delivery this way.
 
-use serde::Deserialize;
 use serde_json::Value;
 
-use super::{Model, ServerMessage};
+use super::{Envelope, ServerMessage};
 use crate::ParseError;
-
-/// An envelope read for its message only.
-#[derive(Deserialize)]
-struct Root<M> {
-    message: M,
-}
 
 impl ServerMessage {
     /// Reads an envelope body (`{"message": {...}}`) whose message is of
     /// type `message_type`. It gives the message [`Envelope::from_slice`]
-    /// gives, faster: every typed message goes straight into its struct; a
-    /// type this version does not know takes the general path.
+    /// gives, faster: the body is read once, straight into the struct of
+    /// the type (a type this version does not know is kept as
+    /// [`ServerMessage::Other`]).
     ///
-    /// An error when the body does not read as that type, or its `type` is
-    /// another (for a typed struct; error paths point at `/message`, not
-    /// into it, where [`Envelope::from_slice`] is precise).
+    /// An error when the body does not read, or its `type` is another; the
+    /// error is [`Envelope::from_slice`]'s (a JSON pointer for a bad field).
     ///
     /// [`Envelope::from_slice`]: super::Envelope::from_slice
     ///
@@ -44,37 +35,24 @@ impl ServerMessage {
         message_type: &str,
         body: &[u8],
     ) -> Result<ServerMessage, ParseError> {
-        match ServerMessage::of_type_typed(message_type, body) {
-            Some(typed) => typed,
-            None => Ok(serde_json::from_slice::<Root<ServerMessage>>(body)
-                .map_err(|err| unreadable(body, &err))?
-                .message),
+        if let Some(message) = ServerMessage::read_envelope_of_type(message_type, body) {
+            return Ok(message);
         }
-    }
-}
-
-/// The message of `body` read into `T`, the struct of `message_type`.
-pub(super) fn typed<T: Model>(message_type: &str, body: &[u8]) -> Result<Box<T>, ParseError> {
-    let mut root: Root<T> = serde_json::from_slice(body).map_err(|err| unreadable(body, &err))?;
-    // The struct keeps `type` as an untyped key; the variant implies it.
-    match root.message.extra_mut().shift_remove("type") {
-        Some(Value::String(sent)) if sent == message_type => Ok(Box::new(root.message)),
-        None => Err(ParseError::MissingType),
-        Some(other) => Err(ParseError::InvalidField {
-            path: "/message/type".to_owned(),
-            reason: format!("expected \"{message_type}\", found {other}"),
-        }),
-    }
-}
-
-/// A body that is not JSON, or not the shape asked for.
-fn unreadable(body: &[u8], err: &serde_json::Error) -> ParseError {
-    match err.classify() {
-        serde_json::error::Category::Data => ParseError::InvalidField {
-            path: "/message".to_owned(),
-            reason: err.to_string(),
-        },
-        _ => ParseError::from_json_error(body, err),
+        // The general path says why, or reads what only it reads (a key
+        // given twice: the last one wins, as in a `Value`).
+        let value: Value =
+            serde_json::from_slice(body).map_err(|err| ParseError::from_json_error(body, &err))?;
+        let message = Envelope::from_value(value)?.message;
+        if message.message_type() != message_type {
+            return Err(ParseError::InvalidField {
+                path: "/message/type".to_owned(),
+                reason: format!(
+                    "expected \"{message_type}\", found \"{}\"",
+                    message.message_type()
+                ),
+            });
+        }
+        Ok(message)
     }
 }
 

@@ -114,5 +114,7 @@ macro_rules! open_enum {
                 deserializer.deserialize_str(OpenEnumVisitor)
             }
         }
+
+        leaf_field!($name);
     };
 }

@@ -1,40 +1,32 @@
-//! Serde plumbing for the `oneOf` unions told apart by a tag key
-//! (`provider`, `type`, `role`): the `tagged_union!` macro, and the helpers
-//! that keep a JSON path through a union (a union deserialises its variant
-//! from an owned object, which `serde_path_to_error` cannot see into, so the
-//! inner path travels inside the error message and [`crate::model::Envelope`]
-//! splices it back).
+//! The `oneOf` unions told apart by a tag key (`provider`, `type`, `role`):
+//! the `tagged_union!` macro, and the helpers that keep a JSON path through
+//! the values a union read before its tag (those are re-read from a
+//! buffered `Value`, which the caller's path tracking cannot see into, so
+//! the inner path travels inside the error message and the envelope's
+//! reader splices it back).
 
-use serde::de::{DeserializeOwned, Error as _};
-use serde::ser::{Error as _, SerializeMap};
-use serde::{Serialize, Serializer};
-use serde_json::{Map, Value};
+use std::fmt::Display;
 
 /// Marks an error message that carries a JSON pointer relative to the value
 /// being deserialised: `MARK pointer MARK reason`. A control character that a
 /// serde error message never otherwise starts with.
 const MARK: char = '\u{1f}';
 
-/// Deserialises a union variant (or a message body) from an owned object,
-/// keeping the JSON path of any error in the message (see [`split_nested`]).
-pub(crate) fn from_map<T: DeserializeOwned, E: serde::de::Error>(
-    map: Map<String, Value>,
-) -> Result<T, E> {
-    serde_path_to_error::deserialize(Value::Object(map)).map_err(|err| {
-        let (pointer, reason) = located(err);
-        E::custom(format!("{MARK}{pointer}{MARK}{reason}"))
-    })
+/// An error message carrying `pointer` (relative to the value being read)
+/// and `reason`, for [`located`] to split.
+pub(crate) fn marked(pointer: &str, reason: &str) -> String {
+    format!("{MARK}{pointer}{MARK}{reason}")
 }
 
-/// The full JSON pointer (relative to the deserialised value) and the bare
-/// reason of a tracked error, following nested unions.
-pub(crate) fn located(err: serde_path_to_error::Error<serde_json::Error>) -> (String, String) {
-    let outer = pointer(err.path());
-    let (inner, reason) = split_nested(&err.into_inner().to_string());
+/// The full JSON pointer (relative to the value `path` is tracked from) and
+/// the bare reason of an error, following nested buffered values.
+pub(crate) fn located(path: &serde_path_to_error::Path, err: &impl Display) -> (String, String) {
+    let outer = pointer(path);
+    let (inner, reason) = split_nested(&err.to_string());
     (outer + &inner, reason)
 }
 
-/// Splits a message built by [`from_map`] into its relative pointer and
+/// Splits a message built by [`marked`] into its relative pointer and
 /// reason; any other message has an empty pointer.
 fn split_nested(message: &str) -> (String, String) {
     if let Some((pointer, reason)) = message
@@ -46,8 +38,13 @@ fn split_nested(message: &str) -> (String, String) {
     (String::new(), message.to_owned())
 }
 
+/// A key as a JSON pointer token (RFC 6901).
+pub(crate) fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
 /// A JSON pointer (RFC 6901) from a `serde_path_to_error` path.
-pub(crate) fn pointer(path: &serde_path_to_error::Path) -> String {
+fn pointer(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     let mut out = String::new();
     for segment in path.iter() {
@@ -58,7 +55,7 @@ pub(crate) fn pointer(path: &serde_path_to_error::Path) -> String {
             }
             Segment::Map { key } => {
                 out.push('/');
-                out.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                out.push_str(&escape(key));
             }
             Segment::Enum { variant } => {
                 out.push('/');
@@ -71,47 +68,14 @@ pub(crate) fn pointer(path: &serde_path_to_error::Path) -> String {
     out
 }
 
-/// Serialises `body` (a struct that serialises to an object) with
-/// `key: tag` written first. A `key` inside `body` (say, in its `extra`) is
-/// skipped: the variant decides the tag.
-pub(crate) fn serialize_tagged<S: Serializer, T: Serialize>(
-    serializer: S,
-    key: &str,
-    tag: &str,
-    body: &T,
-) -> Result<S::Ok, S::Error> {
-    let Value::Object(body) = serde_json::to_value(body).map_err(S::Error::custom)? else {
-        return Err(S::Error::custom(
-            "a tagged variant must serialise to an object",
-        ));
-    };
-    let mut map = serializer.serialize_map(Some(body.len() + 1))?;
-    map.serialize_entry(key, tag)?;
-    for (k, v) in &body {
-        if k != key {
-            map.serialize_entry(k, v)?;
-        }
-    }
-    map.end()
-}
-
-/// Reads the object of a union from any deserializer.
-pub(crate) fn object<'de, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Map<String, Value>, D::Error> {
-    match <Value as serde::Deserialize>::deserialize(deserializer)? {
-        Value::Object(map) => Ok(map),
-        other => Err(D::Error::custom(format!(
-            "expected an object, found {}",
-            crate::error::json_type_name(&other)
-        ))),
-    }
-}
-
 /// Defines a `oneOf` union told apart by a tag key: one variant per known
 /// tag value holding its model struct (without the tag), plus `Other`
-/// holding any other object untouched. Serialises with the tag first.
-/// Non-exhaustive: a member Vapi adds becomes a variant in a later version.
+/// holding any other object untouched. Serialises with the tag first (or
+/// where it came, with a layout). Non-exhaustive: a member Vapi adds
+/// becomes a variant in a later version.
+///
+/// Read in one pass: the entries before the tag are buffered, then read
+/// into the variant's struct with the rest (see `codec::finish_tagged`).
 macro_rules! tagged_union {
     (
         $(#[$meta:meta])*
@@ -145,34 +109,79 @@ macro_rules! tagged_union {
             }
         }
 
+        impl $crate::model::codec::Field for $name {
+            fn read<'de, D: serde::Deserializer<'de>, R: $crate::model::codec::Recorder>(
+                de: D,
+                rec: &mut R,
+                slot: $crate::model::codec::Slot,
+            ) -> Result<Self, D::Error> {
+                struct UnionVisitor<'a, R> {
+                    rec: &'a mut R,
+                    slot: $crate::model::codec::Slot,
+                }
+
+                impl<'de, R: $crate::model::codec::Recorder> serde::de::Visitor<'de> for UnionVisitor<'_, R> {
+                    type Value = $name;
+
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str("an object")
+                    }
+
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$name, A::Error> {
+                        use $crate::model::codec;
+                        let mut before = codec::Before::new();
+                        while let Some(key) = codec::next_key(&mut map)? {
+                            let value: serde_json::Value = map.next_value()?;
+                            if key != $tag {
+                                before.push((key.into_owned(), value));
+                                continue;
+                            }
+                            if let serde_json::Value::String(tag) = &value {
+                                #[allow(unreachable_patterns)]
+                                match $kind::from(tag.as_str()) {
+                                    $( $kind::$kvariant => {
+                                        return codec::finish_tagged(&mut map, self.rec, self.slot, $tag, before)
+                                            .map($name::$variant);
+                                    } )*
+                                    _ => {}
+                                }
+                            }
+                            before.push((key.into_owned(), value));
+                            return codec::finish_untyped(&mut map, $tag, before).map($name::Other);
+                        }
+                        Ok($name::Other(before.into_iter().collect()))
+                    }
+                }
+
+                de.deserialize_map(UnionVisitor { rec, slot })
+            }
+
+            fn write<S: serde::Serializer>(
+                &self,
+                ser: S,
+                lay: $crate::model::codec::Lay<'_>,
+            ) -> Result<S::Ok, S::Error> {
+                match self {
+                    $( $name::$variant(body) => $crate::model::codec::write_object(
+                        body,
+                        ser,
+                        Some(($tag, $kind::$kvariant.as_str())),
+                        lay,
+                    ), )*
+                    $name::Other(map) => serde::Serialize::serialize(map, ser),
+                }
+            }
+        }
+
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    $( $name::$variant(body) => $crate::model::tagged::serialize_tagged(
-                        serializer,
-                        $tag,
-                        $kind::$kvariant.as_str(),
-                        body,
-                    ), )*
-                    $name::Other(map) => serde::Serialize::serialize(map, serializer),
-                }
+                $crate::model::codec::Field::write(self, serializer, $crate::model::codec::Lay::NONE)
             }
         }
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let mut map = $crate::model::tagged::object(deserializer)?;
-                let kind = match map.get($tag) {
-                    Some(serde_json::Value::String(tag)) => $kind::from(tag.as_str()),
-                    _ => return Ok($name::Other(map)),
-                };
-                match kind {
-                    $( $kind::$kvariant => {
-                        map.shift_remove($tag);
-                        $crate::model::tagged::from_map(map).map($name::$variant)
-                    } )*
-                    _ => Ok($name::Other(map)),
-                }
+                $crate::model::codec::deserialize(deserializer)
             }
         }
     };
