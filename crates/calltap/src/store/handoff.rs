@@ -1,35 +1,82 @@
-//! Committed deliveries handed from the writer to the projector in memory,
-//! so that the projector need not read back what was just written.
+//! Committed deliveries handed from the writer to a reader of the log in
+//! memory (the projector, each outbox), so that it need not read back what
+//! was just written.
 //!
 //! Why: reading its batch back (the rows, then unpacking each recipe) was
-//! about a quarter of the projector's time under load, and the writer holds
-//! every one of those values when it commits.
+//! about a quarter of the projector's time under load, and rebuilding each
+//! body from its pieces was most of an outbox's (50-60 µs of CPU per
+//! delivery); the writer holds every one of those values when it commits.
 //!
 //! What it promises: it holds exactly the log's committed deliveries with a
-//! seq in `(start, last]`, in seq order, as [`StoredEvent`]s equal to what
-//! [`LogRead::stored_events`](super::backend::LogRead::stored_events) would
-//! return. The projector takes from it only when its position is at or past
-//! `start`; otherwise it reads the log as before. That is the case at
-//! startup (nothing handed yet), after a failed projection step (what it
-//! took is gone), after the handoff overflowed (it is bounded: when full,
-//! the oldest are dropped and `start` moves past them), and after a gap in
-//! the seqs (another process appended to the log: the writer never saw
-//! those deliveries, so the handoff starts again after the gap).
+//! seq in `(start, last]`, in seq order, equal to what the log would return:
+//! [`StoredEvent`](super::StoredEvent)s as
+//! [`LogRead::stored_events`](super::backend::LogRead::stored_events) reads
+//! them (the projector's, `Handoff<StoredBody>`), or [`Event`](super::Event)s as
+//! [`LogRead::events`](super::backend::LogRead::events) reads them (an
+//! outbox's, `Handoff<Bytes>`). Its reader takes from it only when its
+//! position is at or past `start`; otherwise it reads the log as before.
+//! That is the case at startup (nothing handed yet, or a position left
+//! behind by an earlier run), after a failed step (what it took is gone),
+//! after the handoff overflowed (it is bounded: when full, the oldest are
+//! dropped and `start` moves past them), and after a gap in the seqs
+//! (another process appended to the log: the writer never saw those
+//! deliveries, so the handoff starts again after the gap).
 //!
-//! Why the writer publishes only after its commit: the projector must never
-//! fold in a delivery that could still be rolled back. The writer publishes
-//! before it announces the commit on its `committed` watch, so the step that
-//! the announcement wakes finds the deliveries here.
+//! Why the writer publishes only after its commit: no reader may act on a
+//! delivery that could still be rolled back. The writer publishes before it
+//! announces the commit on its `committed` watch, so the step that the
+//! announcement wakes finds the deliveries here.
 //!
 //! This module knows neither SQL nor HTTP.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
 
+use bytes::Bytes;
 use parking_lot::Mutex;
 
-use super::{Job, Outcome, StoredBody, StoredEvent};
+use super::{Job, Logged, NewEvent, Outcome, StoredBody};
 use crate::ids::Seq;
+
+/// A body as a handoff holds it, taken from the delivery the writer
+/// committed.
+pub trait HandedBody: Clone + Send + 'static {
+    /// The body of `event`, as its reader would read it from the log.
+    fn of(event: &NewEvent) -> Self;
+
+    /// Its size in bytes, for the handoff's bound.
+    fn size(&self) -> usize;
+}
+
+impl HandedBody for StoredBody {
+    /// As the log stores it (see `store/sqlite/log.rs`): the recipe when
+    /// the body was cut, else the body itself; both shared with the
+    /// request, not copied on the writer's thread.
+    fn of(event: &NewEvent) -> StoredBody {
+        match &event.split {
+            Some(split) => StoredBody::Recipe(split.recipe.clone()),
+            None => StoredBody::Whole(event.body.clone()),
+        }
+    }
+
+    fn size(&self) -> usize {
+        match self {
+            StoredBody::Whole(bytes) => bytes.len(),
+            StoredBody::Recipe(recipe) => recipe.len(),
+        }
+    }
+}
+
+impl HandedBody for Bytes {
+    /// The exact bytes received, shared with the request.
+    fn of(event: &NewEvent) -> Bytes {
+        event.body.clone()
+    }
+
+    fn size(&self) -> usize {
+        self.len()
+    }
+}
 
 /// Deliveries held at most; the oldest go first.
 pub const DEFAULT_MAX_EVENTS: usize = 8192;
@@ -37,15 +84,23 @@ pub const DEFAULT_MAX_EVENTS: usize = 8192;
 /// stalled projector can pin.
 pub const DEFAULT_MAX_BYTES: usize = 32 << 20;
 
-/// Both ends of the handoff; cheap to clone.
-#[derive(Clone, Debug)]
-pub struct Handoff {
-    held: Arc<Mutex<Held>>,
+/// Both ends of the handoff, holding bodies as `B`; cheap to clone.
+#[derive(Debug)]
+pub struct Handoff<B = StoredBody> {
+    held: Arc<Mutex<Held<B>>>,
+}
+
+impl<B> Clone for Handoff<B> {
+    fn clone(&self) -> Self {
+        Handoff {
+            held: Arc::clone(&self.held),
+        }
+    }
 }
 
 #[derive(Debug)]
-struct Held {
-    events: VecDeque<StoredEvent>,
+struct Held<B> {
+    events: VecDeque<Logged<B>>,
     bytes: usize,
     /// Every committed delivery after this seq and up to `last` is in
     /// `events` (`None`: nothing was handed yet).
@@ -56,16 +111,22 @@ struct Held {
     max_bytes: usize,
 }
 
-impl Default for Handoff {
-    fn default() -> Handoff {
+impl<B: HandedBody> Default for Handoff<B> {
+    fn default() -> Handoff<B> {
         Handoff::with_capacity(DEFAULT_MAX_EVENTS, DEFAULT_MAX_BYTES)
     }
 }
 
-impl Handoff {
+impl<B: HandedBody> Handoff<B> {
+    /// A handoff holding at most [`DEFAULT_MAX_EVENTS`] deliveries and
+    /// `max_bytes` of their bodies (`--handoff-bytes`).
+    pub fn bounded_by(max_bytes: usize) -> Handoff<B> {
+        Handoff::with_capacity(DEFAULT_MAX_EVENTS, max_bytes)
+    }
+
     /// A handoff holding at most `max_events` deliveries and `max_bytes` of
     /// their bodies (at least one delivery, whatever its size).
-    pub fn with_capacity(max_events: usize, max_bytes: usize) -> Handoff {
+    pub fn with_capacity(max_events: usize, max_bytes: usize) -> Handoff<B> {
         Handoff {
             held: Arc::new(Mutex::new(Held {
                 events: VecDeque::new(),
@@ -94,14 +155,8 @@ impl Handoff {
                 held.bytes = 0;
                 held.start = Some(seq.prev());
             }
-            // As the log stores it (see `store/sqlite/log.rs`): the recipe
-            // when the body was cut, else the body itself; both shared with
-            // the request, not copied on the writer's thread.
-            let body = match &event.split {
-                Some(split) => StoredBody::Recipe(split.recipe.clone()),
-                None => StoredBody::Whole(event.body.clone()),
-            };
-            held.bytes += body_len(&body);
+            let body = B::of(event);
+            held.bytes += body.size();
             held.events.extend(event.logged(outcome, body));
             held.last = Some(seq);
             while held.events.len() > held.max_events
@@ -115,7 +170,7 @@ impl Handoff {
     /// Up to `limit` committed deliveries after `position`, in seq order,
     /// taken out of the handoff; `Some` of none when there are none yet.
     /// `None` when the handoff does not hold all of them: read the log.
-    pub fn take_after(&self, position: Seq, limit: usize) -> Option<Vec<StoredEvent>> {
+    pub fn take_after(&self, position: Seq, limit: usize) -> Option<Vec<Logged<B>>> {
         let mut held = self.held.lock();
         if position < held.start? {
             return None;
@@ -125,10 +180,10 @@ impl Handoff {
             held.drop_oldest();
         }
         let n = limit.min(held.events.len());
-        let taken: Vec<StoredEvent> = held.events.drain(..n).collect();
+        let taken: Vec<Logged<B>> = held.events.drain(..n).collect();
         if let Some(last) = taken.last() {
             held.start = Some(last.seq);
-            held.bytes -= taken.iter().map(|e| body_len(&e.body)).sum::<usize>();
+            held.bytes -= taken.iter().map(|e| e.body.size()).sum::<usize>();
         }
         Some(taken)
     }
@@ -144,20 +199,13 @@ impl Handoff {
     }
 }
 
-impl Held {
+impl<B: HandedBody> Held<B> {
     /// Drops the oldest delivery; from then on it is only in the log.
     fn drop_oldest(&mut self) {
         if let Some(event) = self.events.pop_front() {
-            self.bytes -= body_len(&event.body);
+            self.bytes -= event.body.size();
             self.start = Some(self.start.map_or(event.seq, |s| s.max(event.seq)));
         }
-    }
-}
-
-fn body_len(body: &StoredBody) -> usize {
-    match body {
-        StoredBody::Whole(bytes) => bytes.len(),
-        StoredBody::Recipe(recipe) => recipe.len(),
     }
 }
 
@@ -169,6 +217,7 @@ mod tests {
     use crate::store::open::Store;
     use crate::store::sqlite;
     use crate::store::writer::Writer;
+    use crate::store::StoredEvent;
     use crate::store::{Durability, EventFilter, NewEvent};
 
     fn event(key: &str) -> Job {
@@ -194,9 +243,13 @@ mod tests {
     fn it_hands_over_exactly_what_the_log_holds_after_the_commit() {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Store::open(&dir.path().join("h.db"), Durability::Normal).expect("open");
-        let handoff = Handoff::default();
+        let handoff: Handoff = Handoff::default();
+        // An outbox's: the whole bodies, as the log's events read them.
+        let outbox: Handoff<Bytes> = Handoff::default();
         let (log, _checkpoints) = store.log_writer().expect("log");
-        let mut writer = Writer::new(log, 64).with_handoff(handoff.clone());
+        let mut writer = Writer::new(log, 64)
+            .with_handoff(handoff.clone())
+            .with_handoff(outbox.clone());
         let known = writer.known_pieces();
         // Real deliveries: most are cut into pieces, so their recipes are
         // packed in the log and must come back unpacked.
@@ -241,13 +294,26 @@ mod tests {
         );
         assert_eq!(handed, logged);
         assert_eq!(handoff.take_after(Seq::new(60), 1000), Some(vec![]));
+
+        let whole = reader
+            .events(&EventFilter {
+                limit: 1000,
+                ..EventFilter::default()
+            })
+            .expect("read");
+        assert_eq!(
+            outbox
+                .take_after(Seq::new(0), 1000)
+                .expect("all of it is held"),
+            whole
+        );
     }
 
     #[test]
     fn a_batch_that_fails_to_commit_hands_over_nothing() {
         let dir = tempfile::tempdir().expect("tempdir");
         let (log, _holder) = sqlite::locked_out(&dir.path().join("h.db"));
-        let handoff = Handoff::default();
+        let handoff: Handoff = Handoff::default();
         let mut writer = Writer::new(log, 8).with_handoff(handoff.clone());
 
         assert!(writer.process_batch(&[&event("a")]).is_err());
@@ -262,7 +328,7 @@ mod tests {
 
     #[test]
     fn a_position_before_the_start_reads_the_log() {
-        let handoff = Handoff::default();
+        let handoff: Handoff = Handoff::default();
         // The log held 1..=4 before the writer started.
         publish(&handoff, 5..=6);
 
@@ -283,7 +349,7 @@ mod tests {
 
     #[test]
     fn what_a_failed_step_took_is_read_from_the_log_again() {
-        let handoff = Handoff::default();
+        let handoff: Handoff = Handoff::default();
         publish(&handoff, 1..=2);
         assert_eq!(
             seqs(&handoff.take_after(Seq::new(0), 10).expect("held")),
@@ -302,7 +368,7 @@ mod tests {
 
     #[test]
     fn deliveries_already_read_from_the_log_are_skipped() {
-        let handoff = Handoff::default();
+        let handoff: Handoff = Handoff::default();
         publish(&handoff, 1..=3);
 
         assert_eq!(
@@ -314,7 +380,7 @@ mod tests {
 
     #[test]
     fn when_full_the_oldest_go_and_the_projector_reads_them_from_the_log() {
-        let handoff = Handoff::with_capacity(2, usize::MAX);
+        let handoff: Handoff = Handoff::with_capacity(2, usize::MAX);
         publish(&handoff, 1..=3);
 
         assert_eq!(handoff.len(), 2);
@@ -324,7 +390,7 @@ mod tests {
             [2, 3]
         );
 
-        let by_bytes = Handoff::with_capacity(10, 20);
+        let by_bytes: Handoff = Handoff::with_capacity(10, 20);
         publish(&by_bytes, 1..=3);
         assert_eq!(by_bytes.len(), 1, "each body is 14 bytes");
         assert_eq!(
@@ -335,7 +401,7 @@ mod tests {
 
     #[test]
     fn a_gap_in_the_seqs_means_another_process_appended() {
-        let handoff = Handoff::default();
+        let handoff: Handoff = Handoff::default();
         publish(&handoff, 1..=1);
         // 2..=4 were appended by someone else.
         publish(&handoff, 5..=5);

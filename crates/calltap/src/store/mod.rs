@@ -112,6 +112,13 @@ pub enum Job {
 }
 
 impl Job {
+    /// Whether no one waits for this job's commit, so that the writer may
+    /// hold it for a later batch: a recorded answer (the answer itself has
+    /// gone to Vapi already; its question was committed before it).
+    pub fn can_wait(&self) -> bool {
+        matches!(self, Job::Answer(_))
+    }
+
     /// The bytes this job holds while it waits for the writer (its body and
     /// kept headers; a cut body's recipe shares the body's bytes), which is
     /// what the queue's admission counts.

@@ -21,12 +21,13 @@
 //! Each request carries a oneshot reply that is sent only after its batch
 //! has committed (or failed), which is how "200 means committed" holds.
 //! After each commit the writer hands the batch's deliveries to the
-//! projector ([`Handoff`]), then publishes the log's highest committed seq
-//! on a `watch` ([`WriterHandle::committed`]), which wakes the projector.
+//! projector and the outboxes ([`Handoff`]), then publishes the log's
+//! highest committed seq on a `watch` ([`WriterHandle::committed`]), which
+//! wakes them.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, oneshot, watch};
 
@@ -34,7 +35,7 @@ use super::admission::{Admission, AdmissionRule, Refused};
 use super::backend::{LogAppend, NewPieces};
 use super::body::KnownPieces;
 use super::feed::Feed;
-use super::handoff::Handoff;
+use super::handoff::{HandedBody, Handoff};
 use super::{Job, Outcome, StoreError};
 use crate::ids::Seq;
 
@@ -56,6 +57,11 @@ pub enum SubmitError {
 }
 
 type Reply = oneshot::Sender<Result<Outcome, CommitFailed>>;
+
+/// The longest a job no one waits for ([`Job::can_wait`]) is held for a
+/// batch to ride with: how much later a recorded answer may show in the
+/// API than without holding.
+pub const HOLD_AT_MOST: Duration = Duration::from_millis(100);
 
 struct Request {
     job: Job,
@@ -137,6 +143,9 @@ impl WriterHandle {
     }
 }
 
+/// Hands a committed batch to one handoff.
+type Publish = Box<dyn Fn(&[&Job], &[Outcome]) + Send>;
+
 /// The writer: the log's write side and its batching rule.
 pub struct Writer<L> {
     log: L,
@@ -144,8 +153,11 @@ pub struct Writer<L> {
     known: Arc<KnownPieces>,
     /// Where committed deliveries are published (the SSE streams).
     feed: Option<Feed>,
-    /// Where committed deliveries are handed to the projector.
-    handoff: Option<Handoff>,
+    /// Where committed deliveries are handed (the projector's handoff,
+    /// each outbox's).
+    handoffs: Vec<Publish>,
+    /// How long a job no one waits for may be held (see [`Writer::run`]).
+    hold: Duration,
 }
 
 impl<L: LogAppend> Writer<L> {
@@ -156,8 +168,16 @@ impl<L: LogAppend> Writer<L> {
             max_batch: max_batch.max(1),
             known: Arc::default(),
             feed: None,
-            handoff: None,
+            handoffs: Vec::new(),
+            hold: HOLD_AT_MOST,
         }
+    }
+
+    /// Holds jobs no one waits for at most `hold` (default
+    /// [`HOLD_AT_MOST`]; zero commits them at once).
+    pub fn holding_for(mut self, hold: Duration) -> Writer<L> {
+        self.hold = hold;
+        self
     }
 
     /// Publishes every committed delivery on `feed` (see [`Feed`]).
@@ -166,9 +186,12 @@ impl<L: LogAppend> Writer<L> {
         self
     }
 
-    /// Hands every committed delivery to the projector (see [`Handoff`]).
-    pub fn with_handoff(mut self, handoff: Handoff) -> Writer<L> {
-        self.handoff = Some(handoff);
+    /// Hands every committed delivery to `handoff`'s reader (the
+    /// projector, an outbox; see [`Handoff`]).
+    pub fn with_handoff<B: HandedBody>(mut self, handoff: Handoff<B>) -> Writer<L> {
+        self.handoffs.push(Box::new(move |jobs, outcomes| {
+            handoff.publish_committed(jobs, outcomes)
+        }));
         self
     }
 
@@ -184,14 +207,14 @@ impl<L: LogAppend> Writer<L> {
         let mut inserted = NewPieces::default();
         let outcomes = self.log.append_batch(jobs, &mut inserted)?;
         self.known.insert_committed(inserted.iter());
-        // Only now, never before the commit: neither a subscriber nor the
-        // projector may see an event that could still be rolled back.
-        // Publishing never waits for either.
+        // Only now, never before the commit: neither a subscriber nor a
+        // handoff's reader may see an event that could still be rolled
+        // back. Publishing never waits for any of them.
         if let Some(feed) = &self.feed {
             feed.publish_committed(jobs, &outcomes);
         }
-        if let Some(handoff) = &self.handoff {
-            handoff.publish_committed(jobs, &outcomes);
+        for handoff in &self.handoffs {
+            handoff(jobs, &outcomes);
         }
         metrics::histogram!("calltap_commit_seconds").record(started.elapsed().as_secs_f64());
         metrics::histogram!("calltap_batch_size").record(jobs.len() as f64);
@@ -200,6 +223,13 @@ impl<L: LogAppend> Writer<L> {
 
     /// Runs until every [`WriterHandle`] is dropped, committing whatever is
     /// queued as one batch each time. The last batch is flushed before return.
+    ///
+    /// A batch of jobs that no one waits for (recorded answers, see
+    /// [`Job::can_wait`]) is not committed at once: it is held to ride with
+    /// the next batch that someone waits for, and committed alone only after
+    /// its hold ([`HOLD_AT_MOST`]) or at the end. At `durability = full` a commit of
+    /// its own would cost an fsync, which the next question would wait
+    /// behind.
     fn run(
         mut self,
         mut rx: mpsc::UnboundedReceiver<Request>,
@@ -207,54 +237,113 @@ impl<L: LogAppend> Writer<L> {
         health: Arc<Health>,
         committed: watch::Sender<Seq>,
     ) {
+        // The clock for waiting on the queue while jobs are held; without
+        // it (it could not be built), nothing is held.
+        let clock = (!self.hold.is_zero())
+            .then(|| {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_time()
+                    .build()
+                    .inspect_err(
+                        |err| tracing::warn!(error = %err, "the writer commits answers at once"),
+                    )
+                    .ok()
+            })
+            .flatten();
         let mut batch: Vec<Request> = Vec::with_capacity(self.max_batch);
-        // `blocking_recv` returns None only when all senders are gone and the
-        // queue is drained, so nothing queued is dropped at shutdown.
-        while let Some(first) = rx.blocking_recv() {
+        let mut held: Vec<Request> = Vec::new();
+        let mut held_until = Instant::now();
+        loop {
+            let next = match &clock {
+                Some(clock) if !held.is_empty() => {
+                    let wait = held_until.saturating_duration_since(Instant::now());
+                    // Made inside `block_on`: a timer needs its runtime.
+                    let next =
+                        clock.block_on(async { tokio::time::timeout(wait, rx.recv()).await });
+                    match next {
+                        Ok(next) => next,
+                        Err(_elapsed) => {
+                            // Nothing came to ride with: they go alone.
+                            self.commit(&mut held, &admission, &health, &committed);
+                            continue;
+                        }
+                    }
+                }
+                // `blocking_recv` returns None only when all senders are
+                // gone and the queue is drained, so nothing queued is
+                // dropped at shutdown.
+                _ => rx.blocking_recv(),
+            };
+            let Some(first) = next else { break };
             batch.push(first);
-            while batch.len() < self.max_batch {
+            while batch.len() + held.len() < self.max_batch {
                 match rx.try_recv() {
                     Ok(request) => batch.push(request),
                     Err(_) => break,
                 }
             }
-            let jobs: Vec<&Job> = batch.iter().map(|r| &r.job).collect();
-            let bytes: usize = batch.iter().map(|r| r.bytes).sum();
-            let started = Instant::now();
-            let committed_batch = self.process_batch(&jobs);
-            // Released before the replies go: a handler answered 200 may
-            // send its next delivery at once, and finds room for it.
-            admission.release(
-                batch.len(),
-                bytes,
-                committed_batch.is_ok().then(|| started.elapsed()),
-            );
-            match committed_batch {
-                Ok(outcomes) => {
-                    health.writable.store(true, Ordering::Relaxed);
-                    let stored = outcomes.iter().filter_map(Outcome::stored_seq);
-                    if let Some(max) = stored.max() {
-                        // No receiver (no projector) is fine: nothing to wake.
-                        committed.send_if_modified(|seq| {
-                            let moved = max > *seq;
-                            *seq = (*seq).max(max);
-                            moved
-                        });
-                    }
-                    for (request, outcome) in batch.drain(..).zip(outcomes) {
-                        // The handler may have gone (client hung up); the
-                        // delivery is committed either way.
-                        let _ = request.reply.send(Ok(outcome));
-                    }
+            if clock.is_some()
+                && batch.len() + held.len() < self.max_batch
+                && batch.iter().all(|r| r.job.can_wait())
+            {
+                if held.is_empty() {
+                    held_until = Instant::now() + self.hold;
                 }
-                Err(err) => {
-                    health.writable.store(false, Ordering::Relaxed);
-                    tracing::error!(error = %err, cause = ?std::error::Error::source(&err), batch = batch.len(), "commit failed");
-                    metrics::counter!("calltap_commit_failures_total").increment(1);
-                    let failure = CommitFailed(err.to_string());
-                    for request in batch.drain(..) {
-                        let _ = request.reply.send(Err(failure.clone()));
-                    }
+                held.append(&mut batch);
+                continue;
+            }
+            batch.append(&mut held);
+            self.commit(&mut batch, &admission, &health, &committed);
+        }
+        if !held.is_empty() {
+            self.commit(&mut held, &admission, &health, &committed);
+        }
+    }
+
+    /// Commits `batch` as one transaction, then answers (and empties) it.
+    fn commit(
+        &mut self,
+        batch: &mut Vec<Request>,
+        admission: &Admission,
+        health: &Health,
+        committed: &watch::Sender<Seq>,
+    ) {
+        let jobs: Vec<&Job> = batch.iter().map(|r| &r.job).collect();
+        let bytes: usize = batch.iter().map(|r| r.bytes).sum();
+        let started = Instant::now();
+        let committed_batch = self.process_batch(&jobs);
+        // Released before the replies go: a handler answered 200 may
+        // send its next delivery at once, and finds room for it.
+        admission.release(
+            batch.len(),
+            bytes,
+            committed_batch.is_ok().then(|| started.elapsed()),
+        );
+        match committed_batch {
+            Ok(outcomes) => {
+                health.writable.store(true, Ordering::Relaxed);
+                let stored = outcomes.iter().filter_map(Outcome::stored_seq);
+                if let Some(max) = stored.max() {
+                    // No receiver (no projector) is fine: nothing to wake.
+                    committed.send_if_modified(|seq| {
+                        let moved = max > *seq;
+                        *seq = (*seq).max(max);
+                        moved
+                    });
+                }
+                for (request, outcome) in batch.drain(..).zip(outcomes) {
+                    // The handler may have gone (client hung up); the
+                    // delivery is committed either way.
+                    let _ = request.reply.send(Ok(outcome));
+                }
+            }
+            Err(err) => {
+                health.writable.store(false, Ordering::Relaxed);
+                tracing::error!(error = %err, cause = ?std::error::Error::source(&err), batch = batch.len(), "commit failed");
+                metrics::counter!("calltap_commit_failures_total").increment(1);
+                let failure = CommitFailed(err.to_string());
+                for request in batch.drain(..) {
+                    let _ = request.reply.send(Err(failure.clone()));
                 }
             }
         }
@@ -425,6 +514,126 @@ mod tests {
         assert_eq!(piece_rows(&dir), 1);
     }
 
+    /// A log that notes the size of every batch it commits.
+    struct Counted(SqliteLog, Arc<parking_lot::Mutex<Vec<usize>>>);
+
+    impl LogAppend for Counted {
+        fn append_batch(
+            &mut self,
+            jobs: &[&Job],
+            inserted: &mut NewPieces,
+        ) -> Result<Vec<Outcome>, StoreError> {
+            let outcomes = self.0.append_batch(jobs, inserted)?;
+            self.1.lock().push(jobs.len());
+            Ok(outcomes)
+        }
+
+        fn last_seq(&mut self) -> Result<Seq, StoreError> {
+            self.0.last_seq()
+        }
+    }
+
+    fn answer(seq: i64) -> Job {
+        Job::Answer(crate::store::AnswerRecord {
+            seq: Seq::new(seq),
+            answered_at: 2,
+            outcome: "app".to_owned(),
+            status: 200,
+            latency_ms: 1,
+            headers: "{}".to_owned(),
+            body: bytes::Bytes::from_static(b"{\"results\":[]}"),
+            error: None,
+        })
+    }
+
+    fn counted_writer(
+        hold: Duration,
+    ) -> (
+        tempfile::TempDir,
+        Writer<Counted>,
+        Arc<parking_lot::Mutex<Vec<usize>>>,
+    ) {
+        let (dir, w) = writer();
+        let batches = Arc::default();
+        let log = Counted(w.log, Arc::clone(&batches));
+        (dir, Writer::new(log, 8).holding_for(hold), batches)
+    }
+
+    fn answers_stored(dir: &tempfile::TempDir) -> i64 {
+        Connection::open(dir.path().join("w.db"))
+            .expect("open")
+            .query_row("SELECT count(*) FROM answers", [], |r| r.get(0))
+            .expect("count")
+    }
+
+    /// Commits the question that the tests' answers answer, at seq 1.
+    async fn commit_a_question(handle: &WriterHandle) {
+        let question = handle.try_submit(event("q")).expect("queued");
+        assert_eq!(
+            question.await.expect("reply"),
+            Ok(Outcome::Stored(Seq::new(1)))
+        );
+    }
+
+    /// Waits for the writer thread to end (its handles dropped).
+    async fn joined(thread: std::thread::JoinHandle<()>) {
+        tokio::task::spawn_blocking(move || thread.join())
+            .await
+            .expect("join task")
+            .expect("writer thread did not panic");
+    }
+
+    #[tokio::test]
+    async fn an_answer_rides_with_the_next_delivery_and_one_left_over_is_committed_at_the_end() {
+        let (dir, w, batches) = counted_writer(Duration::from_secs(3600));
+        let (handle, thread) = spawn(w, rule(4)).expect("spawn");
+        commit_a_question(&handle).await;
+
+        let answered = handle.try_submit(answer(1)).expect("queued");
+        // Long enough for the writer to have taken the answer alone.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!(*batches.lock(), [1], "the answer waits for company");
+        let next = handle.try_submit(event("next")).expect("queued");
+        assert_eq!(next.await.expect("reply"), Ok(Outcome::Stored(Seq::new(2))));
+        assert_eq!(
+            answered.await.expect("reply"),
+            Ok(Outcome::Answered(Seq::new(1)))
+        );
+        assert_eq!(
+            *batches.lock(),
+            [1, 2],
+            "one commit for the answer and the delivery"
+        );
+
+        // An answer with nothing to ride with is committed when the writer stops.
+        let last = handle.try_submit(answer(2)).expect("queued");
+        drop(handle);
+        joined(thread).await;
+        assert_eq!(
+            last.await.expect("reply"),
+            Ok(Outcome::Answered(Seq::new(2)))
+        );
+        assert_eq!(*batches.lock(), [1, 2, 1]);
+        assert_eq!(answers_stored(&dir), 2);
+    }
+
+    #[tokio::test]
+    async fn an_answer_with_nothing_to_ride_with_is_committed_after_its_hold() {
+        let (dir, w, batches) = counted_writer(Duration::from_millis(20));
+        let (handle, thread) = spawn(w, rule(4)).expect("spawn");
+        commit_a_question(&handle).await;
+
+        let answered = handle.try_submit(answer(1)).expect("queued");
+        assert_eq!(
+            answered.await.expect("reply"),
+            Ok(Outcome::Answered(Seq::new(1)))
+        );
+        assert_eq!(*batches.lock(), [1, 1]);
+        assert_eq!(answers_stored(&dir), 1);
+        drop(handle);
+        joined(thread).await;
+    }
+
     #[tokio::test]
     async fn replies_arrive_after_commit_and_the_thread_ends_when_handles_drop() {
         let (_dir, w) = writer();
@@ -432,9 +641,6 @@ mod tests {
         let rx = handle.try_submit(event("x")).expect("queued");
         assert_eq!(rx.await.expect("reply"), Ok(Outcome::Stored(Seq::new(1))));
         drop(handle);
-        tokio::task::spawn_blocking(move || thread.join())
-            .await
-            .expect("join task")
-            .expect("writer thread did not panic");
+        joined(thread).await;
     }
 }
