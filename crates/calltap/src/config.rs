@@ -68,8 +68,9 @@ pub struct Config {
     /// The bytes of call states the projector keeps in memory (estimated;
     /// default 64 MiB); a call evicted is reloaded from the log.
     pub projector_cache_bytes: usize,
-    /// The body bytes the writer hands to the projector in memory (default
-    /// 32 MiB); past them, the projector reads the log instead.
+    /// The body bytes the writer hands to the projector, and to each
+    /// outbox, in memory (default 32 MiB each); past them, the reader reads
+    /// the log instead.
     pub handoff_bytes: usize,
     /// The body bytes the live feed holds for streams that are behind
     /// (default 16 MiB); past them, a stream reads the bodies from the log.
@@ -746,8 +747,8 @@ pub struct Overrides {
     /// reloaded from the log).
     #[arg(long, env = "CALLTAP_PROJECTOR_CACHE_BYTES", value_name = "BYTES")]
     pub projector_cache_bytes: Option<usize>,
-    /// Body bytes handed from the writer to the projector in memory (past
-    /// them the projector reads the log).
+    /// Body bytes handed from the writer to the projector, and to each
+    /// outbox, in memory (past them the reader reads the log).
     #[arg(long, env = "CALLTAP_HANDOFF_BYTES", value_name = "BYTES")]
     pub handoff_bytes: Option<usize>,
     /// Body bytes the live feed holds for streams that are behind (past
@@ -903,7 +904,7 @@ pub struct Overrides {
 ///
 /// [memory]                   # byte budgets of what grows with load (queued bodies: [ingest])
 /// projector_cache_bytes = 67108864  # call states kept by the projector
-/// handoff_bytes = 33554432     # committed bodies handed to the projector
+/// handoff_bytes = 33554432     # committed bodies handed to the projector, and to each outbox
 /// feed_bytes = 16777216        # committed bodies kept for live streams that lag
 ///
 /// [api]

@@ -18,6 +18,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use axum::extract::FromRef;
 use axum::Router;
+use bytes::Bytes;
 use tokio::net::TcpListener;
 
 use crate::api::error::RetryAfter;
@@ -142,14 +143,25 @@ pub async fn run(
         .log_writer()
         .with_context(|| format!("opening {} for writing", config.db.display()))?;
     let feed = Feed::new(config.stream_capacity, config.feed_bytes);
-    let handoff = Handoff::with_capacity(
-        crate::store::handoff::DEFAULT_MAX_EVENTS,
-        config.handoff_bytes,
-    );
+    let handoff_projector: Handoff = Handoff::bounded_by(config.handoff_bytes);
+    let mut log_writer = Writer::new(log, config.max_batch)
+        .with_feed(feed.clone())
+        .with_handoff(handoff_projector.clone());
+    // One for each outbox, which takes the whole bodies from it rather
+    // than rebuilding them from the log.
+    let handoff_app: Option<Handoff<Bytes>> = config
+        .forward
+        .as_ref()
+        .map(|_| Handoff::bounded_by(config.handoff_bytes));
+    let handoff_nats: Option<Handoff<Bytes>> = config
+        .nats
+        .as_ref()
+        .map(|_| Handoff::bounded_by(config.handoff_bytes));
+    for outbox_handoff in handoff_app.iter().chain(&handoff_nats) {
+        log_writer = log_writer.with_handoff(outbox_handoff.clone());
+    }
     let (writer, writer_thread) = writer::spawn(
-        Writer::new(log, config.max_batch)
-            .with_feed(feed.clone())
-            .with_handoff(handoff.clone()),
+        log_writer,
         AdmissionRule {
             max_wait: config.queue_max_wait,
             max_bytes: config.queue_max_bytes,
@@ -170,7 +182,7 @@ pub async fn run(
     })
     .await?
     .context("opening the projector")?;
-    let projector = projector.with_handoff(handoff);
+    let projector = projector.with_handoff(handoff_projector);
     if let Some(upgrade) = upgrade {
         tracing::warn!(
             from = upgrade.from,
@@ -201,6 +213,7 @@ pub async fn run(
                 .outbox_writer()
                 .context("opening the outbox's connection")?,
             store.reader().context("opening the outbox's reader")?,
+            handoff_app,
             writer.committed(),
             forward.retry.clone(),
             forward.max_in_flight,
@@ -225,6 +238,7 @@ pub async fn run(
                 .outbox_writer()
                 .context("opening the NATS outbox's connection")?,
             store.reader().context("opening the NATS outbox's reader")?,
+            handoff_nats,
             writer.committed(),
             nats.retry.clone(),
             nats.max_in_flight,

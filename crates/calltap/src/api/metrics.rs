@@ -191,6 +191,10 @@ fn describe() {
         "Age of the oldest delivery an outbox holds that is neither delivered nor dead."
     );
     metrics::describe_counter!(
+        "calltap_forward_read_total",
+        "Committed deliveries an outbox took, by destination and where from (memory: the writer's handoff; log: read back, at start or after the handoff overflowed)."
+    );
+    metrics::describe_counter!(
         "calltap_forward_save_failures_total",
         "Times an outbox could not save its position (it retries)."
     );

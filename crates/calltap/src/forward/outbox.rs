@@ -26,20 +26,24 @@
 //! [`RetryPolicy::gives_up`] or a permanent refusal), and plans each save.
 //! [`spawn`] runs it: woken by the writer's committed seq (as the
 //! projector is), by finished attempts, by due retries and by commands
-//! from the API; the log is read on the blocking pool, at most once per
-//! [`READ_EVERY`], attempts run as tasks. Ingest never waits for any of
-//! it.
+//! from the API; at most once per [`READ_EVERY`] it takes what the writer
+//! committed since, from the writer's [`Handoff`] in memory (as the
+//! projector does), or reads it from the log on the blocking pool when the
+//! handoff cannot vouch for it (at start, after it overflowed); attempts
+//! run as tasks. Ingest never waits for any of it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinSet;
 
 use super::{now_ms, Attempt, Destination, Outgoing, RetryPolicy};
 use crate::ids::{CallId, Seq};
 use crate::store::backend::{OutboxWrite, Reader};
+use crate::store::handoff::Handoff;
 use crate::store::{Event, EventFilter, OutboxSnapshot, PendingRow, PendingState, StoreError};
 
 /// Where one delivery held by the queue stands.
@@ -638,6 +642,8 @@ struct Driver<D> {
     destination: Arc<D>,
     queue: Queue,
     reader: Reader,
+    /// What the writer committed, in memory; `None` reads the log only.
+    handoff: Option<Handoff<Bytes>>,
     store: Option<Box<dyn OutboxWrite>>,
     attempts: JoinSet<(Seq, Attempt)>,
     status: watch::Sender<OutboxStatus>,
@@ -646,11 +652,13 @@ struct Driver<D> {
 
 /// Loads the outbox of `destination` and runs it until the writer stops
 /// (`committed` closes), then saves and returns. `store` is its own write
-/// connection, `reader` its own read connection.
+/// connection, `reader` its own read connection, `handoff` its own handoff
+/// from the writer (see [`Writer::with_handoff`](crate::store::writer::Writer::with_handoff)).
 pub async fn spawn<D: Destination>(
     destination: Arc<D>,
     store: Box<dyn OutboxWrite>,
     reader: Reader,
+    handoff: Option<Handoff<Bytes>>,
     committed: watch::Receiver<Seq>,
     policy: RetryPolicy,
     max_in_flight: usize,
@@ -675,6 +683,7 @@ pub async fn spawn<D: Destination>(
         destination,
         queue,
         reader,
+        handoff,
         store: Some(store),
         attempts: JoinSet::new(),
         status: status_tx,
@@ -768,19 +777,24 @@ impl<D: Destination> Driver<D> {
         tracing::info!(destination = %name, "outbox stopped");
     }
 
-    /// Reads what the writer committed since the last read, while the
-    /// queue has room.
+    /// Takes what the writer committed since the last read, while the
+    /// queue has room: from the handoff when it holds it, else from the log.
     async fn read_log(&mut self) -> Result<(), StoreError> {
         while self.queue.read_to() < *self.committed.borrow() && self.queue.has_room(MAX_HELD) {
-            let filter = EventFilter {
-                after: Some(self.queue.read_to()),
-                limit: READ_BATCH,
-                ..EventFilter::default()
+            let handed = self
+                .handoff
+                .as_ref()
+                .and_then(|handoff| handoff.take_after(self.queue.read_to(), READ_BATCH as usize))
+                .filter(|events| !events.is_empty());
+            let (events, from) = match handed {
+                Some(events) => (events, "memory"),
+                None => (
+                    read_after(Arc::clone(&self.reader), self.queue.read_to()).await?,
+                    "log",
+                ),
             };
-            let reader = Arc::clone(&self.reader);
-            let events = tokio::task::spawn_blocking(move || reader.events(&filter))
-                .await
-                .map_err(|err| StoreError::Backend(err.into()))??;
+            metrics::counter!("calltap_forward_read_total", "destination" => self.destination.name().to_owned(), "from" => from)
+                .increment(events.len() as u64);
             if events.is_empty() {
                 break;
             }
@@ -931,6 +945,19 @@ fn jitter(seq: Seq) -> f64 {
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^= z >> 31;
     (z >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// The next [`READ_BATCH`] deliveries after `seq`, from the log, on the
+/// blocking pool.
+async fn read_after(reader: Reader, seq: Seq) -> Result<Vec<Event>, StoreError> {
+    let filter = EventFilter {
+        after: Some(seq),
+        limit: READ_BATCH,
+        ..EventFilter::default()
+    };
+    tokio::task::spawn_blocking(move || reader.events(&filter))
+        .await
+        .map_err(|err| StoreError::Backend(err.into()))?
 }
 
 /// Sleeps for `wait`, or forever when `None`.

@@ -584,6 +584,25 @@ pub(crate) fn in_per_call_order(delivered: &[(String, u64, i64)]) {
     }
 }
 
+/// The app received each of `sent` (`call/n`) exactly once (one
+/// `webhook-id` each, no repeat), every call's in seq order.
+fn each_once_in_per_call_order(seen: &[Seen], mut sent: Vec<String>) {
+    let ids: HashSet<_> = seen
+        .iter()
+        .map(|s| s.headers["webhook-id"].clone())
+        .collect();
+    assert_eq!(ids.len(), seen.len(), "no delivery came twice");
+    let delivered = delivered(seen);
+    in_per_call_order(&delivered);
+    let mut got: Vec<String> = delivered
+        .iter()
+        .map(|(call, n, _)| format!("{call}/{n}"))
+        .collect();
+    got.sort();
+    sent.sort();
+    assert_eq!(got, sent, "every delivery, once per webhook-id");
+}
+
 /// The outage: the app is down (nothing listens on its port) for
 /// `OUTAGE` while calls go on, then comes back on the same port.
 const OUTAGE: Duration = Duration::from_secs(30);
@@ -658,21 +677,7 @@ async fn a_backlog_built_during_a_30_s_outage_drains_in_per_call_order_exactly_o
     assert_eq!(settled["lag"], 0, "{settled}");
     assert_eq!(settled["in_flight"], 0, "{settled}");
 
-    let seen = upstream.seen();
-    let ids: HashSet<_> = seen
-        .iter()
-        .map(|s| s.headers["webhook-id"].clone())
-        .collect();
-    assert_eq!(ids.len(), seen.len(), "no delivery came twice");
-    let delivered = delivered(&seen);
-    in_per_call_order(&delivered);
-    let mut got: Vec<String> = delivered
-        .iter()
-        .map(|(call, n, _)| format!("{call}/{n}"))
-        .collect();
-    got.sort();
-    sent.sort();
-    assert_eq!(got, sent, "every delivery, once per webhook-id");
+    each_once_in_per_call_order(&upstream.seen(), sent.clone());
 
     // The attempts by outcome (the recorder is process-wide: at least).
     let text = app.get("/metrics").await.text().await.expect("metrics");
@@ -690,6 +695,53 @@ async fn a_backlog_built_during_a_30_s_outage_drains_in_per_call_order_exactly_o
             .unwrap_or_else(|| panic!("{series} missing in\n{text}"));
         assert!(value >= at_least, "{series} = {value}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outbox_whose_handoff_overflows_reads_the_rest_from_the_log_each_once_in_order() {
+    let upstream = Upstream::start(Behaviour::ToolServer).await;
+    let forward = forwarding(&upstream.url);
+    // A handoff of one delivery: every read that finds more than one new
+    // delivery finds the older ones dropped, and reads them from the log.
+    let app = spawn_app_with(move |config: &mut Config| {
+        config.forward = Some(forward);
+        config.handoff_bytes = 1;
+    })
+    .await;
+
+    let calls = 6;
+    let mut sent = Vec::new();
+    for n in 0..20 {
+        let posts = (0..calls).map(|c| app.post(status_update(&format!("small-{c}"), n)));
+        for response in futures_util::future::join_all(posts).await {
+            assert_eq!(response.status(), 200);
+        }
+        sent.extend((0..calls).map(|c| format!("small-{c}/{n}")));
+    }
+    eventually(
+        Duration::from_secs(30),
+        "every delivery to reach the app",
+        || upstream.seen().len() >= sent.len(),
+    )
+    .await;
+    let settled = outbox_when(&app, |o| o["pending"] == 0 && o["lag"] == 0).await;
+    assert_eq!(settled["dead"], 0, "{settled}");
+
+    let seen = upstream.seen();
+    each_once_in_per_call_order(&seen, sent);
+    // Byte for byte as received, whichever way the outbox took it.
+    for s in &seen {
+        let body: Value = serde_json::from_slice(&s.body).expect("JSON");
+        let call = body["message"]["call"]["id"].as_str().expect("call");
+        let n = body["message"]["n"].as_u64().expect("n") as usize;
+        assert_eq!(s.body, status_update(call, n).as_bytes());
+    }
+    let text = app.get("/metrics").await.text().await.expect("metrics");
+    let from_log = crate::api::metric(
+        &text,
+        "calltap_forward_read_total{destination=\"app\",from=\"log\"}",
+    );
+    assert!(from_log.is_some_and(|n| n >= 1.0), "{text}");
 }
 
 /// The app destination's outbox, once `ready` holds of it (its counts are
