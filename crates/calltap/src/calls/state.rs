@@ -6,13 +6,19 @@
 //!
 //! The same *set* of events gives the same detail whatever the arrival
 //! order, and an event seen twice (the same `seq`) is ignored. This holds
-//! by construction: every fact is either stored in a map keyed by
-//! `(timestamp, content, seq)` (status, speech and transfer updates), or is
-//! the minimum or maximum of the events under that total order (call info,
-//! transcript, end-of-call report, first and last timestamps). Nothing
+//! by construction: every fact is either stored in a [`Timeline`] ordered
+//! by `(timestamp, content, seq)` (status, speech and transfer updates), or
+//! is the minimum or maximum of the events under such a total order over
+//! what it keeps (call info: by its value; transcript: by its messages;
+//! end-of-call report: by the report; first and last timestamps). Nothing
 //! depends on which event came first *to calltap*: the log numbers events
-//! in arrival order, so `seq` breaks a tie only between events of equal
+//! in arrival order, so `seq` breaks a tie only between facts of equal
 //! timestamp and equal content, whose order changes nothing derived.
+//!
+//! Content is compared (as a [`Fingerprint`]) only between facts that share
+//! a timestamp, and only what a fact keeps is hashed, never a whole event:
+//! an event's history can be long, and most events have a timestamp of
+//! their own.
 //! Everything derived is computed from the facts in `detail()`. (Two
 //! different events sharing one `seq` would break this; the log never
 //! produces them.)
@@ -63,21 +69,17 @@ use super::event::{
     TransferTarget,
 };
 
-/// Where an event sorts: message timestamp, then its content's
-/// [`Fingerprint`], then seq (which decides only between equal contents).
-type Key = (i64, Fingerprint, Seq);
-
-/// A hash of what an event says (its call info and kind, not its time or
-/// seq): the tie-break between events of one timestamp that does not depend
-/// on the order they arrived in. blake3 over the `Debug` text, streamed
-/// into the hasher with no allocation; it only has to be the same for the
-/// same content within one build (a changed order between builds is a
-/// change of the projection format, `calls::detail::PROJECTION_FORMAT`).
+/// A hash of what a fact says (not its time or seq): the tie-break between
+/// facts of one timestamp that does not depend on the order they arrived
+/// in. blake3 over the `Debug` text, streamed into the hasher with no
+/// allocation; it only has to be the same for the same content within one
+/// build (a changed order between builds is a change of the projection
+/// format, `calls::detail::PROJECTION_FORMAT`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Fingerprint([u8; 16]);
 
 impl Fingerprint {
-    fn of(event: &CallEvent) -> Fingerprint {
+    fn of(content: &impl std::fmt::Debug) -> Fingerprint {
         use std::fmt::Write;
         struct Hashing(blake3::Hasher);
         impl Write for Hashing {
@@ -88,10 +90,48 @@ impl Fingerprint {
         }
         let mut hashing = Hashing(blake3::Hasher::new());
         // Writing into a hasher cannot fail.
-        let _ = write!(hashing, "{:?}|{:?}", event.call, event.kind);
+        let _ = write!(hashing, "{content:?}");
         let mut out = [0u8; 16];
         out.copy_from_slice(&hashing.0.finalize().as_bytes()[..16]);
         Fingerprint(out)
+    }
+}
+
+/// Facts of one kind in time order; facts of one timestamp ordered by
+/// their [`Fingerprint`], then seq. A fingerprint is computed only when a
+/// second fact arrives at a timestamp (the facts are kept, so the first's
+/// can be computed then), not for every fact.
+#[derive(Clone, Debug, PartialEq)]
+struct Timeline<F> {
+    by_time: BTreeMap<i64, Vec<(Seq, F)>>,
+}
+
+impl<F> Default for Timeline<F> {
+    fn default() -> Self {
+        Timeline {
+            by_time: BTreeMap::new(),
+        }
+    }
+}
+
+impl<F: std::fmt::Debug> Timeline<F> {
+    fn insert(&mut self, at: i64, seq: Seq, fact: F) {
+        let same_time = self.by_time.entry(at).or_default();
+        same_time.push((seq, fact));
+        if same_time.len() > 1 {
+            same_time.sort_by_cached_key(|(seq, fact)| (Fingerprint::of(fact), *seq));
+        }
+    }
+
+    /// Every fact with its timestamp, in order.
+    fn iter(&self) -> impl Iterator<Item = (i64, &F)> {
+        self.by_time
+            .iter()
+            .flat_map(|(at, facts)| facts.iter().map(move |(_, fact)| (*at, fact)))
+    }
+
+    fn values(&self) -> impl Iterator<Item = &F> {
+        self.iter().map(|(_, fact)| fact)
     }
 }
 
@@ -122,23 +162,25 @@ pub struct CallState {
     first_at: Option<i64>,
     last_at: Option<i64>,
     info: InfoFacts,
-    statuses: BTreeMap<Key, StatusFact>,
-    speech: BTreeMap<Key, SpeechFact>,
-    transfers: BTreeMap<Key, TransferFact>,
-    /// The longest history: (length, key) ranks it.
-    history: Option<((usize, Key), Vec<HistoryMessage>)>,
-    /// The latest end-of-call report.
-    report: Option<(Key, EndOfCallReport)>,
+    statuses: Timeline<StatusFact>,
+    speech: Timeline<SpeechFact>,
+    transfers: Timeline<TransferFact>,
+    /// The longest history: its length, then the latest timestamp, then
+    /// its content, then seq rank it.
+    history: Option<((usize, i64, Seq), Vec<HistoryMessage>)>,
+    /// The latest end-of-call report: timestamp, then content, then seq.
+    report: Option<((i64, Seq), EndOfCallReport)>,
 }
 
-/// Per field, the earliest (key, value).
+/// Per field, the earliest value: by timestamp, then the value itself,
+/// then seq.
 #[derive(Clone, Debug, Default, PartialEq)]
 struct InfoFacts {
-    call_type: Option<(Key, String)>,
-    assistant_id: Option<(Key, String)>,
-    assistant_name: Option<(Key, String)>,
-    customer_number: Option<(Key, String)>,
-    phone_number: Option<(Key, String)>,
+    call_type: Option<(i64, Seq, String)>,
+    assistant_id: Option<(i64, Seq, String)>,
+    assistant_name: Option<(i64, Seq, String)>,
+    customer_number: Option<(i64, Seq, String)>,
+    phone_number: Option<(i64, Seq, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -164,11 +206,14 @@ struct TransferFact {
     from_step_record: Option<serde_json::Value>,
 }
 
-/// Keeps `slot` as the earliest-keyed value.
-fn keep_earliest(slot: &mut Option<(Key, String)>, key: Key, value: &Option<String>) {
+/// Keeps `slot` as the earliest value (by timestamp, then value, then seq).
+fn keep_earliest(slot: &mut Option<(i64, Seq, String)>, at: i64, seq: Seq, value: &Option<String>) {
     if let Some(v) = value {
-        if slot.as_ref().is_none_or(|(k, _)| key < *k) {
-            *slot = Some((key, v.clone()));
+        if slot
+            .as_ref()
+            .is_none_or(|(k_at, k_seq, k_v)| (at, v.as_str(), seq) < (*k_at, k_v.as_str(), *k_seq))
+        {
+            *slot = Some((at, seq, v.clone()));
         }
     }
 }
@@ -182,9 +227,9 @@ impl CallState {
             first_at: None,
             last_at: None,
             info: InfoFacts::default(),
-            statuses: BTreeMap::new(),
-            speech: BTreeMap::new(),
-            transfers: BTreeMap::new(),
+            statuses: Timeline::default(),
+            speech: Timeline::default(),
+            transfers: Timeline::default(),
             history: None,
             report: None,
         }
@@ -197,71 +242,82 @@ impl CallState {
     ) -> Self {
         let mut state = CallState::new(id);
         for event in events {
-            state.apply(event);
+            state.apply(event.clone());
         }
         state
     }
 
-    /// Folds one event in. Returns `false` (and changes nothing) when an
+    /// Folds one event in, keeping what it says without copying it (a
+    /// history can be long). Returns `false` (and changes nothing) when an
     /// event with the same `seq` was already applied.
-    pub fn apply(&mut self, event: &CallEvent) -> bool {
-        if !self.seen.insert(event.seq) {
+    pub fn apply(&mut self, event: CallEvent) -> bool {
+        let CallEvent {
+            seq,
+            at_ms: at,
+            call,
+            kind,
+        } = event;
+        if !self.seen.insert(seq) {
             return false;
         }
-        let key = (event.at_ms, Fingerprint::of(event), event.seq);
-        self.first_at = Some(self.first_at.map_or(event.at_ms, |t| t.min(event.at_ms)));
-        self.last_at = Some(self.last_at.map_or(event.at_ms, |t| t.max(event.at_ms)));
-        if let Some(info) = &event.call {
-            self.apply_info(key, info);
+        self.first_at = Some(self.first_at.map_or(at, |t| t.min(at)));
+        self.last_at = Some(self.last_at.map_or(at, |t| t.max(at)));
+        if let Some(info) = &call {
+            self.apply_info(at, seq, info);
         }
-        match &event.kind {
+        match kind {
             EventKind::Status {
                 status,
                 ended_reason,
                 destination,
-            } => {
-                self.statuses.insert(
-                    key,
-                    StatusFact {
-                        status: status.clone(),
-                        ended_reason: ended_reason.clone(),
-                        destination: destination.clone(),
-                    },
-                );
-            }
+            } => self.statuses.insert(
+                at,
+                seq,
+                StatusFact {
+                    status,
+                    ended_reason,
+                    destination,
+                },
+            ),
             EventKind::Speech { role, status, turn } => {
-                self.speech.insert(
-                    key,
-                    SpeechFact {
-                        role: role.clone(),
-                        status: status.clone(),
-                        turn: *turn,
-                    },
-                );
+                self.speech
+                    .insert(at, seq, SpeechFact { role, status, turn })
             }
-            EventKind::Conversation { messages } => self.offer_history(key, messages),
+            EventKind::Conversation { messages } => {
+                if self.history_ranks_higher(at, seq, &messages) {
+                    self.history = Some(((messages.len(), at, seq), messages));
+                }
+            }
             EventKind::Transfer {
                 destination,
                 from_assistant,
                 to_assistant,
                 to_step_record,
                 from_step_record,
-            } => {
-                self.transfers.insert(
-                    key,
-                    TransferFact {
-                        destination: destination.clone(),
-                        from_assistant: from_assistant.clone(),
-                        to_assistant: to_assistant.clone(),
-                        to_step_record: to_step_record.clone(),
-                        from_step_record: from_step_record.clone(),
-                    },
-                );
-            }
+            } => self.transfers.insert(
+                at,
+                seq,
+                TransferFact {
+                    destination,
+                    from_assistant,
+                    to_assistant,
+                    to_step_record,
+                    from_step_record,
+                },
+            ),
             EventKind::EndOfCallReport(report) => {
-                self.offer_history(key, &report.messages);
-                if self.report.as_ref().is_none_or(|(k, _)| key > *k) {
-                    self.report = Some((key, report.clone()));
+                if self.history_ranks_higher(at, seq, &report.messages) {
+                    self.history =
+                        Some(((report.messages.len(), at, seq), report.messages.clone()));
+                }
+                let later = self.report.as_ref().is_none_or(|((k_at, k_seq), kept)| {
+                    at.cmp(k_at)
+                        .then_with(|| Fingerprint::of(&report).cmp(&Fingerprint::of(kept)))
+                        .then_with(|| seq.cmp(k_seq))
+                        .is_gt()
+                });
+                if later {
+                    self.report = Some(((at, seq), report));
                 }
             }
             EventKind::Other { .. } => {}
@@ -269,19 +325,30 @@ impl CallState {
         true
     }
 
-    fn apply_info(&mut self, key: Key, info: &CallInfo) {
-        keep_earliest(&mut self.info.call_type, key, &info.call_type);
-        keep_earliest(&mut self.info.assistant_id, key, &info.assistant_id);
-        keep_earliest(&mut self.info.assistant_name, key, &info.assistant_name);
-        keep_earliest(&mut self.info.customer_number, key, &info.customer_number);
-        keep_earliest(&mut self.info.phone_number, key, &info.phone_number);
+    fn apply_info(&mut self, at: i64, seq: Seq, info: &CallInfo) {
+        let facts = &mut self.info;
+        keep_earliest(&mut facts.call_type, at, seq, &info.call_type);
+        keep_earliest(&mut facts.assistant_id, at, seq, &info.assistant_id);
+        keep_earliest(&mut facts.assistant_name, at, seq, &info.assistant_name);
+        keep_earliest(&mut facts.customer_number, at, seq, &info.customer_number);
+        keep_earliest(&mut facts.phone_number, at, seq, &info.phone_number);
     }
 
-    fn offer_history(&mut self, key: Key, messages: &[HistoryMessage]) {
-        let rank = (messages.len(), key);
-        if !messages.is_empty() && self.history.as_ref().is_none_or(|(r, _)| rank > *r) {
-            self.history = Some((rank, messages.to_vec()));
-        }
+    /// Whether `messages` would be the kept history: the longest, then
+    /// the latest, then by content (fingerprinted only when two of one
+    /// length share a timestamp), then seq.
+    fn history_ranks_higher(&self, at: i64, seq: Seq, messages: &[HistoryMessage]) -> bool {
+        !messages.is_empty()
+            && self
+                .history
+                .as_ref()
+                .is_none_or(|((len, k_at, k_seq), kept)| {
+                    (messages.len(), at)
+                        .cmp(&(*len, *k_at))
+                        .then_with(|| Fingerprint::of(&messages).cmp(&Fingerprint::of(kept)))
+                        .then_with(|| seq.cmp(k_seq))
+                        .is_gt()
+                })
     }
 
     /// The call id.
@@ -307,7 +374,7 @@ impl CallState {
             self.statuses
                 .iter()
                 .find(|(_, f)| f.status == status)
-                .map(|((at, _, _), _)| *at)
+                .map(|(at, _)| at)
         };
         let ended_reason = report.and_then(|r| r.ended_reason.clone()).or_else(|| {
             self.statuses
@@ -323,15 +390,15 @@ impl CallState {
             .or_else(|| first_with("ended"));
 
         let intervals =
-            analytics::speech_intervals(self.speech.iter().map(|((at, _, _), f)| SpeechUpdate {
-                at: *at,
+            analytics::speech_intervals(self.speech.iter().map(|(at, f)| SpeechUpdate {
+                at,
                 role: &f.role,
                 status: &f.status,
                 turn: f.turn,
             }));
         let turns = analytics::turns(&intervals);
         let metrics = analytics::call_metrics(&intervals, &turns, started_at);
-        let value = |slot: &Option<(Key, String)>| slot.as_ref().map(|(_, v)| v.clone());
+        let value = |slot: &Option<(i64, Seq, String)>| slot.as_ref().map(|(_, _, v)| v.clone());
 
         CallDetail {
             id: self.id.clone(),
@@ -353,9 +420,9 @@ impl CallState {
             status_history: self
                 .statuses
                 .iter()
-                .map(|((at, _, _), f)| StatusChange {
+                .map(|(at, f)| StatusChange {
                     status: f.status.clone(),
-                    at: *at,
+                    at,
                     ended_reason: f.ended_reason.clone(),
                 })
                 .collect(),
@@ -387,8 +454,8 @@ impl CallState {
         let mut out: Vec<TransferEntry> = self
             .transfers
             .iter()
-            .map(|((at, _, _), t)| TransferEntry {
-                at: *at,
+            .map(|(at, t)| TransferEntry {
+                at,
                 source: "transfer-update".to_owned(),
                 forwarding_at: None,
                 destination_type: Some(t.destination.kind.as_str().to_owned()),
@@ -405,7 +472,7 @@ impl CallState {
         let targets: Vec<&TransferTarget> =
             self.transfers.values().map(|t| &t.destination).collect();
         let mut used = vec![false; targets.len()];
-        for ((at, _, _), f) in &self.statuses {
+        for (at, f) in self.statuses.iter() {
             if f.status != "forwarding" {
                 continue;
             }
@@ -417,15 +484,15 @@ impl CallState {
                 // Entries 0..targets.len() are the transfer-updates, in order.
                 used[i] = true;
                 if let Some(entry) = out.get_mut(i) {
-                    entry.forwarding_at = Some(*at);
+                    entry.forwarding_at = Some(at);
                 }
                 continue;
             }
             let d = f.destination.as_ref();
             out.push(TransferEntry {
-                at: *at,
+                at,
                 source: "forwarding".to_owned(),
-                forwarding_at: Some(*at),
+                forwarding_at: Some(at),
                 destination_type: d.map(|d| d.kind.as_str().to_owned()),
                 assistant_name: d.and_then(|d| d.assistant_name.clone()),
                 number: d.and_then(|d| d.number.clone()),

@@ -40,9 +40,9 @@ pub struct CachedCall {
 
 impl CachedCall {
     /// Folds an event in.
-    pub fn apply(&mut self, event: &CallEvent) {
-        self.state.apply(event);
+    pub fn apply(&mut self, event: CallEvent) {
         self.last_seq = self.last_seq.max(event.seq);
+        self.state.apply(event);
     }
 
     /// The state.

@@ -316,7 +316,7 @@ impl Projector {
                 self.cache.insert(id, state, last_seq);
             }
             if let Some(cached) = self.cache.get_mut(id) {
-                cached.apply(&call_event);
+                cached.apply(call_event);
                 touched.insert(id.clone());
             }
         }
@@ -381,7 +381,7 @@ impl Projector {
                 ..EventFilter::default()
             })?;
             for event in &page {
-                state.apply(&self.call_event(event)?);
+                state.apply(self.call_event(event)?);
                 last_seq = event.seq;
             }
             match page.last() {
@@ -801,7 +801,7 @@ mod tests {
                 states
                     .entry(id.clone())
                     .or_insert_with(|| CallState::new(id.clone()))
-                    .apply(&call_event(event));
+                    .apply(call_event(event));
             }
         }
         states

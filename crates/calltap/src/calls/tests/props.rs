@@ -243,7 +243,7 @@ proptest! {
         let mut state = CallState::new("c");
         let mut seen = std::collections::BTreeMap::new();
         for event in &delivered {
-            let fresh = state.apply(event);
+            let fresh = state.apply(event.clone());
             prop_assert_eq!(fresh, seen.insert(event.seq, event.clone()).is_none());
             // The state so far is the state of the set seen so far, built in seq order.
             let so_far = CallState::from_events("c", seen.values());
