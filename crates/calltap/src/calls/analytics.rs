@@ -143,40 +143,55 @@ fn interval(
 /// The turns of a call: one per assistant interval with a known start, in
 /// start order, with latency and interruption flags as defined in the
 /// module documentation.
+///
+/// Each turn's bounds are found by binary search over sorted times, so a
+/// call costs O(n log n) in its speech intervals: the projector derives a
+/// touched call's detail at every step, and a quadratic scan made long
+/// calls the projector's largest cost.
 pub fn turns(intervals: &[SpeechInterval]) -> Vec<Turn> {
     let assistant: Vec<&SpeechInterval> = intervals
         .iter()
         .filter(|i| i.role == Role::Assistant)
         .collect();
-    let user_complete: Vec<(i64, i64)> = complete_of(intervals, &Role::User);
-    let user_starts: Vec<i64> = starts_of(intervals, &Role::User);
-    let user_stops: Vec<i64> = intervals
+    let talking_user = Cover::new(&complete_of(intervals, &Role::User));
+    let mut user_starts: Vec<i64> = starts_of(intervals, &Role::User);
+    user_starts.sort_unstable();
+    let mut user_stops: Vec<i64> = intervals
         .iter()
         .filter(|i| i.role == Role::User)
         .filter_map(|i| i.stop)
         .collect();
+    user_stops.sort_unstable();
+    // Where each assistant interval ends, with its index: a lost `stopped`
+    // falls back to the `started`, so a continuation after it is not
+    // mistaken for an answer to older user speech.
+    let mut assistant_ends: Vec<(i64, usize)> = assistant
+        .iter()
+        .enumerate()
+        .filter_map(|(j, b)| b.stop.or(b.start).map(|p| (p, j)))
+        .collect();
+    assistant_ends.sort_unstable();
 
     let mut out: Vec<Turn> = Vec::new();
     for (idx, a) in assistant.iter().enumerate() {
         let Some(s) = a.start else { continue };
-        let prev_stop = assistant
+        // The latest end at or before `s` of another interval (each index
+        // is in the list once, so at most one entry is skipped).
+        let ended = assistant_ends.partition_point(|&(p, _)| p <= s);
+        let prev_stop = assistant_ends[..ended]
             .iter()
-            .enumerate()
-            .filter(|(j, _)| *j != idx)
-            // A lost `stopped` falls back to the `started`, so a continuation
-            // after it is not mistaken for an answer to older user speech.
-            .filter_map(|(_, b)| b.stop.or(b.start))
-            .filter(|&p| p <= s)
-            .max();
-        let user_stopped_at = user_stops
-            .iter()
-            .copied()
-            .filter(|&u| u <= s && prev_stop.is_none_or(|p| u > p))
-            .max();
+            .rev()
+            .find(|&&(_, j)| j != idx)
+            .map(|&(p, _)| p);
+        let stopped = user_stops.partition_point(|&u| u <= s);
+        let user_stopped_at = stopped
+            .checked_sub(1)
+            .and_then(|k| user_stops.get(k).copied())
+            .filter(|&u| prev_stop.is_none_or(|p| u > p));
+        let started = user_starts.partition_point(|&u| u <= s);
         let interrupted = a
             .complete()
-            .is_some_and(|(s, e)| user_starts.iter().any(|&u| s < u && u < e));
-        let talked_over_user = user_complete.iter().any(|&(us, ue)| us < s && s < ue);
+            .is_some_and(|(_, e)| user_starts.get(started).is_some_and(|&u| u < e));
         out.push(Turn {
             turn: a.turn,
             user_stopped_at,
@@ -184,11 +199,47 @@ pub fn turns(intervals: &[SpeechInterval]) -> Vec<Turn> {
             assistant_stopped_at: a.stop,
             latency_ms: user_stopped_at.map(|u| s - u),
             interrupted,
-            talked_over_user,
+            talked_over_user: talking_user.covers(s),
         });
     }
     out.sort_by_key(|t| (t.assistant_started_at, t.turn, t.assistant_stopped_at));
     out
+}
+
+/// Spans indexed to answer "does any of them strictly contain `t`"
+/// (`s < t < e`) by binary search: the spans sorted by start, with the
+/// furthest end reached by each prefix.
+struct Cover {
+    starts: Vec<i64>,
+    reach: Vec<i64>,
+}
+
+impl Cover {
+    fn new(spans: &[(i64, i64)]) -> Cover {
+        let mut sorted = spans.to_vec();
+        sorted.sort_unstable();
+        let mut furthest = i64::MIN;
+        let reach = sorted
+            .iter()
+            .map(|&(_, e)| {
+                furthest = furthest.max(e);
+                furthest
+            })
+            .collect();
+        Cover {
+            starts: sorted.into_iter().map(|(s, _)| s).collect(),
+            reach,
+        }
+    }
+
+    /// Whether some span starts before `t` and ends after it.
+    fn covers(&self, t: i64) -> bool {
+        let before = self.starts.partition_point(|&s| s < t);
+        before
+            .checked_sub(1)
+            .and_then(|k| self.reach.get(k))
+            .is_some_and(|&e| e > t)
+    }
 }
 
 fn complete_of(intervals: &[SpeechInterval], role: &Role) -> Vec<(i64, i64)> {
@@ -219,10 +270,8 @@ pub fn call_metrics(
     let user_starts = starts_of(intervals, &Role::User);
     let assistant_starts = starts_of(intervals, &Role::Assistant);
     let inside = |starts: &[i64], spans: &[(i64, i64)]| {
-        starts
-            .iter()
-            .filter(|&&t| spans.iter().any(|&(s, e)| s < t && t < e))
-            .count() as u64
+        let cover = Cover::new(spans);
+        starts.iter().filter(|&&t| cover.covers(t)).count() as u64
     };
     let both: Vec<(i64, i64)> = user.iter().chain(assistant.iter()).copied().collect();
     let silence_ms = match (

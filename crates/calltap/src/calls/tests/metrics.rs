@@ -348,3 +348,102 @@ fn a_fleet_series_has_every_bucket_from_the_first_call_to_the_last_empty_ones_in
     );
     assert!(fleet_series(&[], 0, i64::MAX, HOUR).is_empty());
 }
+
+/// The turns and metrics as the module documentation defines them, written
+/// as the direct quadratic scans they were before binary search: the
+/// oracle the fast versions are checked against.
+mod by_definition {
+    use super::super::super::analytics::SpeechInterval;
+    use super::super::super::event::Role;
+
+    /// Per assistant interval with a start: (start, latency, interrupted,
+    /// talked over the user).
+    pub fn turns(intervals: &[SpeechInterval]) -> Vec<(i64, Option<i64>, bool, bool)> {
+        let of = |role: Role| -> Vec<&SpeechInterval> {
+            intervals.iter().filter(|i| i.role == role).collect()
+        };
+        let (assistant, user) = (of(Role::Assistant), of(Role::User));
+        let mut out = Vec::new();
+        for (idx, a) in assistant.iter().enumerate() {
+            let Some(s) = a.start else { continue };
+            let prev_stop = assistant
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != idx)
+                .filter_map(|(_, b)| b.stop.or(b.start))
+                .filter(|&p| p <= s)
+                .max();
+            let user_stopped_at = user
+                .iter()
+                .filter_map(|i| i.stop)
+                .filter(|&u| u <= s && prev_stop.is_none_or(|p| u > p))
+                .max();
+            let interrupted = a
+                .complete()
+                .is_some_and(|(s, e)| user.iter().filter_map(|i| i.start).any(|u| s < u && u < e));
+            let talked_over = user
+                .iter()
+                .filter_map(|i| i.complete())
+                .any(|(us, ue)| us < s && s < ue);
+            out.push((s, user_stopped_at.map(|u| s - u), interrupted, talked_over));
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// Starts of `starter` strictly inside a complete interval of `other`.
+    pub fn interruptions(intervals: &[SpeechInterval], starter: Role, other: Role) -> u64 {
+        let spans: Vec<(i64, i64)> = intervals
+            .iter()
+            .filter(|i| i.role == other)
+            .filter_map(SpeechInterval::complete)
+            .collect();
+        intervals
+            .iter()
+            .filter(|i| i.role == starter)
+            .filter_map(|i| i.start)
+            .filter(|&t| spans.iter().any(|&(s, e)| s < t && t < e))
+            .count() as u64
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+    /// Times from a narrow range, so that equal and nested times are common.
+    #[test]
+    fn turns_and_interruptions_equal_their_definitions(
+        spans in proptest::collection::vec(
+            (proptest::bool::ANY, proptest::option::of(0i64..30), proptest::option::of(0i64..30)),
+            0..24,
+        )
+    ) {
+        use super::super::analytics::{call_metrics, turns, SpeechInterval};
+        use super::super::event::Role;
+        let intervals: Vec<SpeechInterval> = spans
+            .iter()
+            .map(|&(user, start, stop)| SpeechInterval {
+                role: if user { Role::User } else { Role::Assistant },
+                turn: None,
+                start,
+                stop,
+            })
+            .collect();
+        let fast = turns(&intervals);
+        let mut got: Vec<(i64, Option<i64>, bool, bool)> = fast
+            .iter()
+            .map(|t| (t.assistant_started_at, t.latency_ms, t.interrupted, t.talked_over_user))
+            .collect();
+        got.sort_unstable();
+        proptest::prop_assert_eq!(got, by_definition::turns(&intervals));
+        let metrics = call_metrics(&intervals, &fast, None);
+        proptest::prop_assert_eq!(
+            metrics.interruptions_by_user,
+            by_definition::interruptions(&intervals, Role::User, Role::Assistant)
+        );
+        proptest::prop_assert_eq!(
+            metrics.interruptions_by_assistant,
+            by_definition::interruptions(&intervals, Role::Assistant, Role::User)
+        );
+    }
+}
