@@ -63,6 +63,9 @@ impl ProjectionWrite for SqliteProjections {
 
     /// Upserts `rows` and moves the checkpoint to `seq`, in one transaction.
     fn write_batch(&mut self, rows: &[CallRow], seq: Seq) -> Result<(), StoreError> {
+        // Packed before the turn is taken: the ingest writer waits for the
+        // write lock while this transaction holds it, so only SQL runs in it.
+        let details: Vec<Detail> = rows.iter().map(|row| Detail::pack(&row.detail)).collect();
         let _turn = self.turns.take();
         // IMMEDIATE: a lock conflict with another process fails (after the
         // busy timeout) at BEGIN, not half-way through.
@@ -85,7 +88,7 @@ impl ProjectionWrite for SqliteProjections {
                      event_count = excluded.event_count, last_seq = excluded.last_seq,
                      summary = excluded.summary, detail = excluded.detail",
             )?;
-            for row in rows {
+            for (row, detail) in rows.iter().zip(&details) {
                 upsert.execute(params![
                     row.id,
                     row.status,
@@ -100,7 +103,7 @@ impl ProjectionWrite for SqliteProjections {
                     row.event_count,
                     row.last_seq,
                     row.summary,
-                    Detail::pack(&row.detail),
+                    detail,
                 ])?;
             }
             tx.execute(
