@@ -4,38 +4,57 @@
 # the no-op receiver (tools/noop-receiver: read the body, answer 200 {}),
 # `calltap serve --dry-run` and `calltap serve` (durability full), one after
 # the other per round, each on a fresh database; prints deliveries/s, p99 and
-# the server's CPU per delivery (user + system from /proc).
+# the server's CPU per delivery (user + system from /proc), and the part of
+# it spent on the writer thread (the serial stage: cut, delta, SQLite, fsync).
+# With BASE=path/to/another/calltap, each round also runs that build's
+# dry run and durable serve, interleaved with this one's: a before/after in
+# one run.
 #
 #   cargo build --release -p calltap
 #   cargo build --release --manifest-path tools/noop-receiver/Cargo.toml
-#   tools/ingest-vs-noop.sh [ROUNDS] [SECONDS]
+#   [BASE=/tmp/base/calltap] tools/ingest-vs-noop.sh [ROUNDS] [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-2}
 SECS=${2:-10}
 CALLTAP=${CALLTAP:-target/release/calltap}
 NOOP=${NOOP:-tools/noop-receiver/target/release/noop-receiver}
+BASE=${BASE:-}
 WORK=$(mktemp -d /tmp/calltap-noop.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$WORK"' EXIT
 "$CALLTAP" simulate --calls 20 --seed 17 --out "$WORK/corpus.jsonl" >/dev/null 2>&1
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# The writer thread's ticks (0 for a server without one).
+writer_ticks() {
+  local t total=0
+  for t in /proc/"$1"/task/*; do
+    if [ "$(cat "$t/comm" 2>/dev/null)" = calltap-writer ]; then
+      total=$(awk '{ print $14 + $15 }' "$t/stat")
+    fi
+  done
+  echo "$total"
+}
+servers="noop dry-run full"
+if [ -n "$BASE" ]; then servers="noop base-dry-run dry-run base-full full"; fi
 echo "$(uptime)"
-echo "| round | server | deliveries/s | p99 ms | non-2xx | server CPU µs/delivery | load |"
-echo "|---:|---|---:|---:|---:|---:|---:|"
+echo "| round | server | deliveries/s | p99 ms | non-2xx | server CPU µs/delivery | writer thread µs/delivery | load |"
+echo "|---:|---|---:|---:|---:|---:|---:|---:|"
 for round in $(seq 1 "$ROUNDS"); do
-  for server in noop dry-run full; do
+  for server in $servers; do
     port=$(free_port)
     case $server in
       noop) "$NOOP" "127.0.0.1:$port" & ;;
       dry-run) "$CALLTAP" serve --listen "127.0.0.1:$port" --db "$WORK/$round-$server.db" --dry-run 2>/dev/null & ;;
       full) "$CALLTAP" serve --listen "127.0.0.1:$port" --db "$WORK/$round-$server.db" --durability full 2>/dev/null & ;;
+      base-dry-run) "$BASE" serve --listen "127.0.0.1:$port" --db "$WORK/$round-$server.db" --dry-run 2>/dev/null & ;;
+      base-full) "$BASE" serve --listen "127.0.0.1:$port" --db "$WORK/$round-$server.db" --durability full 2>/dev/null & ;;
     esac
     pid=$!
     until curl -s -o /dev/null -X POST -d '{}' "http://127.0.0.1:$port/webhook"; do sleep 0.05; done
-    before=$(ticks "$pid")
+    before=$(ticks "$pid"); writer_before=$(writer_ticks "$pid")
     wrk -t2 -c64 -d"${SECS}s" --latency -s tools/wrk/deliveries.lua "http://127.0.0.1:$port/webhook" -- "$WORK/corpus.jsonl" >"$WORK/wrk.txt"
-    after=$(ticks "$pid")
+    after=$(ticks "$pid"); writer_after=$(writer_ticks "$pid")
     load=$(cut -d' ' -f1 /proc/loadavg)
     kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
     requests=$(awk '/requests in/ { print $1 }' "$WORK/wrk.txt")
@@ -43,6 +62,7 @@ for round in $(seq 1 "$ROUNDS"); do
     p99=$(awk '$1 == "99%" { print $2 }' "$WORK/wrk.txt")
     non2xx=$(awk '/Non-2xx/ { print $NF }' "$WORK/wrk.txt"); non2xx=${non2xx:-0}
     cpu=$(( (after - before) * 10000 / requests ))
-    echo "| $round | $server | $rate | $p99 | $non2xx | $cpu | $load |"
+    writer=$(( (writer_after - writer_before) * 10000 / requests ))
+    echo "| $round | $server | $rate | $p99 | $non2xx | $cpu | $writer | $load |"
   done
 done
