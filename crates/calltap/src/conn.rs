@@ -16,7 +16,9 @@
 //!   rest) until one closes, so the process never reaches its descriptor
 //!   limit, and the timeouts above free the slots slow clients hold.
 //! - **Header size limit**: headers larger than `max_header_bytes` get 431
-//!   (hyper's answer) and the connection is closed.
+//!   (hyper's answer) and the connection is closed. The connection's read
+//!   buffer is bounded by the same size, so that a connection holds at
+//!   most that much of a body the handler has not asked for yet.
 //!
 //! The body read timeout is the ingest handler's (the only route that reads
 //! a body), since it must answer 408 rather than drop the connection.
@@ -53,7 +55,7 @@ impl Default for ConnLimits {
         ConnLimits {
             header_read_timeout: Duration::from_secs(10),
             max_connections: 65_536,
-            max_header_bytes: 64 << 10,
+            max_header_bytes: 8 << 10,
         }
     }
 }
@@ -104,7 +106,8 @@ pub async fn serve(
             builder
                 .timer(TokioTimer::new())
                 .header_read_timeout(limits.header_read_timeout)
-                .max_header_size(limits.max_header_bytes);
+                .max_header_size(limits.max_header_bytes)
+                .max_buf_size(read_buf_size(limits.max_header_bytes));
             let conn = builder.serve_connection(TokioIo::new(stream), service);
             let mut conn = std::pin::pin!(conn);
             let mut stopping = std::pin::pin!(stop.closed());
@@ -134,6 +137,16 @@ pub async fn serve(
     drop(closed_rx);
     drop(listener);
     closed_tx.closed().await;
+}
+
+/// The most hyper reads into a connection's buffer at once: just room for
+/// the largest head allowed (hyper's floor is 8 KiB). Its default, 400 KiB,
+/// let a connection read a whole body, and the next request's, before the
+/// handler asked for it; with thousands of connections waiting for the
+/// body budget, that was their bodies in our memory rather than in the
+/// kernel's socket buffers.
+fn read_buf_size(max_header_bytes: usize) -> usize {
+    max_header_bytes.max(8 << 10)
 }
 
 /// An accept error: a connection reset before it was accepted is nothing;

@@ -273,6 +273,10 @@ pub async fn run(
             ingestor: Arc::new(ingestor),
             body_limit: config.body_limit,
             body_read_timeout: config.body_read_timeout,
+            body_budget: crate::ingest::budget::BodyBudget::new(
+                config.body_budget_bytes.max(config.body_limit),
+            ),
+            max_wait: config.queue_max_wait,
         },
         reader,
         feed,

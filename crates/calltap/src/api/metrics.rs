@@ -85,6 +85,14 @@ fn describe() {
         "Time to write and commit one batch."
     );
     metrics::describe_gauge!("calltap_queue_depth", "Jobs waiting for the writer.");
+    metrics::describe_gauge!(
+        "calltap_body_bytes_in_flight",
+        "Request body bytes ingest holds in memory now, read or queued (within --body-budget-bytes)."
+    );
+    metrics::describe_gauge!(
+        "calltap_body_bytes_in_flight_peak",
+        "The most request body bytes ingest has held in memory at once since the start."
+    );
     metrics::describe_counter!(
         "calltap_feed_elided_total",
         "Deliveries published to live streams without their body, which would have passed --feed-bytes (streams read it from the log)."

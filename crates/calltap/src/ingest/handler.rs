@@ -3,18 +3,22 @@
 //! here.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, FromRef, FromRequest, Request, State};
+use axum::body::{Body, Bytes};
+use axum::extract::{DefaultBodyLimit, FromRef, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
+use bytes::BytesMut;
+use futures_util::StreamExt;
 
+use super::budget::{BodyBudget, Held};
 use super::encoding::EncodingError;
 use super::{Ack, Delivery, IngestError, Ingestor, Received};
 use crate::api::ApiError;
+use crate::store::admission::Refused;
 
 /// What the ingest paths need: the pipeline, and the limits they answer with.
 #[derive(Clone, Debug)]
@@ -27,6 +31,12 @@ pub struct IngestState {
     /// that dribbles its body would otherwise hold its connection, and the
     /// bytes read so far, for as long as it likes.
     pub body_read_timeout: Duration,
+    /// The bytes of bodies held at once (read, queued, being committed); a
+    /// request waits for its share before its body is read.
+    pub body_budget: Arc<BodyBudget>,
+    /// The longest a request waits for its share of `body_budget` (the
+    /// queue's wait budget: the wait counts in the expected wait); then 503.
+    pub max_wait: Duration,
 }
 
 /// `POST` on each of `paths` (any other method: 405), with bodies up to
@@ -72,8 +82,24 @@ pub async fn receive(
     headers: HeaderMap,
     request: Request,
 ) -> Result<Response, ApiError> {
-    let read = tokio::time::timeout(ingest.body_read_timeout, Bytes::from_request(request, &()));
-    let Ok(body) = read.await else {
+    let length = content_length(&headers);
+    if length.is_some_and(|length| length > ingest.body_limit) {
+        return Err(too_large(ingest.body_limit));
+    }
+    // The share of the body budget first, the body read after (and its
+    // timeout from then: the wait is ours, not the sender's).
+    let asked = Instant::now();
+    let take = ingest.body_budget.take(length.unwrap_or(0));
+    let Ok(mut held) = tokio::time::timeout(ingest.max_wait, take).await else {
+        metrics::counter!("calltap_overloaded_total").increment(1);
+        return Err(answer(IngestError::Overloaded(Refused::Wait {
+            expected: asked.elapsed(),
+            max: ingest.max_wait,
+        })));
+    };
+    let waited = asked.elapsed();
+    let read = read_body(request.into_body(), length, ingest.body_limit, &mut held);
+    let Ok(body) = tokio::time::timeout(ingest.body_read_timeout, read).await else {
         metrics::counter!("calltap_deliveries_rejected_total", "reason" => "body_timeout")
             .increment(1);
         tracing::warn!("a body did not arrive within the body read timeout");
@@ -81,28 +107,23 @@ pub async fn receive(
             timeout: ingest.body_read_timeout,
         });
     };
-    let body = body.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            metrics::counter!("calltap_deliveries_rejected_total", "reason" => "too_large")
-                .increment(1);
-            ApiError::PayloadTooLarge {
-                limit: ingest.body_limit,
-                decompressed: false,
-            }
-        } else {
-            ApiError::BadRequest {
-                kind: "unreadable_body",
-                reason: rejection.body_text(),
-            }
-        }
+    let body = body.map_err(|err| match err {
+        BodyError::TooLarge => too_large(ingest.body_limit),
+        BodyError::Unreadable(err) => ApiError::BadRequest {
+            kind: "unreadable_body",
+            reason: format!("the body could not be read: {err}"),
+        },
     })?;
     let delivery = Delivery {
         method,
         uri,
         headers,
         body,
+        waited,
     };
     let received = ingest.ingestor.ingest(delivery).await.map_err(answer)?;
+    // The body's share of the budget is held until the answer is built.
+    drop(held);
     let (mut response, ack) = match received {
         Received::Acked(ack) => (
             (StatusCode::OK, Json(serde_json::json!({}))).into_response(),
@@ -141,6 +162,57 @@ pub async fn receive(
             .insert("x-calltap-duplicate", HeaderValue::from_static("true"));
     }
     Ok(response)
+}
+
+/// Why a body could not be read whole.
+enum BodyError {
+    /// Past the body limit.
+    TooLarge,
+    /// The connection failed or the framing was broken.
+    Unreadable(axum::Error),
+}
+
+/// Reads `body` into one buffer (sized by `length` when the request gave
+/// it, so that its frames are not joined into a second copy), counting
+/// each frame in `held` and covering a body that grows past its share.
+async fn read_body(
+    body: Body,
+    length: Option<usize>,
+    limit: usize,
+    held: &mut Held,
+) -> Result<Bytes, BodyError> {
+    let mut buf = BytesMut::with_capacity(length.unwrap_or(0).min(limit));
+    let mut frames = body.into_data_stream();
+    while let Some(frame) = frames.next().await {
+        let frame = frame.map_err(BodyError::Unreadable)?;
+        let len = buf.len().saturating_add(frame.len());
+        if len > limit {
+            return Err(BodyError::TooLarge);
+        }
+        held.cover(len).await;
+        buf.extend_from_slice(&frame);
+        held.read(frame.len());
+    }
+    Ok(buf.freeze())
+}
+
+/// The request's `Content-Length`, when it gives a readable one.
+fn content_length(headers: &HeaderMap) -> Option<usize> {
+    headers
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
+}
+
+/// The 413 for a body past `limit`, counted.
+fn too_large(limit: usize) -> ApiError {
+    metrics::counter!("calltap_deliveries_rejected_total", "reason" => "too_large").increment(1);
+    ApiError::PayloadTooLarge {
+        limit,
+        decompressed: false,
+    }
 }
 
 /// The ingest pipeline's errors, as HTTP (the 503s get the configured

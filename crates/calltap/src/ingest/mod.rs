@@ -7,6 +7,7 @@
 //! type only the handler uses.
 
 pub mod auth;
+pub mod budget;
 pub mod encoding;
 pub mod handler;
 pub mod key;
@@ -40,6 +41,10 @@ pub struct Delivery {
     pub headers: HeaderMap,
     /// The raw body.
     pub body: Bytes,
+    /// How long the request waited before its body was read (for its share
+    /// of the body budget): admission counts it in the expected wait, since
+    /// the sender's timeout runs from when it sent.
+    pub waited: Duration,
 }
 
 /// A delivery that was accepted.
@@ -206,7 +211,7 @@ impl Ingestor {
                 key: &event.key.clone(),
                 server_timeout_seconds,
             };
-            return Ok(self.ask(proxy, event, question).await);
+            return Ok(self.ask(proxy, event, question, delivery.waited).await);
         }
         if message_type.expects_response() {
             tracing::warn!(
@@ -218,17 +223,27 @@ impl Ingestor {
         let Some(writer) = &self.writer else {
             return Ok(Received::Acked(Ack::DryRun));
         };
-        acked(commit(writer, Job::Event(event)).await?).map(Received::Acked)
+        acked(commit(writer, Job::Event(event), delivery.waited).await?).map(Received::Acked)
     }
 
     /// A question: its commit and its forward to the app at once (the
     /// answer waits for both, so nothing is answered before it is
     /// recorded), then the answer recorded through the writer's queue
     /// without waiting for that second commit.
-    async fn ask(&self, proxy: &Proxy, event: NewEvent, question: Question<'_>) -> Received {
+    async fn ask(
+        &self,
+        proxy: &Proxy,
+        event: NewEvent,
+        question: Question<'_>,
+        waited: Duration,
+    ) -> Received {
         let record = async {
             match &self.writer {
-                Some(writer) => Some(commit(writer, Job::Event(event)).await.and_then(acked)),
+                Some(writer) => Some(
+                    commit(writer, Job::Event(event), waited)
+                        .await
+                        .and_then(acked),
+                ),
                 None => None,
             }
         };
@@ -338,7 +353,7 @@ impl Ingestor {
             body: delivery.body.clone(),
             headers: key::kept_headers(&delivery.headers, &self.kept_headers),
         };
-        match commit(writer, Job::Quarantine(row)).await {
+        match commit(writer, Job::Quarantine(row), delivery.waited).await {
             Ok(_) => rejection,
             Err(err) => err,
         }
@@ -399,15 +414,20 @@ fn record_answer(writer: &WriterHandle, seq: Seq, answer: &Answer) {
     }
 }
 
-/// Submits a job and waits for its batch to commit.
-async fn commit(writer: &WriterHandle, job: Job) -> Result<Outcome, IngestError> {
-    let reply = writer.try_submit(job).map_err(|err| match err {
-        SubmitError::Full(refused) => {
-            metrics::counter!("calltap_overloaded_total").increment(1);
-            IngestError::Overloaded(refused)
-        }
-        SubmitError::Closed => IngestError::StoreUnavailable("the writer has stopped".to_owned()),
-    })?;
+/// Submits a job whose sender has waited `waited` already, and waits for
+/// its batch to commit.
+async fn commit(writer: &WriterHandle, job: Job, waited: Duration) -> Result<Outcome, IngestError> {
+    let reply = writer
+        .try_submit_after(job, waited)
+        .map_err(|err| match err {
+            SubmitError::Full(refused) => {
+                metrics::counter!("calltap_overloaded_total").increment(1);
+                IngestError::Overloaded(refused)
+            }
+            SubmitError::Closed => {
+                IngestError::StoreUnavailable("the writer has stopped".to_owned())
+            }
+        })?;
     match reply.await {
         Ok(Ok(outcome)) => Ok(outcome),
         Ok(Err(failed)) => Err(IngestError::StoreUnavailable(failed.0)),

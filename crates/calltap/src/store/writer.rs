@@ -99,12 +99,23 @@ impl WriterHandle {
         &self,
         job: Job,
     ) -> Result<oneshot::Receiver<Result<Outcome, CommitFailed>>, SubmitError> {
+        self.try_submit_after(job, Duration::ZERO)
+    }
+
+    /// [`try_submit`](Self::try_submit) for a job whose sender has waited
+    /// `waited` already (for the body budget): admission adds it to the
+    /// expected wait.
+    pub fn try_submit_after(
+        &self,
+        job: Job,
+        waited: Duration,
+    ) -> Result<oneshot::Receiver<Result<Outcome, CommitFailed>>, SubmitError> {
         if self.tx.is_closed() {
             return Err(SubmitError::Closed);
         }
         let bytes = job.queued_bytes();
         self.admission
-            .try_reserve(bytes)
+            .try_reserve(bytes, waited)
             .map_err(SubmitError::Full)?;
         let (reply, rx) = oneshot::channel();
         match self.tx.send(Request { job, bytes, reply }) {

@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use crate::helpers::{db_path, spawn_app_with, status_update};
+use crate::process::{counter, start_with, wait_healthy};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_queue_past_its_memory_budget_answers_503_with_retry_after_and_reads_keep_working() {
@@ -154,4 +155,122 @@ async fn a_database_that_cannot_be_written_answers_503_and_readyz_says_so() {
     lock.execute_batch("ROLLBACK").expect("release");
     assert_eq!(app.post(status_update("after")).await.status(), 200);
     assert_eq!(app.get("/readyz").await.status(), 200);
+}
+
+/// A valid delivery of about `size` bytes, unique per `id`.
+fn padded_update(id: &str, size: usize) -> String {
+    let body = status_update(id);
+    let pad = "x".repeat(size.saturating_sub(body.len() + 12));
+    format!("{},\"pad\":\"{pad}\"}}}}", &body[..body.len() - 2])
+}
+
+/// Issue 14, defect 14: the bodies in flight were the resident set under a
+/// burst. With a body budget of 64 KiB, 120 bodies of 12 KB sent at once
+/// over 120 connections (nearly 1.5 MB): every one is answered 200 and
+/// stored, none refused, and the body bytes the server reports holding at
+/// once (`calltap_body_bytes_in_flight_peak`, counted as bodies are read)
+/// stay within the budget. The real binary, for its process-wide metrics.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn more_concurrent_bodies_than_the_body_budget_are_all_answered_and_held_within_it() {
+    const BUDGET: usize = 64 << 10;
+    const BODIES: usize = 120;
+    const SIZE: usize = 12_000;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let budget = BUDGET.to_string();
+    let mut server = start_with(
+        &db_path(&dir),
+        &["--body-limit", &budget, "--body-budget-bytes", &budget],
+    );
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .expect("client");
+    wait_healthy(&mut server, &client).await;
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(BODIES));
+
+    let sends: Vec<_> = (0..BODIES)
+        .map(|i| {
+            let (client, start) = (client.clone(), std::sync::Arc::clone(&start));
+            let url = format!("{}/", server.base);
+            tokio::spawn(async move {
+                let body = padded_update(&format!("budget-{i}"), SIZE);
+                assert!(body.len() >= SIZE - 16, "{}", body.len());
+                start.wait().await;
+                let response = client.post(url).body(body).send().await;
+                response.map(|r| r.status().as_u16()).unwrap_or(0)
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for send in sends {
+        statuses.push(send.await.expect("task"));
+    }
+    let peak = counter(&server, &client, "calltap_body_bytes_in_flight_peak").await;
+    let now = counter(&server, &client, "calltap_body_bytes_in_flight").await;
+    let stored = counter(&server, &client, "calltap_deliveries_stored_total").await;
+    let overloaded = counter(&server, &client, "calltap_overloaded_total").await;
+    server.child.kill().expect("SIGKILL");
+    let _ = server.child.wait();
+
+    let refused: Vec<_> = statuses.iter().filter(|s| **s != 200).collect();
+    assert!(refused.is_empty(), "not 200: {refused:?}");
+    assert_eq!(stored, BODIES as f64);
+    assert_eq!(overloaded, 0.0);
+    // At least one whole body was counted, and never more than the budget.
+    assert!(
+        peak >= SIZE as f64 - 16.0,
+        "peak {peak}: bodies not counted"
+    );
+    assert!(
+        peak <= BUDGET as f64,
+        "peak {peak} past the budget {BUDGET}"
+    );
+    assert_eq!(now, 0.0, "bodies still counted after every answer");
+}
+
+/// A request that cannot get its share of the body budget within the wait
+/// budget gets 503 `overloaded` with `Retry-After` (the sender may retry),
+/// rather than waiting past its sender's patience; and once the share is
+/// free again, deliveries are taken.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_that_waits_past_the_wait_budget_for_the_body_budget_gets_503() {
+    use tokio::io::AsyncWriteExt;
+    const BUDGET: usize = 16 << 10;
+    let app = spawn_app_with(|c| {
+        c.body_limit = BUDGET;
+        c.body_budget_bytes = BUDGET;
+        c.queue_max_wait = Duration::from_millis(500);
+        c.body_read_timeout = Duration::from_secs(3);
+        c.retry_after = Duration::from_secs(4);
+    })
+    .await;
+    // A sender announcing the largest body and sending none of it: it
+    // holds the whole budget until its body read timeout.
+    let mut stalled = tokio::net::TcpStream::connect(app.addr)
+        .await
+        .expect("connect");
+    let head = format!("POST / HTTP/1.1\r\nHost: calltap\r\nContent-Length: {BUDGET}\r\n\r\n");
+    stalled.write_all(head.as_bytes()).await.expect("write");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let refused = app.post(status_update("behind-the-stalled-one")).await;
+
+    assert_eq!(refused.status(), 503);
+    assert_eq!(refused.headers()["retry-after"], "4");
+    let answer: serde_json::Value = refused.json().await.expect("JSON");
+    assert_eq!(answer["kind"], "overloaded", "{answer}");
+    // The stalled sender is cut off by its body read timeout (408), which
+    // gives its share back.
+    let mut closed = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(30), async {
+        use tokio::io::AsyncReadExt;
+        let _ = stalled.read_to_end(&mut closed).await;
+    });
+    assert!(read.await.is_ok(), "the stalled sender was never answered");
+    assert!(
+        String::from_utf8_lossy(&closed).starts_with("HTTP/1.1 408"),
+        "{}",
+        String::from_utf8_lossy(&closed)
+    );
+    assert_eq!(app.post(status_update("after")).await.status(), 200);
 }

@@ -304,6 +304,12 @@ fn a_setting_that_must_be_positive_is_named_by_its_flag_variable_and_config_key(
             "max_batch",
         ),
         (
+            "--body-budget-bytes",
+            "CALLTAP_BODY_BUDGET_BYTES",
+            "body_budget_bytes",
+            "queue_max_bytes",
+        ),
+        (
             "--max-batch",
             "CALLTAP_MAX_BATCH",
             "max_batch",

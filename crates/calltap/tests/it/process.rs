@@ -225,7 +225,7 @@ async fn sigkill_mid_load_loses_nothing_that_was_answered_200() {
 }
 
 /// The value of an unlabelled counter in a Prometheus text page (absent: 0).
-async fn counter(server: &Server, client: &reqwest::Client, name: &str) -> f64 {
+pub(crate) async fn counter(server: &Server, client: &reqwest::Client, name: &str) -> f64 {
     let text = client
         .get(format!("{}/metrics", server.base))
         .send()

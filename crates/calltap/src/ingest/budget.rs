@@ -1,0 +1,193 @@
+//! A byte budget on the request bodies ingest holds at once.
+//!
+//! Why: under a burst of thousands of calls, each posting at once, the
+//! resident set was the requests in flight (about 75 KB each: the body
+//! read, its queued job, the connection's buffers), not the caches; 10,000
+//! of them took a gigabyte. A request must now hold its share of the budget
+//! before its body is read, and keeps it until it is answered (so the body
+//! read, queued and being committed is counted once). One that cannot get
+//! it waits with its body unread, in the kernel's socket buffers rather
+//! than in ours; the wait is bounded by the caller, and counted in the
+//! expected wait that admission judges.
+//!
+//! A body with a `Content-Length` takes its length at once; a chunked one
+//! takes [`STEP`]s as it grows. The bytes actually read into memory are
+//! reported as `calltap_body_bytes_in_flight` (and its peak), so that the
+//! bound can be checked from outside. This module knows nothing of HTTP.
+
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// What a chunked body takes at a time, in bytes.
+pub const STEP: usize = 16 << 10;
+
+/// The default budget, in bytes (raised to the body limit when that is larger).
+pub const DEFAULT_BYTES: usize = 32 << 20;
+
+/// The most bytes a single permit request may ask for (tokio counts in u32).
+const MAX_ASK: usize = u32::MAX as usize;
+
+#[derive(Debug, Default)]
+struct Counted {
+    in_flight: usize,
+    peak: usize,
+}
+
+/// The budget shared by every ingest request.
+#[derive(Debug)]
+pub struct BodyBudget {
+    bytes: usize,
+    permits: Arc<Semaphore>,
+    counted: Mutex<Counted>,
+}
+
+impl BodyBudget {
+    /// A budget of `bytes` (at least 1).
+    pub fn new(bytes: usize) -> Arc<BodyBudget> {
+        let bytes = bytes.clamp(1, Semaphore::MAX_PERMITS);
+        Arc::new(BodyBudget {
+            bytes,
+            permits: Arc::new(Semaphore::new(bytes)),
+            counted: Mutex::default(),
+        })
+    }
+
+    /// The budget, in bytes.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    /// The body bytes held in memory now, and the most held at once so far.
+    pub fn in_flight(&self) -> (usize, usize) {
+        let counted = self.counted.lock();
+        (counted.in_flight, counted.peak)
+    }
+
+    /// Waits for `bytes` of the budget (at most the whole budget), in
+    /// arrival order; the share is given back when the [`Held`] drops.
+    pub async fn take(self: &Arc<Self>, bytes: usize) -> Held {
+        let mut held = Held {
+            budget: Arc::clone(self),
+            permit: None,
+            taken: 0,
+            counted: 0,
+        };
+        held.grow_to(bytes).await;
+        held
+    }
+
+    fn count(&self, add: usize, sub: usize) {
+        let mut counted = self.counted.lock();
+        counted.in_flight = (counted.in_flight + add).saturating_sub(sub);
+        counted.peak = counted.peak.max(counted.in_flight);
+        metrics::gauge!("calltap_body_bytes_in_flight").set(counted.in_flight as f64);
+        metrics::gauge!("calltap_body_bytes_in_flight_peak").set(counted.peak as f64);
+    }
+}
+
+/// One request's share of the [`BodyBudget`].
+#[derive(Debug)]
+pub struct Held {
+    budget: Arc<BodyBudget>,
+    permit: Option<OwnedSemaphorePermit>,
+    /// Bytes of the budget taken.
+    taken: usize,
+    /// Bytes counted as read into memory.
+    counted: usize,
+}
+
+impl Held {
+    /// Bytes of the budget this share holds.
+    pub fn taken(&self) -> usize {
+        self.taken
+    }
+
+    /// Makes sure `bytes` read bytes are covered, waiting for more of the
+    /// budget if not (a chunked body growing: at least a [`STEP`] more).
+    pub async fn cover(&mut self, bytes: usize) {
+        if bytes > self.taken {
+            let want = bytes.max(self.taken.saturating_add(STEP));
+            self.grow_to(want).await;
+        }
+    }
+
+    /// Counts `bytes` more as read into memory (covered or not: the count
+    /// is what the process holds).
+    pub fn read(&mut self, bytes: usize) {
+        self.counted += bytes;
+        self.budget.count(bytes, 0);
+    }
+
+    async fn grow_to(&mut self, bytes: usize) {
+        let want = bytes.min(self.budget.bytes);
+        if want <= self.taken {
+            return;
+        }
+        let ask = u32::try_from((want - self.taken).min(MAX_ASK)).unwrap_or(u32::MAX);
+        let semaphore = Arc::clone(&self.budget.permits);
+        // The semaphore is never closed; a closed one would leave the
+        // request uncovered rather than stuck.
+        let Ok(more) = semaphore.acquire_many_owned(ask).await else {
+            return;
+        };
+        self.taken += ask as usize;
+        match &mut self.permit {
+            Some(permit) => permit.merge(more),
+            None => self.permit = Some(more),
+        }
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        if self.counted > 0 {
+            self.budget.count(0, self.counted);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_share_waits_until_the_budget_has_room_and_gives_it_back_on_drop() {
+        let budget = BodyBudget::new(100);
+        let first = budget.take(80).await;
+        assert_eq!(first.taken(), 80);
+        let waiting = tokio::time::timeout(Duration::from_millis(50), budget.take(30)).await;
+        assert!(waiting.is_err(), "30 bytes past a budget of 100 were given");
+        drop(first);
+        let second = tokio::time::timeout(Duration::from_secs(5), budget.take(30))
+            .await
+            .expect("room once the first share dropped");
+        assert_eq!(second.taken(), 30);
+    }
+
+    #[tokio::test]
+    async fn a_share_larger_than_the_budget_takes_all_of_it() {
+        let budget = BodyBudget::new(100);
+        let held = budget.take(1_000).await;
+        assert_eq!(held.taken(), 100);
+    }
+
+    #[tokio::test]
+    async fn a_growing_body_takes_steps_and_the_bytes_read_are_counted_until_the_drop() {
+        let budget = BodyBudget::new(1 << 20);
+        let mut held = budget.take(0).await;
+        assert_eq!(held.taken(), 0);
+        held.cover(10).await;
+        assert_eq!(held.taken(), STEP);
+        held.read(10);
+        held.cover(STEP + 1).await;
+        assert_eq!(held.taken(), 2 * STEP);
+        held.read(STEP - 9);
+        assert_eq!(budget.in_flight(), (STEP + 1, STEP + 1));
+        drop(held);
+        assert_eq!(budget.in_flight(), (0, STEP + 1));
+    }
+}
