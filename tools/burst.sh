@@ -20,21 +20,8 @@ shift
 concurrency=$calls
 if [ $# -gt 0 ] && [ "$1" != "--" ]; then concurrency=$1; shift; fi
 [ "${1:-}" = "--" ] && shift
-bin=${CALLTAP_BIN:-target/release/calltap}
-[ -x "$bin" ] || { echo "no $bin: cargo build --release -p calltap" >&2; exit 2; }
-
-# Both ends of every connection: raise the open-file limit.
-ulimit -n "$(ulimit -Hn)"
-dir=$(mktemp -d /tmp/calltap-burst.XXXXXX)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$bin" serve --listen "127.0.0.1:$port" --db "$dir/burst.db" "$@" 2>"$dir/serve.log" &
-pid=$!
-cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$dir"; }
-trap cleanup EXIT
-for _ in $(seq 100); do
-  curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break
-  sleep 0.1
-done
+. tools/lib/serve.sh
+start_serve burst "$@"
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 set +e
@@ -45,8 +32,8 @@ metrics=$(curl -fs "http://127.0.0.1:$port/metrics")
 overloaded=$(awk '/^calltap_overloaded_total /{print $2}' <<<"$metrics")
 stored=$(awk '/^calltap_deliveries_stored_total /{print $2}' <<<"$metrics")
 echo "server: stored ${stored:-0}, answered 503 overloaded ${overloaded:-0} times"
-echo "server gauges: $(grep -E "^calltap_(projection_cache_bytes|queue_bytes|connections) " <<<"$metrics" | tr "\n" " ")"
-grep -E '^(VmHWM|VmRSS)' "/proc/$pid/status" | tr -s ' \t' ' '
+echo "server gauges: $(grep -E "^calltap_(projection_cache_bytes|queue_bytes|connections|connections_timed_out_total|body_bytes_in_flight_peak) " <<<"$metrics" | tr "\n" " ")"
+echo "server: $(memory)"
 ticks=$(getconf CLK_TCK)
 read -r utime stime < <(awk '{print $14, $15}' "/proc/$pid/stat")
 echo "server CPU: $(( (utime + stime) * 1000 / ticks )) ms"

@@ -4,7 +4,8 @@
 #   1. a burst of BURST calls at once (default 10,000): 0 × 503 wanted;
 #   2. the sustainable rate, measured: SUSTAIN calls (default 400), 64 at
 #      a time, as fast as the server answers;
-#   3. 3 × that rate, open loop, for SECONDS (default 60): the excess must
+#   3. 3 × that rate, for SECONDS (default 60), at most BURST requests in
+#      flight (the sender's own limit: past it the sender waits): the excess must
 #      get 503 (with Retry-After), memory must stay within its budget;
 #   4. right after, the closed-loop run of step 2 again, for about 5 s:
 #      its throughput against step 2's;
@@ -23,24 +24,12 @@ seconds=${2:-60}
 sustain=${3:-400}
 shift $(( $# < 3 ? $# : 3 ))
 [ "${1:-}" = "--" ] && shift
-bin=${CALLTAP_BIN:-target/release/calltap}
-[ -x "$bin" ] || { echo "no $bin: cargo build --release -p calltap" >&2; exit 2; }
-
-ulimit -n "$(ulimit -Hn)"
-dir=$(mktemp -d /tmp/calltap-overload.XXXXXX)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$bin" serve --listen "127.0.0.1:$port" --db "$dir/overload.db" "$@" 2>"$dir/serve.log" &
-pid=$!
-cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$dir"; }
-trap cleanup EXIT
-for _ in $(seq 100); do
-  curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break
-  sleep 0.1
-done
+. tools/lib/serve.sh
+start_serve overload "$@"
 
 metric() { curl -fs "http://127.0.0.1:$port/metrics" | awk -v m="$1" '$1==m {print $2}'; }
 status() {
-  echo "  server: VmHWM $(awk '/^VmHWM/{print $2, $3}' /proc/$pid/status), VmRSS $(awk '/^VmRSS/{print $2, $3}' /proc/$pid/status);" \
+  echo "  server: $(memory);" \
     "503 overloaded so far: $(metric calltap_overloaded_total); stored so far: $(metric calltap_deliveries_stored_total);" \
     "load $(cut -d' ' -f1-3 /proc/loadavg)"
 }
@@ -64,7 +53,7 @@ sustainable=${rate%.*}
 over=$(( sustainable * 3 ))
 # About 40 deliveries per call: enough calls to last SECONDS at 3x.
 calls=$(( over * seconds / 40 ))
-sim "3. overload at 3 x $sustainable = $over/s for ~${seconds} s" --calls "$calls" --concurrency 5000 --max-speed --rate "$over" --seed 3
+sim "3. overload at 3 x $sustainable = $over/s for ~${seconds} s" --calls "$calls" --concurrency "$burst" --max-speed --rate "$over" --seed 3
 after_calls=$(( sustainable * 5 / 40 ))
 sim "4. right after: closed loop for ~5 s" --calls "$after_calls" --concurrency 64 --max-speed --seed 4
 echo "== 5. acknowledged vs stored"
