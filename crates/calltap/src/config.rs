@@ -147,7 +147,7 @@ impl Default for Config {
             max_depth: 128,
             queue_max_wait: crate::store::admission::DEFAULT_MAX_WAIT,
             queue_max_bytes: crate::store::admission::DEFAULT_MAX_BYTES,
-            body_budget_bytes: crate::ingest::budget::DEFAULT_BYTES,
+            body_budget_bytes: 32 << 20,
             projector_cache_bytes: crate::project::DEFAULT_CACHE,
             handoff_bytes: crate::store::handoff::DEFAULT_MAX_BYTES,
             feed_bytes: crate::store::feed::DEFAULT_MAX_BYTES,

@@ -23,9 +23,6 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 /// What a chunked body takes at a time, in bytes.
 pub const STEP: usize = 16 << 10;
 
-/// The default budget, in bytes (raised to the body limit when that is larger).
-pub const DEFAULT_BYTES: usize = 32 << 20;
-
 /// The most bytes a single permit request may ask for (tokio counts in u32).
 const MAX_ASK: usize = u32::MAX as usize;
 
