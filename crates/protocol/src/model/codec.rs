@@ -220,6 +220,28 @@ macro_rules! leaf_field {
 
 leaf_field!(String, bool, Number, Value, crate::Timestamp);
 
+/// Implements `Serialize` and `Deserialize` for a [`Field`] type through
+/// its `Field` impl: declaration order, no recording.
+macro_rules! serde_via_field {
+    ($name:ty) => {
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                $crate::model::codec::Field::write(
+                    self,
+                    serializer,
+                    $crate::model::codec::Lay::NONE,
+                )
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                $crate::model::codec::deserialize(deserializer)
+            }
+        }
+    };
+}
+
 /// Reads a `T` through a recorder, as a serde seed.
 pub(crate) struct Seed<'a, T, R> {
     rec: &'a mut R,
@@ -430,20 +452,23 @@ impl<'de> Next<'de> for Buffered<'_> {
 
 /// An object with typed fields and an `extra` map, as written.
 pub(crate) trait WriteObject {
-    /// The JSON keys of the typed fields, in declaration order.
-    const FIELDS: &'static [&'static str];
+    /// The JSON keys of the typed fields, in declaration order (none by
+    /// default: an object kept whole).
+    const FIELDS: &'static [&'static str] = &[];
 
     /// What a layout records this object as: the type it is read as.
     fn kind() -> TypeId;
 
     /// Writes field `i` as an entry of `map` if it has a value; whether it
-    /// had one.
+    /// had one (none by default).
     fn write_field<M: SerializeMap>(
         &self,
-        i: usize,
-        map: &mut M,
-        lay: Lay<'_>,
-    ) -> Result<bool, M::Error>;
+        _i: usize,
+        _map: &mut M,
+        _lay: Lay<'_>,
+    ) -> Result<bool, M::Error> {
+        Ok(false)
+    }
 
     /// The keys not typed, in their order.
     fn extra(&self) -> &Map<String, Value>;
@@ -662,19 +687,8 @@ pub(crate) fn read_known<'de, A: MapAccess<'de>, T: ReadObject, R: Recorder>(
 pub(crate) struct Untyped(pub(crate) Map<String, Value>);
 
 impl WriteObject for Untyped {
-    const FIELDS: &'static [&'static str] = &[];
-
     fn kind() -> TypeId {
         TypeId::of::<Untyped>()
-    }
-
-    fn write_field<M: SerializeMap>(
-        &self,
-        _: usize,
-        _: &mut M,
-        _: Lay<'_>,
-    ) -> Result<bool, M::Error> {
-        Ok(false)
     }
 
     fn extra(&self) -> &Map<String, Value> {

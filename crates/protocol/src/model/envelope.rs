@@ -260,16 +260,21 @@ fn message_type(body: &[u8]) -> Option<Cow<'_, str>> {
     let mut found = None;
     let mut de = serde_json::Deserializer::from_slice(body);
     // It ends in an error once found (to stop reading); the error is moot.
-    let _ = FindType { found: &mut found }.deserialize(&mut de);
+    let _ = Find {
+        path: &[MESSAGE, "type"],
+        found: &mut found,
+    }
+    .deserialize(&mut de);
     found
 }
 
-/// Looks for `message` in the root object.
-struct FindType<'a, 'de> {
+/// Looks for the string at `path` (object keys), skipping everything else.
+struct Find<'a, 'de> {
+    path: &'a [&'a str],
     found: &'a mut Option<Cow<'de, str>>,
 }
 
-impl<'de> DeserializeSeed<'de> for FindType<'_, 'de> {
+impl<'de> DeserializeSeed<'de> for Find<'_, 'de> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
@@ -277,7 +282,7 @@ impl<'de> DeserializeSeed<'de> for FindType<'_, 'de> {
     }
 }
 
-impl<'de> Visitor<'de> for FindType<'_, 'de> {
+impl<'de> Visitor<'de> for Find<'_, 'de> {
     type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -285,43 +290,21 @@ impl<'de> Visitor<'de> for FindType<'_, 'de> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let Some((&first, rest)) = self.path.split_first() else {
+            return Ok(());
+        };
         while let Some(key) = codec::next_key(&mut map)? {
-            if key == MESSAGE {
-                return map.next_value_seed(FindTypeIn { found: self.found });
-            }
-            map.next_value::<IgnoredAny>()?;
-        }
-        Ok(())
-    }
-}
-
-/// Looks for `type` in the message object.
-struct FindTypeIn<'a, 'de> {
-    found: &'a mut Option<Cow<'de, str>>,
-}
-
-impl<'de> DeserializeSeed<'de> for FindTypeIn<'_, 'de> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<(), D::Error> {
-        de.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for FindTypeIn<'_, 'de> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("an object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = codec::next_key(&mut map)? {
-            if key == "type" {
+            if key != first {
+                map.next_value::<IgnoredAny>()?;
+            } else if rest.is_empty() {
                 *self.found = Some(codec::next_str(&mut map)?);
                 return Err(A::Error::custom("found"));
+            } else {
+                return map.next_value_seed(Find {
+                    path: rest,
+                    found: self.found,
+                });
             }
-            map.next_value::<IgnoredAny>()?;
         }
         Ok(())
     }

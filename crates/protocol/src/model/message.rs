@@ -336,17 +336,7 @@ impl Field for ServerMessage {
     }
 }
 
-impl Serialize for ServerMessage {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.write(serializer, Lay::NONE)
-    }
-}
-
-impl<'de> Deserialize<'de> for ServerMessage {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        codec::deserialize(deserializer)
-    }
-}
+serde_via_field!(ServerMessage);
 
 /// A message of a type this version does not know: its `type` and the rest
 /// of its object, untouched.
@@ -414,20 +404,9 @@ impl OtherMessage {
 }
 
 impl WriteObject for OtherMessage {
-    const FIELDS: &'static [&'static str] = &[];
-
     /// It is read as an untyped object.
     fn kind() -> std::any::TypeId {
         std::any::TypeId::of::<Untyped>()
-    }
-
-    fn write_field<M: serde::ser::SerializeMap>(
-        &self,
-        _: usize,
-        _: &mut M,
-        _: Lay<'_>,
-    ) -> Result<bool, M::Error> {
-        Ok(false)
     }
 
     fn extra(&self) -> &Map<String, Value> {

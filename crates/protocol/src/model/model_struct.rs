@@ -170,16 +170,6 @@ macro_rules! model_struct {
             }
         }
 
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                $crate::model::codec::write_object(self, serializer, None, $crate::model::codec::Lay::NONE)
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                $crate::model::codec::deserialize(deserializer)
-            }
-        }
+        serde_via_field!($name);
     };
 }

@@ -173,16 +173,6 @@ macro_rules! tagged_union {
             }
         }
 
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                $crate::model::codec::Field::write(self, serializer, $crate::model::codec::Lay::NONE)
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                $crate::model::codec::deserialize(deserializer)
-            }
-        }
+        serde_via_field!($name);
     };
 }
