@@ -2,8 +2,11 @@
 # The fuzzing campaign: every cargo-fuzz target in fuzz/, each for SECONDS
 # (default 600), one at a time at the lowest priority, seeded from the
 # repository's fixtures. Prints each target's last libFuzzer status line
-# (execs, coverage, corpus) and any crash; crashes land in
-# fuzz/artifacts/<target>/ (turn each into a regression test in the suite).
+# (execs, coverage, corpus), the CPU time it got and any crash; crashes land
+# in fuzz/artifacts/<target>/ (turn each into a regression test in the
+# suite). FUZZ_NICE sets the priority (default 19, the lowest; on a machine
+# shared with builds, a negative value, as root, gives the fuzzer a whole
+# core, so that SECONDS of wall clock are SECONDS of CPU).
 #
 #   tools/fuzz.sh [SECONDS] [TARGET...]
 #
@@ -53,9 +56,12 @@ for target in "${targets[@]}"; do
   mkdir -p "fuzz/artifacts/$target"
   log="fuzz/artifacts/$target/run.log"
   echo "--- $target, ${seconds}s ($(uptime | sed 's/.*load average/load average/'))"
-  nice -n 19 cargo fuzz run "${fuzz_flags[@]}" --fuzz-dir fuzz "$target" -- \
-    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-    >"$log" 2>&1 || echo "$target: libFuzzer stopped early (a crash?), see $log"
+  TIMEFORMAT="$target: %R s wall, %U s user + %S s system CPU"
+  time {
+    nice -n "${FUZZ_NICE:-19}" cargo fuzz run "${fuzz_flags[@]}" --fuzz-dir fuzz "$target" -- \
+      -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+      >"$log" 2>&1 || echo "$target: libFuzzer stopped early (a crash?), see $log"
+  }
   grep -E "^#[0-9]+[[:space:]]+(INITED|DONE|pulse|NEW|REDUCE)" "$log" | sed -n "1p;\$p" || true
   grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$log" || true
   grep -E "panicked|SUMMARY|crash-|Test unit written" "$log" || true
