@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The fuzzing campaign: every cargo-fuzz target in fuzz/, each for SECONDS
-# (default 600), one at a time at the lowest priority, seeded from the
-# repository's fixtures. Prints each target's last libFuzzer status line
-# (execs, coverage, corpus), the CPU time it got and any crash; crashes land
-# in fuzz/artifacts/<target>/ (turn each into a regression test in the
-# suite). FUZZ_NICE sets the priority (default 19, the lowest; on a machine
-# shared with builds, a negative value, as root, gives the fuzzer a whole
-# core, so that SECONDS of wall clock are SECONDS of CPU).
+# (default 600), seeded from the repository's fixtures. Each target runs until it has had SECONDS of CPU
+# time (not wall clock: on a machine shared with builds the two differ by
+# threefold). Prints each target's first and last libFuzzer status lines
+# (execs, coverage, corpus), the wall clock it took and any crash; crashes
+# land in fuzz/artifacts/<target>/ (turn each into a regression test in the
+# suite). FUZZ_JOBS targets run at a time (default 1), at priority
+# FUZZ_NICE (default 19).
 #
 #   tools/fuzz.sh [SECONDS] [TARGET...]
 #
@@ -51,18 +51,53 @@ seed() {
 }
 
 cargo fuzz build "${fuzz_flags[@]}" --fuzz-dir fuzz
-for target in "${targets[@]}"; do
+bin_dir="fuzz/target/$(rustc -vV | sed -n 's/^host: //p')/release"
+
+# The CPU time (user + system, seconds) a process has had so far.
+cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) / hz) }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+
+# One target until it has had SECONDS of CPU: libFuzzer's own limit is wall
+# clock, which on a shared machine is less CPU, so a watcher asks it to stop
+# (SIGUSR1: a graceful exit that still prints the final stats) once its
+# CPU time reaches the budget.
+run_target() {
+  local target=$1 log="fuzz/artifacts/$1/run.log" started pid
   seed "$target"
   mkdir -p "fuzz/artifacts/$target"
-  log="fuzz/artifacts/$target/run.log"
-  echo "--- $target, ${seconds}s ($(uptime | sed 's/.*load average/load average/'))"
-  TIMEFORMAT="$target: %R s wall, %U s user + %S s system CPU"
-  time {
-    nice -n "${FUZZ_NICE:-19}" cargo fuzz run "${fuzz_flags[@]}" --fuzz-dir fuzz "$target" -- \
-      -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-      >"$log" 2>&1 || echo "$target: libFuzzer stopped early (a crash?), see $log"
+  echo "--- $target: ${seconds}s of CPU ($(uptime | sed 's/.*load average/load average/'))"
+  started=$(date +%s)
+  nice -n "${FUZZ_NICE:-19}" "$bin_dir/$target" "fuzz/corpus/$target" \
+    -artifact_prefix="fuzz/artifacts/$target/" -max_total_time=$((seconds * 20)) \
+    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -handle_usr1=1 >"$log" 2>&1 &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    if [ "$(cpu_seconds "$pid")" -ge "$seconds" ]; then
+      echo "$target: $(cpu_seconds "$pid") s of CPU in $(($(date +%s) - started)) s of wall clock" >>"$log.cpu"
+      kill -USR1 "$pid" 2>/dev/null || true
+      break
+    fi
+    sleep 2
+  done
+  wait "$pid" || echo "$target: libFuzzer stopped with an error (a crash?), see $log"
+  {
+    echo "=== $target"
+    cat "$log.cpu" 2>/dev/null && rm -f "$log.cpu"
+    grep -E "^#[0-9]+[[:space:]]+(INITED|DONE|pulse|NEW|REDUCE)" "$log" | sed -n "1p;\$p" || true
+    grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$log" || true
+    grep -E "panicked|SUMMARY|crash-|Test unit written" "$log" || true
   }
-  grep -E "^#[0-9]+[[:space:]]+(INITED|DONE|pulse|NEW|REDUCE)" "$log" | sed -n "1p;\$p" || true
-  grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$log" || true
-  grep -E "panicked|SUMMARY|crash-|Test unit written" "$log" || true
+}
+
+# FUZZ_JOBS targets at a time (default 1).
+running=0
+for target in "${targets[@]}"; do
+  run_target "$target" &
+  running=$((running + 1))
+  if [ "$running" -ge "${FUZZ_JOBS:-1}" ]; then
+    wait -n
+    running=$((running - 1))
+  fi
 done
+wait
