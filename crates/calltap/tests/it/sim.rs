@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -484,10 +484,9 @@ fn replay_of_one_call_sends_only_that_calls_deliveries() {
 #[test]
 fn two_thousand_calls_in_flight_are_held_open_at_once_without_failures() {
     // No answer comes before 2,000 requests are open at once (or 10 s have
-    // passed), so the simulator can only be fast by keeping all 2,000
-    // calls' requests open at the same time.
+    // passed): the server records the most it saw open together, which is
+    // what the test asserts (not a time, which a loaded machine stretches).
     let server = spawn_server(Answer::WhenOpen(2_000));
-    let started = Instant::now();
 
     let run = calltap(&[
         "simulate",
@@ -514,5 +513,4 @@ fn two_thousand_calls_in_flight_are_held_open_at_once_without_failures() {
     assert!(stdout.contains(" 0 failed"), "{stdout}");
     let max = server.recorded.max_in_flight.load(Ordering::SeqCst);
     assert!(max >= 1_950, "only {max} requests were in flight at once");
-    assert!(started.elapsed() < Duration::from_secs(20), "{stdout}");
 }
