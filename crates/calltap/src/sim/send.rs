@@ -350,11 +350,6 @@ pub async fn run(source: Arc<dyn CallSource>, options: SendOptions) -> reqwest::
     let concurrency = options.concurrency.max(1);
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(concurrency)
-        // Below calltap's idle keep-alive timeout (10 s): a POST sent on a
-        // pooled connection just as the server closes it fails with no
-        // answer (the 10,000-call burst saw 2-7 such, with 5,507
-        // connections closed idle), and a POST is not retried.
-        .pool_idle_timeout(Duration::from_secs(5))
         .timeout(options.timeout)
         .tcp_nodelay(true)
         .build()?;
