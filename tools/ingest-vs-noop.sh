@@ -21,7 +21,7 @@ CALLTAP=${CALLTAP:-target/release/calltap}
 NOOP=${NOOP:-tools/noop-receiver/target/release/noop-receiver}
 BASE=${BASE:-}
 WORK=$(mktemp -d /tmp/calltap-noop.XXXXXX)
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 "$CALLTAP" simulate --calls 20 --seed 17 --out "$WORK/corpus.jsonl" >/dev/null 2>&1
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
