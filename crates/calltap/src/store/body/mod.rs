@@ -44,6 +44,8 @@ mod pack;
 mod piece;
 mod recipe;
 
+use std::ops::Range;
+
 pub use delta::{apply as apply_delta, delta_base, encode as encode_delta};
 pub use known::KnownPieces;
 pub use latest::{
@@ -63,8 +65,6 @@ pub struct Split {
     /// The recipe (format 1; see [`recipe`](self::recipe)). Shared, so that
     /// the writer hands it to the projector without copying it.
     pub recipe: bytes::Bytes,
-    /// The recipe [`pack`]ed for storage (format 2), when that saves bytes.
-    pub packed: Option<Vec<u8>>,
     /// The pieces the recipe refers to, in body order (a piece may repeat).
     pub pieces: Vec<Piece>,
 }
@@ -100,18 +100,30 @@ pub fn split_within(body: &[u8], known: &KnownPieces, max_depth: usize) -> Scann
     let Some(ranges) = calltap_protocol::raw::repeated_spans(body, max_depth, MIN_PIECE) else {
         return Scanned::Unsure;
     };
+    match cut(body, ranges, known) {
+        Some(split) => Scanned::Cut(split),
+        None => Scanned::Whole,
+    }
+}
+
+/// Cuts `body` at `ranges`, the spans `calltap_protocol::raw::repeated_spans`
+/// found in it with [`MIN_PIECE`] (in body order, not overlapping), found
+/// by whatever pass the caller ran; `None` when there are none, and the
+/// body is stored whole.
+pub fn cut(body: &[u8], ranges: Vec<Range<usize>>, known: &KnownPieces) -> Option<Split> {
     if ranges.is_empty() {
-        return Scanned::Whole;
+        return None;
     }
     let pieces: Vec<Piece> = ranges
         .into_iter()
         .map(|range| known.name(body, range))
         .collect();
+    // Not packed here: most recipes are stored as a delta against their
+    // call's previous one, which the writer tries first; it packs only a
+    // recipe that no delta shortens enough.
     let recipe = recipe::write(body, &pieces);
-    let packed = pack(&recipe);
-    Scanned::Cut(Split {
+    Some(Split {
         recipe: recipe.into(),
-        packed,
         pieces,
     })
 }
@@ -134,9 +146,9 @@ mod tests {
             recipe_hashes(&split.recipe).expect("hashes"),
             split.pieces.iter().map(|p| p.hash).collect::<Vec<_>>()
         );
-        if let Some(packed) = &split.packed {
+        if let Some(packed) = pack(&split.recipe) {
             assert!(packed.len() < split.recipe.len());
-            assert_eq!(unpack(packed).expect("unpacks"), split.recipe);
+            assert_eq!(unpack(&packed).expect("unpacks"), split.recipe);
         }
         assemble::<CorruptRecipe>(&split.recipe, |hash, out| {
             Ok(pieces
@@ -175,7 +187,7 @@ mod tests {
         for body in calltap_protocol::fixtures::sample_deliveries() {
             if let Some(split) = split(&body, &known) {
                 recipes += split.recipe.len();
-                stored += split.packed.as_ref().map_or(split.recipe.len(), Vec::len);
+                stored += pack(&split.recipe).map_or(split.recipe.len(), |p| p.len());
             }
         }
         assert!(stored * 10 < recipes * 6, "{stored} of {recipes} bytes");

@@ -163,7 +163,8 @@ const FORMAT_DELTA: i64 = 3;
 /// check.
 ///
 /// A recipe is written against its call's latest recipe in `memo` (a
-/// delta, format 3) when that is shorter than the recipe packed or not,
+/// delta, format 3) when that is at most half the recipe (then the recipe
+/// is not packed at all) or shorter than the recipe packed or not,
 /// and staged there as the call's latest; a new piece, against the whole
 /// piece of its kind there (`pieces.base`), when that halves it, else it
 /// is stored whole and staged as its kind's (the caller commits or rolls
@@ -237,26 +238,37 @@ fn append_event(
                 }
                 inserted.push(p.key, p.hash, event.body.slice(p.range.clone()));
             }
-            let whole = match &split.packed {
-                Some(packed) => (FORMAT_PACKED_RECIPE, Cow::Borrowed(&packed[..])),
-                None => (FORMAT_RECIPE, Cow::Borrowed(&split.recipe[..])),
-            };
             let base = event
                 .call_id
                 .as_ref()
                 .and_then(|call| memo.recipes.get(call))
                 .filter(|base| base.depth < body::MAX_DEPTH);
-            match base {
-                Some(base) => {
-                    let delta = body::encode_delta(base.seq as u64, &base.recipe, &split.recipe);
-                    if delta.len() < whole.1.len() {
-                        depth = base.depth + 1;
-                        (FORMAT_DELTA, Cow::Owned(delta))
-                    } else {
-                        whole
+            let delta = base.map(|base| {
+                (
+                    base.depth + 1,
+                    body::encode_delta(base.seq as u64, &base.recipe, &split.recipe),
+                )
+            });
+            match delta {
+                // Packing rarely gets a recipe below half its length, so a
+                // delta that does is taken without packing the recipe at all.
+                Some((delta_depth, delta)) if delta.len() * 2 <= split.recipe.len() => {
+                    depth = delta_depth;
+                    (FORMAT_DELTA, Cow::Owned(delta))
+                }
+                delta => {
+                    let whole = match body::pack(&split.recipe) {
+                        Some(packed) => (FORMAT_PACKED_RECIPE, Cow::Owned(packed)),
+                        None => (FORMAT_RECIPE, Cow::Borrowed(&split.recipe[..])),
+                    };
+                    match delta {
+                        Some((delta_depth, delta)) if delta.len() < whole.1.len() => {
+                            depth = delta_depth;
+                            (FORMAT_DELTA, Cow::Owned(delta))
+                        }
+                        _ => whole,
                     }
                 }
-                None => whole,
             }
         }
         None => (FORMAT_RAW, Cow::Borrowed(&event.body[..])),
@@ -933,18 +945,31 @@ mod tests {
     fn whole_recipe_and_packed_rows_read_back_byte_identical_and_a_bad_pack_is_corrupt() {
         let (_dir, path, conn, body) = db_and_corpus_body();
         let cut = body::split(&body, &body::KnownPieces::default()).expect("cut");
-        assert!(cut.packed.is_some());
-        let unpacked = body::Split {
-            packed: None,
-            ..cut.clone()
-        };
-        for (key, split) in [
-            ("whole", None),
-            ("recipe", Some(unpacked)),
-            ("packed", Some(cut)),
-        ] {
+        // A body whose recipe LZ4 cannot shorten: one piece amid noise.
+        let mut state = 17u64;
+        let noise: String = (0..200)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                char::from(b'a' + ((state >> 33) % 26) as u8)
+            })
+            .collect();
+        let incompressible = format!(
+            r#"{{"noise":"{noise}","message":{{"call":{{"id":"{}"}}}}}}"#,
+            &noise[..body::MIN_PIECE]
+        )
+        .into_bytes();
+        let unpackable = body::split(&incompressible, &body::KnownPieces::default()).expect("cut");
+        assert_eq!(body::pack(&unpackable.recipe), None);
+        let rows = [
+            ("whole", &body, None),
+            ("recipe", &incompressible, Some(unpackable)),
+            ("packed", &body, Some(cut)),
+        ];
+        for (key, bytes, split) in rows.clone() {
             let mut new = event(key);
-            new.body = bytes::Bytes::from(body.clone());
+            new.body = bytes::Bytes::from(bytes.clone());
             new.split = split;
             append_event(&conn, &new, &mut NewPieces::default(), &mut Memo::default())
                 .expect("append");
@@ -956,10 +981,10 @@ mod tests {
         assert_eq!(formats, [FORMAT_RAW, FORMAT_RECIPE, FORMAT_PACKED_RECIPE]);
 
         let reader = SqliteReader::open(&path).expect("reader");
-        for seq in 1..=3 {
+        for (seq, (_, bytes, _)) in (1..).zip(rows) {
             assert_eq!(
                 reader.event_body(Seq::new(seq)).expect("read"),
-                Some(body.clone()),
+                Some(bytes.clone()),
                 "{seq}"
             );
         }
