@@ -8,6 +8,7 @@ mod view {
     use std::sync::LazyLock;
 
     use calltap_protocol::error::json_type_name;
+    use calltap_protocol::raw::repeated_spans;
     use calltap_protocol::timestamp::{iso_to_epoch_ms, number_to_epoch_ms};
     use calltap_protocol::view::DeliveryView;
     use calltap_protocol::ParseError;
@@ -142,6 +143,7 @@ mod view {
     /// (or the shape error) read from its `Value`; for anything else, the
     /// error `serde_json` gives, with the same offset.
     fn check_against_oracle(body: &[u8]) -> Result<(), TestCaseError> {
+        check_one_pass(body)?;
         let view = DeliveryView::parse(body);
         match serde_json::from_slice::<Value>(body) {
             Ok(value) => {
@@ -183,6 +185,18 @@ mod view {
         Ok(())
     }
 
+    /// The one pass, wherever it vouches for a body, gives exactly what
+    /// the view and the span finder give apart.
+    fn check_one_pass(body: &[u8]) -> Result<(), TestCaseError> {
+        for (max_depth, min_len) in [(128, 0), (128, 128), (4, 16)] {
+            if let Some((view, spans)) = DeliveryView::parse_with_spans(body, max_depth, min_len) {
+                prop_assert_eq!(Ok(view), DeliveryView::parse(body));
+                prop_assert_eq!(Some(spans), repeated_spans(body, max_depth, min_len));
+            }
+        }
+        Ok(())
+    }
+
     fn parse_err(body: &str) -> ParseError {
         DeliveryView::parse(body.as_bytes()).expect_err("input is deliberately bad")
     }
@@ -212,6 +226,59 @@ mod view {
                 same(&view, &expected),
                 "{name}: view {view:?}\noracle {expected:?}"
             );
+        }
+    }
+
+    #[test]
+    fn every_fixture_delivery_is_read_in_one_pass_as_the_view_and_the_span_finder_read_it() {
+        for (name, body) in DELIVERIES.iter() {
+            for (max_depth, min_len) in [(128, 0), (128, 128)] {
+                let (view, spans) = DeliveryView::parse_with_spans(body, max_depth, min_len)
+                    .unwrap_or_else(|| panic!("{name}: not vouched for"));
+                assert_eq!(Ok(view), DeliveryView::parse(body), "{name}");
+                assert_eq!(
+                    Some(spans),
+                    repeated_spans(body, max_depth, min_len),
+                    "{name}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_one_pass_leaves_to_the_two_passes_what_it_cannot_vouch_for() {
+        for body in [
+            // Not JSON deep inside a skipped subtree, or a control character.
+            &br#"{"message":{"type":"t","artifact":{"x":tru}}}"#[..],
+            b"{\"message\":{\"type\":\"t\",\"x\":\"a\x01b\"}}",
+            br#"{"message":{"type":"t","x":"\q"}}"#,
+            br#"{"message":{"type":"t","x":01}}"#,
+            br#"{"message":{"type":"t","x":[1,]}}"#,
+            // A key it reads, spelled with an escape.
+            br#"{"message":{"typ\u0065":"t"}}"#,
+            // Too deep for the limit; a field the view reports.
+            br#"{"message":{"type":"t","x":[[[[[1]]]]]}}"#,
+            br#"{"message":{"type":7}}"#,
+            br#"{"message":{"type":"t","timestamp":1e999}}"#,
+            b"[1]",
+            b"{\"message\":{\"type\":\"t\"}} x",
+            b"{\"message\":{\"type\":\"\xff\"}}",
+        ] {
+            let text = String::from_utf8_lossy(body);
+            assert!(
+                DeliveryView::parse_with_spans(body, 5, 0).is_none(),
+                "{text}"
+            );
+        }
+        // Escapes elsewhere, repeated keys, odd types where the view allows them.
+        for body in [
+            &br#"{"message":{"type":"a\"b\u00e9","x":"\ud800","call":{"id":"c","id":"d"},"call":{"x":1}}}"#[..],
+            br#" {"message":null,"message":{"type":"t","destination":null,"assistant":{"server":{"timeoutSeconds":2},"server":3}}} "#,
+        ] {
+            let (view, spans) =
+                DeliveryView::parse_with_spans(body, 5, 0).expect("vouched for");
+            assert_eq!(Ok(view), DeliveryView::parse(body));
+            assert_eq!(Some(spans), repeated_spans(body, 5, 0));
         }
     }
 

@@ -24,7 +24,7 @@ use http::{HeaderMap, Method, Uri};
 use crate::forward::proxy::{Answer, Proxy, Question};
 use crate::ids::{CallId, Seq};
 use crate::store::admission::Refused;
-use crate::store::body::{self, Scanned};
+use crate::store::body::{self, Scanned, Split};
 use crate::store::writer::{SubmitError, WriterHandle};
 use crate::store::{AnswerRecord, Job, NewEvent, NewQuarantine, Outcome};
 use auth::{AuthRejected, Authenticated, IngestAuth, Signed};
@@ -294,9 +294,25 @@ impl Ingestor {
         message_id: Option<&str>,
         received_at: i64,
     ) -> Result<(NewEvent, Option<f64>), IngestError> {
-        // Durable: the depth check and the cut into content-addressed pieces
-        // in one pass, here on the handler's worker rather than in the
-        // single writer thread. A dry run stores nothing, so it only checks.
+        // The depth check, the spans to cut into content-addressed pieces
+        // and the view in one pass, here on the handler's worker rather than
+        // in the single writer thread (a dry run stores nothing, so it
+        // keeps no span). A body that pass does not vouch for takes the
+        // passes one at a time, which give the exact error.
+        let min_piece = if self.writer.is_some() {
+            body::MIN_PIECE
+        } else {
+            usize::MAX
+        };
+        if let Some((view, spans)) =
+            DeliveryView::parse_with_spans(&delivery.body, self.max_depth, min_piece)
+        {
+            let split = self
+                .writer
+                .as_ref()
+                .and_then(|writer| body::cut(&delivery.body, spans, writer.known_pieces()));
+            return Ok(self.record(delivery, view, split, message_id, received_at));
+        }
         let split = match &self.writer {
             Some(writer) => {
                 match body::split_within(&delivery.body, writer.known_pieces(), self.max_depth) {
@@ -314,6 +330,19 @@ impl Ingestor {
             }
         };
         let view = DeliveryView::parse(&delivery.body).map_err(IngestError::Invalid)?;
+        Ok(self.record(delivery, view, split, message_id, received_at))
+    }
+
+    /// The record to append for a delivery understood as `view` and cut as
+    /// `split`, and the question's server timeout if it names one.
+    fn record(
+        &self,
+        delivery: &Delivery,
+        view: DeliveryView<'_>,
+        split: Option<Split>,
+        message_id: Option<&str>,
+        received_at: i64,
+    ) -> (NewEvent, Option<f64>) {
         let event = NewEvent {
             received_at,
             call_id: view.call_id.as_deref().map(CallId::new),
@@ -324,7 +353,7 @@ impl Ingestor {
             headers: key::kept_headers(&delivery.headers, &self.kept_headers),
             split,
         };
-        Ok((event, view.server_timeout_seconds))
+        (event, view.server_timeout_seconds)
     }
 
     fn check_depth(&self, body: &[u8]) -> Result<(), IngestError> {

@@ -15,7 +15,7 @@
 //! business; this module knows only where Vapi puts things.
 
 mod depth;
-mod spans;
+pub(crate) mod spans;
 
 pub use depth::{check_depth, TooDeep};
 pub use spans::{blank_artifact, repeated_spans};

@@ -17,7 +17,7 @@ use std::ops::Range;
 use super::depth::{close_of, skip_string};
 
 /// `message.*` values that repeat whole across a call's deliveries.
-const WHOLE: [&[u8]; 6] = [
+pub(crate) const WHOLE: [&[u8]; 6] = [
     b"call",
     b"assistant",
     b"customer",
@@ -29,10 +29,10 @@ const WHOLE: [&[u8]; 6] = [
 /// `message.*` history arrays, whose entries repeat across a call's
 /// deliveries (`conversation` is the undocumented history field of real
 /// deliveries).
-const HISTORIES: [&[u8]; 3] = [b"messages", b"messagesOpenAIFormatted", b"conversation"];
+pub(crate) const HISTORIES: [&[u8]; 3] = [b"messages", b"messagesOpenAIFormatted", b"conversation"];
 
 /// `message.artifact.*` history arrays.
-const ARTIFACT_HISTORIES: [&[u8]; 2] = [b"messages", b"messagesOpenAIFormatted"];
+pub(crate) const ARTIFACT_HISTORIES: [&[u8]; 2] = [b"messages", b"messagesOpenAIFormatted"];
 
 /// The spans of the parts of `body` that repeat across a call's deliveries
 /// (see the module docs), each at least `min_len` bytes long (shorter ones

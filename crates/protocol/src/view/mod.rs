@@ -49,8 +49,11 @@
 //! `artifact` is accepted here and rejected by `serde_json::Value`. The raw body
 //! is kept either way; strict checks belong to [`crate::validate`].
 
+mod one_pass;
+
 use std::borrow::Cow;
 use std::fmt;
+use std::ops::Range;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
@@ -104,6 +107,26 @@ impl<'a> DeliveryView<'a> {
             Ok(raw) => raw.into_view(),
             Err(err) => Err(not_json(body, json_error(body, &err))),
         }
+    }
+
+    /// [`parse`](Self::parse) and
+    /// [`repeated_spans`](crate::raw::repeated_spans)`(body, max_depth,
+    /// min_len)` in one pass over the body, for a receiver that needs both
+    /// (calltap's ingest), at about the cost of one of them.
+    ///
+    /// `None` when the pass does not vouch for the body: it is not JSON,
+    /// nests deeper than `max_depth`, has a field the view would report, or
+    /// spells a key it reads with an escape. The caller then runs the two
+    /// separately, which give the exact answer (the error, with its offset
+    /// or path). `Some` is exactly what they give, and, as with
+    /// `repeated_spans`, says that no `[` or `{` nests deeper than
+    /// `max_depth`.
+    pub fn parse_with_spans(
+        body: &'a [u8],
+        max_depth: usize,
+        min_len: usize,
+    ) -> Option<(Self, Vec<Range<usize>>)> {
+        one_pass::view_and_spans(body, max_depth, min_len)
     }
 }
 

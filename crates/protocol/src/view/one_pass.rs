@@ -1,0 +1,515 @@
+//! [`DeliveryView::parse`] and [`repeated_spans`](crate::raw::repeated_spans)
+//! in one pass over the body, for the ingest hot path, which needs both.
+//!
+//! Why: each of the two walks the whole body, and at 19 KB a delivery the
+//! walks were most of ingest's own CPU. This pass checks the JSON syntax
+//! itself (as strictly as `serde_json` skipping a value, or more), finds the
+//! repeated spans and the depth on the way, and notes where the routing
+//! fields' values lie; only those few small values are then read with
+//! `serde_json`, by the same visitors as the two-pass view.
+//!
+//! It vouches only for bodies it reads without doubt: anything unusual (not
+//! UTF-8, not JSON, a JSON type or a key it would have to unescape where a
+//! routing field is read, a value `serde_json` refuses, nesting past the
+//! limit) gives `None`, and the caller runs the two passes, which give the
+//! exact answer and error. So its result, when there is one, is exactly
+//! theirs (the tests check it on every fixture, on mutated fixtures, on
+//! random bytes and on generated envelopes).
+
+use std::ops::Range;
+
+use serde::de::DeserializeSeed;
+
+use super::{DeliveryView, Leaf, LeafSeed, Object, RawMessage};
+use crate::raw::spans::{ARTIFACT_HISTORIES, HISTORIES, WHOLE};
+
+/// See the [module documentation](self).
+pub(super) fn view_and_spans(
+    body: &[u8],
+    max_depth: usize,
+    min_len: usize,
+) -> Option<(DeliveryView<'_>, Vec<Range<usize>>)> {
+    let text = std::str::from_utf8(body).ok()?;
+    let mut pass = Pass {
+        bytes: body,
+        at: 0,
+        depth: 0,
+        max_depth,
+        min_len,
+        spans: Vec::new(),
+        open: Vec::new(),
+    };
+    let message = pass.root()?;
+    pass.skip_ws();
+    if pass.at != body.len() {
+        return None;
+    }
+    let root = Object::Map(match message {
+        None => None,
+        Some(Found::Map(fields)) => Some(Object::Map(fields.read(text)?)),
+        Some(Found::Null) => Some(Object::Null),
+        Some(Found::Other(kind)) => Some(Object::Other(kind)),
+    });
+    let view = root.into_view().ok()?;
+    Some((view, pass.spans))
+}
+
+/// A value where an object was expected, as found.
+enum Found<T> {
+    Null,
+    Map(T),
+    Other(&'static str),
+}
+
+/// An object of which one field is read: where that field's value lies.
+type Child = Found<Option<Range<usize>>>;
+
+/// Where the routing fields of one `message` lie, each as last seen.
+#[derive(Default)]
+struct MessageSpans {
+    message_type: Option<Range<usize>>,
+    call: Option<Child>,
+    timestamp: Option<Range<usize>>,
+    status: Option<Range<usize>>,
+    role: Option<Range<usize>>,
+    turn: Option<Range<usize>>,
+    ended_reason: Option<Range<usize>>,
+    destination: Option<Child>,
+    server_timeout: Option<Range<usize>>,
+}
+
+impl MessageSpans {
+    /// The values, read from `text` as the two-pass view reads them;
+    /// `None` if `serde_json` refuses one.
+    fn read(self, text: &str) -> Option<RawMessage<'_>> {
+        let leaf = |span: Option<Range<usize>>| match span {
+            None => Some(None),
+            Some(span) => leaf(text, span).map(Some),
+        };
+        let child = |found: Option<Child>| {
+            Some(match found {
+                None => None,
+                Some(Found::Null) => Some(Object::Null),
+                Some(Found::Other(kind)) => Some(Object::Other(kind)),
+                Some(Found::Map(field)) => Some(Object::Map(leaf(field)?)),
+            })
+        };
+        let server_timeout_seconds = match leaf(self.server_timeout)? {
+            Some(Leaf::U64(n)) => Some(n as f64),
+            Some(Leaf::I64(n)) => Some(n as f64),
+            Some(Leaf::F64(n)) => Some(n),
+            _ => None,
+        };
+        Some(RawMessage {
+            message_type: leaf(self.message_type)?,
+            call: child(self.call)?,
+            timestamp: leaf(self.timestamp)?,
+            status: leaf(self.status)?,
+            role: leaf(self.role)?,
+            turn: leaf(self.turn)?,
+            ended_reason: leaf(self.ended_reason)?,
+            destination: child(self.destination)?,
+            server_timeout_seconds,
+        })
+    }
+}
+
+/// One value of `text`, read as the two-pass view reads a leaf.
+fn leaf(text: &str, span: Range<usize>) -> Option<Leaf<'_>> {
+    let mut de = serde_json::Deserializer::from_str(text.get(span)?);
+    LeafSeed.deserialize(&mut de).ok()
+}
+
+/// The pass: a validating forward scanner. Every method returns `None` on
+/// anything it does not vouch for.
+struct Pass<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    /// Open `[` and `{` around `at`.
+    depth: usize,
+    max_depth: usize,
+    /// Repeated spans shorter than this are not kept.
+    min_len: usize,
+    spans: Vec<Range<usize>>,
+    /// The containers open inside the value [`Pass::value`] skips
+    /// (`true`: an object), kept to reuse its allocation.
+    open: Vec<bool>,
+}
+
+impl<'a> Pass<'a> {
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.at) {
+            self.at += 1;
+        }
+    }
+
+    fn peek(&mut self) -> Option<u8> {
+        self.skip_ws();
+        self.bytes.get(self.at).copied()
+    }
+
+    /// At `{` or `[`: one level deeper, within the limit.
+    fn open(&mut self) -> Option<()> {
+        self.at += 1;
+        self.depth += 1;
+        (self.depth <= self.max_depth).then_some(())
+    }
+
+    fn close(&mut self) {
+        self.at += 1;
+        self.depth -= 1;
+    }
+
+    /// At `"` (after whitespace): past the string; its content if it has
+    /// no escape, else `Some(None)` (checked all the same).
+    fn string(&mut self) -> Option<Option<&'a [u8]>> {
+        if self.peek()? != b'"' {
+            return None;
+        }
+        let start = self.at + 1;
+        let (end, escaped) = string_end(self.bytes, start)?;
+        self.at = end;
+        Some((!escaped).then(|| &self.bytes[start..end - 1]))
+    }
+
+    /// An object key the caller compares: one with an escape would have
+    /// to be unescaped first, so it is not vouched for.
+    fn key(&mut self) -> Option<&'a [u8]> {
+        let key = self.string()??;
+        (self.peek()? == b':').then(|| self.at += 1)?;
+        Some(key)
+    }
+
+    /// After a member or an element: `Some(true)` past a `,`, `Some(false)`
+    /// at (and past) the closing `close`.
+    fn next(&mut self, close: u8) -> Option<bool> {
+        match self.peek()? {
+            b',' => {
+                self.at += 1;
+                Some(true)
+            }
+            byte if byte == close => {
+                self.close();
+                Some(false)
+            }
+            _ => None,
+        }
+    }
+
+    /// At `{`: calls `member` with each key, which must consume the value.
+    fn object(&mut self, mut member: impl FnMut(&mut Self, &'a [u8]) -> Option<()>) -> Option<()> {
+        self.open()?;
+        if self.peek()? == b'}' {
+            self.close();
+            return Some(());
+        }
+        loop {
+            let key = self.key()?;
+            member(self, key)?;
+            if !self.next(b'}')? {
+                return Some(());
+            }
+        }
+    }
+
+    /// Any value, checked and skipped; its span. Iterative, so that a
+    /// deep body costs no stack.
+    fn value(&mut self) -> Option<Range<usize>> {
+        self.skip_ws();
+        let start = self.at;
+        let outer = self.open.len();
+        loop {
+            // A value.
+            match self.peek()? {
+                b'"' => {
+                    self.string()?;
+                }
+                b'{' => {
+                    self.open()?;
+                    if self.peek()? == b'}' {
+                        self.close();
+                    } else {
+                        self.string()?;
+                        (self.peek()? == b':').then(|| self.at += 1)?;
+                        self.open.push(true);
+                        continue;
+                    }
+                }
+                b'[' => {
+                    self.open()?;
+                    if self.peek()? == b']' {
+                        self.close();
+                    } else {
+                        self.open.push(false);
+                        continue;
+                    }
+                }
+                b't' => self.literal(b"true")?,
+                b'f' => self.literal(b"false")?,
+                b'n' => self.literal(b"null")?,
+                b'-' | b'0'..=b'9' => self.number()?,
+                _ => return None,
+            }
+            // Then the separators and closings after it.
+            loop {
+                let Some(&object) = self.open.last().filter(|_| self.open.len() > outer) else {
+                    return Some(start..self.at);
+                };
+                if self.next(if object { b'}' } else { b']' })? {
+                    if object {
+                        self.string()?;
+                        (self.peek()? == b':').then(|| self.at += 1)?;
+                    }
+                    break;
+                }
+                self.open.pop();
+            }
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        let end = self.at + word.len();
+        (self.bytes.get(self.at..end)? == word).then(|| self.at = end)
+    }
+
+    /// A JSON number: `-`, then `0` or digits not starting with 0, then an
+    /// optional fraction and exponent, each with at least one digit.
+    fn number(&mut self) -> Option<()> {
+        if self.bytes.get(self.at) == Some(&b'-') {
+            self.at += 1;
+        }
+        match self.bytes.get(self.at)? {
+            b'0' => self.at += 1,
+            b'1'..=b'9' => self.digits()?,
+            _ => return None,
+        }
+        if self.bytes.get(self.at) == Some(&b'.') {
+            self.at += 1;
+            self.digits()?;
+        }
+        if let Some(b'e' | b'E') = self.bytes.get(self.at) {
+            self.at += 1;
+            if let Some(b'+' | b'-') = self.bytes.get(self.at) {
+                self.at += 1;
+            }
+            self.digits()?;
+        }
+        Some(())
+    }
+
+    /// At least one digit.
+    fn digits(&mut self) -> Option<()> {
+        let start = self.at;
+        while let Some(b'0'..=b'9') = self.bytes.get(self.at) {
+            self.at += 1;
+        }
+        (self.at > start).then_some(())
+    }
+
+    /// A value whose JSON type is all that is read: its span and what it is.
+    fn kind(&mut self) -> Option<(Range<usize>, Found<()>)> {
+        let first = self.peek()?;
+        let span = self.value()?;
+        let found = match first {
+            b'n' => Found::Null,
+            b'{' => Found::Map(()),
+            b'"' => Found::Other("string"),
+            b'[' => Found::Other("array"),
+            b't' | b'f' => Found::Other("boolean"),
+            _ => Found::Other("number"),
+        };
+        Some((span, found))
+    }
+
+    /// A repeated part: kept if it is long enough.
+    fn part(&mut self, span: Range<usize>) {
+        if span.len() >= self.min_len {
+            self.spans.push(span);
+        }
+    }
+
+    /// The root object; what its last `message` was.
+    fn root(&mut self) -> Option<Option<Found<MessageSpans>>> {
+        if self.peek()? != b'{' {
+            return None;
+        }
+        let mut message = None;
+        self.object(|pass, key| {
+            if key != b"message" {
+                return pass.value().map(drop);
+            }
+            message = Some(if pass.peek()? == b'{' {
+                Found::Map(pass.message()?)
+            } else {
+                match pass.kind()?.1 {
+                    Found::Null => Found::Null,
+                    Found::Other(kind) => Found::Other(kind),
+                    Found::Map(()) => return None,
+                }
+            });
+            Some(())
+        })?;
+        Some(message)
+    }
+
+    /// At `message`'s `{`.
+    fn message(&mut self) -> Option<MessageSpans> {
+        let mut fields = MessageSpans::default();
+        self.object(|pass, key| {
+            match key {
+                b"type" => fields.message_type = Some(pass.value()?),
+                b"timestamp" => fields.timestamp = Some(pass.value()?),
+                b"status" => fields.status = Some(pass.value()?),
+                b"role" => fields.role = Some(pass.value()?),
+                b"turn" => fields.turn = Some(pass.value()?),
+                b"endedReason" => fields.ended_reason = Some(pass.value()?),
+                b"call" => {
+                    let (span, found) = pass.child(b"id")?;
+                    pass.part(span);
+                    fields.call = Some(found);
+                }
+                b"destination" => fields.destination = Some(pass.child(b"type")?.1),
+                b"assistant" => {
+                    let start = pass.peek().map(|_| pass.at)?;
+                    fields.server_timeout = pass.server_timeout()?;
+                    pass.part(start..pass.at);
+                }
+                key if WHOLE.contains(&key) => {
+                    let span = pass.value()?;
+                    pass.part(span);
+                }
+                key if HISTORIES.contains(&key) && pass.peek()? == b'[' => pass.history()?,
+                b"artifact" if pass.peek()? == b'{' => pass.object(|pass, key| {
+                    if ARTIFACT_HISTORIES.contains(&key) && pass.peek()? == b'[' {
+                        pass.history()
+                    } else {
+                        pass.value().map(drop)
+                    }
+                })?,
+                _ => {
+                    pass.value()?;
+                }
+            }
+            Some(())
+        })?;
+        Some(fields)
+    }
+
+    /// An object of which one field is read (`call.id`,
+    /// `destination.type`): its span, and the field's value as last seen.
+    fn child(&mut self, field: &[u8]) -> Option<(Range<usize>, Child)> {
+        if self.peek()? != b'{' {
+            let (span, found) = self.kind()?;
+            return Some(match found {
+                Found::Null => (span, Found::Null),
+                Found::Other(kind) => (span, Found::Other(kind)),
+                Found::Map(()) => return None,
+            });
+        }
+        let start = self.at;
+        let mut value = None;
+        self.object(|pass, key| {
+            let span = pass.value()?;
+            if key == field {
+                value = Some(span);
+            }
+            Some(())
+        })?;
+        Some((start..self.at, Found::Map(value)))
+    }
+
+    /// `assistant`: where `server.timeoutSeconds` lies, the last `server`
+    /// deciding, as the two-pass view reads it (anything but objects on
+    /// the way: none).
+    fn server_timeout(&mut self) -> Option<Option<Range<usize>>> {
+        if self.peek()? != b'{' {
+            return self.value().map(|_| None);
+        }
+        let mut timeout = None;
+        self.object(|pass, key| {
+            if key != b"server" {
+                return pass.value().map(drop);
+            }
+            timeout = None;
+            if pass.peek()? != b'{' {
+                return pass.value().map(drop);
+            }
+            pass.object(|pass, key| {
+                let span = pass.value()?;
+                if key == b"timeoutSeconds" {
+                    timeout = Some(span);
+                }
+                Some(())
+            })
+        })?;
+        Some(timeout)
+    }
+
+    /// At `[`: each element is a repeated part.
+    fn history(&mut self) -> Option<()> {
+        self.open()?;
+        if self.peek()? == b']' {
+            self.close();
+            return Some(());
+        }
+        loop {
+            let span = self.value()?;
+            self.part(span);
+            if !self.next(b']')? {
+                return Some(());
+            }
+        }
+    }
+}
+
+/// From just inside a string: just past its closing quote, and whether it
+/// holds an escape. `None` for what `serde_json` refuses in a string: a
+/// control character, a bad escape, no closing quote.
+fn string_end(bytes: &[u8], mut at: usize) -> Option<(usize, bool)> {
+    let mut escaped = false;
+    loop {
+        at = next_special(bytes, at);
+        match *bytes.get(at)? {
+            b'"' => return Some((at + 1, escaped)),
+            b'\\' => {}
+            _ => return None,
+        }
+        escaped = true;
+        at = match bytes.get(at + 1)? {
+            b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => at + 2,
+            b'u' => {
+                let hex = bytes.get(at + 2..at + 6)?;
+                hex.iter().all(u8::is_ascii_hexdigit).then_some(at + 6)?
+            }
+            _ => return None,
+        };
+    }
+}
+
+/// The first byte from `at` on that ends a plain run of string content
+/// (`"`, `\`, or a control character), or the length of `bytes`.
+///
+/// Strings are most of a body's bytes (prompts, transcripts). A block of
+/// 16 bytes is tested whole, with no early exit inside it, which the
+/// compiler turns into a few vector instructions; only the block holding
+/// the hit is looked at byte by byte.
+fn next_special(bytes: &[u8], mut at: usize) -> usize {
+    const BLOCK: usize = 16;
+    let special = |byte: u8| (byte < 0x20) | (byte == b'"') | (byte == b'\\');
+    while let Some(block) = bytes
+        .get(at..at + BLOCK)
+        .and_then(|block| <&[u8; BLOCK]>::try_from(block).ok())
+    {
+        if block.iter().fold(false, |hit, &byte| hit | special(byte)) {
+            break;
+        }
+        at += BLOCK;
+    }
+    while let Some(&byte) = bytes.get(at) {
+        if special(byte) {
+            break;
+        }
+        at += 1;
+    }
+    at
+}
