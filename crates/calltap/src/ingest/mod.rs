@@ -66,6 +66,13 @@ pub enum Ack {
     DryRun,
 }
 
+/// A delivery's body as ingest understood it: the routing fields, and the
+/// cut into pieces when it is to be stored and has any.
+struct Understood<'a> {
+    view: DeliveryView<'a>,
+    split: Option<Split>,
+}
+
 /// What ingest did with an accepted delivery.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Received {
@@ -192,19 +199,31 @@ impl Ingestor {
             };
         let authenticated = self.authenticate(&delivery)?;
 
-        let message_id = authenticated.message_id.as_deref();
-        let (event, server_timeout_seconds) =
-            match self.understand(&delivery, message_id, received_at) {
-                Ok(understood) => understood,
-                Err(rejection) => {
-                    return Err(self.quarantine(&delivery, received_at, rejection).await)
-                }
-            };
+        let understood = match self.understand(&delivery) {
+            Ok(understood) => understood,
+            Err(rejection) => return Err(self.quarantine(&delivery, received_at, rejection).await),
+        };
+        let view = &understood.view;
         let span = tracing::Span::current();
-        span.record("call_id", event.call_id.as_deref().unwrap_or(""));
-        span.record("message_type", event.message_type.as_str());
-        let message_type = MessageType::from(event.message_type.as_str());
-        if let Some(proxy) = self.proxy.as_ref().filter(|p| p.asks(&message_type)) {
+        span.record("call_id", view.call_id.as_deref().unwrap_or(""));
+        span.record("message_type", &*view.message_type);
+        let message_type = MessageType::from(&*view.message_type);
+        let asked = self.proxy.as_ref().filter(|p| p.asks(&message_type));
+        if asked.is_none() && message_type.expects_response() {
+            tracing::warn!(
+                "`{}` expects a response but no app answers it; answering {{}}",
+                view.message_type
+            );
+        }
+        // A dry run with no question to forward needs no record: its dedup
+        // key (a hash of the whole body) and kept headers are for the store.
+        if asked.is_none() && self.writer.is_none() {
+            return Ok(Received::Acked(Ack::DryRun));
+        }
+        let server_timeout_seconds = view.server_timeout_seconds;
+        let message_id = authenticated.message_id.as_deref();
+        let event = self.record(&delivery, understood, message_id, received_at);
+        if let Some(proxy) = asked {
             let question = Question {
                 message_type,
                 body: event.body.clone(),
@@ -212,12 +231,6 @@ impl Ingestor {
                 server_timeout_seconds,
             };
             return Ok(self.ask(proxy, event, question, delivery.waited).await);
-        }
-        if message_type.expects_response() {
-            tracing::warn!(
-                "`{}` expects a response but no app answers it; answering {{}}",
-                event.message_type
-            );
         }
 
         let Some(writer) = &self.writer else {
@@ -286,14 +299,9 @@ impl Ingestor {
         })
     }
 
-    /// Limits and parse: the record to append and the question's server
-    /// timeout if the message names one, or why the body is bad.
-    fn understand(
-        &self,
-        delivery: &Delivery,
-        message_id: Option<&str>,
-        received_at: i64,
-    ) -> Result<(NewEvent, Option<f64>), IngestError> {
+    /// Limits and parse: the delivery's view and its cut, or why the body
+    /// is bad.
+    fn understand<'a>(&self, delivery: &'a Delivery) -> Result<Understood<'a>, IngestError> {
         // The depth check, the spans to cut into content-addressed pieces
         // and the view in one pass, here on the handler's worker rather than
         // in the single writer thread (a dry run stores nothing, so it
@@ -311,7 +319,7 @@ impl Ingestor {
                 .writer
                 .as_ref()
                 .and_then(|writer| body::cut(&delivery.body, spans, writer.known_pieces()));
-            return Ok(self.record(delivery, view, split, message_id, received_at));
+            return Ok(Understood { view, split });
         }
         let split = match &self.writer {
             Some(writer) => {
@@ -330,20 +338,19 @@ impl Ingestor {
             }
         };
         let view = DeliveryView::parse(&delivery.body).map_err(IngestError::Invalid)?;
-        Ok(self.record(delivery, view, split, message_id, received_at))
+        Ok(Understood { view, split })
     }
 
-    /// The record to append for a delivery understood as `view` and cut as
-    /// `split`, and the question's server timeout if it names one.
+    /// The record to append for a delivery as `understood`.
     fn record(
         &self,
         delivery: &Delivery,
-        view: DeliveryView<'_>,
-        split: Option<Split>,
+        understood: Understood<'_>,
         message_id: Option<&str>,
         received_at: i64,
-    ) -> (NewEvent, Option<f64>) {
-        let event = NewEvent {
+    ) -> NewEvent {
+        let Understood { view, split } = understood;
+        NewEvent {
             received_at,
             call_id: view.call_id.as_deref().map(CallId::new),
             message_type: view.message_type.into_owned(),
@@ -352,8 +359,7 @@ impl Ingestor {
             body: delivery.body.clone(),
             headers: key::kept_headers(&delivery.headers, &self.kept_headers),
             split,
-        };
-        (event, view.server_timeout_seconds)
+        }
     }
 
     fn check_depth(&self, body: &[u8]) -> Result<(), IngestError> {
