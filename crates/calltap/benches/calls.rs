@@ -392,6 +392,7 @@ fn seed_calls(path: &Path) {
                 event_count: 60,
                 last_seq: Seq::new(i as i64 + 1),
                 detail: summary.clone(),
+                detail_shared: None,
                 summary,
             }
         })

@@ -175,6 +175,7 @@ mod tests {
             last_seq: Seq::new(last_seq),
             summary: "{}".to_owned(),
             detail: format!("{{\"at\":{last_seq}}}"),
+            detail_shared: None,
         }
     }
 

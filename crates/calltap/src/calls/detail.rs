@@ -260,6 +260,19 @@ call_structs! {
     }
 }
 
+impl CallDetail {
+    /// The system prompt the call's history opens with, if it has one:
+    /// most of a short call's detail, and the same text in every call of
+    /// its assistant (so the store keeps it once for all of them).
+    pub fn system_prompt(&self) -> Option<&str> {
+        self.transcript
+            .iter()
+            .find(|entry| entry.role == "system")?
+            .text
+            .as_deref()
+    }
+}
+
 /// An assistant, by id and name.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AssistantRef {

@@ -565,6 +565,10 @@ pub fn row(state: &CallState, last_seq: Seq) -> Result<CallRow, serde_json::Erro
         last_seq,
         summary: serde_json::to_string(&summary)?,
         detail: serde_json::to_string(&detail)?,
+        detail_shared: detail
+            .system_prompt()
+            .map(serde_json::to_string)
+            .transpose()?,
     })
 }
 

@@ -43,6 +43,10 @@ pub struct CallRow {
     pub summary: String,
     /// The call's detail, JSON.
     pub detail: String,
+    /// A stretch of `detail` that other calls' details repeat (the JSON
+    /// string of the system prompt), which the store may keep once for all
+    /// of them instead of in each row; reads give back `detail` whole.
+    pub detail_shared: Option<String>,
 }
 
 /// Where a page of the list starts: after the row with this sort key.

@@ -1,6 +1,7 @@
 //! The call projections in SQLite: the `calls` table (one row per call: the
 //! columns the list filters and sorts on, the summary as JSON text and the
-//! detail as JSON, packed with LZ4 when that is shorter) and
+//! detail as JSON, packed with LZ4 when that is shorter, with its shared
+//! part cut out), `detail_parts` (those parts, each kept once) and
 //! `projection_checkpoint` (how far into the log they are, and the
 //! projection format their JSON was written in);
 //! the tables are in [`schema`](super::schema).
@@ -65,7 +66,10 @@ impl ProjectionWrite for SqliteProjections {
     fn write_batch(&mut self, rows: &[CallRow], seq: Seq) -> Result<(), StoreError> {
         // Packed before the turn is taken: the ingest writer waits for the
         // write lock while this transaction holds it, so only SQL runs in it.
-        let details: Vec<Detail> = rows.iter().map(|row| Detail::pack(&row.detail)).collect();
+        let details: Vec<(Detail, Option<SharedPart<'_>>)> = rows
+            .iter()
+            .map(|row| cut(&row.detail, row.detail_shared.as_deref()))
+            .collect();
         let _turn = self.turns.take();
         // IMMEDIATE: a lock conflict with another process fails (after the
         // busy timeout) at BEGIN, not half-way through.
@@ -76,8 +80,8 @@ impl ProjectionWrite for SqliteProjections {
             let mut upsert = tx.prepare_cached(
                 "INSERT INTO calls (id, status, ended_reason, assistant_id, assistant_name,
                      call_type, started_at, ended_at, sort_at, last_event_at, event_count,
-                     last_seq, summary, detail)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                     last_seq, summary, detail, detail_part, detail_part_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
                  ON CONFLICT (id) DO UPDATE SET
                      status = excluded.status, ended_reason = excluded.ended_reason,
                      assistant_id = excluded.assistant_id,
@@ -86,9 +90,29 @@ impl ProjectionWrite for SqliteProjections {
                      ended_at = excluded.ended_at, sort_at = excluded.sort_at,
                      last_event_at = excluded.last_event_at,
                      event_count = excluded.event_count, last_seq = excluded.last_seq,
-                     summary = excluded.summary, detail = excluded.detail",
+                     summary = excluded.summary, detail = excluded.detail,
+                     detail_part = excluded.detail_part,
+                     detail_part_at = excluded.detail_part_at",
             )?;
-            for (row, detail) in rows.iter().zip(&details) {
+            let mut find_part = tx.prepare_cached("SELECT id FROM detail_parts WHERE hash = ?1")?;
+            let mut add_part =
+                tx.prepare_cached("INSERT INTO detail_parts (hash, data) VALUES (?1, ?2)")?;
+            for (row, (detail, part)) in rows.iter().zip(&details) {
+                let part = match part {
+                    None => None,
+                    Some(part) => {
+                        let hash = part.hash.as_bytes();
+                        let found = find_part.query_row([hash], |row| row.get(0)).optional()?;
+                        let id: i64 = match found {
+                            Some(id) => id,
+                            None => {
+                                add_part.execute(params![hash, part.text])?;
+                                tx.last_insert_rowid()
+                            }
+                        };
+                        Some((id, part.at as i64))
+                    }
+                };
                 upsert.execute(params![
                     row.id,
                     row.status,
@@ -104,6 +128,8 @@ impl ProjectionWrite for SqliteProjections {
                     row.last_seq,
                     row.summary,
                     detail,
+                    part.map(|(id, _)| id),
+                    part.map(|(_, at)| at),
                 ])?;
             }
             tx.execute(
@@ -130,7 +156,7 @@ impl ProjectionWrite for SqliteProjections {
 
     /// Empties the projections, sets the checkpoint back to the start of
     /// the log and records `format`, in one transaction (the first step of
-    /// a rebuild).
+    /// a rebuild). The shared parts stay: the rebuilt rows name them again.
     fn reset(&mut self, format: u32) -> Result<(), StoreError> {
         let _turn = self.turns.take();
         let tx = self
@@ -144,6 +170,58 @@ impl ProjectionWrite for SqliteProjections {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// A shared part shorter than this stays in its detail: a row of its own
+/// and a lookup at each write would cost about what it saves.
+const MIN_SHARED_PART: usize = 256;
+
+/// A call's shared part ([`CallRow::detail_shared`]), cut out of its
+/// detail: its text, its hash (its name in `detail_parts`) and the byte
+/// offset in the detail where it goes back in.
+struct SharedPart<'a> {
+    text: &'a str,
+    hash: blake3::Hash,
+    at: usize,
+}
+
+/// `detail` as stored: packed, and without `shared` when it is long enough
+/// to be worth keeping apart and stands in the detail.
+///
+/// Why: a short call's detail is mostly its system prompt (2-8 KB of the
+/// simulator's assistants, about 40% of a 10-turn call's packed detail),
+/// which every call of its assistant repeats; kept once, it no longer
+/// counts in each call's fixed cost.
+fn cut<'a>(detail: &str, shared: Option<&'a str>) -> (Detail, Option<SharedPart<'a>>) {
+    let found = shared
+        .filter(|text| text.len() >= MIN_SHARED_PART)
+        .and_then(|text| Some((text, detail.find(text)?)));
+    match found {
+        None => (Detail::pack(detail), None),
+        Some((text, at)) => {
+            let mut rest = String::with_capacity(detail.len() - text.len());
+            rest.push_str(&detail[..at]);
+            rest.push_str(&detail[at + text.len()..]);
+            let hash = blake3::hash(text.as_bytes());
+            (Detail::pack(&rest), Some(SharedPart { text, hash, at }))
+        }
+    }
+}
+
+/// The detail a stored row stands for: `detail` with the shared part put
+/// back at `at`, when the row has one.
+fn uncut(detail: Detail, part: Option<(i64, String)>) -> Result<String, StoreError> {
+    let mut detail = detail.unpack()?;
+    if let Some((at, part)) = part {
+        let at = usize::try_from(at)
+            .ok()
+            .filter(|&at| detail.is_char_boundary(at))
+            .ok_or(body::CorruptRecipe(
+                "a call detail's shared part lies outside it",
+            ))?;
+        detail.insert_str(at, &part);
+    }
+    Ok(detail)
 }
 
 /// `calls.detail` as stored: the JSON as TEXT, or packed with LZ4 as a
@@ -207,15 +285,36 @@ impl ProjectionRead for SqliteReader {
     /// The stored detail of call `id`.
     fn call_detail(&self, id: &CallId) -> Result<Option<StoredDetail>, StoreError> {
         self.with(|conn| {
-            let mut stmt =
-                conn.prepare_cached("SELECT last_seq, detail FROM calls WHERE id = ?1")?;
-            let row: Option<(Seq, Detail)> = stmt
-                .query_row([id], |row| Ok((row.get(0)?, row.get(1)?)))
+            let mut stmt = conn.prepare_cached(
+                "SELECT c.last_seq, c.detail, c.detail_part, c.detail_part_at, p.data
+                 FROM calls c LEFT JOIN detail_parts p ON p.id = c.detail_part
+                 WHERE c.id = ?1",
+            )?;
+            type Row = (Seq, Detail, Option<i64>, Option<i64>, Option<String>);
+            let row: Option<Row> = stmt
+                .query_row([id], |row| {
+                    Ok((
+                        row.get(0)?,
+                        row.get(1)?,
+                        row.get(2)?,
+                        row.get(3)?,
+                        row.get(4)?,
+                    ))
+                })
                 .optional()?;
-            row.map(|(last_seq, detail)| {
+            row.map(|(last_seq, detail, part_id, at, part)| {
+                let part = match (part_id, at, part) {
+                    (None, None, None) => None,
+                    (Some(_), Some(at), Some(part)) => Some((at, part)),
+                    _ => {
+                        return Err(
+                            body::CorruptRecipe("a call detail's shared part is missing").into(),
+                        )
+                    }
+                };
                 Ok(StoredDetail {
                     last_seq,
-                    detail: detail.unpack()?,
+                    detail: uncut(detail, part)?,
                 })
             })
             .transpose()
@@ -350,6 +449,7 @@ mod tests {
             last_seq: Seq::new(1),
             summary: format!(r#"{{"status":"{status}"}}"#),
             detail: detail.to_owned(),
+            detail_shared: None,
         }
     }
 
@@ -412,6 +512,87 @@ mod tests {
         assert_eq!(listed(&reader, None, Some(20)).len(), 1);
         assert!(listed(&reader, None, Some(21)).is_empty());
         assert_eq!(store.checkpoint().expect("checkpoint"), Seq::new(4));
+    }
+
+    #[test]
+    fn a_shared_part_is_kept_once_outside_the_details_and_each_reads_back_whole() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("p.db");
+        let sqlite = Sqlite::open(&path, Durability::Normal).expect("migrate");
+        let mut store = sqlite.projections().expect("open");
+        let reader = sqlite.reader().expect("reader");
+        let prompt = format!("\"{}\"", "You are Sam. Be brief, be kind. ".repeat(20));
+        let call = |id: &str, said: &str| {
+            // Multi-byte text before the part: its offset counts bytes.
+            let detail = format!(r#"{{"id":"{id}","said":"{said}","transcript":[{prompt}]}}"#);
+            CallRow {
+                id: CallId::new(id),
+                detail_shared: Some(prompt.clone()),
+                ..row("ended", 10, &detail)
+            }
+        };
+        let rows = [call("c1", "hello"), call("c2", "au revoir, ça va")];
+        // A part too short to keep apart, and one the detail does not hold.
+        let short = CallRow {
+            id: CallId::new("c3"),
+            detail_shared: Some("\"hi\"".to_owned()),
+            ..row("ended", 10, r#"{"t":["hi"]}"#)
+        };
+        let absent = CallRow {
+            id: CallId::new("c4"),
+            detail_shared: Some(prompt.replace("Sam", "Max")),
+            ..row("ended", 10, &format!("[{prompt}]"))
+        };
+        store
+            .write_batch(&[rows[0].clone(), short.clone()], Seq::new(1))
+            .expect("write");
+        store
+            .write_batch(&[rows[1].clone(), absent.clone()], Seq::new(2))
+            .expect("write");
+
+        for row in rows.iter().chain([&short, &absent]) {
+            let stored = reader.call_detail(&row.id).expect("read").expect("row");
+            assert_eq!(stored.detail, row.detail);
+        }
+        let conn = Connection::open(&path).expect("open");
+        let parts: Vec<String> = conn
+            .prepare("SELECT data FROM detail_parts")
+            .expect("query")
+            .query_map([], |r| r.get(0))
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("parts");
+        assert_eq!(parts, [prompt]);
+        let cut: Vec<(String, Option<i64>, usize)> = conn
+            .prepare("SELECT id, detail_part, length(CAST(detail AS BLOB)) FROM calls ORDER BY id")
+            .expect("query")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("calls");
+        for (id, part, stored_len) in &cut {
+            let kept_apart = ["c1", "c2"].contains(&id.as_str());
+            assert_eq!(part.is_some(), kept_apart, "{id}");
+            if kept_apart {
+                assert!(*stored_len < 64, "{id}: {stored_len} bytes stored");
+            }
+        }
+
+        conn.execute(
+            "UPDATE calls SET detail_part_at = 10000 WHERE id = 'c1'",
+            [],
+        )
+        .expect("move the part out of the detail");
+        assert!(matches!(
+            reader.call_detail(&CallId::new("c1")),
+            Err(StoreError::Corrupt(_))
+        ));
+        conn.execute("DELETE FROM detail_parts", [])
+            .expect("lose the part");
+        assert!(matches!(
+            reader.call_detail(&CallId::new("c2")),
+            Err(StoreError::Corrupt(_))
+        ));
     }
 
     #[test]

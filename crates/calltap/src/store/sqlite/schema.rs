@@ -10,8 +10,9 @@
 //!
 //! The tables: `events` (the log; `format` says how `body` holds the
 //! delivery, see [`log`](super::log)), `pieces` (content-addressed parts
-//! of cut bodies), `quarantine`, `calls` and `projection_checkpoint` (the
-//! call projections, see [`projections`](super::projections)), `answers`,
+//! of cut bodies), `quarantine`, `calls`, `detail_parts` and
+//! `projection_checkpoint` (the call projections, see
+//! [`projections`](super::projections)), `answers`,
 //! `outbox_cursor` and `outbox_pending` (forwarding, see
 //! [`forward`](super::forward)).
 
@@ -81,6 +82,17 @@ pub const MIGRATIONS: &[&str] = &[
      WHERE key LIKE 'b3:%' AND length(key) = 67 AND key = lower(key)
        AND unhex(substr(key, 4)) IS NOT NULL;
     ALTER TABLE pieces ADD COLUMN base INTEGER;",
+    // 9: a stretch of a call's detail that other calls' details repeat (its
+    // system prompt) kept once in `detail_parts` and cut out of the stored
+    // detail (`calls.detail_part`, its id; `calls.detail_part_at`, the byte
+    // offset it goes back in at). Rows written before keep NULL, whole.
+    "CREATE TABLE detail_parts (
+        id          INTEGER PRIMARY KEY,
+        hash        BLOB NOT NULL UNIQUE,
+        data        TEXT NOT NULL
+    );
+    ALTER TABLE calls ADD COLUMN detail_part INTEGER;
+    ALTER TABLE calls ADD COLUMN detail_part_at INTEGER;",
 ];
 
 /// Migration 5: `answers` (one per answered question, by the question's
