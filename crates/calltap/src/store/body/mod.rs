@@ -49,7 +49,8 @@ use std::ops::Range;
 pub use delta::{apply as apply_delta, delta_base, encode as encode_delta};
 pub use known::KnownPieces;
 pub use latest::{
-    piece_kind, Bases, Latest, LatestRecipes, RecentRecipes, SimilarPieces, KIND_PREFIX, MAX_DEPTH,
+    broad_piece_kind, piece_kind, Bases, Latest, LatestRecipes, RecentRecipes, SimilarPieces,
+    KIND_PREFIX, MAX_DEPTH,
 };
 pub use pack::{pack, unpack, MAX_RECIPE};
 pub use piece::{Piece, PieceHash};

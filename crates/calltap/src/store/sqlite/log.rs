@@ -44,7 +44,7 @@ pub struct SqliteLog {
 struct Memo {
     recipes: LatestRecipes,
     pieces: SimilarPieces,
-    /// Keys [`body::piece_kind`].
+    /// Keys [`body::piece_kind`] and [`body::broad_piece_kind`].
     seed: foldhash::fast::RandomState,
 }
 
@@ -166,9 +166,10 @@ const FORMAT_DELTA: i64 = 3;
 /// delta, format 3) when that is at most half the recipe (then the recipe
 /// is not packed at all) or shorter than the recipe packed or not,
 /// and staged there as the call's latest; a new piece, against the whole
-/// piece of its kind there (`pieces.base`), when that halves it, else it
-/// is stored whole and staged as its kind's (the caller commits or rolls
-/// back `memo` with the transaction).
+/// piece of its kind there (`pieces.base`), or else of its broad kind,
+/// when that halves it, else it is stored whole and staged as the one of
+/// both its kinds (the caller commits or rolls back `memo` with the
+/// transaction).
 fn append_event(
     conn: &Connection,
     event: &NewEvent,
@@ -217,7 +218,9 @@ fn append_event(
                     .get(p.range.clone())
                     .ok_or(body::CorruptRecipe("a piece lies outside its body"))?;
                 let kind = body::piece_kind(&memo.seed, data);
-                let similar = memo.pieces.get(&kind).and_then(|base| {
+                let broad = body::broad_piece_kind(&memo.seed, data);
+                let similar = [Some(kind), broad].into_iter().flatten().find_map(|kind| {
+                    let base = memo.pieces.get(&kind)?;
                     let delta = body::encode_delta(base.seq as u64, &base.recipe, data);
                     (delta.len() * 2 <= data.len()).then_some((base.seq, delta))
                 });
@@ -226,15 +229,16 @@ fn append_event(
                     None => piece.execute(params![&p.hash.0[..], data, None::<i64>])?,
                 };
                 if stored == 1 && similar.is_none() {
-                    memo.pieces.stage(
-                        kind,
-                        Latest {
-                            seq: conn.last_insert_rowid(),
-                            // A copy: a slice would keep the whole body alive.
-                            recipe: Bytes::copy_from_slice(data),
-                            depth: 0,
-                        },
-                    );
+                    let whole = Latest {
+                        seq: conn.last_insert_rowid(),
+                        // A copy: a slice would keep the whole body alive.
+                        recipe: Bytes::copy_from_slice(data),
+                        depth: 0,
+                    };
+                    if let Some(broad) = broad {
+                        memo.pieces.stage(broad, whole.clone());
+                    }
+                    memo.pieces.stage(kind, whole);
                 }
                 inserted.push(p.key, p.hash, event.body.slice(p.range.clone()));
             }
@@ -891,6 +895,60 @@ mod tests {
             )
             .expect("pieces");
         assert!(written_against >= 1, "the ended call object is a delta");
+    }
+
+    #[test]
+    fn each_call_s_call_object_is_written_against_the_previous_call_s() {
+        // Arrange: the first delivery of each of five calls, whose call
+        // objects differ in their ids (so in the start of each) and agree
+        // in the rest.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("t.db");
+        let conn = open_writer(&path, Durability::Normal).expect("open");
+        let config = r#""orgId":"org-1","type":"inboundPhoneCall","status":"queued","monitor":{"listenUrl":"wss://example.vapi.ai/listen"}"#;
+        let delivery = |n: usize| {
+            format!(
+                r#"{{"message":{{"type":"status-update","call":{{"id":"call-{n}-{n}{n}{n}{n}","pad":"{}",{}}},"n":{n}}}}}"#,
+                "p".repeat(400),
+                config
+            )
+        };
+        let mut memo = Memo::default();
+
+        // Act
+        let mut stored = Vec::new();
+        for n in 1..=5 {
+            let body = delivery(n);
+            let mut new = event(&format!("k{n}"));
+            new.call_id = Some(CallId::new(&format!("call-{n}")));
+            new.split = body::split(body.as_bytes(), &body::KnownPieces::default());
+            assert_eq!(new.split.as_ref().map(|s| s.pieces.len()), Some(1));
+            new.body = bytes::Bytes::from(body.clone().into_bytes());
+            append_event(&conn, &new, &mut NewPieces::default(), &mut memo).expect("append");
+            memo.commit();
+            stored.push(body);
+        }
+
+        // Assert: the first stored whole, the others as deltas of it that
+        // read back exactly.
+        let pieces: Vec<(Option<i64>, usize)> = conn
+            .prepare("SELECT base, length(data) FROM pieces ORDER BY id")
+            .expect("query")
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("pieces");
+        assert_eq!(pieces.len(), 5);
+        assert_eq!(pieces[0].0, None);
+        for (base, len) in &pieces[1..] {
+            assert_eq!(*base, Some(1));
+            assert!(*len < 100, "a call object's delta of {len} bytes");
+        }
+        let reader = SqliteReader::open(&path).expect("reader");
+        for (seq, body) in stored.iter().enumerate() {
+            let read = reader.event_body(Seq::new(seq as i64 + 1)).expect("read");
+            assert_eq!(read.as_deref(), Some(body.as_bytes()));
+        }
     }
 
     #[test]
