@@ -165,12 +165,15 @@ async fn db_bytes_per_turn(turns: u32, calls: u64) -> f64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn storage_per_turn_does_not_grow_with_the_length_of_the_call() {
     // Before deltas, a call's recipes grew with the square of its length:
-    // 21 KB per turn at 10 turns, 37 at 50 (BENCHMARKS.md, storage).
+    // 21 KB per turn at 10 turns, 37 at 50 (BENCHMARKS.md, storage). What
+    // is left is a call's fixed cost, which short calls share between fewer
+    // turns: 4,369 against 3,942 bytes per turn here (1.11x; 1.16x before
+    // the system prompt was kept once and call objects written as deltas).
     let short = db_bytes_per_turn(10, 12).await;
     let long = db_bytes_per_turn(60, 2).await;
     let ratio = long / short;
     assert!(
-        (1.0 / 1.3..=1.3).contains(&ratio),
+        (1.0 / 1.2..=1.2).contains(&ratio),
         "{short:.0} bytes per turn at 10 turns, {long:.0} at 60: {ratio:.2}x"
     );
     for per_turn in [short, long] {
