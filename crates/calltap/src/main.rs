@@ -8,6 +8,7 @@ use clap::Parser;
 /// server's CPU. It keeps freed pages for reuse, so the peak resident set
 /// under the ingest bench rose from ~110 to ~150-170 MB (commit `3851222`,
 /// issue 3's fifth round).
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
