@@ -23,6 +23,8 @@ use calltap_protocol::model::MessageType;
 pub use crate::forward::nats::NatsConfig;
 pub use crate::forward::ForwardConfig;
 use crate::forward::{Deadlines, Fallbacks, RetryPolicy};
+use crate::memory;
+use crate::store::body::MemoBytes;
 
 /// The largest `stream_capacity`: the feed keeps this many events in memory.
 pub const MAX_STREAM_CAPACITY: usize = 1 << 20;
@@ -66,20 +68,30 @@ pub struct Config {
     pub queue_max_wait: Duration,
     /// The most body bytes queued for the writer (default 64 MiB); beyond it, 503.
     pub queue_max_bytes: usize,
+    /// The one memory budget of what grows with load (default 128 MiB),
+    /// split by [`memory::Shares`] into the defaults of the byte budgets
+    /// below and the log writer's memos; a budget set on its own overrides
+    /// its share.
+    pub memory_bytes: usize,
     /// The most body bytes ingest holds at once, read or queued (default
-    /// 32 MiB, raised to `body_limit` if smaller); past it, a request waits
-    /// with its body unread, for up to `queue_max_wait`.
+    /// 4/16 of `memory_bytes`, raised to `body_limit` if smaller); past it,
+    /// a request waits with its body unread, for up to `queue_max_wait`.
     pub body_budget_bytes: usize,
     /// The bytes of call states the projector keeps in memory (estimated;
-    /// default 64 MiB); a call evicted is reloaded from the log.
+    /// default 3/16 of `memory_bytes`); a call evicted is reloaded from the
+    /// log.
     pub projector_cache_bytes: usize,
-    /// The body bytes the writer hands to the projector, and to each
-    /// outbox, in memory (default 32 MiB each); past them, the reader reads
-    /// the log instead.
+    /// The body bytes the writer hands to the projector and the outboxes in
+    /// memory, all handoffs together, split evenly among them (default 2/16
+    /// of `memory_bytes`); past them, a reader reads the log instead.
     pub handoff_bytes: usize,
     /// The body bytes the live feed holds for streams that are behind
-    /// (default 16 MiB); past them, a stream reads the bodies from the log.
+    /// (default 1/16 of `memory_bytes`); past them, a stream reads the
+    /// bodies from the log.
     pub feed_bytes: usize,
+    /// The log writer's memos: known pieces, each call's latest recipe, a
+    /// piece per kind (6/16 of `memory_bytes`; no setting of their own).
+    pub writer_memos: MemoBytes,
     /// The longest wait for a request's complete headers, and for the next
     /// request on an idle keep-alive connection (default 10 s); then the
     /// connection is closed.
@@ -138,6 +150,7 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
+        let shares = memory::Shares::of(memory::DEFAULT_BYTES);
         Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 4242)),
             db: PathBuf::from("calltap.db"),
@@ -147,10 +160,12 @@ impl Default for Config {
             max_depth: 128,
             queue_max_wait: crate::store::admission::DEFAULT_MAX_WAIT,
             queue_max_bytes: crate::store::admission::DEFAULT_MAX_BYTES,
-            body_budget_bytes: 32 << 20,
-            projector_cache_bytes: crate::project::DEFAULT_CACHE,
-            handoff_bytes: crate::store::handoff::DEFAULT_MAX_BYTES,
-            feed_bytes: crate::store::feed::DEFAULT_MAX_BYTES,
+            memory_bytes: memory::DEFAULT_BYTES,
+            body_budget_bytes: shares.body_budget,
+            projector_cache_bytes: shares.projector_cache,
+            handoff_bytes: shares.handoffs,
+            feed_bytes: shares.feed,
+            writer_memos: shares.writer_memos,
             header_read_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(20),
             max_connections: 65_536,
@@ -217,6 +232,7 @@ impl Config {
                 "body_budget_bytes",
                 "[ingest] body_budget_bytes",
             ),
+            (self.memory_bytes, "memory_bytes", "[memory] budget_bytes"),
             (self.max_batch, "max_batch", "[ingest] max_batch"),
             (
                 self.projector_cache_bytes,
@@ -315,6 +331,12 @@ impl Config {
         let forward = resolve_forward(file.forward, overrides.forward_to.clone())?;
         let nats = resolve_nats(file.nats, &overrides)?;
 
+        let memory_bytes = overrides
+            .memory_bytes
+            .or(memory.budget_bytes)
+            .unwrap_or(d.memory_bytes);
+        let shares = memory::Shares::of(memory_bytes);
+
         let listen = match overrides.listen.or(file.listen) {
             Some(text) => parse_addr(&text)?,
             None => d.listen,
@@ -348,22 +370,24 @@ impl Config {
                 .queue_max_bytes
                 .or(ingest.queue_max_bytes)
                 .unwrap_or(d.queue_max_bytes),
+            memory_bytes,
             body_budget_bytes: overrides
                 .body_budget_bytes
                 .or(ingest.body_budget_bytes)
-                .unwrap_or(d.body_budget_bytes),
+                .unwrap_or(shares.body_budget),
             projector_cache_bytes: overrides
                 .projector_cache_bytes
                 .or(memory.projector_cache_bytes)
-                .unwrap_or(d.projector_cache_bytes),
+                .unwrap_or(shares.projector_cache),
             handoff_bytes: overrides
                 .handoff_bytes
                 .or(memory.handoff_bytes)
-                .unwrap_or(d.handoff_bytes),
+                .unwrap_or(shares.handoffs),
             feed_bytes: overrides
                 .feed_bytes
                 .or(memory.feed_bytes)
-                .unwrap_or(d.feed_bytes),
+                .unwrap_or(shares.feed),
+            writer_memos: shares.writer_memos,
             header_read_timeout: overrides
                 .header_read_timeout_secs
                 .or(http.header_read_timeout_secs)
@@ -766,12 +790,18 @@ pub struct Overrides {
     /// Most deliveries per transaction.
     #[arg(long, env = "CALLTAP_MAX_BATCH")]
     pub max_batch: Option<usize>,
+    /// One memory budget for what grows with load, split into the defaults
+    /// of the body budget (4/16), the projector's cache (3/16), the
+    /// handoffs (2/16), the feed (1/16) and the log writer's memos (6/16);
+    /// each budget set on its own overrides its share.
+    #[arg(long, env = "CALLTAP_MEMORY_BYTES", value_name = "BYTES")]
+    pub memory_bytes: Option<usize>,
     /// Bytes of call states the projector caches (an evicted call is
     /// reloaded from the log).
     #[arg(long, env = "CALLTAP_PROJECTOR_CACHE_BYTES", value_name = "BYTES")]
     pub projector_cache_bytes: Option<usize>,
-    /// Body bytes handed from the writer to the projector, and to each
-    /// outbox, in memory (past them the reader reads the log).
+    /// Body bytes handed from the writer to the projector and the outboxes
+    /// in memory, shared evenly (past them a reader reads the log).
     #[arg(long, env = "CALLTAP_HANDOFF_BYTES", value_name = "BYTES")]
     pub handoff_bytes: Option<usize>,
     /// Body bytes the live feed holds for streams that are behind (past
@@ -926,10 +956,11 @@ pub struct Overrides {
 /// max_connections = 65536      # served at once (lowered to fit the open-file limit)
 /// max_header_bytes = 8192      # request line and headers, else 431 (also each connection's read buffer)
 ///
-/// [memory]                   # byte budgets of what grows with load (queued bodies: [ingest])
-/// projector_cache_bytes = 67108864  # call states kept by the projector
-/// handoff_bytes = 33554432     # committed bodies handed to the projector, and to each outbox
-/// feed_bytes = 16777216        # committed bodies kept for live streams that lag
+/// [memory]                   # one budget for what grows with load; a budget set on its own overrides its share
+/// budget_bytes = 134217728     # split: bodies 4/16 ([ingest] body_budget_bytes), call states 3/16, handoffs 2/16, feed 1/16, the log writer's memos 6/16
+/// projector_cache_bytes = 25165824  # call states kept by the projector
+/// handoff_bytes = 16777216     # committed bodies handed to the projector and the outboxes, shared evenly
+/// feed_bytes = 8388608         # committed bodies kept for live streams that lag
 ///
 /// [api]
 /// token = "..."
@@ -1191,6 +1222,7 @@ pub struct HttpFile {
 #[serde(deny_unknown_fields)]
 #[allow(missing_docs)]
 pub struct MemoryFile {
+    pub budget_bytes: Option<usize>,
     pub projector_cache_bytes: Option<usize>,
     pub handoff_bytes: Option<usize>,
     pub feed_bytes: Option<usize>,
@@ -1242,6 +1274,45 @@ mod tests {
         config.stream_capacity = 8;
         config.stream_keep_alive = Duration::ZERO;
         assert!(config.validate(config.listen).is_err());
+    }
+
+    #[test]
+    fn one_memory_budget_sizes_every_holder_and_a_holders_own_budget_wins() {
+        let file = FileConfig::parse("[memory]\nbudget_bytes = 16777216\nfeed_bytes = 1000")
+            .expect("parses");
+        let config = Config::resolve(file, Overrides::default()).expect("resolves");
+        let shares = memory::Shares::of(16 << 20);
+        assert_eq!(config.memory_bytes, 16 << 20);
+        assert_eq!(config.body_budget_bytes, 4 << 20);
+        assert_eq!(config.projector_cache_bytes, shares.projector_cache);
+        assert_eq!(config.handoff_bytes, 2 << 20);
+        assert_eq!(config.feed_bytes, 1000, "its own budget, not its share");
+        assert_eq!(config.writer_memos, shares.writer_memos);
+        assert_eq!(config.writer_memos.known_pieces, 2 << 20);
+
+        // The flag wins over the file, and sizes what the file leaves out.
+        let overrides = Overrides {
+            memory_bytes: Some(64 << 20),
+            ..Overrides::default()
+        };
+        let file = FileConfig::parse("[memory]\nbudget_bytes = 16777216").expect("parses");
+        let config = Config::resolve(file, overrides).expect("resolves");
+        assert_eq!(config.body_budget_bytes, 16 << 20);
+        assert_eq!(config.writer_memos.latest_recipes, 12 << 20);
+
+        let defaults = Config::default();
+        assert_eq!(defaults.memory_bytes, 128 << 20);
+        assert!(
+            defaults.body_budget_bytes
+                + defaults.projector_cache_bytes
+                + defaults.handoff_bytes
+                + defaults.feed_bytes
+                + defaults.writer_memos.known_pieces
+                + defaults.writer_memos.latest_recipes
+                + defaults.writer_memos.similar_pieces
+                <= defaults.memory_bytes,
+            "{defaults:?}"
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod conn;
 pub mod forward;
 pub mod ids;
 pub mod ingest;
+pub mod memory;
 pub mod project;
 pub mod server;
 pub mod sim;

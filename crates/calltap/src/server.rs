@@ -140,23 +140,27 @@ pub async fn run(
         .reader()
         .with_context(|| format!("opening {} for reading", config.db.display()))?;
     let (log, store_threads) = store
-        .log_writer()
+        .log_writer_within(config.writer_memos)
         .with_context(|| format!("opening {} for writing", config.db.display()))?;
     let feed = Feed::new(config.stream_capacity, config.feed_bytes);
-    let handoff_projector: Handoff = Handoff::bounded_by(config.handoff_bytes);
+    // The handoffs share one byte budget: the projector's, and one for each
+    // outbox, which takes the whole bodies from it rather than rebuilding
+    // them from the log.
+    let handoffs = 1 + usize::from(config.forward.is_some()) + usize::from(config.nats.is_some());
+    let handoff_bytes = (config.handoff_bytes / handoffs).max(1);
+    let handoff_projector: Handoff = Handoff::bounded_by(handoff_bytes);
     let mut log_writer = Writer::new(log, config.max_batch)
+        .with_known_pieces_bytes(config.writer_memos.known_pieces)
         .with_feed(feed.clone())
         .with_handoff(handoff_projector.clone());
-    // One for each outbox, which takes the whole bodies from it rather
-    // than rebuilding them from the log.
     let handoff_app: Option<Handoff<Bytes>> = config
         .forward
         .as_ref()
-        .map(|_| Handoff::bounded_by(config.handoff_bytes));
+        .map(|_| Handoff::bounded_by(handoff_bytes));
     let handoff_nats: Option<Handoff<Bytes>> = config
         .nats
         .as_ref()
-        .map(|_| Handoff::bounded_by(config.handoff_bytes));
+        .map(|_| Handoff::bounded_by(handoff_bytes));
     for outbox_handoff in handoff_app.iter().chain(&handoff_nats) {
         log_writer = log_writer.with_handoff(outbox_handoff.clone());
     }

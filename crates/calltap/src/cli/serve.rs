@@ -49,6 +49,7 @@ fn defaults() -> Vec<(&'static str, String)> {
             d.queue_max_wait.as_millis().to_string(),
         ),
         ("queue_max_bytes", d.queue_max_bytes.to_string()),
+        ("memory_bytes", d.memory_bytes.to_string()),
         ("body_budget_bytes", d.body_budget_bytes.to_string()),
         ("max_batch", d.max_batch.to_string()),
         ("projector_cache_bytes", d.projector_cache_bytes.to_string()),

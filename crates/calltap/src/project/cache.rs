@@ -17,8 +17,10 @@ use std::collections::HashMap;
 use crate::calls::{CallEvent, CallState};
 use crate::ids::{CallId, Seq};
 
-/// The default byte budget of the cache.
-pub const DEFAULT_BYTES: usize = 64 << 20;
+/// The default byte budget of the cache: its share of the default memory
+/// budget ([`crate::memory`]).
+pub const DEFAULT_BYTES: usize =
+    crate::memory::Shares::of(crate::memory::DEFAULT_BYTES).projector_cache;
 
 /// An estimate of the heap a cached call's state holds, from the length of
 /// its serialised detail (which carries every fact the state keeps, in

@@ -81,8 +81,10 @@ impl HandedBody for Bytes {
 /// Deliveries held at most; the oldest go first.
 pub const DEFAULT_MAX_EVENTS: usize = 8192;
 /// Body bytes held at most (recipes, or whole bodies): bounds the memory a
-/// stalled projector can pin.
-pub const DEFAULT_MAX_BYTES: usize = 32 << 20;
+/// stalled projector can pin. The handoffs' share of the default memory
+/// budget ([`crate::memory`]).
+pub const DEFAULT_MAX_BYTES: usize =
+    crate::memory::Shares::of(crate::memory::DEFAULT_BYTES).handoffs;
 
 /// Both ends of the handoff, holding bodies as `B`; cheap to clone.
 #[derive(Debug)]

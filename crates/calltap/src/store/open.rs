@@ -11,6 +11,7 @@ use std::thread::JoinHandle;
 
 use super::backend::{LogAppend, OutboxWrite, ProjectionWrite, Reader};
 use super::sqlite::{Sqlite, SqliteReader};
+use super::body::MemoBytes;
 use super::{Access, Durability, StoreError};
 
 /// An open store, of whichever backend.
@@ -81,9 +82,17 @@ impl Store {
     }
 
     /// The writer's side of the log (there is one per store), and the
-    /// threads that serve it.
+    /// threads that serve it, with the memos' default bounds.
     pub fn log_writer(&self) -> Result<(Box<dyn LogAppend>, Background), StoreError> {
-        let (log, checkpointer) = self.sqlite.log_with_checkpointer()?;
+        self.log_writer_within(MemoBytes::default())
+    }
+
+    /// [`log_writer`](Self::log_writer) with its memos bounded by `memos`.
+    pub fn log_writer_within(
+        &self,
+        memos: MemoBytes,
+    ) -> Result<(Box<dyn LogAppend>, Background), StoreError> {
+        let (log, checkpointer) = self.sqlite.log_with_checkpointer(memos)?;
         Ok((
             Box::new(log),
             Background {

@@ -191,6 +191,13 @@ impl<L: LogAppend> Writer<L> {
         self
     }
 
+    /// Keeps at most `bytes` of committed pieces in its memo (see
+    /// [`KnownPieces`]); call before the writer is spawned.
+    pub fn with_known_pieces_bytes(mut self, bytes: usize) -> Writer<L> {
+        self.known = Arc::new(KnownPieces::within(bytes));
+        self
+    }
+
     /// Publishes every committed delivery on `feed` (see [`Feed`]).
     pub fn with_feed(mut self, feed: Feed) -> Writer<L> {
         self.feed = Some(feed);

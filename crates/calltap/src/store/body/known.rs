@@ -18,11 +18,19 @@ use super::piece::{Piece, PieceHash};
 /// batch that stored them has committed, so a piece marked known is always
 /// in the database. Forgetting is always safe (an unknown piece costs a
 /// blake3 hash and one `INSERT OR IGNORE`), so the memo is bounded: it is
-/// cleared when it holds [`KnownPieces::CAPACITY`] bytes.
-#[derive(Debug, Default)]
+/// cleared when it would hold more than its capacity in bytes
+/// ([`KnownPieces::CAPACITY`] by default).
+#[derive(Debug)]
 pub struct KnownPieces {
     memo: RwLock<Memo>,
     seed: foldhash::fast::RandomState,
+    capacity: usize,
+}
+
+impl Default for KnownPieces {
+    fn default() -> KnownPieces {
+        KnownPieces::within(Self::CAPACITY)
+    }
 }
 
 #[derive(Debug, Default)]
@@ -32,8 +40,19 @@ struct Memo {
 }
 
 impl KnownPieces {
-    /// The most piece bytes kept.
-    pub const CAPACITY: usize = 64 << 20;
+    /// The most piece bytes kept by default: the share of the default
+    /// memory budget.
+    pub const CAPACITY: usize =
+        crate::memory::Shares::of(crate::memory::DEFAULT_BYTES).writer_memos.known_pieces;
+
+    /// An empty memo keeping at most `capacity` piece bytes.
+    pub fn within(capacity: usize) -> KnownPieces {
+        KnownPieces {
+            memo: RwLock::default(),
+            seed: foldhash::fast::RandomState::default(),
+            capacity,
+        }
+    }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Memo> {
         // The memo holds plain bytes and hashes; a panic elsewhere cannot
@@ -88,7 +107,7 @@ impl KnownPieces {
         }
         let mut memo = self.memo.write().unwrap_or_else(|e| e.into_inner());
         for (key, hash, bytes) in pieces {
-            if memo.bytes + bytes.len() > Self::CAPACITY {
+            if memo.bytes + bytes.len() > self.capacity {
                 memo.entries.clear();
                 memo.bytes = 0;
             }
@@ -125,5 +144,21 @@ impl std::hash::Hasher for NoHash {
     }
     fn write_u64(&mut self, value: u64) {
         self.0 = value;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_memo_forgets_rather_than_pass_its_capacity() {
+        let known = KnownPieces::within(300);
+        let (a, b) = (vec![b'a'; 200], vec![b'b'; 200]);
+        known.insert_committed([(known.key(&a), PieceHash([1; 32]), &a[..])]);
+        assert!(known.contains(&a));
+        known.insert_committed([(known.key(&b), PieceHash([2; 32]), &b[..])]);
+        assert!(known.contains(&b));
+        assert!(!known.contains(&a), "a and b together pass 300 bytes");
     }
 }

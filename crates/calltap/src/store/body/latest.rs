@@ -66,8 +66,8 @@ pub const BROAD_PREFIX: usize = 6;
 /// them, and trying would cost a delta for each new one.
 pub const BROAD_MIN: usize = 512;
 
-/// Bases by key, bounded: two generations of at most
-/// [`Bases::GENERATION_BYTES`] each, a key found in the old one moving to
+/// Bases by key, bounded: two generations of at most half its byte bound
+/// each, a key found in the old one moving to
 /// the new one, so that calls still talking stay and ended ones age out.
 /// Forgetting is always safe: the next bytes are then stored whole.
 ///
@@ -80,24 +80,24 @@ pub struct Bases<K> {
     current: HashMap<K, Latest>,
     previous: HashMap<K, Latest>,
     current_bytes: usize,
+    generation_bytes: usize,
     staged: Vec<(K, Latest)>,
 }
 
-impl<K> Default for Bases<K> {
-    fn default() -> Self {
+impl<K> Bases<K> {
+    /// Empty, holding at most `bytes` (two generations of half as many).
+    pub fn within(bytes: usize) -> Self {
         Bases {
             current: HashMap::new(),
             previous: HashMap::new(),
             current_bytes: 0,
+            generation_bytes: bytes / 2,
             staged: Vec::new(),
         }
     }
 }
 
 impl<K: Clone + Eq + Hash> Bases<K> {
-    /// The bytes one generation holds before it becomes the old one.
-    pub const GENERATION_BYTES: usize = 32 << 20;
-
     /// The base for `call`: staged in this batch, else committed.
     pub fn get(&mut self, call: &K) -> Option<Latest> {
         if let Some((_, latest)) = self.staged.iter().rev().find(|(id, _)| id == call) {
@@ -130,7 +130,7 @@ impl<K: Clone + Eq + Hash> Bases<K> {
 
     fn insert(&mut self, call: K, latest: Latest) {
         let bytes = latest.recipe.len();
-        if self.current_bytes + bytes > Self::GENERATION_BYTES {
+        if self.current_bytes + bytes > self.generation_bytes {
             self.previous = std::mem::take(&mut self.current);
             self.current_bytes = 0;
         }
@@ -187,7 +187,8 @@ mod tests {
 
     #[test]
     fn only_committed_recipes_stay_and_old_calls_age_out() {
-        let mut memo = LatestRecipes::default();
+        let generation = 1 << 20;
+        let mut memo = LatestRecipes::within(2 * generation);
         let (a, b) = (CallId::new("a"), CallId::new("b"));
         memo.stage(a.clone(), latest(1, 10));
         assert_eq!(
@@ -204,7 +205,7 @@ mod tests {
 
         // Call b fills a generation, then another: a (not asked for since)
         // is forgotten; b, asked for in between, stays.
-        let half = LatestRecipes::GENERATION_BYTES / 2;
+        let half = generation / 2;
         memo.stage(b.clone(), latest(4, half));
         memo.commit();
         memo.stage(b.clone(), latest(5, half + 1));

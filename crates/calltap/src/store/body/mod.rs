@@ -56,6 +56,25 @@ pub use pack::{pack, unpack, MAX_RECIPE};
 pub use piece::{Piece, PieceHash};
 pub use recipe::{assemble, recipe_hashes, skeleton, CorruptRecipe};
 
+/// The byte bounds of the log writer's memos: what it forgets past them is
+/// only a cost (a piece hashed and inserted again, a recipe or a piece
+/// stored whole), never a loss. Set by `--memory-bytes` ([`crate::memory`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MemoBytes {
+    /// The pieces known to be committed ([`KnownPieces`]).
+    pub known_pieces: usize,
+    /// Each call's latest recipe ([`LatestRecipes`], both generations).
+    pub latest_recipes: usize,
+    /// A whole piece per kind ([`SimilarPieces`], both generations).
+    pub similar_pieces: usize,
+}
+
+impl Default for MemoBytes {
+    fn default() -> MemoBytes {
+        crate::memory::Shares::of(crate::memory::DEFAULT_BYTES).writer_memos
+    }
+}
+
 /// Values shorter than this stay literal: a reference costs 33 bytes and a
 /// lookup, which small values do not repay.
 pub const MIN_PIECE: usize = 128;

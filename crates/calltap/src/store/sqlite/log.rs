@@ -40,7 +40,7 @@ pub struct SqliteLog {
 
 /// What the log's writer remembers across batches to write new bytes
 /// against: each call's latest recipe, and a whole piece per kind.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Memo {
     recipes: LatestRecipes,
     pieces: SimilarPieces,
@@ -48,7 +48,21 @@ struct Memo {
     seed: foldhash::fast::RandomState,
 }
 
+impl Default for Memo {
+    fn default() -> Memo {
+        Memo::within(body::MemoBytes::default())
+    }
+}
+
 impl Memo {
+    fn within(bytes: body::MemoBytes) -> Memo {
+        Memo {
+            recipes: LatestRecipes::within(bytes.latest_recipes),
+            pieces: SimilarPieces::within(bytes.similar_pieces),
+            seed: foldhash::fast::RandomState::default(),
+        }
+    }
+
     fn commit(&mut self) {
         self.recipes.commit();
         self.pieces.commit();
@@ -69,13 +83,19 @@ impl std::fmt::Debug for SqliteLog {
 impl SqliteLog {
     /// The log over a write connection (see
     /// [`open_writer`](super::connection::open_writer)), taking `turns`
-    /// around each batch and telling `checkpointer` of each commit.
-    pub fn new(conn: Connection, turns: WriteTurns, checkpointer: Option<WalGrowth>) -> SqliteLog {
+    /// around each batch and telling `checkpointer` of each commit; its
+    /// memos of what to write new bytes against are bounded by `memos`.
+    pub fn new(
+        conn: Connection,
+        turns: WriteTurns,
+        checkpointer: Option<WalGrowth>,
+        memos: body::MemoBytes,
+    ) -> SqliteLog {
         SqliteLog {
             conn,
             turns,
             checkpointer,
-            memo: Memo::default(),
+            memo: Memo::within(memos),
         }
     }
 }

@@ -66,7 +66,7 @@ impl Sqlite {
     /// that drive a writer directly).
     pub fn log(&self) -> Result<SqliteLog, StoreError> {
         let conn = connection::open_writer(&self.path, self.durability)?;
-        Ok(SqliteLog::new(conn, self.turns.clone(), None))
+        Ok(SqliteLog::new(conn, self.turns.clone(), None, Default::default()))
     }
 
     /// The log's write connection, and the checkpointer thread that copies
@@ -74,12 +74,13 @@ impl Sqlite {
     /// ends once the log is dropped.
     pub fn log_with_checkpointer(
         &self,
+        memos: crate::store::body::MemoBytes,
     ) -> Result<(SqliteLog, std::thread::JoinHandle<()>), StoreError> {
         let conn = connection::open_writer(&self.path, self.durability)?;
         let (growth, thread) = checkpointer::spawn(checkpointer::open(&self.path)?)
             .map_err(|err| StoreError::Backend(err.into()))?;
         Ok((
-            SqliteLog::new(conn, self.turns.clone(), Some(growth)),
+            SqliteLog::new(conn, self.turns.clone(), Some(growth), memos),
             thread,
         ))
     }
@@ -128,5 +129,5 @@ pub(crate) fn locked_out(path: &Path) -> (SqliteLog, rusqlite::Connection) {
     holder
         .execute_batch("BEGIN IMMEDIATE")
         .expect("hold the write lock");
-    (SqliteLog::new(conn, WriteTurns::default(), None), holder)
+    (SqliteLog::new(conn, WriteTurns::default(), None, Default::default()), holder)
 }
