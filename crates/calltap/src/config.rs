@@ -78,7 +78,7 @@ pub struct Config {
     /// a request waits with its body unread, for up to `queue_max_wait`.
     pub body_budget_bytes: usize,
     /// The bytes of call states the projector keeps in memory (estimated;
-    /// default 3/16 of `memory_bytes`); a call evicted is reloaded from the
+    /// default 2/16 of `memory_bytes`); a call evicted is reloaded from the
     /// log.
     pub projector_cache_bytes: usize,
     /// The body bytes the writer hands to the projector and the outboxes in
@@ -90,7 +90,7 @@ pub struct Config {
     /// bodies from the log.
     pub feed_bytes: usize,
     /// The log writer's memos: known pieces, each call's latest recipe, a
-    /// piece per kind (6/16 of `memory_bytes`; no setting of their own).
+    /// piece per kind (7/16 of `memory_bytes`; no setting of their own).
     pub writer_memos: MemoBytes,
     /// The longest wait for a request's complete headers, and for the next
     /// request on an idle keep-alive connection (default 10 s); then the
@@ -791,8 +791,8 @@ pub struct Overrides {
     #[arg(long, env = "CALLTAP_MAX_BATCH")]
     pub max_batch: Option<usize>,
     /// One memory budget for what grows with load, split into the defaults
-    /// of the body budget (4/16), the projector's cache (3/16), the
-    /// handoffs (2/16), the feed (1/16) and the log writer's memos (6/16);
+    /// of the body budget (4/16), the projector's cache (2/16), the
+    /// handoffs (2/16), the feed (1/16) and the log writer's memos (7/16);
     /// each budget set on its own overrides its share.
     #[arg(long, env = "CALLTAP_MEMORY_BYTES", value_name = "BYTES")]
     pub memory_bytes: Option<usize>,
@@ -957,8 +957,8 @@ pub struct Overrides {
 /// max_header_bytes = 8192      # request line and headers, else 431 (also each connection's read buffer)
 ///
 /// [memory]                   # one budget for what grows with load; a budget set on its own overrides its share
-/// budget_bytes = 134217728     # split: bodies 4/16 ([ingest] body_budget_bytes), call states 3/16, handoffs 2/16, feed 1/16, the log writer's memos 6/16
-/// projector_cache_bytes = 25165824  # call states kept by the projector
+/// budget_bytes = 134217728     # split: bodies 4/16 ([ingest] body_budget_bytes), call states 2/16, handoffs 2/16, feed 1/16, the log writer's memos 7/16
+/// projector_cache_bytes = 16777216  # call states kept by the projector
 /// handoff_bytes = 16777216     # committed bodies handed to the projector and the outboxes, shared evenly
 /// feed_bytes = 8388608         # committed bodies kept for live streams that lag
 ///
@@ -1288,7 +1288,7 @@ mod tests {
         assert_eq!(config.handoff_bytes, 2 << 20);
         assert_eq!(config.feed_bytes, 1000, "its own budget, not its share");
         assert_eq!(config.writer_memos, shares.writer_memos);
-        assert_eq!(config.writer_memos.known_pieces, 2 << 20);
+        assert_eq!(config.writer_memos.known_pieces, 4 << 20);
 
         // The flag wins over the file, and sizes what the file leaves out.
         let overrides = Overrides {
@@ -1298,7 +1298,7 @@ mod tests {
         let file = FileConfig::parse("[memory]\nbudget_bytes = 16777216").expect("parses");
         let config = Config::resolve(file, overrides).expect("resolves");
         assert_eq!(config.body_budget_bytes, 16 << 20);
-        assert_eq!(config.writer_memos.latest_recipes, 12 << 20);
+        assert_eq!(config.writer_memos.latest_recipes, 8 << 20);
 
         let defaults = Config::default();
         assert_eq!(defaults.memory_bytes, 128 << 20);

@@ -54,8 +54,7 @@ pub type Subscription = broadcast::Receiver<Live>;
 
 /// The default byte budget of the bodies the feed holds: its share of the
 /// default memory budget ([`crate::memory`]).
-pub const DEFAULT_MAX_BYTES: usize =
-    crate::memory::Shares::of(crate::memory::DEFAULT_BYTES).feed;
+pub const DEFAULT_MAX_BYTES: usize = crate::memory::Shares::of(crate::memory::DEFAULT_BYTES).feed;
 
 /// The body bytes of the items the channel can still hold, oldest first.
 #[derive(Debug, Default)]

@@ -10,8 +10,8 @@ use std::path::Path;
 use std::thread::JoinHandle;
 
 use super::backend::{LogAppend, OutboxWrite, ProjectionWrite, Reader};
-use super::sqlite::{Sqlite, SqliteReader};
 use super::body::MemoBytes;
+use super::sqlite::{Sqlite, SqliteReader};
 use super::{Access, Durability, StoreError};
 
 /// An open store, of whichever backend.

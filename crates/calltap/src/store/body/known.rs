@@ -42,8 +42,9 @@ struct Memo {
 impl KnownPieces {
     /// The most piece bytes kept by default: the share of the default
     /// memory budget.
-    pub const CAPACITY: usize =
-        crate::memory::Shares::of(crate::memory::DEFAULT_BYTES).writer_memos.known_pieces;
+    pub const CAPACITY: usize = crate::memory::Shares::of(crate::memory::DEFAULT_BYTES)
+        .writer_memos
+        .known_pieces;
 
     /// An empty memo keeping at most `capacity` piece bytes.
     pub fn within(capacity: usize) -> KnownPieces {

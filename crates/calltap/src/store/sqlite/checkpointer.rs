@@ -199,7 +199,12 @@ mod tests {
             .query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))
             .expect("read");
         let (growth, thread) = spawn(open(&path).expect("open")).expect("spawn");
-        let mut log = SqliteLog::new(conn, WriteTurns::default(), Some(growth), Default::default());
+        let mut log = SqliteLog::new(
+            conn,
+            WriteTurns::default(),
+            Some(growth),
+            Default::default(),
+        );
         let jobs: Vec<Job> = (0..300).map(event).collect();
         for batch in jobs.chunks(50) {
             log.append_batch(&batch.iter().collect::<Vec<_>>(), &mut NewPieces::default())

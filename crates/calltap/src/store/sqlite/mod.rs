@@ -66,7 +66,12 @@ impl Sqlite {
     /// that drive a writer directly).
     pub fn log(&self) -> Result<SqliteLog, StoreError> {
         let conn = connection::open_writer(&self.path, self.durability)?;
-        Ok(SqliteLog::new(conn, self.turns.clone(), None, Default::default()))
+        Ok(SqliteLog::new(
+            conn,
+            self.turns.clone(),
+            None,
+            Default::default(),
+        ))
     }
 
     /// The log's write connection, and the checkpointer thread that copies
@@ -129,5 +134,8 @@ pub(crate) fn locked_out(path: &Path) -> (SqliteLog, rusqlite::Connection) {
     holder
         .execute_batch("BEGIN IMMEDIATE")
         .expect("hold the write lock");
-    (SqliteLog::new(conn, WriteTurns::default(), None, Default::default()), holder)
+    (
+        SqliteLog::new(conn, WriteTurns::default(), None, Default::default()),
+        holder,
+    )
 }
