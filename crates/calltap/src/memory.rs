@@ -88,6 +88,12 @@ mod tests {
         }
         let d = Shares::of(DEFAULT_BYTES);
         assert_eq!(d.body_budget, 32 << 20);
+        // The store's own defaults (it does not import this module) are
+        // these shares.
+        assert_eq!(d.writer_memos, MemoBytes::default());
+        assert_eq!(d.handoffs, crate::store::handoff::DEFAULT_MAX_BYTES);
+        assert_eq!(d.feed, crate::store::feed::DEFAULT_MAX_BYTES);
+        assert_eq!(d.projector_cache, crate::project::DEFAULT_CACHE);
         assert_eq!(d.projector_cache, 16 << 20);
         assert_eq!(d.writer_memos.known_pieces, 32 << 20);
     }

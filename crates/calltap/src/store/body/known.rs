@@ -40,11 +40,10 @@ struct Memo {
 }
 
 impl KnownPieces {
-    /// The most piece bytes kept by default: the share of the default
-    /// memory budget.
-    pub const CAPACITY: usize = crate::memory::Shares::of(crate::memory::DEFAULT_BYTES)
-        .writer_memos
-        .known_pieces;
+    /// The most piece bytes kept by default: 32 MiB, the share of the
+    /// default memory budget (`crate::memory`, which checks it; the store
+    /// does not import it).
+    pub const CAPACITY: usize = 32 << 20;
 
     /// An empty memo keeping at most `capacity` piece bytes.
     pub fn within(capacity: usize) -> KnownPieces {

@@ -70,8 +70,14 @@ pub struct MemoBytes {
 }
 
 impl Default for MemoBytes {
+    /// The shares of the default memory budget (`crate::memory`, which
+    /// checks them; the store does not import it).
     fn default() -> MemoBytes {
-        crate::memory::Shares::of(crate::memory::DEFAULT_BYTES).writer_memos
+        MemoBytes {
+            known_pieces: KnownPieces::CAPACITY,
+            latest_recipes: 16 << 20,
+            similar_pieces: 8 << 20,
+        }
     }
 }
 
