@@ -101,6 +101,10 @@ fn args() -> Args {
     args
 }
 
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn corpus(file: Option<&str>) -> Vec<Vec<u8>> {
     match file {
         Some(file) => std::fs::read(file)
