@@ -204,6 +204,13 @@ impl Config {
                 how_to_set("ingest_paths", "[ingest] paths")
             );
         }
+        if self.memory_bytes < memory::MIN_BYTES {
+            bail!(
+                "memory_bytes must be at least {} (1 MiB) ({})",
+                memory::MIN_BYTES,
+                how_to_set("memory_bytes", "[memory] budget_bytes")
+            );
+        }
         for path in &self.ingest_paths {
             if !path.starts_with('/') {
                 bail!("ingest path {path:?} must start with '/'");
@@ -1591,6 +1598,14 @@ mod tests {
                     ..Config::default()
                 },
                 "max_depth must be positive (set by --max-depth, CALLTAP_MAX_DEPTH, `[ingest] max_depth`",
+            ),
+            (
+                Config::resolve(
+                    FileConfig::parse("[memory]\nbudget_bytes = 10").expect("parses"),
+                    Overrides::default(),
+                )
+                .expect("resolves"),
+                "memory_bytes must be at least 1048576 (1 MiB) (set by --memory-bytes, CALLTAP_MEMORY_BYTES, `[memory] budget_bytes`",
             ),
             (
                 Config {

@@ -23,6 +23,11 @@ use crate::store::body::MemoBytes;
 /// The default budget: 128 MiB.
 pub const DEFAULT_BYTES: usize = 128 << 20;
 
+/// The smallest budget accepted: 1 MiB. Below it the shares round down to
+/// nothing, and the error would name a holder's setting instead of the
+/// budget that was too small.
+pub const MIN_BYTES: usize = 1 << 20;
+
 /// What each holder may keep, in bytes: its share of one budget.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Shares {
