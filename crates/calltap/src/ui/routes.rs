@@ -3,7 +3,7 @@
 //! the headers every console answer carries.
 
 use axum::extract::FromRef;
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, Uri};
 use axum::response::{Redirect, Response};
 use axum::routing::get;
 use axum::Router;
@@ -39,10 +39,22 @@ where
         ));
     Router::new()
         .route("/ui", get(|| async { Redirect::permanent("/ui/") }))
+        .route("/ui/calls", get(to_the_calls_page))
+        .route("/ui/calls/", get(to_the_calls_page))
         .route("/ui/login", get(access::login_page).post(access::login))
         .route("/ui/assets/{file}", get(assets::serve))
         .merge(pages)
         .layer(axum::middleware::map_response(security_headers))
+}
+
+/// `/ui/calls` is where a reader of the call pages' addresses
+/// (`/ui/calls/{id}`) looks for the list, which lives at `/ui/`: send them
+/// there, filters and all.
+async fn to_the_calls_page(uri: Uri) -> Redirect {
+    match uri.query() {
+        Some(query) => Redirect::permanent(&format!("/ui/?{query}")),
+        None => Redirect::permanent("/ui/"),
+    }
 }
 
 /// What every console response carries: scripts and styles only from the

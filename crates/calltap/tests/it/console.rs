@@ -88,6 +88,28 @@ async fn when_the_root_is_not_an_ingest_path_it_is_only_the_way_in_to_the_consol
 }
 
 #[tokio::test]
+async fn the_calls_lists_guessable_addresses_lead_to_it_with_their_filters() {
+    let app = spawn_app().await;
+    let client = no_redirects();
+
+    for (path, location) in [
+        ("/ui", "/ui/"),
+        ("/ui/calls", "/ui/"),
+        ("/ui/calls/", "/ui/"),
+        ("/ui/calls?status=ended", "/ui/?status=ended"),
+    ] {
+        let response = client
+            .get(format!("{}{path}", app.base))
+            .header(ACCEPT, HTML)
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(response.status(), 308, "{path}");
+        assert_eq!(response.headers()[LOCATION], location, "{path}");
+    }
+}
+
+#[tokio::test]
 async fn every_page_renders_from_the_recorded_calls_and_a_missing_one_is_a_clear_404() {
     let app = spawn_app().await;
     let last = post_all(&app, corpus()).await;
