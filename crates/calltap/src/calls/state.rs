@@ -97,13 +97,37 @@ impl Fingerprint {
     }
 }
 
+/// The order of two contents by [`Fingerprint`]: equal contents are equal
+/// without hashing either (a redelivered history or report ties with the
+/// one kept, and hashing both was most of folding it in).
+fn content_order<T: PartialEq + std::fmt::Debug + ?Sized>(a: &T, b: &T) -> std::cmp::Ordering {
+    if a == b {
+        std::cmp::Ordering::Equal
+    } else {
+        Fingerprint::of(&a).cmp(&Fingerprint::of(&b))
+    }
+}
+
 /// Facts of one kind in time order; facts of one timestamp ordered by
 /// their [`Fingerprint`], then seq. A fingerprint is computed only when a
 /// second fact arrives at a timestamp (the facts are kept, so the first's
-/// can be computed then), not for every fact.
+/// can be computed then), not for every fact, and once per fact: it is kept
+/// beside the fact, so that a timestamp many facts share (a delivery
+/// redelivered under new ids) costs one fingerprint per insert, not one per
+/// fact already there.
 #[derive(Clone, Debug, PartialEq)]
 struct Timeline<F> {
-    by_time: BTreeMap<i64, Vec<(Seq, F)>>,
+    by_time: BTreeMap<i64, Vec<Timed<F>>>,
+}
+
+/// A fact in its timeline: its fingerprint once a second fact shares its
+/// timestamp (`None` while it is alone there, so a state's shape does not
+/// depend on arrival order).
+#[derive(Clone, Debug, PartialEq)]
+struct Timed<F> {
+    fingerprint: Option<Fingerprint>,
+    seq: Seq,
+    fact: F,
 }
 
 impl<F> Default for Timeline<F> {
@@ -117,17 +141,34 @@ impl<F> Default for Timeline<F> {
 impl<F: std::fmt::Debug> Timeline<F> {
     fn insert(&mut self, at: i64, seq: Seq, fact: F) {
         let same_time = self.by_time.entry(at).or_default();
-        same_time.push((seq, fact));
-        if same_time.len() > 1 {
-            same_time.sort_by_cached_key(|(seq, fact)| (Fingerprint::of(fact), *seq));
+        if same_time.is_empty() {
+            same_time.push(Timed {
+                fingerprint: None,
+                seq,
+                fact,
+            });
+            return;
         }
+        for alone in same_time.iter_mut().filter(|t| t.fingerprint.is_none()) {
+            alone.fingerprint = Some(Fingerprint::of(&alone.fact));
+        }
+        let key = (Some(Fingerprint::of(&fact)), seq);
+        let place = same_time.partition_point(|t| (t.fingerprint, t.seq) < key);
+        same_time.insert(
+            place,
+            Timed {
+                fingerprint: key.0,
+                seq,
+                fact,
+            },
+        );
     }
 
     /// Every fact with its timestamp, in order.
     fn iter(&self) -> impl Iterator<Item = (i64, &F)> {
         self.by_time
             .iter()
-            .flat_map(|(at, facts)| facts.iter().map(move |(_, fact)| (*at, fact)))
+            .flat_map(|(at, facts)| facts.iter().map(move |t| (*at, &t.fact)))
     }
 
     fn values(&self) -> impl Iterator<Item = &F> {
@@ -312,7 +353,7 @@ impl CallState {
                 }
                 let later = self.report.as_ref().is_none_or(|((k_at, k_seq), kept)| {
                     at.cmp(k_at)
-                        .then_with(|| Fingerprint::of(&report).cmp(&Fingerprint::of(kept)))
+                        .then_with(|| content_order(&report, kept))
                         .then_with(|| seq.cmp(k_seq))
                         .is_gt()
                 });
@@ -345,7 +386,7 @@ impl CallState {
                 .is_none_or(|((len, k_at, k_seq), kept)| {
                     (messages.len(), at)
                         .cmp(&(*len, *k_at))
-                        .then_with(|| Fingerprint::of(&messages).cmp(&Fingerprint::of(kept)))
+                        .then_with(|| content_order(messages, kept.as_slice()))
                         .then_with(|| seq.cmp(k_seq))
                         .is_gt()
                 })
