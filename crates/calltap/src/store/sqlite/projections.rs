@@ -195,7 +195,7 @@ struct SharedPart<'a> {
 fn cut<'a>(detail: &str, shared: Option<&'a str>) -> (Detail, Option<SharedPart<'a>>) {
     let found = shared
         .filter(|text| text.len() >= MIN_SHARED_PART)
-        .and_then(|text| Some((text, detail.find(text)?)));
+        .and_then(|text| Some((text, find_shared(detail.as_bytes(), text.as_bytes())?)));
     match found {
         None => (Detail::pack(detail), None),
         Some((text, at)) => {
@@ -206,6 +206,29 @@ fn cut<'a>(detail: &str, shared: Option<&'a str>) -> (Detail, Option<SharedPart<
             (Detail::pack(&rest), Some(SharedPart { text, hash, at }))
         }
     }
+}
+
+/// Where `part` (a call's shared part, kilobytes long) first occurs in
+/// `detail`. Searched by its first bytes, each match checked whole: a
+/// searcher built over the whole part (`str::find`, `memmem`) cost more to
+/// set up than packing the detail, at every row written. A part whose
+/// first bytes match more often than a few times (a repetitive text) is
+/// searched the general way, so the worst case stays linear.
+fn find_shared(detail: &[u8], part: &[u8]) -> Option<usize> {
+    const HEAD: usize = 64;
+    const TRIES: usize = 8;
+    if part.len() <= HEAD {
+        return memchr::memmem::find(detail, part);
+    }
+    let mut candidates = memchr::memmem::find_iter(detail, &part[..HEAD]);
+    for at in candidates.by_ref().take(TRIES) {
+        if detail[at..].starts_with(part) {
+            return Some(at);
+        }
+    }
+    // No further match: not there at all.
+    candidates.next()?;
+    memchr::memmem::find(detail, part)
 }
 
 /// The detail a stored row stands for: `detail` with the shared part put
@@ -432,6 +455,30 @@ mod tests {
     use super::*;
     use crate::store::sqlite::Sqlite;
     use crate::store::Durability;
+
+    #[test]
+    fn the_shared_part_is_found_where_str_find_finds_it() {
+        let prompt = format!("\"{}\"", "You are a helpful agent. ".repeat(40));
+        let repetitive = format!("\"{}\"", "a".repeat(300));
+        let near_miss = format!("{}x", &prompt[..prompt.len() - 1]);
+        let cases = [
+            (format!("{{\"t\":[{prompt}]}}"), prompt.clone()),
+            (format!("{near_miss}{prompt}"), prompt.clone()),
+            (near_miss.repeat(12), prompt.clone()),
+            (format!("{}{prompt}", near_miss.repeat(12)), prompt.clone()),
+            ("\"a".repeat(500) + &repetitive, repetitive.clone()),
+            ("a".repeat(5000), repetitive.clone()),
+            ("no prompt here".to_owned(), prompt.clone()),
+            ("short part".to_owned(), "part".to_owned()),
+        ];
+        for (detail, part) in &cases {
+            assert_eq!(
+                find_shared(detail.as_bytes(), part.as_bytes()),
+                detail.find(part.as_str()),
+                "{part:.20} in {detail:.40}"
+            );
+        }
+    }
 
     fn row(status: &str, sort_at: i64, detail: &str) -> CallRow {
         CallRow {
