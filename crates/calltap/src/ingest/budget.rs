@@ -17,6 +17,7 @@
 
 use std::sync::Arc;
 
+use metrics::Gauge;
 use parking_lot::Mutex;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -33,11 +34,24 @@ struct Counted {
 }
 
 /// The budget shared by every ingest request.
-#[derive(Debug)]
 pub struct BodyBudget {
     bytes: usize,
     permits: Arc<Semaphore>,
     counted: Mutex<Counted>,
+    /// `calltap_body_bytes_in_flight` and its peak, looked up once: a
+    /// lookup by name hashes the key, and they are set for every frame.
+    in_flight_gauge: Gauge,
+    peak_gauge: Gauge,
+}
+
+impl std::fmt::Debug for BodyBudget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BodyBudget")
+            .field("bytes", &self.bytes)
+            .field("permits", &self.permits)
+            .field("counted", &self.counted)
+            .finish_non_exhaustive()
+    }
 }
 
 impl BodyBudget {
@@ -48,6 +62,8 @@ impl BodyBudget {
             bytes,
             permits: Arc::new(Semaphore::new(bytes)),
             counted: Mutex::default(),
+            in_flight_gauge: metrics::gauge!("calltap_body_bytes_in_flight"),
+            peak_gauge: metrics::gauge!("calltap_body_bytes_in_flight_peak"),
         })
     }
 
@@ -75,12 +91,30 @@ impl BodyBudget {
         held
     }
 
+    /// `bytes` of the budget (at most the whole budget) if they are free
+    /// now and no one waits before; `None` otherwise (then [`take`](Self::take)).
+    pub fn try_take(self: &Arc<Self>, bytes: usize) -> Option<Held> {
+        let want = bytes.min(self.bytes);
+        let mut held = Held {
+            budget: Arc::clone(self),
+            permit: None,
+            taken: 0,
+            counted: 0,
+        };
+        if want > 0 {
+            let ask = u32::try_from(want.min(MAX_ASK)).ok()?;
+            held.permit = Some(Arc::clone(&self.permits).try_acquire_many_owned(ask).ok()?);
+            held.taken = ask as usize;
+        }
+        Some(held)
+    }
+
     fn count(&self, add: usize, sub: usize) {
         let mut counted = self.counted.lock();
         counted.in_flight = (counted.in_flight + add).saturating_sub(sub);
         counted.peak = counted.peak.max(counted.in_flight);
-        metrics::gauge!("calltap_body_bytes_in_flight").set(counted.in_flight as f64);
-        metrics::gauge!("calltap_body_bytes_in_flight_peak").set(counted.peak as f64);
+        self.in_flight_gauge.set(counted.in_flight as f64);
+        self.peak_gauge.set(counted.peak as f64);
     }
 }
 
@@ -163,6 +197,23 @@ mod tests {
             .await
             .expect("room once the first share dropped");
         assert_eq!(second.taken(), 30);
+    }
+
+    #[tokio::test]
+    async fn a_share_is_taken_at_once_only_when_it_is_free() {
+        let budget = BodyBudget::new(100);
+        let first = budget
+            .try_take(80)
+            .expect("80 bytes of a free budget of 100");
+        assert_eq!(first.taken(), 80);
+        assert!(
+            budget.try_take(30).is_none(),
+            "30 bytes past a budget of 100 were given"
+        );
+        assert_eq!(budget.try_take(0).map(|held| held.taken()), Some(0));
+        drop(first);
+        let whole = budget.try_take(1_000).expect("the whole budget, once free");
+        assert_eq!(whole.taken(), 100);
     }
 
     #[tokio::test]

@@ -20,6 +20,8 @@ use calltap_protocol::raw::{self, TooDeep};
 use calltap_protocol::view::DeliveryView;
 use calltap_protocol::ParseError;
 use http::{HeaderMap, Method, Uri};
+use metrics::Counter;
+use tracing::Instrument;
 
 use crate::forward::proxy::{Answer, Proxy, Question};
 use crate::ids::{CallId, Seq};
@@ -132,7 +134,6 @@ impl IngestError {
 }
 
 /// The ingest pipeline and what it needs.
-#[derive(Debug)]
 pub struct Ingestor {
     auth: IngestAuth,
     /// The largest body, in bytes, once decompressed.
@@ -144,6 +145,23 @@ pub struct Ingestor {
     kept_headers: Vec<String>,
     /// The app that answers questions, when calltap forwards to one.
     proxy: Option<Proxy>,
+    /// `calltap_deliveries_received_total` and `..._stored_total`, looked
+    /// up once rather than by name (a hash) for every delivery.
+    received: Counter,
+    stored: Counter,
+}
+
+impl std::fmt::Debug for Ingestor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ingestor")
+            .field("auth", &self.auth)
+            .field("body_limit", &self.body_limit)
+            .field("max_depth", &self.max_depth)
+            .field("writer", &self.writer)
+            .field("kept_headers", &self.kept_headers)
+            .field("proxy", &self.proxy)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Ingestor {
@@ -162,6 +180,8 @@ impl Ingestor {
             writer,
             kept_headers,
             proxy: None,
+            received: metrics::counter!("calltap_deliveries_received_total"),
+            stored: metrics::counter!("calltap_deliveries_stored_total"),
         }
     }
 
@@ -174,10 +194,14 @@ impl Ingestor {
     /// Verifies, checks, parses and appends one delivery; resolves once the
     /// delivery (or, for bad input, its quarantine row) is committed, and,
     /// for a question the app answers, once the answer is in too.
-    #[tracing::instrument(name = "delivery", skip_all, fields(call_id, message_type, bytes = delivery.body.len()))]
+    ///
+    /// What is logged about a delivery carries its size, and, once the body
+    /// is understood, its call id and type: the rest of the way (the commit,
+    /// the question) runs in a `delivery` span made then with all three, so
+    /// that no field is formatted twice and a dry run makes no span at all.
     pub async fn ingest(&self, delivery: Delivery) -> Result<Received, IngestError> {
         let received_at = epoch_ms(SystemTime::now());
-        metrics::counter!("calltap_deliveries_received_total").increment(1);
+        self.received.increment(1);
 
         // Before anything else reads the body (see `encoding`).
         let delivery =
@@ -204,13 +228,14 @@ impl Ingestor {
             Err(rejection) => return Err(self.quarantine(&delivery, received_at, rejection).await),
         };
         let view = &understood.view;
-        let span = tracing::Span::current();
-        span.record("call_id", view.call_id.as_deref().unwrap_or(""));
-        span.record("message_type", &*view.message_type);
+        let call_id = view.call_id.as_deref().unwrap_or("");
         let message_type = MessageType::from(&*view.message_type);
         let asked = self.proxy.as_ref().filter(|p| p.asks(&message_type));
         if asked.is_none() && message_type.expects_response() {
             tracing::warn!(
+                call_id,
+                message_type = &*view.message_type,
+                bytes = delivery.body.len(),
                 "`{}` expects a response but no app answers it; answering {{}}",
                 view.message_type
             );
@@ -220,23 +245,32 @@ impl Ingestor {
         if asked.is_none() && self.writer.is_none() {
             return Ok(Received::Acked(Ack::DryRun));
         }
+        let span = tracing::info_span!(
+            "delivery",
+            call_id,
+            message_type = &*view.message_type,
+            bytes = delivery.body.len()
+        );
         let server_timeout_seconds = view.server_timeout_seconds;
         let message_id = authenticated.message_id.as_deref();
         let event = self.record(&delivery, understood, message_id, received_at);
-        if let Some(proxy) = asked {
-            let question = Question {
-                message_type,
-                body: event.body.clone(),
-                key: &event.key.clone(),
-                server_timeout_seconds,
+        let rest = async {
+            if let Some(proxy) = asked {
+                let question = Question {
+                    message_type,
+                    body: event.body.clone(),
+                    key: &event.key.clone(),
+                    server_timeout_seconds,
+                };
+                return Ok(self.ask(proxy, event, question, delivery.waited).await);
+            }
+            let Some(writer) = &self.writer else {
+                return Ok(Received::Acked(Ack::DryRun));
             };
-            return Ok(self.ask(proxy, event, question, delivery.waited).await);
-        }
-
-        let Some(writer) = &self.writer else {
-            return Ok(Received::Acked(Ack::DryRun));
+            let outcome = commit(writer, Job::Event(event), delivery.waited).await?;
+            self.acked(outcome).map(Received::Acked)
         };
-        acked(commit(writer, Job::Event(event), delivery.waited).await?).map(Received::Acked)
+        rest.instrument(span).await
     }
 
     /// A question: its commit and its forward to the app at once (the
@@ -255,7 +289,7 @@ impl Ingestor {
                 Some(writer) => Some(
                     commit(writer, Job::Event(event), waited)
                         .await
-                        .and_then(acked),
+                        .and_then(|outcome| self.acked(outcome)),
                 ),
                 None => None,
             }
@@ -281,6 +315,11 @@ impl Ingestor {
         Received::Answered { ack, answer }
     }
 
+    /// What a committed delivery's outcome acknowledges, counted.
+    fn acked(&self, outcome: Outcome) -> Result<Ack, IngestError> {
+        acked(outcome, &self.stored)
+    }
+
     /// The configured checks over `delivery`, counted and logged when they
     /// reject it.
     fn authenticate(&self, delivery: &Delivery) -> Result<Authenticated, IngestError> {
@@ -294,7 +333,11 @@ impl Ingestor {
         self.auth.verify(&signed).map_err(|rejected| {
             metrics::counter!("calltap_auth_failures_total", "reason" => rejected.kind)
                 .increment(1);
-            tracing::warn!(reason = %rejected.reason, "delivery failed auth");
+            tracing::warn!(
+                reason = %rejected.reason,
+                bytes = delivery.body.len(),
+                "delivery failed auth"
+            );
             IngestError::from(rejected)
         })
     }
@@ -377,7 +420,7 @@ impl Ingestor {
     ) -> IngestError {
         let kind = rejection.kind();
         metrics::counter!("calltap_deliveries_rejected_total", "reason" => kind).increment(1);
-        tracing::warn!(kind, reason = %rejection, "delivery rejected");
+        tracing::warn!(kind, reason = %rejection, bytes = delivery.body.len(), "delivery rejected");
         let Some(writer) = &self.writer else {
             return rejection;
         };
@@ -395,16 +438,16 @@ impl Ingestor {
     }
 }
 
-/// What a committed delivery's outcome acknowledges.
-fn acked(outcome: Outcome) -> Result<Ack, IngestError> {
+/// What a committed delivery's outcome acknowledges; `stored` counts it.
+fn acked(outcome: Outcome, stored: &Counter) -> Result<Ack, IngestError> {
     match outcome {
         Outcome::Stored(seq) => {
-            metrics::counter!("calltap_deliveries_stored_total").increment(1);
+            stored.increment(1);
             tracing::debug!(seq = seq.get(), "stored");
             Ok(Ack::Stored(seq))
         }
         Outcome::StoredConflicting { seq, first, .. } => {
-            metrics::counter!("calltap_deliveries_stored_total").increment(1);
+            stored.increment(1);
             metrics::counter!("calltap_dedup_conflicts_total").increment(1);
             tracing::warn!(
                 seq = seq.get(),
