@@ -726,13 +726,20 @@ mod view {
             cut in any::<Index>(),
         ) {
             let (_, body) = which.get(&DELIVERIES);
-            let cut = cut.index(body.len());
+            // At least one byte kept: nothing at all is `Empty`, not cut short
+            // (`an_empty_body_is_empty_not_truncated` below).
+            let cut = 1 + cut.index(body.len() - 1);
             let err = DeliveryView::parse(&body[..cut]);
             prop_assert!(
                 matches!(err, Err(ParseError::Truncated { offset, .. }) if offset == cut),
                 "cut at {cut}: {err:?}"
             );
         }
+    }
+
+    #[test]
+    fn an_empty_body_is_empty_not_truncated() {
+        assert!(matches!(DeliveryView::parse(b""), Err(ParseError::Empty)));
     }
 
     proptest! {
