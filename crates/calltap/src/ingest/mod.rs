@@ -317,7 +317,31 @@ impl Ingestor {
 
     /// What a committed delivery's outcome acknowledges, counted.
     fn acked(&self, outcome: Outcome) -> Result<Ack, IngestError> {
-        acked(outcome, &self.stored)
+        match outcome {
+            Outcome::Stored(seq) => {
+                self.stored.increment(1);
+                tracing::debug!(seq = seq.get(), "stored");
+                Ok(Ack::Stored(seq))
+            }
+            Outcome::StoredConflicting { seq, first, .. } => {
+                self.stored.increment(1);
+                metrics::counter!("calltap_dedup_conflicts_total").increment(1);
+                tracing::warn!(
+                    seq = seq.get(),
+                    first = first.get(),
+                    "a signed message id came again with other bytes: stored both, flagged"
+                );
+                Ok(Ack::StoredConflicting { seq, first })
+            }
+            Outcome::Duplicate(seq) => {
+                metrics::counter!("calltap_deliveries_duplicate_total").increment(1);
+                tracing::info!(seq = seq.get(), "duplicate delivery, already stored");
+                Ok(Ack::Duplicate(seq))
+            }
+            Outcome::Quarantined(_) | Outcome::Answered(_) => Err(IngestError::StoreUnavailable(
+                "the writer answered a delivery with another job's outcome".to_owned(),
+            )),
+        }
     }
 
     /// The configured checks over `delivery`, counted and logged when they
@@ -435,35 +459,6 @@ impl Ingestor {
             Ok(_) => rejection,
             Err(err) => err,
         }
-    }
-}
-
-/// What a committed delivery's outcome acknowledges; `stored` counts it.
-fn acked(outcome: Outcome, stored: &Counter) -> Result<Ack, IngestError> {
-    match outcome {
-        Outcome::Stored(seq) => {
-            stored.increment(1);
-            tracing::debug!(seq = seq.get(), "stored");
-            Ok(Ack::Stored(seq))
-        }
-        Outcome::StoredConflicting { seq, first, .. } => {
-            stored.increment(1);
-            metrics::counter!("calltap_dedup_conflicts_total").increment(1);
-            tracing::warn!(
-                seq = seq.get(),
-                first = first.get(),
-                "a signed message id came again with other bytes: stored both, flagged"
-            );
-            Ok(Ack::StoredConflicting { seq, first })
-        }
-        Outcome::Duplicate(seq) => {
-            metrics::counter!("calltap_deliveries_duplicate_total").increment(1);
-            tracing::info!(seq = seq.get(), "duplicate delivery, already stored");
-            Ok(Ack::Duplicate(seq))
-        }
-        Outcome::Quarantined(_) | Outcome::Answered(_) => Err(IngestError::StoreUnavailable(
-            "the writer answered a delivery with another job's outcome".to_owned(),
-        )),
     }
 }
 
