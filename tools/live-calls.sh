@@ -107,7 +107,8 @@ wait "$sampler" 2>/dev/null || true
 o=$(metric calltap_overloaded_total)
 echo "  server: 503 overloaded ${o:-0} times; stored $(metric calltap_deliveries_stored_total) deliveries in all (both steps)"
 echo "  server: most connections open at once (sampled every 0.5 s): $(cat "$dir/peak_conn" 2>/dev/null || echo 0)"
-echo "  server: body bytes in flight peak $(metric calltap_body_bytes_in_flight_peak), projection cache $(metric calltap_projection_cache_bytes) B"
+echo "  server: body bytes in flight peak $(metric calltap_body_bytes_in_flight_peak), projection cache $(metric calltap_projection_cache_bytes) B ($(metric calltap_projection_cache_frozen_bytes) B frozen)"
+echo "  server: call states read from the log $(metric calltap_projection_loads_total) times, thawed $(metric calltap_projection_cache_thawed_total) times (both steps)"
 echo "  server: $(memory)"
 echo "  server CPU during step 2: $(( $(cpu_ms) - cpu_before )) ms"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

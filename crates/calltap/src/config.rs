@@ -77,9 +77,9 @@ pub struct Config {
     /// 4/16 of `memory_bytes`, raised to `body_limit` if smaller); past it,
     /// a request waits with its body unread, for up to `queue_max_wait`.
     pub body_budget_bytes: usize,
-    /// The bytes of call states the projector keeps in memory (estimated;
-    /// default 2/16 of `memory_bytes`); a call evicted is reloaded from the
-    /// log.
+    /// The bytes of call states the projector keeps in memory, hot (by the
+    /// heap they hold) or frozen (packed; default 2/16 of `memory_bytes`);
+    /// a call dropped is reloaded from the log.
     pub projector_cache_bytes: usize,
     /// The body bytes the writer hands to the projector and the outboxes in
     /// memory, all handoffs together, split evenly among them (default 2/16
@@ -803,8 +803,8 @@ pub struct Overrides {
     /// each budget set on its own overrides its share.
     #[arg(long, env = "CALLTAP_MEMORY_BYTES", value_name = "BYTES")]
     pub memory_bytes: Option<usize>,
-    /// Bytes of call states the projector caches (an evicted call is
-    /// reloaded from the log).
+    /// Bytes of call states the projector caches, hot or frozen (a call
+    /// dropped is reloaded from the log).
     #[arg(long, env = "CALLTAP_PROJECTOR_CACHE_BYTES", value_name = "BYTES")]
     pub projector_cache_bytes: Option<usize>,
     /// Body bytes handed from the writer to the projector and the outboxes

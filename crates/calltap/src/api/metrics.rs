@@ -111,11 +111,27 @@ fn describe() {
     );
     metrics::describe_gauge!(
         "calltap_projection_cache_bytes",
-        "Estimated bytes of call states in the projector's cache (bounded by --projector-cache-bytes)."
+        "Estimated bytes of call states in the projector's cache, hot and frozen (bounded by --projector-cache-bytes)."
+    );
+    metrics::describe_gauge!(
+        "calltap_projection_cache_frozen_bytes",
+        "Bytes of the call states the projector's cache holds frozen (serialised and packed), part of calltap_projection_cache_bytes."
+    );
+    metrics::describe_counter!(
+        "calltap_projection_cache_thawed_total",
+        "Call states the projector thawed from its cache's frozen tier instead of reloading them from the log."
+    );
+    metrics::describe_counter!(
+        "calltap_projection_cache_drops_total",
+        "Times the projector's cache went over its byte budget with its frozen states and dropped the least recently used ones."
+    );
+    metrics::describe_counter!(
+        "calltap_projection_loads_total",
+        "Call states the projector read from the call's events in the log: a call seen for the first time, or one its cache held neither hot nor frozen."
     );
     metrics::describe_counter!(
         "calltap_projection_cache_evictions_total",
-        "Times the projector's cache went over its byte budget and evicted its least recently used calls."
+        "Times the projector's cache froze its least recently used hot call states, over their share of its byte budget."
     );
     metrics::describe_gauge!(
         "calltap_queue_bytes",

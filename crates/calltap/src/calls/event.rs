@@ -6,6 +6,12 @@
 //! [`super::convert`]; everything here is what it must fill in. Timestamps
 //! are whole milliseconds since the Unix epoch; the wire's ISO-8601 times
 //! are converted before they get here.
+//!
+//! The types a [`super::CallState`] keeps are `Serialize`/`Deserialize`
+//! only so that the projector can keep a call's state frozen in fewer bytes
+//! (`project/cache.rs`); they are not a wire or API format.
+
+use serde::{Deserialize, Serialize};
 
 use crate::ids::Seq;
 
@@ -95,7 +101,7 @@ pub struct CallInfo {
 }
 
 /// Who a speech update is about.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Role {
     /// The caller / callee (`user`).
     User,
@@ -117,7 +123,7 @@ impl Role {
 }
 
 /// The `status` of a speech update.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum SpeechStatus {
     /// `started`.
     Started,
@@ -129,7 +135,7 @@ pub enum SpeechStatus {
 
 /// One entry of a conversation history (`messages[]` of a
 /// `conversation-update`, or `artifact.messages` of an end-of-call report).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct HistoryMessage {
     /// `role` as sent: `system`, `user`, `bot`/`assistant`, `tool_calls`,
     /// `tool_call_result`, ...; the projection writes `bot` as `assistant`.
@@ -147,7 +153,7 @@ pub struct HistoryMessage {
 }
 
 /// One tool call the assistant made.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ToolCall {
     /// `id`, which the result refers to.
     pub id: Option<String>,
@@ -158,7 +164,7 @@ pub struct ToolCall {
 }
 
 /// The result of one tool call.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ToolResult {
     /// `toolCallId`.
     pub tool_call_id: Option<String>,
@@ -169,7 +175,7 @@ pub struct ToolResult {
 }
 
 /// The kind of a transfer destination (`destination.type`).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum TransferKind {
     /// `assistant`: handed to another assistant of a squad.
     Assistant,
@@ -195,7 +201,7 @@ impl TransferKind {
 
 /// Where a call was transferred (`destination` of a transfer-update or of a
 /// `forwarding` status-update).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct TransferTarget {
     /// `type`.
     pub kind: TransferKind,
@@ -208,7 +214,7 @@ pub struct TransferTarget {
 }
 
 /// What an `end-of-call-report` says.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EndOfCallReport {
     /// `endedReason`.
     pub ended_reason: Option<String>,
@@ -219,8 +225,37 @@ pub struct EndOfCallReport {
     /// `cost`, in USD.
     pub cost: Option<f64>,
     /// `artifact.performanceMetrics`, kept as sent for display.
+    #[serde(with = "json_text")]
     pub performance_metrics: Option<serde_json::Value>,
     /// `artifact.messages` (or top-level `messages`): the final history, a
     /// transcript candidate like any conversation-update's.
     pub messages: Vec<HistoryMessage>,
+}
+
+/// Serde for a free-form JSON value kept in a call's state, as its JSON
+/// text: compact formats without self-description (the projector's frozen
+/// states) cannot read a `serde_json::Value` back, and the text gives back
+/// the same value (`serde_json`'s `float_roundtrip` and `preserve_order`).
+pub(crate) mod json_text {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    /// Writes the value as its JSON text.
+    pub fn serialize<S: Serializer>(
+        value: &Option<serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        value
+            .as_ref()
+            .map(serde_json::Value::to_string)
+            .serialize(serializer)
+    }
+
+    /// Reads the value back from its JSON text.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<serde_json::Value>, D::Error> {
+        Option::<String>::deserialize(deserializer)?
+            .map(|text| serde_json::from_str(&text).map_err(serde::de::Error::custom))
+            .transpose()
+    }
 }

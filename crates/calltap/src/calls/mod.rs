@@ -22,7 +22,7 @@ pub mod event;
 pub mod state;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use analytics::{fleet_stats, FleetGroup, FleetQuery, FleetStats, GroupBy};
 pub use detail::{CallDetail, CallSummary};

@@ -56,6 +56,9 @@
 //!   report (by timestamp, then content).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::mem::size_of;
+
+use serde::{Deserialize, Serialize};
 
 use crate::ids::{CallId, Seq};
 
@@ -75,7 +78,7 @@ use super::event::{
 /// allocation; it only has to be the same for the same content within one
 /// build (a changed order between builds is a change of the projection
 /// format, `calls::detail::PROJECTION_FORMAT`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 struct Fingerprint([u8; 16]);
 
 impl Fingerprint {
@@ -115,7 +118,7 @@ fn content_order<T: PartialEq + std::fmt::Debug + ?Sized>(a: &T, b: &T) -> std::
 /// beside the fact, so that a timestamp many facts share (a delivery
 /// redelivered under new ids) costs one fingerprint per insert, not one per
 /// fact already there.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 struct Timeline<F> {
     by_time: BTreeMap<i64, Vec<Timed<F>>>,
 }
@@ -123,7 +126,7 @@ struct Timeline<F> {
 /// A fact in its timeline: its fingerprint once a second fact shares its
 /// timestamp (`None` while it is alone there, so a state's shape does not
 /// depend on arrival order).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 struct Timed<F> {
     fingerprint: Option<Fingerprint>,
     seq: Seq,
@@ -196,7 +199,7 @@ pub fn status_rank(status: &str) -> Option<usize> {
 /// in ordered collections so that the result does not depend on arrival
 /// order. Build it with [`CallState::from_events`] or incrementally with
 /// [`CallState::apply`]; read it with [`CallState::detail`].
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CallState {
     id: CallId,
     seen: BTreeSet<Seq>,
@@ -215,7 +218,7 @@ pub struct CallState {
 
 /// Per field, the earliest value: by timestamp, then the value itself,
 /// then seq.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 struct InfoFacts {
     call_type: Option<(i64, Seq, String)>,
     assistant_id: Option<(i64, Seq, String)>,
@@ -224,26 +227,28 @@ struct InfoFacts {
     phone_number: Option<(i64, Seq, String)>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 struct StatusFact {
     status: String,
     ended_reason: Option<String>,
     destination: Option<TransferTarget>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 struct SpeechFact {
     role: Role,
     status: SpeechStatus,
     turn: Option<u32>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 struct TransferFact {
     destination: TransferTarget,
     from_assistant: Option<String>,
     to_assistant: Option<String>,
+    #[serde(with = "super::event::json_text")]
     to_step_record: Option<serde_json::Value>,
+    #[serde(with = "super::event::json_text")]
     from_step_record: Option<serde_json::Value>,
 }
 
@@ -400,6 +405,26 @@ impl CallState {
     /// How many distinct events were applied.
     pub fn event_count(&self) -> u64 {
         self.seen.len() as u64
+    }
+
+    /// An estimate of the heap this state holds, in bytes: the capacity of
+    /// each of its strings and vectors, the nodes of its ordered maps and
+    /// sets, and the allocator's overhead per allocation. The projector's
+    /// cache weighs a state by it; the serialised detail, which it used
+    /// before, counted about a third of what a state holds (BENCHMARKS.md,
+    /// "Memory"). O(the state), as serialising its detail is.
+    pub fn heap_bytes(&self) -> usize {
+        use heap::{btree, HeapSize};
+        btree::<Seq, ()>(self.seen.len())
+            + self.info.heap()
+            + self.statuses.heap()
+            + self.speech.heap()
+            + self.transfers.heap()
+            + self
+                .history
+                .as_ref()
+                .map_or(0, |(_, messages)| messages.heap())
+            + self.report.as_ref().map_or(0, |(_, report)| report.heap())
     }
 
     /// Everything known about the call, derived from the facts.
@@ -572,5 +597,171 @@ fn transcript_entry(m: &HistoryMessage) -> TranscriptEntry {
             name: r.name.clone(),
             result: r.result.clone(),
         }),
+    }
+}
+
+/// What the parts of a [`CallState`] hold on the heap, for
+/// [`CallState::heap_bytes`].
+mod heap {
+    use super::*;
+    use crate::calls::event::{EndOfCallReport, ToolCall, ToolResult, TransferKind};
+
+    /// What an allocation costs beyond the bytes asked for: the allocator's
+    /// header or size-class rounding, about this much with glibc's malloc
+    /// and with mimalloc.
+    const PER_ALLOCATION: usize = 16;
+
+    /// One allocation of `bytes` (none for 0).
+    fn alloc(bytes: usize) -> usize {
+        if bytes == 0 {
+            0
+        } else {
+            bytes + PER_ALLOCATION
+        }
+    }
+
+    /// A `BTreeMap<K, V>` (or set) of `len` entries: nodes of 11 slots,
+    /// about 6 of them used when entries arrive in increasing order (a
+    /// full node splits 6 / 5 and the right half takes the new ones), plus
+    /// the inner nodes above them.
+    pub(super) fn btree<K, V>(len: usize) -> usize {
+        let leaf = 16 + 11 * (size_of::<K>() + size_of::<V>());
+        let leaves = len.div_ceil(6);
+        leaves * alloc(leaf) + leaves.div_ceil(6) * alloc(leaf + 12 * 8)
+    }
+
+    /// The heap a value holds (not counting the value itself).
+    pub(super) trait HeapSize {
+        fn heap(&self) -> usize;
+    }
+
+    impl HeapSize for String {
+        fn heap(&self) -> usize {
+            alloc(self.capacity())
+        }
+    }
+
+    impl<T: HeapSize> HeapSize for Option<T> {
+        fn heap(&self) -> usize {
+            self.as_ref().map_or(0, HeapSize::heap)
+        }
+    }
+
+    impl<T: HeapSize> HeapSize for Vec<T> {
+        fn heap(&self) -> usize {
+            alloc(self.capacity() * size_of::<T>()) + self.iter().map(HeapSize::heap).sum::<usize>()
+        }
+    }
+
+    impl<A, B, T: HeapSize> HeapSize for (A, B, T) {
+        fn heap(&self) -> usize {
+            self.2.heap()
+        }
+    }
+
+    impl HeapSize for serde_json::Value {
+        fn heap(&self) -> usize {
+            use serde_json::Value;
+            match self {
+                Value::Null | Value::Bool(_) | Value::Number(_) => 0,
+                Value::String(s) => s.heap(),
+                Value::Array(items) => items.heap(),
+                // An ordered map: its entries (hash, key, value) in one
+                // vector, and an index of them.
+                Value::Object(map) => {
+                    let entry = 8 + size_of::<String>() + size_of::<Value>();
+                    alloc(map.len() * entry)
+                        + alloc(map.len() * 9)
+                        + map.iter().map(|(k, v)| k.heap() + v.heap()).sum::<usize>()
+                }
+            }
+        }
+    }
+
+    impl HeapSize for HistoryMessage {
+        fn heap(&self) -> usize {
+            self.role.heap() + self.text.heap() + self.tool_calls.heap() + self.tool_result.heap()
+        }
+    }
+
+    impl HeapSize for ToolCall {
+        fn heap(&self) -> usize {
+            self.id.heap() + self.name.heap() + self.arguments.heap()
+        }
+    }
+
+    impl HeapSize for ToolResult {
+        fn heap(&self) -> usize {
+            self.tool_call_id.heap() + self.name.heap() + self.result.heap()
+        }
+    }
+
+    impl HeapSize for TransferTarget {
+        fn heap(&self) -> usize {
+            let kind = match &self.kind {
+                TransferKind::Other(s) => s.heap(),
+                _ => 0,
+            };
+            kind + self.assistant_name.heap() + self.number.heap() + self.sip_uri.heap()
+        }
+    }
+
+    impl HeapSize for EndOfCallReport {
+        fn heap(&self) -> usize {
+            self.ended_reason.heap() + self.performance_metrics.heap() + self.messages.heap()
+        }
+    }
+
+    impl HeapSize for InfoFacts {
+        fn heap(&self) -> usize {
+            self.call_type.heap()
+                + self.assistant_id.heap()
+                + self.assistant_name.heap()
+                + self.customer_number.heap()
+                + self.phone_number.heap()
+        }
+    }
+
+    impl HeapSize for StatusFact {
+        fn heap(&self) -> usize {
+            self.status.heap() + self.ended_reason.heap() + self.destination.heap()
+        }
+    }
+
+    impl HeapSize for SpeechFact {
+        fn heap(&self) -> usize {
+            let role = match &self.role {
+                Role::Other(s) => s.heap(),
+                _ => 0,
+            };
+            let status = match &self.status {
+                SpeechStatus::Other(s) => s.heap(),
+                _ => 0,
+            };
+            role + status
+        }
+    }
+
+    impl HeapSize for TransferFact {
+        fn heap(&self) -> usize {
+            self.destination.heap()
+                + self.from_assistant.heap()
+                + self.to_assistant.heap()
+                + self.to_step_record.heap()
+                + self.from_step_record.heap()
+        }
+    }
+
+    impl<F: HeapSize> HeapSize for Timed<F> {
+        fn heap(&self) -> usize {
+            self.fact.heap()
+        }
+    }
+
+    impl<F: HeapSize> HeapSize for Timeline<F> {
+        fn heap(&self) -> usize {
+            btree::<i64, Vec<Timed<F>>>(self.by_time.len())
+                + self.by_time.values().map(HeapSize::heap).sum::<usize>()
+        }
     }
 }

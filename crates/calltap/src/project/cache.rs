@@ -1,18 +1,31 @@
-//! The projector's cache of call states, bounded by bytes, least recently
-//! used out.
+//! The projector's cache of call states, bounded by bytes, in two tiers:
+//! hot states ready to fold into, and frozen ones, serialised and packed,
+//! thawed when their call is touched again.
 //!
 //! Why bytes and not a count: a call's state grows with its events (its
 //! history, its speech and status facts), so a count of calls bounds
 //! nothing; with thousands of live calls a fixed count of states was the
-//! largest part of the resident set. Each entry is weighed by an estimate
-//! of its heap size ([`weigh`]), refreshed whenever the projector writes
-//! the call's row, and the cache evicts down to its byte budget.
+//! largest part of the resident set. A hot state is weighed by what it
+//! holds on the heap ([`CallState::heap_bytes`]), refreshed whenever the
+//! projector writes the call's row; a frozen one by its bytes.
+//!
+//! Why two tiers: with thousands of live calls, each projector step
+//! touches a few of them, and a state that had been dropped was rebuilt by
+//! re-reading and re-folding the call's whole log, O(the call) per miss
+//! (26% of the server's CPU with 10,000 paced calls, BENCHMARKS.md,
+//! "Memory"). A frozen state (postcard, then LZ4) takes several times
+//! less memory than a hot one and thaws to exactly the same state, so
+//! the same budget keeps several times more calls and a miss of the hot
+//! tier costs a thaw, not a reload. Only a call dropped from the frozen
+//! tier as well is reloaded from the log.
 //!
 //! Eviction scans for the oldest entries, which is O(n), so it runs once per
-//! batch and drops down to 7/8 of the budget: a scan per batch, not per
-//! event. Losing an entry only costs a reload from the log.
+//! batch: the hot tier is frozen down to 7/8 of its share, then the
+//! frozen tier dropped until both fit in 7/8 of the budget. A scan per
+//! batch, not per event.
 
 use std::collections::HashMap;
+use std::mem::size_of;
 
 use crate::calls::{CallEvent, CallState};
 use crate::ids::{CallId, Seq};
@@ -22,14 +35,19 @@ use crate::ids::{CallId, Seq};
 pub const DEFAULT_BYTES: usize =
     crate::memory::Shares::of(crate::memory::DEFAULT_BYTES).projector_cache;
 
-/// An estimate of the heap a cached call's state holds, from the length of
-/// its serialised detail (which carries every fact the state keeps, in
-/// about the same number of bytes) and its events (each remembered by seq
-/// in a set and, most, in a map of facts), plus the entry itself.
-pub fn weigh(detail_json_len: usize, events: u64) -> usize {
-    let per_event = 64;
-    256 + detail_json_len + usize::try_from(events).unwrap_or(usize::MAX / 2) * per_event
-}
+/// The part of the budget hot states may hold, in sixteenths: the rest is
+/// for frozen ones. Enough hot states for the calls one step touches
+/// under a burst (a few hundred) at the default budget; the calls touched
+/// again before they are frozen do not pay a thaw.
+const HOT_SIXTEENTHS: usize = 4;
+
+/// What a hot entry costs beside its state's heap: its key, its slot in
+/// the map (the state itself is in the slot) and the map's control bytes.
+const HOT_ENTRY_BYTES: usize = size_of::<CallId>() + size_of::<CachedCall>() + 16;
+
+/// What a frozen entry costs beside its packed bytes: its key, its slot in
+/// the map, the control bytes and the packed bytes' allocation.
+const FROZEN_ENTRY_BYTES: usize = size_of::<CallId>() + size_of::<Frozen>() + 32;
 
 /// One call's state and the highest seq folded into it.
 #[derive(Debug)]
@@ -58,50 +76,138 @@ impl CachedCall {
     }
 }
 
-/// Call states by id, at most `max_bytes` of them (by [`weigh`]) after
+/// A call's state frozen: serialised with postcard and packed with LZ4.
+#[derive(Debug)]
+struct Frozen {
+    packed: Box<[u8]>,
+    last_seq: Seq,
+    used: u64,
+}
+
+impl Frozen {
+    /// What it holds: its packed bytes and its entry.
+    fn bytes(&self) -> usize {
+        FROZEN_ENTRY_BYTES + self.packed.len()
+    }
+}
+
+/// Why a state could not be frozen or thawed (a bug: the cache then drops
+/// it, and the call is reloaded from the log).
+#[derive(Debug, thiserror::Error)]
+enum FrozenError {
+    #[error("serialising the state failed")]
+    Serialise(#[source] postcard::Error),
+    #[error("unpacking the state failed")]
+    Unpack(#[source] lz4_flex::block::DecompressError),
+    #[error("deserialising the state failed")]
+    Deserialise(#[source] postcard::Error),
+}
+
+/// Freezes a state: postcard, then LZ4.
+fn freeze(state: &CallState) -> Result<Box<[u8]>, FrozenError> {
+    let plain = postcard::to_allocvec(state).map_err(FrozenError::Serialise)?;
+    Ok(lz4_flex::compress_prepend_size(&plain).into_boxed_slice())
+}
+
+/// Thaws a frozen state back to exactly the state frozen.
+fn thaw(packed: &[u8]) -> Result<CallState, FrozenError> {
+    let plain = lz4_flex::decompress_size_prepended(packed).map_err(FrozenError::Unpack)?;
+    postcard::from_bytes(&plain).map_err(FrozenError::Deserialise)
+}
+
+/// A hot state's weight: its heap and its entry.
+fn weigh(state: &CallState) -> usize {
+    HOT_ENTRY_BYTES + state.heap_bytes()
+}
+
+/// Call states by id, hot or frozen, at most `max_bytes` of them after
 /// each [`CallCache::evict`].
 #[derive(Debug)]
 pub struct CallCache {
     max_bytes: usize,
-    bytes: usize,
+    hot_max_bytes: usize,
+    hot_bytes: usize,
+    frozen_bytes: usize,
     tick: u64,
-    calls: HashMap<CallId, CachedCall>,
+    hot: HashMap<CallId, CachedCall>,
+    frozen: HashMap<CallId, Frozen>,
 }
 
 impl CallCache {
-    /// An empty cache of `max_bytes` (it keeps at least one call, whatever
-    /// its size).
+    /// An empty cache of `max_bytes` (it keeps at least one call hot,
+    /// whatever its size).
     pub fn new(max_bytes: usize) -> Self {
         CallCache {
             max_bytes,
-            bytes: 0,
+            hot_max_bytes: max_bytes / 16 * HOT_SIXTEENTHS,
+            hot_bytes: 0,
+            frozen_bytes: 0,
             tick: 0,
-            calls: HashMap::new(),
+            hot: HashMap::new(),
+            frozen: HashMap::new(),
         }
     }
 
-    /// How many calls are cached.
+    /// How many calls are cached, hot or frozen.
     pub fn len(&self) -> usize {
-        self.calls.len()
+        self.hot.len() + self.frozen.len()
     }
 
-    /// The estimated bytes cached.
+    /// How many calls are frozen.
+    pub fn frozen_len(&self) -> usize {
+        self.frozen.len()
+    }
+
+    /// The bytes cached, hot and frozen.
     pub fn bytes(&self) -> usize {
-        self.bytes
+        self.hot_bytes + self.frozen_bytes
     }
 
-    /// Whether `id` is cached.
+    /// The bytes of frozen states.
+    pub fn frozen_bytes(&self) -> usize {
+        self.frozen_bytes
+    }
+
+    /// Whether `id` is cached, hot or frozen.
+    #[cfg(test)]
     pub fn contains(&self, id: &str) -> bool {
-        self.calls.contains_key(id)
+        self.hot.contains_key(id) || self.frozen.contains_key(id)
     }
 
-    /// Adds a state loaded from the log, with the seqs it holds; weighed
-    /// by its events until [`CallCache::weigh`] knows better.
+    /// Whether `id`'s state is hot, after thawing it if it was frozen.
+    /// `false` when it is not cached (or its frozen state would not thaw,
+    /// which is logged): the caller reloads it from the log.
+    pub fn warm(&mut self, id: &CallId) -> bool {
+        if self.hot.contains_key(id.as_str()) {
+            return true;
+        }
+        let Some(frozen) = self.frozen.remove(id.as_str()) else {
+            return false;
+        };
+        self.frozen_bytes -= frozen.bytes();
+        match thaw(&frozen.packed) {
+            Ok(state) => {
+                metrics::counter!("calltap_projection_cache_thawed_total").increment(1);
+                self.insert(id, state, frozen.last_seq);
+                true
+            }
+            Err(err) => {
+                tracing::error!(call = %id, error = %err, cause = ?std::error::Error::source(&err), "a frozen call state did not thaw; reloading it from the log");
+                false
+            }
+        }
+    }
+
+    /// Adds a hot state (loaded from the log, or thawed), with the seqs
+    /// it holds.
     pub fn insert(&mut self, id: &CallId, state: CallState, last_seq: Seq) {
         self.tick += 1;
-        let bytes = weigh(0, state.event_count());
-        self.bytes += bytes;
-        let old = self.calls.insert(
+        if let Some(frozen) = self.frozen.remove(id.as_str()) {
+            self.frozen_bytes -= frozen.bytes();
+        }
+        let bytes = weigh(&state);
+        self.hot_bytes += bytes;
+        let old = self.hot.insert(
             id.clone(),
             CachedCall {
                 state,
@@ -111,125 +217,270 @@ impl CallCache {
             },
         );
         if let Some(old) = old {
-            self.bytes -= old.bytes;
+            self.hot_bytes -= old.bytes;
         }
     }
 
-    /// Sets a cached call's weight, once its detail has been serialised.
-    pub fn weigh(&mut self, id: &str, detail_json_len: usize) {
-        if let Some(call) = self.calls.get_mut(id) {
-            let bytes = weigh(detail_json_len, call.state.event_count());
-            self.bytes = self.bytes - call.bytes + bytes;
+    /// Weighs a hot call again, once events were folded into it.
+    pub fn reweigh(&mut self, id: &str) {
+        if let Some(call) = self.hot.get_mut(id) {
+            let bytes = weigh(&call.state);
+            self.hot_bytes = self.hot_bytes - call.bytes + bytes;
             call.bytes = bytes;
         }
     }
 
-    /// The cached call, marked as used.
+    /// The hot call, marked as used.
     pub fn get_mut(&mut self, id: &str) -> Option<&mut CachedCall> {
         self.tick += 1;
         let tick = self.tick;
-        let call = self.calls.get_mut(id)?;
+        let call = self.hot.get_mut(id)?;
         call.used = tick;
         Some(call)
     }
 
-    /// The cached call.
+    /// The hot call.
     pub fn get(&self, id: &str) -> Option<&CachedCall> {
-        self.calls.get(id)
+        self.hot.get(id)
     }
 
-    /// Drops the least recently used calls, down to 7/8 of the budget, when
-    /// over it; the most recently used one always stays.
+    /// Brings the cache within its budget: freezes the least recently used
+    /// hot states down to 7/8 of their share (the most recently used one
+    /// stays hot), then, when hot and frozen together are over the budget,
+    /// drops the least recently used frozen states down to 7/8 of it.
     pub fn evict(&mut self) {
-        if self.bytes <= self.max_bytes || self.calls.len() <= 1 {
-            return;
+        if self.hot_bytes > self.hot_max_bytes && self.hot.len() > 1 {
+            self.freeze_oldest();
         }
-        let target = self.max_bytes - self.max_bytes / 8;
-        let mut by_use: Vec<(u64, usize)> =
-            self.calls.values().map(|c| (c.used, c.bytes)).collect();
-        by_use.sort_unstable_by_key(|b| std::cmp::Reverse(b.0));
-        // The newest entries whose weights fit in the target stay.
-        let mut kept = 0usize;
-        let mut cutoff = u64::MAX;
-        for (i, (used, bytes)) in by_use.iter().enumerate() {
-            if i > 0 && kept + bytes > target {
-                break;
+        if self.bytes() > self.max_bytes && !self.frozen.is_empty() {
+            self.drop_oldest_frozen();
+        }
+    }
+
+    /// Freezes the least recently used hot states, keeping the newest ones
+    /// whose weights fit in 7/8 of the hot share (at least one).
+    fn freeze_oldest(&mut self) {
+        let cutoff = newest_within(
+            self.hot.values().map(|c| (c.used, c.bytes)),
+            self.hot_max_bytes - self.hot_max_bytes / 8,
+        );
+        let old: Vec<CallId> = self
+            .hot
+            .iter()
+            .filter(|(_, c)| c.used < cutoff)
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in old {
+            let Some(call) = self.hot.remove(id.as_str()) else {
+                continue;
+            };
+            self.hot_bytes -= call.bytes;
+            match freeze(&call.state) {
+                Ok(packed) => {
+                    let frozen = Frozen {
+                        packed,
+                        last_seq: call.last_seq,
+                        used: call.used,
+                    };
+                    self.frozen_bytes += frozen.bytes();
+                    self.frozen.insert(id, frozen);
+                }
+                Err(err) => {
+                    tracing::error!(call = %id, error = %err, cause = ?std::error::Error::source(&err), "a call state could not be frozen; it will be reloaded from the log");
+                }
             }
-            kept += bytes;
-            cutoff = *used;
         }
-        self.calls.retain(|_, c| c.used >= cutoff);
-        self.bytes = self.calls.values().map(|c| c.bytes).sum();
         metrics::counter!("calltap_projection_cache_evictions_total").increment(1);
+    }
+
+    /// Drops the least recently used frozen states until hot and frozen
+    /// together fit in 7/8 of the budget.
+    fn drop_oldest_frozen(&mut self) {
+        let room = (self.max_bytes - self.max_bytes / 8).saturating_sub(self.hot_bytes);
+        let cutoff = newest_within(self.frozen.values().map(|f| (f.used, f.bytes())), room);
+        // `newest_within` keeps one entry whatever its size; a frozen one
+        // need not stay, so drop it too when it alone is over the room.
+        let kept: usize = self
+            .frozen
+            .values()
+            .filter(|f| f.used >= cutoff)
+            .map(Frozen::bytes)
+            .sum();
+        let cutoff = if kept > room { u64::MAX } else { cutoff };
+        self.frozen.retain(|_, f| f.used >= cutoff);
+        self.frozen_bytes = self.frozen.values().map(Frozen::bytes).sum();
+        metrics::counter!("calltap_projection_cache_drops_total").increment(1);
     }
 
     /// Drops everything.
     pub fn clear(&mut self) {
-        self.calls.clear();
-        self.bytes = 0;
+        self.hot.clear();
+        self.frozen.clear();
+        self.hot_bytes = 0;
+        self.frozen_bytes = 0;
     }
+}
+
+/// The `used` tick from which entries stay: the newest entries whose
+/// weights add up to at most `room`, and at least the newest one.
+fn newest_within(entries: impl Iterator<Item = (u64, usize)>, room: usize) -> u64 {
+    let mut by_use: Vec<(u64, usize)> = entries.collect();
+    by_use.sort_unstable_by_key(|b| std::cmp::Reverse(b.0));
+    let mut kept = 0usize;
+    let mut cutoff = u64::MAX;
+    for (i, (used, bytes)) in by_use.iter().enumerate() {
+        if i > 0 && kept + bytes > room {
+            break;
+        }
+        kept += bytes;
+        cutoff = *used;
+    }
+    cutoff
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::calls::{EventKind, HistoryMessage};
+
+    /// A call state of `turns` conversation-updates, each with a history
+    /// one longer than the last, and a status.
+    fn state_of(id: &str, turns: usize) -> CallState {
+        let mut state = CallState::new(CallId::new(id));
+        for turn in 1..=turns {
+            let messages = (0..turn)
+                .map(|i| HistoryMessage {
+                    role: if i % 2 == 0 { "user" } else { "bot" }.to_owned(),
+                    text: Some(format!("turn {i} of call {id}, said at some length")),
+                    at_ms: Some(i as i64 * 1000),
+                    ..HistoryMessage::default()
+                })
+                .collect();
+            state.apply(CallEvent {
+                seq: Seq::new(turn as i64),
+                at_ms: turn as i64 * 1000,
+                call: None,
+                kind: EventKind::Conversation { messages },
+            });
+        }
+        state.apply(CallEvent {
+            seq: Seq::new(turns as i64 + 1),
+            at_ms: 0,
+            call: None,
+            kind: EventKind::Status {
+                status: "in-progress".to_owned(),
+                ended_reason: None,
+                destination: None,
+            },
+        });
+        state
+    }
 
     fn cache_with(max_bytes: usize, calls: &[(&str, usize)]) -> CallCache {
         let mut cache = CallCache::new(max_bytes);
-        for (id, detail_len) in calls {
+        for (id, turns) in calls {
             let id = CallId::new(id);
-            cache.insert(&id, CallState::new(id.clone()), Seq::ZERO);
-            cache.weigh(&id, *detail_len);
+            cache.insert(&id, state_of(&id, *turns), Seq::ZERO);
         }
         cache
     }
 
     #[test]
-    fn the_cache_is_bounded_by_the_bytes_of_its_states_not_their_number() {
-        // Three small calls fit where two large ones do not.
-        let small = cache_with(3_000, &[("a", 500), ("b", 500), ("c", 500)]);
-        let mut small = small;
-        small.evict();
-        assert_eq!(small.len(), 3);
-        let mut large = cache_with(3_000, &[("a", 1_500), ("b", 1_500)]);
-        assert!(large.bytes() > 3_000);
-        large.evict();
-        assert_eq!(large.len(), 1);
-        assert!(large.contains("b"), "the most recently used stays");
-        assert!(large.bytes() <= 3_000);
+    fn a_frozen_state_thaws_to_the_same_state_in_fewer_bytes() {
+        let state = state_of("a", 20);
+
+        let packed = freeze(&state).expect("freezes");
+        let thawed = thaw(&packed).expect("thaws");
+
+        assert_eq!(thawed, state);
+        assert!(
+            packed.len() * 3 < state.heap_bytes(),
+            "{} packed for {} on the heap",
+            packed.len(),
+            state.heap_bytes()
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Any state, of events in any order with redeliveries, thaws to
+        /// itself.
+        #[test]
+        fn any_state_thaws_to_the_state_frozen(
+            (events, delivered) in crate::calls::tests::props::delivery()
+        ) {
+            for state in [
+                CallState::from_events(CallId::new("c"), &events),
+                CallState::from_events(CallId::new("c"), &delivered),
+            ] {
+                let packed = freeze(&state).expect("freezes");
+                proptest::prop_assert_eq!(thaw(&packed).expect("thaws"), state);
+            }
+        }
     }
 
     #[test]
-    fn eviction_keeps_the_most_recently_used_within_seven_eighths() {
-        let mut cache = cache_with(8 * weigh(100, 0), &[]);
-        for i in 0..20 {
-            let id = CallId::new(&format!("c{i}"));
-            cache.insert(&id, CallState::new(id.clone()), Seq::ZERO);
-            cache.weigh(&id, 100);
-        }
-        // An old call used again is recent.
-        assert!(cache.get_mut("c0").is_some());
+    fn hot_states_over_their_share_are_frozen_and_thawed_when_touched() {
+        let one = weigh(&state_of("x", 10));
+        // Room for two hot states (of four sixteenths), and all frozen ones.
+        let mut cache = cache_with(
+            one * 16 / HOT_SIXTEENTHS * 2 + one,
+            &[("a", 10), ("b", 10), ("c", 10), ("d", 10)],
+        );
+        let before = state_of("a", 10);
+
         cache.evict();
-        assert_eq!(cache.len(), 7);
-        assert!(cache.contains("c0") && cache.contains("c19"));
-        assert!(!cache.contains("c1"));
-        assert_eq!(cache.bytes(), 7 * weigh(100, 0));
+
+        assert_eq!(cache.len(), 4, "nothing dropped");
+        assert!(cache.frozen_len() >= 2, "{}", cache.frozen_len());
+        assert!(cache.get("d").is_some(), "the newest stays hot");
+        assert!(cache.get("a").is_none(), "the oldest is frozen");
+        assert!(cache.warm(&CallId::new("a")));
+        assert_eq!(cache.get("a").map(CachedCall::state), Some(&before));
+        assert!(!cache.warm(&CallId::new("never seen")));
+    }
+
+    #[test]
+    fn the_cache_is_bounded_by_the_bytes_of_its_states_not_their_number() {
+        let one = weigh(&state_of("x", 10));
+        let mut cache = cache_with(3 * one, &[]);
+        for i in 0..50 {
+            let id = CallId::new(&format!("c{i}"));
+            cache.insert(&id, state_of(&id, 10), Seq::ZERO);
+            cache.evict();
+            assert!(cache.bytes() <= 3 * one, "{} of {}", cache.bytes(), 3 * one);
+        }
+        assert!(cache.contains("c49"), "the most recently used stays");
+        assert!(!cache.contains("c0"), "the oldest was dropped");
+        assert!(
+            cache.len() > 3,
+            "frozen states are smaller: {}",
+            cache.len()
+        );
     }
 
     #[test]
     fn one_call_larger_than_the_budget_is_kept_alone() {
-        let mut cache = cache_with(10, &[("a", 100), ("huge", 10_000)]);
+        let mut cache = cache_with(10, &[("a", 3), ("huge", 30)]);
         cache.evict();
         assert_eq!(cache.len(), 1);
-        assert!(cache.contains("huge"));
+        assert!(cache.get("huge").is_some());
     }
 
     #[test]
-    fn reinserting_and_clearing_keep_the_count_of_bytes_true() {
-        let mut cache = cache_with(1 << 20, &[("a", 100)]);
+    fn reinserting_reweighing_and_clearing_keep_the_count_of_bytes_true() {
+        let mut cache = cache_with(1 << 20, &[("a", 3)]);
         let id = CallId::new("a");
         cache.insert(&id, CallState::new(id.clone()), Seq::ZERO);
-        assert_eq!(cache.bytes(), weigh(0, 0));
+        assert_eq!(cache.bytes(), weigh(&CallState::new(id.clone())));
+        let grown = state_of("a", 5);
+        let grown_weight = weigh(&grown);
+        if let Some(call) = cache.get_mut("a") {
+            call.state = grown;
+        }
+        cache.reweigh("a");
+        assert_eq!(cache.bytes(), grown_weight);
         cache.clear();
         assert_eq!((cache.len(), cache.bytes()), (0, 0));
     }

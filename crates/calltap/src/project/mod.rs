@@ -8,7 +8,8 @@
 //! into the typed model (skipping the live artifact where the event does
 //! not read it), reading each repeated piece once ([`pieces`]); converts
 //! it with [`calls::convert`]; folds it into the call's [`CallState`] (held
-//! in a bounded cache, rebuilt from the log on a miss); and writes the touched
+//! in a cache bounded by bytes, hot or frozen, rebuilt from the log
+//! when dropped from both); and writes the touched
 //! calls' rows and the new checkpoint in one transaction on its own
 //! connection. It adds nothing of its own: a row's detail is exactly
 //! `CallState::detail()` over the call's events.
@@ -48,9 +49,9 @@ use pieces::{PieceMemo, Placeholder, SkeletonPieces};
 /// few transactions (the ingest writer waits for none of them for long),
 /// small enough that one transaction stays short.
 pub const DEFAULT_BATCH: u32 = 512;
-/// The bytes of call states kept in memory (estimated, see
-/// `project/cache.rs`); a miss rebuilds the state from the call's events in
-/// the log.
+/// The bytes of call states kept in memory, hot or frozen (see
+/// `project/cache.rs`); a call dropped from both is rebuilt from its events
+/// in the log.
 pub const DEFAULT_CACHE: usize = cache::DEFAULT_BYTES;
 /// Updates buffered for live subscribers; a subscriber further behind is
 /// told it lagged and re-reads the current state. Each buffered update
@@ -130,6 +131,9 @@ pub struct Projector {
     handoff: Option<Handoff>,
     /// Events read back from the log rather than handed over.
     read_back: u64,
+    /// Calls whose state was read from the log: seen for the first time,
+    /// or no longer in the cache.
+    loaded: u64,
     cache: CallCache,
     placeholder: Placeholder,
     memo: PieceMemo,
@@ -160,6 +164,7 @@ impl std::fmt::Debug for Projector {
         f.debug_struct("Projector")
             .field("position", &self.position)
             .field("cached", &self.cache.len())
+            .field("frozen", &self.cache.frozen_len())
             .finish()
     }
 }
@@ -189,6 +194,7 @@ impl Projector {
             reader,
             handoff: None,
             read_back: 0,
+            loaded: 0,
             cache: CallCache::new(cache),
             placeholder: Placeholder::new(),
             memo: PieceMemo::default(),
@@ -220,6 +226,12 @@ impl Projector {
     /// handoff did not hold them (all of them without a handoff).
     pub fn events_read_back(&self) -> u64 {
         self.read_back
+    }
+
+    /// How many times a call's state was read from the log: once per call
+    /// seen, and again each time the cache held it neither hot nor frozen.
+    pub fn calls_loaded(&self) -> u64 {
+        self.loaded
     }
 
     /// The highest log seq projected.
@@ -311,7 +323,7 @@ impl Projector {
                 continue;
             };
             let call_event = self.call_event(event)?;
-            if !self.cache.contains(id) {
+            if !self.cache.warm(id) {
                 let (state, last_seq) = self.load(id)?;
                 self.cache.insert(id, state, last_seq);
             }
@@ -325,7 +337,7 @@ impl Projector {
         for id in &touched {
             if let Some(cached) = self.cache.get(id) {
                 let row = row(cached.state(), cached.last_seq())?;
-                self.cache.weigh(id, row.detail.len());
+                self.cache.reweigh(id);
                 updates.push(CallUpdate {
                     id: id.clone(),
                     seq: row.last_seq,
@@ -339,6 +351,8 @@ impl Projector {
         self.position = last;
         self.cache.evict();
         metrics::gauge!("calltap_projection_cache_bytes").set(self.cache.bytes() as f64);
+        metrics::gauge!("calltap_projection_cache_frozen_bytes")
+            .set(self.cache.frozen_bytes() as f64);
         self.position_tx.send_replace(last);
         for update in updates {
             // No subscriber is fine: nobody is watching these calls.
@@ -366,6 +380,8 @@ impl Projector {
     /// A call's state from its events already projected (seq up to the
     /// position); later ones are folded in by the batches that read them.
     fn load(&mut self, id: &CallId) -> Result<(CallState, Seq), StoreError> {
+        self.loaded += 1;
+        metrics::counter!("calltap_projection_loads_total").increment(1);
         let mut state = CallState::new(id.clone());
         let mut last_seq = Seq::ZERO;
         let mut after = Seq::ZERO;
@@ -669,6 +685,34 @@ mod tests {
         assert_eq!(rows.len(), 12);
         assert_eq!(rows, all_rows(&large));
         assert_eq!(evicting.process_once().expect("step"), 0, "caught up");
+    }
+
+    #[test]
+    fn calls_frozen_and_thawed_give_the_same_rows_as_a_large_cache_and_are_not_reloaded() {
+        let (_a, small) = corpus_db();
+        let (_b, large) = corpus_db();
+        let mut roomy = Projector::open(&large, 7, DEFAULT_CACHE).expect("open");
+        roomy.catch_up().expect("catch up");
+        let all_hot = roomy.cache.bytes();
+        assert_eq!(roomy.cache.frozen_len(), 0);
+        // A budget whose hot share (a quarter) holds a few of the corpus's
+        // calls, and whose frozen tier holds the rest.
+        let mut freezing = Projector::open(&small, 7, all_hot).expect("open");
+
+        freezing.catch_up().expect("catch up");
+
+        assert_eq!(all_rows(&small), all_rows(&large));
+        assert!(freezing.cache.frozen_len() > 0, "states were frozen");
+        assert_eq!(freezing.cache.len(), 12, "and none dropped");
+        assert_eq!(
+            freezing.calls_loaded(),
+            12,
+            "each call was read from the log once, when first seen"
+        );
+        let mut evicting = Projector::open(&small, 7, 1).expect("open");
+        evicting.reset().expect("reset");
+        evicting.catch_up().expect("catch up");
+        assert!(evicting.calls_loaded() > 12, "{}", evicting.calls_loaded());
     }
 
     #[test]

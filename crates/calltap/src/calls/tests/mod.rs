@@ -4,7 +4,7 @@
 
 mod corpus;
 mod metrics;
-mod props;
+pub(crate) mod props;
 mod table;
 
 use super::event::{

@@ -180,7 +180,7 @@ fn info() -> impl Strategy<Value = Option<CallInfo>> {
 /// arrive, as the log numbers them (a redelivery keeps its first copy's seq,
 /// since the log stores it once). So nothing about the original order, seqs
 /// included, survives into the delivery.
-fn delivery() -> impl Strategy<Value = (Vec<CallEvent>, Vec<CallEvent>)> {
+pub(crate) fn delivery() -> impl Strategy<Value = (Vec<CallEvent>, Vec<CallEvent>)> {
     prop::collection::vec((time(), info(), kind()), 0..30)
         .prop_map(|raw| {
             raw.into_iter()
