@@ -26,6 +26,7 @@
 
 mod cache;
 pub mod pieces;
+pub mod shared;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -44,6 +45,7 @@ use crate::store::projections::CallRow;
 use crate::store::{Event, EventFilter, Logged, StoreError, StoredBody, StoredEvent};
 use cache::CallCache;
 use pieces::{PieceMemo, Placeholder, SkeletonPieces};
+use shared::SharedTexts;
 
 /// Events read and projected per transaction. Big enough that a burst costs
 /// few transactions (the ingest writer waits for none of them for long),
@@ -137,6 +139,8 @@ pub struct Projector {
     cache: CallCache,
     placeholder: Placeholder,
     memo: PieceMemo,
+    /// The system prompts of the details written lately, serialised.
+    shared: SharedTexts,
     position: Seq,
     batch: u32,
     position_tx: watch::Sender<Seq>,
@@ -198,6 +202,7 @@ impl Projector {
             cache: CallCache::new(cache),
             placeholder: Placeholder::new(),
             memo: PieceMemo::default(),
+            shared: SharedTexts::default(),
             position,
             batch: batch.max(1),
             position_tx,
@@ -336,7 +341,7 @@ impl Projector {
         let mut updates = Vec::with_capacity(touched.len());
         for id in &touched {
             if let Some(cached) = self.cache.get(id) {
-                let row = row(cached.state(), cached.last_seq())?;
+                let row = row(cached.state(), cached.last_seq(), &mut self.shared)?;
                 self.cache.reweigh(id);
                 updates.push(CallUpdate {
                     id: id.clone(),
@@ -560,10 +565,17 @@ fn whole_call_event<B>(event: &Logged<B>, body: &[u8]) -> CallEvent {
 }
 
 /// The stored row of a call's state. The one place where the row's filter
-/// and sort columns are taken, each from the call's summary.
-pub fn row(state: &CallState, last_seq: Seq) -> Result<CallRow, serde_json::Error> {
+/// and sort columns are taken, each from the call's summary; the detail's
+/// system prompt is serialised through `shared`, once per distinct prompt.
+pub fn row(
+    state: &CallState,
+    last_seq: Seq,
+    shared: &mut SharedTexts,
+) -> Result<CallRow, serde_json::Error> {
     let detail = state.detail();
     let summary = detail.summary();
+    let summary_json = serde_json::to_string(&summary)?;
+    let detail = shared.serialise(detail)?;
     Ok(CallRow {
         id: summary.id.clone(),
         status: summary.status.clone(),
@@ -579,12 +591,9 @@ pub fn row(state: &CallState, last_seq: Seq) -> Result<CallRow, serde_json::Erro
         last_event_at: summary.last_event_at,
         event_count: summary.event_count as i64,
         last_seq,
-        summary: serde_json::to_string(&summary)?,
-        detail: serde_json::to_string(&detail)?,
-        detail_shared: detail
-            .system_prompt()
-            .map(serde_json::to_string)
-            .transpose()?,
+        summary: summary_json,
+        detail: detail.json,
+        detail_shared: detail.shared,
     })
 }
 

@@ -7,6 +7,8 @@
 //! how a call's state is computed: the projector hands finished
 //! [`CallRow`]s to a [`ProjectionWrite`](super::backend::ProjectionWrite).
 
+use std::sync::Arc;
+
 use crate::ids::{CallId, Seq};
 
 /// One call as stored: the filter and sort columns (copies of fields of
@@ -44,9 +46,47 @@ pub struct CallRow {
     /// The call's detail, JSON.
     pub detail: String,
     /// A stretch of `detail` that other calls' details repeat (the JSON
-    /// string of the system prompt), which the store may keep once for all
-    /// of them instead of in each row; reads give back `detail` whole.
-    pub detail_shared: Option<String>,
+    /// string of the system prompt) and where it stands, which the store
+    /// may keep once for all of them instead of in each row; reads give
+    /// back `detail` whole.
+    pub detail_shared: Option<SharedPart>,
+}
+
+/// A text that many calls' details repeat (the JSON string of their system
+/// prompt), named by its blake3 hash. Made once per distinct text and
+/// shared by the rows that hold it, so that neither the projector nor the
+/// store serialises, finds or hashes it again for every row written.
+#[derive(Debug, PartialEq, Eq)]
+pub struct SharedText {
+    text: String,
+    hash: [u8; 32],
+}
+
+impl SharedText {
+    /// `text`, named by its hash.
+    pub fn new(text: String) -> SharedText {
+        let hash = *blake3::hash(text.as_bytes()).as_bytes();
+        SharedText { text, hash }
+    }
+
+    /// The text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Its name: the blake3 hash of the text.
+    pub fn hash(&self) -> &[u8; 32] {
+        &self.hash
+    }
+}
+
+/// A [`SharedText`] and where it stands in a row's detail.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SharedPart {
+    /// The byte offset in the detail where the text begins.
+    pub at: usize,
+    /// The text.
+    pub text: Arc<SharedText>,
 }
 
 /// Where a page of the list starts: after the row with this sort key.

@@ -9,6 +9,8 @@
 //! Rows and checkpoint are written together in one transaction, so the
 //! table never claims to be further than it is.
 
+use std::collections::HashMap;
+
 use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, Value, ValueRef};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, TransactionBehavior};
 
@@ -17,7 +19,7 @@ use super::schema::FILTER_INDEXES;
 use super::turns::WriteTurns;
 use crate::ids::{CallId, Seq};
 use crate::store::backend::{ProjectionRead, ProjectionWrite};
-use crate::store::projections::{CallFilter, CallListRow, CallRow, StoredDetail};
+use crate::store::projections::{CallFilter, CallListRow, CallRow, SharedPart, StoredDetail};
 use crate::store::{body, StoreError};
 
 /// The projector's own write connection to the projection tables: the only
@@ -27,14 +29,26 @@ pub struct SqliteProjections {
     conn: Connection,
     /// Taken around each transaction, shared with the ingest writer.
     turns: WriteTurns,
+    /// The ids of committed `detail_parts` rows by hash, so that a row
+    /// naming a part already stored costs no lookup.
+    part_ids: HashMap<[u8; 32], i64>,
 }
+
+/// The most part ids [`SqliteProjections`] remembers; past it, it forgets
+/// them all (each is looked up again once). There is one part per distinct
+/// system prompt, so this is far more than a fleet holds.
+const MAX_PART_IDS: usize = 4096;
 
 impl SqliteProjections {
     /// The projections over their write connection (see
     /// [`open_projection_writer`](super::connection::open_projection_writer)),
     /// taking `turns` around each transaction, shared with the log's writer.
     pub fn new(conn: Connection, turns: WriteTurns) -> SqliteProjections {
-        SqliteProjections { conn, turns }
+        SqliteProjections {
+            conn,
+            turns,
+            part_ids: HashMap::new(),
+        }
     }
 
     /// Refreshes the query planner's statistics (`ANALYZE`), as after a bulk
@@ -66,10 +80,12 @@ impl ProjectionWrite for SqliteProjections {
     fn write_batch(&mut self, rows: &[CallRow], seq: Seq) -> Result<(), StoreError> {
         // Packed before the turn is taken: the ingest writer waits for the
         // write lock while this transaction holds it, so only SQL runs in it.
-        let details: Vec<(Detail, Option<SharedPart<'_>>)> = rows
+        let details: Vec<(Detail, Option<&SharedPart>)> = rows
             .iter()
-            .map(|row| cut(&row.detail, row.detail_shared.as_deref()))
+            .map(|row| cut(&row.detail, row.detail_shared.as_ref()))
             .collect();
+        // Parts inserted by this transaction, remembered once it commits.
+        let mut added: Vec<([u8; 32], i64)> = Vec::new();
         let _turn = self.turns.take();
         // IMMEDIATE: a lock conflict with another process fails (after the
         // busy timeout) at BEGIN, not half-way through.
@@ -101,13 +117,24 @@ impl ProjectionWrite for SqliteProjections {
                 let part = match part {
                     None => None,
                     Some(part) => {
-                        let hash = part.hash.as_bytes();
-                        let found = find_part.query_row([hash], |row| row.get(0)).optional()?;
-                        let id: i64 = match found {
+                        let hash = part.text.hash();
+                        let known = self.part_ids.get(hash).copied();
+                        let known = known
+                            .or_else(|| added.iter().find(|(h, _)| h == hash).map(|&(_, id)| id));
+                        let id: i64 = match known {
                             Some(id) => id,
                             None => {
-                                add_part.execute(params![hash, part.text])?;
-                                tx.last_insert_rowid()
+                                let found =
+                                    find_part.query_row([hash], |row| row.get(0)).optional()?;
+                                let id = match found {
+                                    Some(id) => id,
+                                    None => {
+                                        add_part.execute(params![hash, part.text.text()])?;
+                                        tx.last_insert_rowid()
+                                    }
+                                };
+                                added.push((*hash, id));
+                                id
                             }
                         };
                         Some((id, part.at as i64))
@@ -138,6 +165,10 @@ impl ProjectionWrite for SqliteProjections {
             )?;
         }
         tx.commit()?;
+        if self.part_ids.len() + added.len() > MAX_PART_IDS {
+            self.part_ids.clear();
+        }
+        self.part_ids.extend(added);
         Ok(())
     }
 
@@ -176,59 +207,33 @@ impl ProjectionWrite for SqliteProjections {
 /// and a lookup at each write would cost about what it saves.
 const MIN_SHARED_PART: usize = 256;
 
-/// A call's shared part ([`CallRow::detail_shared`]), cut out of its
-/// detail: its text, its hash (its name in `detail_parts`) and the byte
-/// offset in the detail where it goes back in.
-struct SharedPart<'a> {
-    text: &'a str,
-    hash: blake3::Hash,
-    at: usize,
-}
-
-/// `detail` as stored: packed, and without `shared` when it is long enough
-/// to be worth keeping apart and stands in the detail.
+/// `detail` as stored: packed, and without its shared part when that is
+/// long enough to be worth keeping apart and stands where the row says.
 ///
 /// Why: a short call's detail is mostly its system prompt (2-8 KB of the
 /// simulator's assistants, about 40% of a 10-turn call's packed detail),
 /// which every call of its assistant repeats; kept once, it no longer
 /// counts in each call's fixed cost.
-fn cut<'a>(detail: &str, shared: Option<&'a str>) -> (Detail, Option<SharedPart<'a>>) {
-    let found = shared
-        .filter(|text| text.len() >= MIN_SHARED_PART)
-        .and_then(|text| Some((text, find_shared(detail.as_bytes(), text.as_bytes())?)));
+fn cut<'a>(detail: &str, shared: Option<&'a SharedPart>) -> (Detail, Option<&'a SharedPart>) {
+    let found = shared.filter(|part| {
+        let text = part.text.text();
+        text.len() >= MIN_SHARED_PART
+            && part
+                .at
+                .checked_add(text.len())
+                .and_then(|end| detail.get(part.at..end))
+                == Some(text)
+    });
     match found {
         None => (Detail::pack(detail), None),
-        Some((text, at)) => {
-            let mut rest = String::with_capacity(detail.len() - text.len());
-            rest.push_str(&detail[..at]);
-            rest.push_str(&detail[at + text.len()..]);
-            let hash = blake3::hash(text.as_bytes());
-            (Detail::pack(&rest), Some(SharedPart { text, hash, at }))
+        Some(part) => {
+            let len = part.text.text().len();
+            let mut rest = String::with_capacity(detail.len() - len);
+            rest.push_str(&detail[..part.at]);
+            rest.push_str(&detail[part.at + len..]);
+            (Detail::pack(&rest), Some(part))
         }
     }
-}
-
-/// Where `part` (a call's shared part, kilobytes long) first occurs in
-/// `detail`. Searched by its first bytes, each match checked whole: a
-/// searcher built over the whole part (`str::find`, `memmem`) cost more to
-/// set up than packing the detail, at every row written. A part whose
-/// first bytes match more often than a few times (a repetitive text) is
-/// searched the general way, so the worst case stays linear.
-fn find_shared(detail: &[u8], part: &[u8]) -> Option<usize> {
-    const HEAD: usize = 64;
-    const TRIES: usize = 8;
-    if part.len() <= HEAD {
-        return memchr::memmem::find(detail, part);
-    }
-    let mut candidates = memchr::memmem::find_iter(detail, &part[..HEAD]);
-    for at in candidates.by_ref().take(TRIES) {
-        if detail[at..].starts_with(part) {
-            return Some(at);
-        }
-    }
-    // No further match: not there at all.
-    candidates.next()?;
-    memchr::memmem::find(detail, part)
 }
 
 /// The detail a stored row stands for: `detail` with the shared part put
@@ -453,32 +458,11 @@ impl ProjectionRead for SqliteReader {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
+
+    use crate::store::projections::SharedText;
     use crate::store::sqlite::Sqlite;
     use crate::store::Durability;
-
-    #[test]
-    fn the_shared_part_is_found_where_str_find_finds_it() {
-        let prompt = format!("\"{}\"", "You are a helpful agent. ".repeat(40));
-        let repetitive = format!("\"{}\"", "a".repeat(300));
-        let near_miss = format!("{}x", &prompt[..prompt.len() - 1]);
-        let cases = [
-            (format!("{{\"t\":[{prompt}]}}"), prompt.clone()),
-            (format!("{near_miss}{prompt}"), prompt.clone()),
-            (near_miss.repeat(12), prompt.clone()),
-            (format!("{}{prompt}", near_miss.repeat(12)), prompt.clone()),
-            ("\"a".repeat(500) + &repetitive, repetitive.clone()),
-            ("a".repeat(5000), repetitive.clone()),
-            ("no prompt here".to_owned(), prompt.clone()),
-            ("short part".to_owned(), "part".to_owned()),
-        ];
-        for (detail, part) in &cases {
-            assert_eq!(
-                find_shared(detail.as_bytes(), part.as_bytes()),
-                detail.find(part.as_str()),
-                "{part:.20} in {detail:.40}"
-            );
-        }
-    }
 
     fn row(status: &str, sort_at: i64, detail: &str) -> CallRow {
         CallRow {
@@ -569,35 +553,54 @@ mod tests {
         let mut store = sqlite.projections().expect("open");
         let reader = sqlite.reader().expect("reader");
         let prompt = format!("\"{}\"", "You are Sam. Be brief, be kind. ".repeat(20));
+        let shared = Arc::new(SharedText::new(prompt.clone()));
+        let part = |detail: &str, text: &Arc<SharedText>| SharedPart {
+            at: detail.find(text.text()).unwrap_or(1),
+            text: Arc::clone(text),
+        };
         let call = |id: &str, said: &str| {
             // Multi-byte text before the part: its offset counts bytes.
             let detail = format!(r#"{{"id":"{id}","said":"{said}","transcript":[{prompt}]}}"#);
             CallRow {
                 id: CallId::new(id),
-                detail_shared: Some(prompt.clone()),
+                detail_shared: Some(part(&detail, &shared)),
                 ..row("ended", 10, &detail)
             }
         };
         let rows = [call("c1", "hello"), call("c2", "au revoir, ça va")];
-        // A part too short to keep apart, and one the detail does not hold.
+        // A part too short to keep apart, one the detail does not hold,
+        // and one said to stand where it does not.
+        let hi = Arc::new(SharedText::new("\"hi\"".to_owned()));
         let short = CallRow {
             id: CallId::new("c3"),
-            detail_shared: Some("\"hi\"".to_owned()),
+            detail_shared: Some(part(r#"{"t":["hi"]}"#, &hi)),
             ..row("ended", 10, r#"{"t":["hi"]}"#)
         };
+        let max = Arc::new(SharedText::new(prompt.replace("Sam", "Max")));
         let absent = CallRow {
             id: CallId::new("c4"),
-            detail_shared: Some(prompt.replace("Sam", "Max")),
+            detail_shared: Some(part(&format!("[{prompt}]"), &max)),
+            ..row("ended", 10, &format!("[{prompt}]"))
+        };
+        let misplaced = CallRow {
+            id: CallId::new("c5"),
+            detail_shared: Some(SharedPart {
+                at: 2,
+                text: Arc::clone(&shared),
+            }),
             ..row("ended", 10, &format!("[{prompt}]"))
         };
         store
             .write_batch(&[rows[0].clone(), short.clone()], Seq::new(1))
             .expect("write");
         store
-            .write_batch(&[rows[1].clone(), absent.clone()], Seq::new(2))
+            .write_batch(
+                &[rows[1].clone(), absent.clone(), misplaced.clone()],
+                Seq::new(2),
+            )
             .expect("write");
 
-        for row in rows.iter().chain([&short, &absent]) {
+        for row in rows.iter().chain([&short, &absent, &misplaced]) {
             let stored = reader.call_detail(&row.id).expect("read").expect("row");
             assert_eq!(stored.detail, row.detail);
         }
