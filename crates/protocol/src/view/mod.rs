@@ -50,6 +50,7 @@
 //! is kept either way; strict checks belong to [`crate::validate`].
 
 mod one_pass;
+mod survey;
 
 use std::borrow::Cow;
 use std::fmt;

@@ -9,12 +9,12 @@
 //! `serde_json`, by the same visitors as the two-pass view.
 //!
 //! Strings are most of a body's bytes, so their scan is most of the cost.
-//! One look at every byte first (its smallest and largest) tells whether
-//! the body is ASCII (so UTF-8 without a check) and whether it holds a
-//! control character anywhere; in a body without any (compact JSON, as
-//! Vapi and `calltap simulate` send), a string ends at its first `"` not
-//! escaped, which a vector search finds sixteen bytes at a time. Other
-//! bodies (pretty-printed ones) test eight bytes at a time as a `u64`.
+//! A [`Survey`] of every byte comes first (`survey.rs`): a body of ASCII is
+//! UTF-8 without a check, and in a body without control characters (compact
+//! JSON, as Vapi and `calltap simulate` send) a string ends at its first
+//! `"` not escaped, which the survey's bitmap gives in a few bit
+//! operations. Other bodies (pretty-printed ones) and other targets than
+//! x86-64 test eight bytes at a time as a `u64`.
 //!
 //! It vouches only for bodies it reads without doubt: anything unusual (not
 //! UTF-8, not JSON, a JSON type or a key it would have to unescape where a
@@ -28,6 +28,7 @@ use std::ops::Range;
 
 use serde::de::DeserializeSeed;
 
+use super::survey::{next_quote_or_backslash, Survey};
 use super::{DeliveryView, Leaf, LeafSeed, Object, RawMessage};
 use crate::raw::spans::{ARTIFACT_HISTORIES, HISTORIES, WHOLE};
 
@@ -40,13 +41,13 @@ pub(super) fn view_and_spans(
     // One look at every byte first: a body of ASCII is UTF-8 already, and
     // in one without control characters a string ends at the first `"`
     // not escaped, which is found many bytes at a time.
-    let (least, most) = byte_bounds(body);
-    if most >= 0x80 {
+    let survey = Survey::of(body);
+    if survey.most >= 0x80 {
         std::str::from_utf8(body).ok()?;
     }
     let mut pass = Pass {
         bytes: body,
-        plain: least >= 0x20,
+        specials: survey.specials.filter(|_| survey.least >= 0x20),
         at: 0,
         depth: 0,
         max_depth,
@@ -140,8 +141,9 @@ fn leaf(body: &[u8], span: Range<usize>) -> Option<Leaf<'_>> {
 /// anything it does not vouch for.
 struct Pass<'a> {
     bytes: &'a [u8],
-    /// No byte of the body is a control character, so none is in a string.
-    plain: bool,
+    /// Where the body's `"` and `\\` lie (see [`Survey`]), when no byte
+    /// of it is a control character, so that none is in a string.
+    specials: Option<Vec<u64>>,
     at: usize,
     /// Open `[` and `{` around `at`.
     depth: usize,
@@ -186,10 +188,9 @@ impl<'a> Pass<'a> {
             return None;
         }
         let start = self.at + 1;
-        let (end, escaped) = if self.plain {
-            plain_string_end(self.bytes, start)?
-        } else {
-            string_end(self.bytes, start)?
+        let (end, escaped) = match &self.specials {
+            Some(specials) => plain_string_end(self.bytes, specials, start)?,
+            None => string_end(self.bytes, start)?,
         };
         self.at = end;
         Some((!escaped).then(|| &self.bytes[start..end - 1]))
@@ -502,33 +503,20 @@ fn string_end(bytes: &[u8], mut at: usize) -> Option<(usize, bool)> {
     }
 }
 
-/// [`string_end`] in a body without control characters: only `"` and `\\`
-/// end a run, and a vector search finds them sixteen bytes at a time
-/// (strings average 34 bytes in simulated deliveries, and the longest,
-/// prompts and transcripts, are most of a body).
-fn plain_string_end(bytes: &[u8], mut at: usize) -> Option<(usize, bool)> {
+/// [`string_end`] in a body without control characters, whose `"` and
+/// `\\` are marked in `specials`: only those end a run, and the next one is
+/// a few bit operations away.
+#[inline(always)]
+fn plain_string_end(bytes: &[u8], specials: &[u64], mut at: usize) -> Option<(usize, bool)> {
     let mut escaped = false;
     loop {
-        at += quote_or_backslash(bytes.get(at..)?)?;
-        if bytes[at] == b'"' {
+        at = next_quote_or_backslash(specials, at)?;
+        if *bytes.get(at)? == b'"' {
             return Some((at + 1, escaped));
         }
         escaped = true;
         at = escape_end(bytes, at)?;
     }
-}
-
-/// The first `"` or `\\` in `haystack`. On x86-64, memchr's SSE2 searcher
-/// (SSE2 is always there), which the compiler inlines, unlike `memchr2`,
-/// whose call through a pointer picked at run time costs more than most
-/// strings take to search.
-#[inline]
-fn quote_or_backslash(haystack: &[u8]) -> Option<usize> {
-    #[cfg(target_arch = "x86_64")]
-    if let Some(searcher) = memchr::arch::x86_64::sse2::memchr::Two::new(b'"', b'\\') {
-        return searcher.find(haystack);
-    }
-    memchr::memchr2(b'"', b'\\', haystack)
 }
 
 /// At a `\\`: just past the escape it begins, if it is one JSON has.
@@ -541,14 +529,6 @@ fn escape_end(bytes: &[u8], at: usize) -> Option<usize> {
         }
         _ => None,
     }
-}
-
-/// The smallest and the largest byte of `body` (`(255, 0)` if empty): a
-/// reduction the compiler does sixteen bytes at a time or more.
-fn byte_bounds(body: &[u8]) -> (u8, u8) {
-    body.iter().fold((u8::MAX, 0), |(least, most), &byte| {
-        (least.min(byte), most.max(byte))
-    })
 }
 
 /// The first byte from `at` on that ends a plain run of string content
@@ -616,17 +596,16 @@ mod tests {
             start in 0usize..40,
         ) {
             let start = start.min(body.len());
-            prop_assert_eq!(plain_string_end(&body, start), string_end(&body, start));
+            let mut specials = vec![0u64; body.len().div_ceil(64)];
+            for (i, &byte) in body.iter().enumerate() {
+                if byte == b'"' || byte == b'\\' {
+                    specials[i / 64] |= 1 << (i % 64);
+                }
+            }
+            prop_assert_eq!(
+                plain_string_end(&body, &specials, start),
+                string_end(&body, start)
+            );
         }
-    }
-
-    #[test]
-    fn the_bounds_are_the_smallest_and_the_largest_byte() {
-        assert_eq!(byte_bounds(b""), (u8::MAX, 0));
-        assert_eq!(byte_bounds(b"{\"a\":1}"), (b'"', b'}'));
-        let mut long = vec![b'x'; 1000];
-        long[777] = b'\n';
-        long[333] = 0xc3;
-        assert_eq!(byte_bounds(&long), (b'\n', 0xc3));
     }
 }
