@@ -51,7 +51,11 @@ for round in $(seq 1 "$ROUNDS"); do
       base-full) "$BASE" serve --listen "127.0.0.1:$port" --db "$WORK/$round-$server.db" --durability full 2>/dev/null & ;;
     esac
     pid=$!
-    until curl -s -o /dev/null -X POST -d '{}' "http://127.0.0.1:$port/webhook"; do sleep 0.05; done
+    until curl -s -o /dev/null -X POST -d '{}' "http://127.0.0.1:$port/webhook"; do
+      # A server that did not start (a wrong BASE path, a bad flag) ends the run.
+      kill -0 "$pid" 2>/dev/null || { echo "$server did not start" >&2; exit 1; }
+      sleep 0.05
+    done
     before=$(ticks "$pid"); writer_before=$(writer_ticks "$pid")
     wrk -t2 -c64 -d"${SECS}s" --latency -s tools/wrk/deliveries.lua "http://127.0.0.1:$port/webhook" -- "$WORK/corpus.jsonl" >"$WORK/wrk.txt"
     after=$(ticks "$pid"); writer_after=$(writer_ticks "$pid")
