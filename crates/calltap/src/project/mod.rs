@@ -321,6 +321,7 @@ impl Projector {
             return Ok(0);
         };
         let mut touched = BTreeSet::new();
+        self.cache.begin_step();
         for event in &events {
             // Events that name no call (e.g. an assistant-request before the
             // call exists) belong to no call's state.
