@@ -271,6 +271,16 @@ impl CallDetail {
             .text
             .as_deref()
     }
+
+    /// The system prompt, to be changed in place (the one entry
+    /// [`CallDetail::system_prompt`] reads).
+    pub fn system_prompt_mut(&mut self) -> Option<&mut String> {
+        self.transcript
+            .iter_mut()
+            .find(|entry| entry.role == "system")?
+            .text
+            .as_mut()
+    }
 }
 
 /// An assistant, by id and name.

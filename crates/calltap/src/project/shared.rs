@@ -63,12 +63,7 @@ impl SharedTexts {
         &mut self,
         mut detail: CallDetail,
     ) -> Result<SerialisedDetail, serde_json::Error> {
-        let Some(text) = detail
-            .transcript
-            .iter_mut()
-            .find(|entry| entry.role == "system")
-            .and_then(|entry| entry.text.as_mut())
-        else {
+        let Some(text) = detail.system_prompt_mut() else {
             return Ok(SerialisedDetail {
                 json: serde_json::to_string(&detail)?,
                 shared: None,
@@ -81,12 +76,7 @@ impl SharedTexts {
         else {
             // Unreachable (the stand-in is in the transcript), but a
             // detail without it is still a detail: the prompt goes back.
-            if let Some(text) = detail
-                .transcript
-                .iter_mut()
-                .find(|entry| entry.role == "system")
-                .and_then(|entry| entry.text.as_mut())
-            {
+            if let Some(text) = detail.system_prompt_mut() {
                 *text = prompt;
             }
             return Ok(SerialisedDetail {
