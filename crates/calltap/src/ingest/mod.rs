@@ -196,9 +196,10 @@ impl Ingestor {
     /// for a question the app answers, once the answer is in too.
     ///
     /// What is logged about a delivery carries its size, and, once the body
-    /// is understood, its call id and type: the rest of the way (the commit,
-    /// the question) runs in a `delivery` span made then with all three, so
-    /// that no field is formatted twice and a dry run makes no span at all.
+    /// is understood, its call id and type: a question's rest of the way
+    /// (its commit, its forward) runs in a `delivery` span made then with
+    /// all three; a delivery only stored makes no span (its few logs past
+    /// that point name its call and type), nor does a dry run.
     pub async fn ingest(&self, delivery: Delivery) -> Result<Received, IngestError> {
         let received_at = epoch_ms(SystemTime::now());
         self.received.increment(1);
@@ -245,32 +246,35 @@ impl Ingestor {
         if asked.is_none() && self.writer.is_none() {
             return Ok(Received::Acked(Ack::DryRun));
         }
-        let span = tracing::info_span!(
-            "delivery",
-            call_id,
-            message_type = &*view.message_type,
-            bytes = delivery.body.len()
-        );
         let server_timeout_seconds = view.server_timeout_seconds;
         let message_id = authenticated.message_id.as_deref();
         let event = self.record(&delivery, understood, message_id, received_at);
-        let rest = async {
-            if let Some(proxy) = asked {
-                let question = Question {
-                    message_type,
-                    body: event.body.clone(),
-                    key: &event.key.clone(),
-                    server_timeout_seconds,
-                };
-                return Ok(self.ask(proxy, event, question, delivery.waited).await);
-            }
-            let Some(writer) = &self.writer else {
-                return Ok(Received::Acked(Ack::DryRun));
+        if let Some(proxy) = asked {
+            let span = tracing::info_span!(
+                "delivery",
+                call_id = event.call_id.as_deref(),
+                message_type = message_type.as_str(),
+                bytes = delivery.body.len()
+            );
+            let question = Question {
+                message_type,
+                body: event.body.clone(),
+                key: &event.key.clone(),
+                server_timeout_seconds,
             };
-            let outcome = commit(writer, Job::Event(event), delivery.waited).await?;
-            self.acked(outcome).map(Received::Acked)
+            let received = self.ask(proxy, event, question, delivery.waited);
+            return Ok(received.instrument(span).await);
+        }
+        let Some(writer) = &self.writer else {
+            return Ok(Received::Acked(Ack::DryRun));
         };
-        rest.instrument(span).await
+        // No span here: a stored delivery logs nothing more unless it is a
+        // duplicate or a conflict, and those logs name its call and type
+        // themselves, so no span's fields are formatted for every delivery.
+        let call_id = event.call_id.clone();
+        let outcome = commit(writer, Job::Event(event), delivery.waited).await?;
+        self.acked(outcome, call_id.as_deref(), &message_type)
+            .map(Received::Acked)
     }
 
     /// A question: its commit and its forward to the app at once (the
@@ -284,13 +288,13 @@ impl Ingestor {
         question: Question<'_>,
         waited: Duration,
     ) -> Received {
+        let question_call = event.call_id.clone();
+        let question_type = question.message_type.clone();
         let record = async {
             match &self.writer {
-                Some(writer) => Some(
-                    commit(writer, Job::Event(event), waited)
-                        .await
-                        .and_then(|outcome| self.acked(outcome)),
-                ),
+                Some(writer) => Some(commit(writer, Job::Event(event), waited).await.and_then(
+                    |outcome| self.acked(outcome, question_call.as_deref(), &question_type),
+                )),
                 None => None,
             }
         };
@@ -315,12 +319,19 @@ impl Ingestor {
         Received::Answered { ack, answer }
     }
 
-    /// What a committed delivery's outcome acknowledges, counted.
-    fn acked(&self, outcome: Outcome) -> Result<Ack, IngestError> {
+    /// What a committed delivery's outcome acknowledges, counted; the
+    /// delivery's call and type are named in what is logged of it.
+    fn acked(
+        &self,
+        outcome: Outcome,
+        call_id: Option<&str>,
+        message_type: &MessageType,
+    ) -> Result<Ack, IngestError> {
+        let message_type = message_type.as_str();
         match outcome {
             Outcome::Stored(seq) => {
                 self.stored.increment(1);
-                tracing::debug!(seq = seq.get(), "stored");
+                tracing::debug!(seq = seq.get(), call_id, message_type, "stored");
                 Ok(Ack::Stored(seq))
             }
             Outcome::StoredConflicting { seq, first, .. } => {
@@ -329,13 +340,20 @@ impl Ingestor {
                 tracing::warn!(
                     seq = seq.get(),
                     first = first.get(),
+                    call_id,
+                    message_type,
                     "a signed message id came again with other bytes: stored both, flagged"
                 );
                 Ok(Ack::StoredConflicting { seq, first })
             }
             Outcome::Duplicate(seq) => {
                 metrics::counter!("calltap_deliveries_duplicate_total").increment(1);
-                tracing::info!(seq = seq.get(), "duplicate delivery, already stored");
+                tracing::info!(
+                    seq = seq.get(),
+                    call_id,
+                    message_type,
+                    "duplicate delivery, already stored"
+                );
                 Ok(Ack::Duplicate(seq))
             }
             Outcome::Quarantined(_) | Outcome::Answered(_) => Err(IngestError::StoreUnavailable(
