@@ -35,7 +35,7 @@
 //!   `started_at`; may be negative if the two clocks disagree.
 //! - **Percentiles**: nearest rank (see [`percentile`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -84,9 +84,13 @@ impl SpeechInterval {
 pub fn speech_intervals<'a>(
     updates: impl IntoIterator<Item = SpeechUpdate<'a>>,
 ) -> Vec<SpeechInterval> {
-    // (start, stop) per (role, turn).
+    // (start, stop) per (role, turn). Hashed, not ordered: this runs over
+    // a call's every speech update for each row written, and the sort
+    // below orders the result whatever order the map gives, since no two
+    // of its intervals share a (role, turn), which the sort key holds.
     type Halves = (Option<i64>, Option<i64>);
-    let mut by_turn: BTreeMap<(&Role, u32), Halves> = BTreeMap::new();
+    let mut by_turn: HashMap<(&Role, u32), Halves, foldhash::fast::RandomState> =
+        HashMap::default();
     let mut open: BTreeMap<&Role, i64> = BTreeMap::new();
     let mut out = Vec::new();
     for u in updates {

@@ -21,6 +21,7 @@
 use std::collections::hash_map::RandomState;
 use std::collections::HashMap;
 use std::hash::BuildHasher;
+use std::io::Write as _;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -61,7 +62,8 @@ impl Placeholder {
     /// Writes the placeholder of the pieces `range`.
     pub fn write(&self, range: Range<usize>, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.prefix);
-        out.extend_from_slice(format!("[{},{}]}}", range.start, range.end).as_bytes());
+        // Straight into `out`: writing to a `Vec` cannot fail.
+        let _ = write!(out, "[{},{}]}}", range.start, range.end);
     }
 
     /// The piece indices `object` stands for, if it is a placeholder.
