@@ -40,10 +40,19 @@ struct Memo {
 }
 
 impl KnownPieces {
-    /// The most piece bytes kept by default: 32 MiB, the share of the
+    /// The most bytes kept by default, pieces and entries
+    /// ([`KnownPieces::ENTRY_BYTES`] each): 16 MiB, the share of the
     /// default memory budget (`crate::memory`, which checks it; the store
     /// does not import it).
-    pub const CAPACITY: usize = 32 << 20;
+    pub const CAPACITY: usize = 16 << 20;
+
+    /// What an entry holds beside its piece's bytes: its slot in the map
+    /// (key, name and box) twice over, for the map's spare slots, and the
+    /// box's allocation. Why counted: pieces are a few hundred bytes, and
+    /// counting their bytes alone let the memo hold about a quarter more
+    /// than its share (heaptrack, BENCHMARKS.md, "Who holds the paced
+    /// peak").
+    pub const ENTRY_BYTES: usize = 2 * std::mem::size_of::<(u64, (PieceHash, Box<[u8]>))>() + 16;
 
     /// An empty memo keeping at most `capacity` piece bytes.
     pub fn within(capacity: usize) -> KnownPieces {
@@ -107,13 +116,16 @@ impl KnownPieces {
         }
         let mut memo = self.memo.write().unwrap_or_else(|e| e.into_inner());
         for (key, hash, bytes) in pieces {
-            if memo.bytes + bytes.len() > self.capacity {
-                memo.entries.clear();
+            let weight = bytes.len() + Self::ENTRY_BYTES;
+            if memo.bytes + weight > self.capacity {
+                // Cleared and shrunk: a map keeps its slots when cleared,
+                // and they are what the entries' weight counts.
+                memo.entries = HashMap::default();
                 memo.bytes = 0;
             }
-            memo.bytes += bytes.len();
+            memo.bytes += weight;
             if let Some((_, old)) = memo.entries.insert(key, (hash, bytes.into())) {
-                memo.bytes -= old.len();
+                memo.bytes -= old.len() + Self::ENTRY_BYTES;
             }
         }
     }
@@ -160,5 +172,24 @@ mod tests {
         known.insert_committed([(known.key(&b), PieceHash([2; 32]), &b[..])]);
         assert!(known.contains(&b));
         assert!(!known.contains(&a), "a and b together pass 300 bytes");
+    }
+
+    #[test]
+    fn each_entry_weighs_more_than_its_bytes() {
+        // Room for 100 pieces of 64 bytes by their bytes alone, but not
+        // with what each entry holds beside them.
+        let known = KnownPieces::within(100 * 64);
+        let pieces: Vec<Vec<u8>> = (0..100u8).map(|i| vec![i; 64]).collect();
+        known.insert_committed(
+            pieces
+                .iter()
+                .map(|p| (known.key(p), PieceHash([p[0]; 32]), &p[..])),
+        );
+        let kept = pieces.iter().filter(|p| known.contains(p)).count();
+        assert!(kept > 0, "the last one stays");
+        assert!(
+            kept <= 100 * 64 / (64 + KnownPieces::ENTRY_BYTES),
+            "{kept} kept"
+        );
     }
 }
