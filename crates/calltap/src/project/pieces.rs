@@ -37,8 +37,12 @@ use crate::store::StoreError;
 
 /// Piece bytes read into one generation of the memo before it becomes the
 /// old one (and the old one is dropped): bounds the memo's memory to a few
-/// times twice this, whatever the traffic.
-pub const GENERATION_BYTES: usize = 4 << 20;
+/// times twice this, whatever the traffic. 2 MiB: the pieces read take
+/// several times their bytes (≈ 15 MB at the paced peak with 4 MiB,
+/// BENCHMARKS.md, "Who holds the paced peak"), thousands of live calls
+/// touched in turn miss the memo whatever its size, and a few long calls'
+/// pieces fit well within it.
+pub const GENERATION_BYTES: usize = 2 << 20;
 
 /// How placeholders are written and recognised, with this projector's nonce.
 #[derive(Debug)]

@@ -152,8 +152,13 @@ pub struct RecentRecipes {
 }
 
 impl RecentRecipes {
-    /// The most recipe bytes kept.
-    pub const CAPACITY: usize = 32 << 20;
+    /// The most recipe bytes kept: 4 MiB per reader, outside the memory
+    /// budget. A call's page needs its own recipes (a few KB each), and
+    /// the projector's reads of a batch back from the log share few bases
+    /// across calls; at 32 MiB the projector's reader held 27-33 MB at the
+    /// peak of 3,000-5,000 live calls (BENCHMARKS.md, "Who holds the paced
+    /// peak"), filled by its reloads and read-backs.
+    pub const CAPACITY: usize = 4 << 20;
 
     /// The recipe stored at `seq`, if rebuilt lately.
     pub fn get(&self, seq: i64) -> Option<Bytes> {
@@ -183,6 +188,17 @@ mod tests {
             recipe: Bytes::from(vec![b'r'; len]),
             depth: 0,
         }
+    }
+
+    #[test]
+    fn a_reader_keeps_at_most_a_few_mib_of_rebuilt_recipes() {
+        let mut recent = RecentRecipes::default();
+        for seq in 0..100 {
+            recent.insert(seq, Bytes::from(vec![b'r'; 64 << 10]));
+            assert!(recent.bytes <= 4 << 20, "{} at {seq}", recent.bytes);
+        }
+        assert!(recent.get(99).is_some(), "the latest stays");
+        assert!(recent.get(0).is_none(), "the first was forgotten");
     }
 
     #[test]
