@@ -31,16 +31,21 @@ pub const MIN_BYTES: usize = 1 << 20;
 /// What each holder may keep, in bytes: its share of one budget.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Shares {
-    /// Bodies read, queued for the writer or being committed (4/16).
+    /// Bodies read, queued for the writer or being committed (3/16). Under
+    /// a burst a request past it waits with its body unread; a paced load
+    /// holds far less.
     pub body_budget: usize,
-    /// The projector's cache of call states (2/16).
+    /// The projector's cache of call states (5/16): enough for 10,000 live
+    /// calls frozen (~3 KB each) beside a hot tier for a few long calls.
+    /// With less, a load that touches every live call in turn misses the
+    /// cache at every touch and reloads the call's whole log.
     pub projector_cache: usize,
     /// Bodies handed from the writer to the projector and the outboxes,
     /// all handoffs together (2/16).
     pub handoffs: usize,
     /// Bodies the live feed keeps for streams that are behind (1/16).
     pub feed: usize,
-    /// The log writer's memos (7/16): known pieces 4/16, each call's latest
+    /// The log writer's memos (5/16): known pieces 2/16, each call's latest
     /// recipe 2/16, a whole piece per kind 1/16. Forgetting costs CPU, not
     /// bytes of a body (a piece hashed and inserted again, a recipe or a
     /// piece stored whole): under a 10,000-call burst, memos this size
@@ -56,12 +61,12 @@ impl Shares {
     pub const fn of(total: usize) -> Shares {
         let sixteenth = total / 16;
         Shares {
-            body_budget: 4 * sixteenth,
-            projector_cache: 2 * sixteenth,
+            body_budget: 3 * sixteenth,
+            projector_cache: 5 * sixteenth,
             handoffs: 2 * sixteenth,
             feed: sixteenth,
             writer_memos: MemoBytes {
-                known_pieces: 4 * sixteenth,
+                known_pieces: 2 * sixteenth,
                 latest_recipes: 2 * sixteenth,
                 similar_pieces: sixteenth,
             },
@@ -92,14 +97,14 @@ mod tests {
             assert!(total - shares.sum() < 16, "{total}: {shares:?}");
         }
         let d = Shares::of(DEFAULT_BYTES);
-        assert_eq!(d.body_budget, 32 << 20);
+        assert_eq!(d.body_budget, 24 << 20);
         // The store's own defaults (it does not import this module) are
         // these shares.
         assert_eq!(d.writer_memos, MemoBytes::default());
         assert_eq!(d.handoffs, crate::store::handoff::DEFAULT_MAX_BYTES);
         assert_eq!(d.feed, crate::store::feed::DEFAULT_MAX_BYTES);
         assert_eq!(d.projector_cache, crate::project::DEFAULT_CACHE);
-        assert_eq!(d.projector_cache, 16 << 20);
-        assert_eq!(d.writer_memos.known_pieces, 32 << 20);
+        assert_eq!(d.projector_cache, 40 << 20);
+        assert_eq!(d.writer_memos.known_pieces, 16 << 20);
     }
 }

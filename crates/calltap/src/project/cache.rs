@@ -29,8 +29,19 @@
 //! calls touched in every step (a handful of long calls under a steady
 //! load) would otherwise be frozen and thawed at every step, each time
 //! O(the call): that doubled the projector's CPU under wrk's 20 calls.
+//!
+//! A hot state not touched in the last [`IDLE_STEPS`] steps is frozen even
+//! when the hot tier has room, so that the frozen tier gets the room: with
+//! thousands of live calls each touched once in many steps (a paced
+//! sender plays them round and round), a hot tier kept full held a few
+//! hundred calls that would be frozen before their next touch anyway,
+//! while the frozen tier, short of the room they took, dropped the very
+//! calls touched next. A least-recently-used cache smaller than the calls
+//! touched round and round misses every time: each miss was a reload of
+//! the call's whole log (351,028 with 10,000 live calls, BENCHMARKS.md,
+//! "Memory"), so the share is sized for every live call frozen.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::mem::size_of;
 
 use crate::calls::{CallEvent, CallState};
@@ -42,11 +53,18 @@ pub const DEFAULT_BYTES: usize =
     crate::memory::Shares::of(crate::memory::DEFAULT_BYTES).projector_cache;
 
 /// The part of the budget hot states may hold, in sixteenths: the rest is
-/// for frozen ones. Three quarters: under a steady load on a few long
-/// calls (wrk's 20), a quarter froze and thawed states at nearly every
-/// step and doubled the projector's CPU; the calls touched again before
-/// they are frozen do not pay a thaw.
-const HOT_SIXTEENTHS: usize = 12;
+/// for frozen ones. Five sixteenths of the default 40 MiB share (12.5 MiB):
+/// under a steady load on a few long calls (wrk's 20), a hot tier of 4 MiB
+/// froze and thawed states at nearly every step and doubled the
+/// projector's CPU, and 12 MiB did not; the rest keeps about 10,000 live
+/// calls frozen (~3 KB each).
+const HOT_SIXTEENTHS: usize = 5;
+
+/// Steps a hot state may go untouched before it is frozen, whatever room
+/// the hot tier has. A few: a call of a steady load on a few calls is
+/// touched in nearly every step (each holds up to a batch of events), and
+/// one touched less often pays a thaw (tens of microseconds) per touch.
+pub const IDLE_STEPS: usize = 4;
 
 /// What a hot entry costs beside its state's heap: its key, its slot in
 /// the map (the state itself is in the slot) and the map's control bytes.
@@ -139,6 +157,9 @@ pub struct CallCache {
     /// The first tick of the step under way, if one was begun: hot calls
     /// used since stay hot.
     step_start: Option<u64>,
+    /// The first ticks of the last [`IDLE_STEPS`] steps, oldest first: hot
+    /// calls not used since the oldest are frozen.
+    recent_steps: VecDeque<u64>,
     hot: HashMap<CallId, CachedCall>,
     frozen: HashMap<CallId, Frozen>,
 }
@@ -154,6 +175,7 @@ impl CallCache {
             frozen_bytes: 0,
             tick: 0,
             step_start: None,
+            recent_steps: VecDeque::with_capacity(IDLE_STEPS),
             hot: HashMap::new(),
             frozen: HashMap::new(),
         }
@@ -244,7 +266,21 @@ impl CallCache {
     /// Marks the start of a projector step: the calls it touches stay hot
     /// at its [`CallCache::evict`], even past the hot share.
     pub fn begin_step(&mut self) {
-        self.step_start = Some(self.tick + 1);
+        let start = self.tick + 1;
+        self.step_start = Some(start);
+        if self.recent_steps.len() == IDLE_STEPS {
+            self.recent_steps.pop_front();
+        }
+        self.recent_steps.push_back(start);
+    }
+
+    /// The tick before which a hot call has been idle for [`IDLE_STEPS`]
+    /// steps (0, none, until that many steps were begun).
+    fn idle_before(&self) -> u64 {
+        match self.recent_steps.front() {
+            Some(&oldest) if self.recent_steps.len() == IDLE_STEPS => oldest,
+            _ => 0,
+        }
     }
 
     /// The hot call, marked as used.
@@ -261,13 +297,18 @@ impl CallCache {
         self.hot.get(id)
     }
 
-    /// Brings the cache within its budget: freezes the least recently used
-    /// hot states down to 7/8 of their share (the most recently used one
-    /// and those of the step begun last stay hot), then, when hot and frozen together are over the budget,
-    /// drops the least recently used frozen states down to 7/8 of it.
+    /// Brings the cache within its budget: freezes the hot states idle for
+    /// [`IDLE_STEPS`] steps, and the least recently used ones down to 7/8
+    /// of their share (the most recently used one and those of the step
+    /// begun last stay hot), then, when hot and frozen together are over
+    /// the budget, drops the least recently used frozen states down to 7/8
+    /// of it.
     pub fn evict(&mut self) {
-        if self.hot_bytes > self.hot_max_bytes && self.hot.len() > 1 {
-            self.freeze_oldest();
+        let idle_before = self.idle_before();
+        if (self.hot_bytes > self.hot_max_bytes || self.hot.values().any(|c| c.used < idle_before))
+            && self.hot.len() > 1
+        {
+            self.freeze_oldest(idle_before);
         }
         if self.bytes() > self.max_bytes && !self.frozen.is_empty() {
             self.drop_oldest_frozen();
@@ -275,13 +316,17 @@ impl CallCache {
     }
 
     /// Freezes the least recently used hot states, keeping the newest ones
-    /// whose weights fit in 7/8 of the hot share (at least one).
-    fn freeze_oldest(&mut self) {
+    /// whose weights fit in 7/8 of the hot share (at least one, and those
+    /// of the latest step) that were used since `idle_before`.
+    fn freeze_oldest(&mut self, idle_before: u64) {
         let cutoff = newest_within(
             self.hot.values().map(|c| (c.used, c.bytes)),
             self.hot_max_bytes - self.hot_max_bytes / 8,
         );
         let cutoff = self.step_start.map_or(cutoff, |start| cutoff.min(start));
+        // Never past the newest call: one call stays hot whatever else.
+        let newest = self.hot.values().map(|c| c.used).max().unwrap_or(0);
+        let cutoff = cutoff.max(idle_before.min(newest));
         let old: Vec<CallId> = self
             .hot
             .iter()
@@ -336,6 +381,8 @@ impl CallCache {
         self.frozen.clear();
         self.hot_bytes = 0;
         self.frozen_bytes = 0;
+        self.recent_steps.clear();
+        self.step_start = None;
     }
 }
 
@@ -479,6 +526,30 @@ mod tests {
         cache.evict();
         assert!(cache.get("a").is_none(), "not touched in this step");
         assert!(cache.get("b").is_some() && cache.get("c").is_some());
+    }
+
+    #[test]
+    fn a_call_idle_for_some_steps_is_frozen_though_the_hot_tier_has_room() {
+        let mut cache = CallCache::new(64 << 20);
+        let (old, busy) = (CallId::new("old"), CallId::new("busy"));
+        cache.begin_step();
+        cache.insert(&old, state_of("old", 10), Seq::ZERO);
+        cache.insert(&busy, state_of("busy", 10), Seq::ZERO);
+        cache.evict();
+
+        for step in 1..IDLE_STEPS {
+            cache.begin_step();
+            assert!(cache.get_mut("busy").is_some());
+            cache.evict();
+            assert!(cache.get("old").is_some(), "idle for {step} steps only");
+        }
+        cache.begin_step();
+        assert!(cache.get_mut("busy").is_some());
+        cache.evict();
+
+        assert!(cache.get("old").is_none(), "idle for {IDLE_STEPS} steps");
+        assert!(cache.contains("old"), "frozen, not dropped");
+        assert!(cache.get("busy").is_some(), "touched in every step");
     }
 
     #[test]

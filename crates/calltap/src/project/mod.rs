@@ -701,12 +701,13 @@ mod tests {
     fn calls_frozen_and_thawed_give_the_same_rows_as_a_large_cache_and_are_not_reloaded() {
         let (_a, small) = corpus_db();
         let (_b, large) = corpus_db();
-        let mut roomy = Projector::open(&large, 7, DEFAULT_CACHE).expect("open");
+        // Large batches: too few steps for a call to go idle and be frozen.
+        let mut roomy = Projector::open(&large, 512, DEFAULT_CACHE).expect("open");
         roomy.catch_up().expect("catch up");
         let all_hot = roomy.cache.bytes();
         assert_eq!(roomy.cache.frozen_len(), 0);
-        // A budget whose hot share (a quarter) holds a few of the corpus's
-        // calls, and whose frozen tier holds the rest.
+        // A budget whose hot share (five sixteenths) holds a few of the
+        // corpus's calls, and whose frozen tier holds the rest.
         let mut freezing = Projector::open(&small, 7, all_hot).expect("open");
 
         freezing.catch_up().expect("catch up");
