@@ -68,7 +68,7 @@ pub struct Config {
     pub queue_max_wait: Duration,
     /// The most body bytes queued for the writer (default 64 MiB); beyond it, 503.
     pub queue_max_bytes: usize,
-    /// The one memory budget of what grows with load (default 128 MiB),
+    /// The one memory budget of what grows with load (default 112 MiB),
     /// split by [`memory::Shares`] into the defaults of the byte budgets
     /// below and the log writer's memos; a budget set on its own overrides
     /// its share.
@@ -78,7 +78,7 @@ pub struct Config {
     /// a request waits with its body unread, for up to `queue_max_wait`.
     pub body_budget_bytes: usize,
     /// The bytes of call states the projector keeps in memory, hot (by the
-    /// heap they hold) or frozen (packed; default 5/16 of `memory_bytes`);
+    /// heap they hold) or frozen (packed; default 6/16 of `memory_bytes`);
     /// a call dropped is reloaded from the log.
     pub projector_cache_bytes: usize,
     /// The body bytes the writer hands to the projector and the outboxes in
@@ -90,7 +90,7 @@ pub struct Config {
     /// bodies from the log.
     pub feed_bytes: usize,
     /// The log writer's memos: known pieces, each call's latest recipe, a
-    /// piece per kind (5/16 of `memory_bytes`; no setting of their own).
+    /// piece per kind (4/16 of `memory_bytes`; no setting of their own).
     pub writer_memos: MemoBytes,
     /// The longest wait for a request's complete headers, and for the next
     /// request on an idle keep-alive connection (default 10 s); then the
@@ -798,8 +798,8 @@ pub struct Overrides {
     #[arg(long, env = "CALLTAP_MAX_BATCH")]
     pub max_batch: Option<usize>,
     /// One memory budget for what grows with load, split into the defaults
-    /// of the body budget (3/16), the projector's cache (5/16), the
-    /// handoffs (2/16), the feed (1/16) and the log writer's memos (5/16);
+    /// of the body budget (3/16), the projector's cache (6/16), the
+    /// handoffs (2/16), the feed (1/16) and the log writer's memos (4/16);
     /// each budget set on its own overrides its share.
     #[arg(long, env = "CALLTAP_MEMORY_BYTES", value_name = "BYTES")]
     pub memory_bytes: Option<usize>,
@@ -932,7 +932,7 @@ pub struct Overrides {
 /// max_depth = 128
 /// queue_max_wait_ms = 15000    # admit while the expected wait for a commit is under this
 /// queue_max_bytes = 67108864   # and the bytes queued for the writer under this
-/// body_budget_bytes = 25165824 # bodies held at once; past it a request waits, body unread
+/// body_budget_bytes = 22020096 # bodies held at once; past it a request waits, body unread
 /// max_batch = 256
 /// retry_after_secs = 1
 ///
@@ -964,10 +964,10 @@ pub struct Overrides {
 /// max_header_bytes = 8192      # request line and headers, else 431 (also each connection's read buffer)
 ///
 /// [memory]                   # one budget for what grows with load; a budget set on its own overrides its share
-/// budget_bytes = 134217728     # split: bodies 3/16 ([ingest] body_budget_bytes), call states 5/16, handoffs 2/16, feed 1/16, the log writer's memos 5/16
-/// projector_cache_bytes = 41943040  # call states kept by the projector
-/// handoff_bytes = 16777216     # committed bodies handed to the projector and the outboxes, shared evenly
-/// feed_bytes = 8388608         # committed bodies kept for live streams that lag
+/// budget_bytes = 117440512     # split: bodies 3/16 ([ingest] body_budget_bytes), call states 6/16, handoffs 2/16, feed 1/16, the log writer's memos 4/16
+/// projector_cache_bytes = 44040192  # call states kept by the projector
+/// handoff_bytes = 14680064     # committed bodies handed to the projector and the outboxes, shared evenly
+/// feed_bytes = 7340032         # committed bodies kept for live streams that lag
 ///
 /// [api]
 /// token = "..."
@@ -1295,7 +1295,7 @@ mod tests {
         assert_eq!(config.handoff_bytes, 2 << 20);
         assert_eq!(config.feed_bytes, 1000, "its own budget, not its share");
         assert_eq!(config.writer_memos, shares.writer_memos);
-        assert_eq!(config.writer_memos.known_pieces, 2 << 20);
+        assert_eq!(config.writer_memos.known_pieces, 1 << 20);
 
         // The flag wins over the file, and sizes what the file leaves out.
         let overrides = Overrides {
@@ -1308,7 +1308,7 @@ mod tests {
         assert_eq!(config.writer_memos.latest_recipes, 8 << 20);
 
         let defaults = Config::default();
-        assert_eq!(defaults.memory_bytes, 128 << 20);
+        assert_eq!(defaults.memory_bytes, 112 << 20);
         assert!(
             defaults.body_budget_bytes
                 + defaults.projector_cache_bytes

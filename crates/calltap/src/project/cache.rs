@@ -53,7 +53,7 @@ pub const DEFAULT_BYTES: usize =
     crate::memory::Shares::of(crate::memory::DEFAULT_BYTES).projector_cache;
 
 /// The part of the budget hot states may hold, in sixteenths: the rest is
-/// for frozen ones. Five sixteenths of the default 40 MiB share (12.5 MiB):
+/// for frozen ones. Five sixteenths of the default 42 MiB share (13 MiB):
 /// under a steady load on a few long calls (wrk's 20), a hot tier of 4 MiB
 /// froze and thawed states at nearly every step and doubled the
 /// projector's CPU, and 12 MiB did not; the rest keeps about 10,000 live

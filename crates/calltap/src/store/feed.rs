@@ -52,9 +52,9 @@ pub enum Live {
 /// A subscription to the feed.
 pub type Subscription = broadcast::Receiver<Live>;
 
-/// The default byte budget of the bodies the feed holds: 8 MiB, its share
+/// The default byte budget of the bodies the feed holds: 7 MiB, its share
 /// of the default memory budget (`crate::memory`, which checks it).
-pub const DEFAULT_MAX_BYTES: usize = 8 << 20;
+pub const DEFAULT_MAX_BYTES: usize = 7 << 20;
 
 /// The body bytes of the items the channel can still hold, oldest first.
 #[derive(Debug, Default)]

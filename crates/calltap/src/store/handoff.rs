@@ -81,9 +81,9 @@ impl HandedBody for Bytes {
 /// Deliveries held at most; the oldest go first.
 pub const DEFAULT_MAX_EVENTS: usize = 8192;
 /// Body bytes held at most (recipes, or whole bodies): bounds the memory a
-/// stalled projector can pin. 16 MiB, the handoffs' share of the default
+/// stalled projector can pin. 14 MiB, the handoffs' share of the default
 /// memory budget (`crate::memory`, which checks it).
-pub const DEFAULT_MAX_BYTES: usize = 16 << 20;
+pub const DEFAULT_MAX_BYTES: usize = 14 << 20;
 
 /// Both ends of the handoff, holding bodies as `B`; cheap to clone.
 #[derive(Debug)]

@@ -41,10 +41,10 @@ struct Memo {
 
 impl KnownPieces {
     /// The most bytes kept by default, pieces and entries
-    /// ([`KnownPieces::ENTRY_BYTES`] each): 16 MiB, the share of the
+    /// ([`KnownPieces::ENTRY_BYTES`] each): 7 MiB, the share of the
     /// default memory budget (`crate::memory`, which checks it; the store
     /// does not import it).
-    pub const CAPACITY: usize = 16 << 20;
+    pub const CAPACITY: usize = 7 << 20;
 
     /// What an entry holds beside its piece's bytes: its slot in the map
     /// (key, name and box) twice over, for the map's spare slots, and the

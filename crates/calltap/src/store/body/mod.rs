@@ -75,8 +75,8 @@ impl Default for MemoBytes {
     fn default() -> MemoBytes {
         MemoBytes {
             known_pieces: KnownPieces::CAPACITY,
-            latest_recipes: 16 << 20,
-            similar_pieces: 8 << 20,
+            latest_recipes: 14 << 20,
+            similar_pieces: 7 << 20,
         }
     }
 }
