@@ -8,7 +8,10 @@
 # (call_event, CallState::apply, row, write_batch, cut) summed over threads,
 # and how many rows it wrote: a row's cost is per step, not per delivery,
 # and how many steps a run takes depends on timing, so compare builds by
-# part (per delivery, per row), not by the total.
+# part (per delivery, per row), not by the total. And each thread's
+# instructions a delivery, the thread named by what it runs (the HTTP
+# workers by `conn::serve`, the projector by `Projector::catch_up`, the log
+# writer by `Writer::commit`, the checkpointer by `checkpointer::run`).
 #
 #   cargo build --release -p calltap
 #   tools/ingest-instructions-repeat.sh [CALLTAP]
@@ -58,6 +61,18 @@ run one; run three
 n1=$(wc -l <"$WORK/one.jsonl"); n3=$(wc -l <"$WORK/three.jsonl")
 t1=$(total one); t3=$(total three)
 echo "Ir per delivery over rounds 2-3: $(( (t3 - t1) / (n3 - n1) ))"
+# Each thread's total, summed by what it runs (blocking-pool threads start
+# on demand, so a thread's number is not its role in both runs).
+by_kind() {
+  for f in "$WORK/$1"/cg.out-*; do
+    kind=$(callgrind_annotate --inclusive=yes "$f" 2>/dev/null \
+      | grep -m1 -o 'conn::serve\|Projector::catch_up\|Writer<L>::commit\|checkpointer::' || true)
+    echo "${kind:-other} $(awk '/^summary:|^totals:/ { print $2; exit }' "$f")"
+  done | awk '{ t[$1] += $2 } END { for (k in t) print k, t[k] }' | sort
+}
+by_kind one >"$WORK/k1"; by_kind three >"$WORK/k3"
+join -a2 -e0 -o '0,1.2,2.2' "$WORK/k1" "$WORK/k3" | awk -v d=$((n3 - n1)) '
+  { name = $1; sub(/::$/, "", name); printf "threads running %s: %d a delivery\n", name, ($3 - $2) / d }'
 parts one | sort >"$WORK/p1"; parts three | sort >"$WORK/p3"
 join "$WORK/p1" "$WORK/p3" | awk -v d=$((n3 - n1)) '{ v[$1] = $3 - $2 } END {
   printf "per delivery: call_event %d, apply %d\n", v["call_event"] / d, v["apply"] / d
