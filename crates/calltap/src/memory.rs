@@ -21,9 +21,10 @@
 use crate::store::body::MemoBytes;
 
 /// The default budget: 112 MiB (7 MiB a sixteenth). With 10,000 live
-/// calls at a paced rate the process peaked at about twice its budget
-/// (what lies outside it: connections, SQLite's caches, the allocator's
-/// slack), so the budget is what keeps that peak near 200 MB.
+/// calls at a paced rate the process holds about 1.5 times its budget
+/// between stalls (what lies outside it: connections, SQLite's caches,
+/// the allocator's slack); a stall of the disk adds the requests that
+/// pile up meanwhile, which no share bounds (BENCHMARKS.md, "Memory").
 pub const DEFAULT_BYTES: usize = 112 << 20;
 
 /// The smallest budget accepted: 1 MiB. Below it the shares round down to
