@@ -158,9 +158,7 @@ struct Pass<'a> {
 
 impl<'a> Pass<'a> {
     fn skip_ws(&mut self) {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.at) {
-            self.at += 1;
-        }
+        self.at = skip_ws(self.bytes, self.at);
     }
 
     fn peek(&mut self) -> Option<u8> {
@@ -238,96 +236,107 @@ impl<'a> Pass<'a> {
 
     /// Any value, checked and skipped; its span. Iterative, so that a
     /// deep body costs no stack.
+    ///
+    /// Most of a body's tokens pass through here, so the cursor is a local
+    /// (kept in a register rather than written back through `self` at
+    /// every token) and each token is looked at once: a value's first byte
+    /// picks its kind, a string is ended from just past its `"`, and
+    /// whitespace is skipped once before each token.
     fn value(&mut self) -> Option<Range<usize>> {
-        self.skip_ws();
-        let start = self.at;
+        let bytes = self.bytes;
+        let mut at = skip_ws(bytes, self.at);
+        let start = at;
         let outer = self.open.len();
         loop {
-            // A value.
-            match self.peek()? {
-                b'"' => {
-                    self.string()?;
-                }
+            // A value begins at `at`.
+            match *bytes.get(at)? {
+                b'"' => at = self.string_from(at + 1)?,
                 b'{' => {
-                    self.open()?;
-                    if self.peek()? == b'}' {
-                        self.close();
+                    self.deeper()?;
+                    at = skip_ws(bytes, at + 1);
+                    if *bytes.get(at)? == b'}' {
+                        self.depth -= 1;
+                        at += 1;
                     } else {
-                        self.string()?;
-                        (self.peek()? == b':').then(|| self.at += 1)?;
+                        at = self.member_key(at)?;
                         self.open.push(true);
                         continue;
                     }
                 }
                 b'[' => {
-                    self.open()?;
-                    if self.peek()? == b']' {
-                        self.close();
+                    self.deeper()?;
+                    at = skip_ws(bytes, at + 1);
+                    if *bytes.get(at)? == b']' {
+                        self.depth -= 1;
+                        at += 1;
                     } else {
                         self.open.push(false);
                         continue;
                     }
                 }
-                b't' => self.literal(b"true")?,
-                b'f' => self.literal(b"false")?,
-                b'n' => self.literal(b"null")?,
-                b'-' | b'0'..=b'9' => self.number()?,
+                b't' => at = literal_end(bytes, at, b"true")?,
+                b'f' => at = literal_end(bytes, at, b"false")?,
+                b'n' => at = literal_end(bytes, at, b"null")?,
+                b'-' | b'0'..=b'9' => at = number_end(bytes, at)?,
                 _ => return None,
             }
             // Then the separators and closings after it.
             loop {
-                let Some(&object) = self.open.last().filter(|_| self.open.len() > outer) else {
-                    return Some(start..self.at);
-                };
-                if self.next(if object { b'}' } else { b']' })? {
-                    if object {
-                        self.string()?;
-                        (self.peek()? == b':').then(|| self.at += 1)?;
-                    }
-                    break;
+                if self.open.len() <= outer {
+                    self.at = at;
+                    return Some(start..at);
                 }
+                let object = *self.open.last()?;
+                at = skip_ws(bytes, at);
+                match *bytes.get(at)? {
+                    b',' => {
+                        at = skip_ws(bytes, at + 1);
+                        if object {
+                            at = self.member_key(at)?;
+                        }
+                        break;
+                    }
+                    b'}' if object => {}
+                    b']' if !object => {}
+                    _ => return None,
+                }
+                at += 1;
+                self.depth -= 1;
                 self.open.pop();
             }
         }
     }
 
-    fn literal(&mut self, word: &[u8]) -> Option<()> {
-        let end = self.at + word.len();
-        (self.bytes.get(self.at..end)? == word).then(|| self.at = end)
+    /// One level deeper, within the limit.
+    #[inline(always)]
+    fn deeper(&mut self) -> Option<()> {
+        self.depth += 1;
+        (self.depth <= self.max_depth).then_some(())
     }
 
-    /// A JSON number: `-`, then `0` or digits not starting with 0, then an
-    /// optional fraction and exponent, each with at least one digit.
-    fn number(&mut self) -> Option<()> {
-        if self.bytes.get(self.at) == Some(&b'-') {
-            self.at += 1;
-        }
-        match self.bytes.get(self.at)? {
-            b'0' => self.at += 1,
-            b'1'..=b'9' => self.digits()?,
-            _ => return None,
-        }
-        if self.bytes.get(self.at) == Some(&b'.') {
-            self.at += 1;
-            self.digits()?;
-        }
-        if let Some(b'e' | b'E') = self.bytes.get(self.at) {
-            self.at += 1;
-            if let Some(b'+' | b'-') = self.bytes.get(self.at) {
-                self.at += 1;
-            }
-            self.digits()?;
-        }
-        Some(())
+    /// From just inside a string: just past its closing quote.
+    #[inline(always)]
+    fn string_from(&self, start: usize) -> Option<usize> {
+        let (end, _) = match &self.specials {
+            Some(specials) => plain_string_end(self.bytes, specials, start)?,
+            None => string_end(self.bytes, start)?,
+        };
+        Some(end)
     }
 
-    /// At least one digit.
-    fn digits(&mut self) -> Option<()> {
-        let start = self.at;
-        while let Some(b'0'..=b'9') = self.bytes.get(self.at) {
-            self.at += 1;
+    /// At a member's key (`at` past any whitespace): past the key, its
+    /// `:` and the whitespace after, where the member's value begins.
+    #[inline(always)]
+    fn member_key(&self, at: usize) -> Option<usize> {
+        let bytes = self.bytes;
+        if *bytes.get(at)? != b'"' {
+            return None;
         }
-        (self.at > start).then_some(())
+        let at = skip_ws(bytes, self.string_from(at + 1)?);
+        if *bytes.get(at)? != b':' {
+            return None;
+        }
+        Some(skip_ws(bytes, at + 1))
     }
 
     /// A value whose JSON type is all that is read: its span and what it is.
@@ -486,6 +495,55 @@ impl<'a> Pass<'a> {
     }
 }
 
+/// From `at`: past any whitespace.
+#[inline(always)]
+fn skip_ws(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(b' ' | b'\n' | b'\r' | b'\t') = bytes.get(at) {
+        at += 1;
+    }
+    at
+}
+
+/// At the first byte of `word`: just past it, if it is there whole.
+fn literal_end(bytes: &[u8], at: usize, word: &[u8]) -> Option<usize> {
+    let end = at + word.len();
+    (bytes.get(at..end)? == word).then_some(end)
+}
+
+/// At a JSON number: just past it. `-`, then `0` or digits not starting
+/// with 0, then an optional fraction and exponent, each with at least one
+/// digit.
+fn number_end(bytes: &[u8], mut at: usize) -> Option<usize> {
+    if bytes.get(at) == Some(&b'-') {
+        at += 1;
+    }
+    match bytes.get(at)? {
+        b'0' => at += 1,
+        b'1'..=b'9' => at = digits_end(bytes, at)?,
+        _ => return None,
+    }
+    if bytes.get(at) == Some(&b'.') {
+        at = digits_end(bytes, at + 1)?;
+    }
+    if let Some(b'e' | b'E') = bytes.get(at) {
+        at += 1;
+        if let Some(b'+' | b'-') = bytes.get(at) {
+            at += 1;
+        }
+        at = digits_end(bytes, at)?;
+    }
+    Some(at)
+}
+
+/// Past at least one digit.
+fn digits_end(bytes: &[u8], mut at: usize) -> Option<usize> {
+    let start = at;
+    while let Some(b'0'..=b'9') = bytes.get(at) {
+        at += 1;
+    }
+    (at > start).then_some(at)
+}
+
 /// From just inside a string: just past its closing quote, and whether it
 /// holds an escape. `None` for what `serde_json` refuses in a string: a
 /// control character, a bad escape, no closing quote.
@@ -587,6 +645,76 @@ mod tests {
             1 => 0x80u8..=0xff,
         ];
         prop::collection::vec(byte, 0..200)
+    }
+
+    /// The one pass's answer for `body`, checked against the two passes
+    /// it stands in for.
+    fn vouched(body: &[u8], max_depth: usize) -> bool {
+        let Some((view, spans)) = view_and_spans(body, max_depth, 0) else {
+            return false;
+        };
+        assert_eq!(Ok(view), DeliveryView::parse(body));
+        assert_eq!(Some(spans), crate::raw::repeated_spans(body, max_depth, 0));
+        true
+    }
+
+    #[test]
+    fn a_skipped_value_is_read_token_by_token_whatever_the_whitespace_around_them() {
+        // Every kind of value, nested, in a skipped field and in a history,
+        // with whitespace (and none) before and after every token.
+        let compact = r#"{"message":{"type":"t","x":{"a":[1,-0.5e+3,2E-1,0,true,false,null,"s\"\u00e9",{},[],{"b":[[{}]]}],"c":""},"artifact":{"messages":[{"m":1},[2],"3"]}}}"#;
+        let spaced = r#" { "message" : { "type" : "t" , "x" : { "a" : [ 1 , -0.5e+3 , 2E-1 , 0 , true , false , null , "s\"\u00e9" , { } , [ ] , { "b" : [ [ { } ] ] } ] , "c" : "" } , "artifact" : { "messages" : [ { "m" : 1 } , [ 2 ] , "3" ] } } } "#;
+        let pretty = spaced.replace(" ", "\n\t ").replace("\n\t \n\t ", "\r\n");
+        for body in [compact, spaced, &pretty] {
+            assert!(vouched(body.as_bytes(), 128), "{body}");
+        }
+    }
+
+    #[test]
+    fn a_skipped_value_nested_to_the_limit_is_vouched_for_and_one_deeper_is_not() {
+        // The root and `message` are two levels; `x` adds one per bracket.
+        for (depth, inner) in [
+            (2, "1"),
+            (3, "[1]"),
+            (4, "[{\"a\":1}]"),
+            (5, "[{\"a\":[]}]"),
+        ] {
+            let body = format!(r#"{{"message":{{"type":"t","x":{inner}}}}}"#);
+            assert!(vouched(body.as_bytes(), depth), "{body} within {depth}");
+            assert!(
+                !vouched(body.as_bytes(), depth - 1),
+                "{body} past {}",
+                depth - 1
+            );
+        }
+    }
+
+    #[test]
+    fn a_skipped_value_that_is_not_json_is_not_vouched_for() {
+        for x in [
+            "[1 2]",
+            "{\"a\" 1}",
+            "{\"a\":1,}",
+            "{1:2}",
+            "[1,]",
+            "-",
+            "1.",
+            "1e",
+            "01",
+            "tru",
+            "nul",
+            "[",
+            "{\"a\":",
+            "\"abc",
+            "]",
+            "[}",
+            "{]",
+            "+1",
+            ".5",
+        ] {
+            let body = format!(r#"{{"message":{{"type":"t","x":{x}}}}}"#);
+            assert!(!vouched(body.as_bytes(), 128), "{body}");
+        }
     }
 
     proptest! {

@@ -90,9 +90,12 @@ mod vector {
         fn block(&mut self, block: &[u8; 64]) -> u64 {
             let mut bits = 0;
             for i in 0..4 {
-                let mut lane = [0; 16];
-                lane.copy_from_slice(&block[16 * i..16 * (i + 1)]);
-                let lane = load_unaligned_m128i(&lane);
+                // Loaded straight from the body: a copy into a local array
+                // first went through the stack, and the loads waited on it.
+                let Ok(lane) = <&[u8; 16]>::try_from(&block[16 * i..16 * (i + 1)]) else {
+                    continue;
+                };
+                let lane = load_unaligned_m128i(lane);
                 self.least = min_u8_m128i(self.least, lane);
                 self.most = max_u8_m128i(self.most, lane);
                 let hits = cmp_eq_mask_i8_m128i(lane, self.quote)
@@ -112,22 +115,22 @@ mod vector {
             least: set_splat_i8_m128i(-1),
             most: set_splat_i8_m128i(0),
         };
+        // One word a block, written in place: a loop that pushes (and may
+        // grow the vector) kept the bounds on the stack, not in registers.
+        let mut specials = vec![0u64; body.len().div_ceil(64)];
         let mut blocks = body.chunks_exact(64);
-        let mut specials = Vec::with_capacity(body.len().div_ceil(64));
-        specials.extend(
-            blocks
-                .by_ref()
-                .filter_map(|block| <&[u8; 64]>::try_from(block).ok())
-                .map(|block| look.block(block)),
-        );
+        for (word, block) in specials.iter_mut().zip(blocks.by_ref()) {
+            if let Ok(block) = <&[u8; 64]>::try_from(block) {
+                *word = look.block(block);
+            }
+        }
         let rest = blocks.remainder();
-        if let Some(&first) = rest.first() {
+        if let (Some(&first), Some(word)) = (rest.first(), specials.last_mut()) {
             // The last bytes, padded with one of them (so the bounds stay
             // the body's), and the padding's bits cleared.
             let mut last = [first; 64];
             last[..rest.len()].copy_from_slice(rest);
-            let bits = look.block(&last) & (u64::MAX >> (64 - rest.len()));
-            specials.push(bits);
+            *word = look.block(&last) & (u64::MAX >> (64 - rest.len()));
         }
         let least = <[u8; 16]>::from(look.least);
         let most = <[u8; 16]>::from(look.most);
