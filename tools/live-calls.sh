@@ -33,6 +33,14 @@
 # the longest calls' tail (165 s of timeline / SPEED): 3-6 minutes for
 # 10,000 calls on the 2-core machine.
 # CALLTAP_BIN picks the binary (default target/release/calltap).
+#
+# STALLS=N (root only) puts the database on a loop-mounted filesystem of its
+# own and freezes it N times during step 2, for STALL_SECONDS (default 2.5)
+# each, evenly spread over the run's expected length: the log writer blocks
+# in the kernel as it does when the VM's disk holds a write for seconds, so
+# what piles up while it does is measured on purpose, not by chance. Each
+# stall's line gives the most resident memory and connections sampled from
+# its start to 3 s after it ends.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 calls=${1:?usage: tools/live-calls.sh CALLS [SPEED] [-- SERVE_ARGS...]}
@@ -98,12 +106,38 @@ cpu_before=$(cpu_ms)
     sleep 0.5
   done ) &
 sampler=$!
+stalls=${STALLS:-0}
+stall_seconds=${STALL_SECONDS:-2.5}
+stopper=
+if [ "$stalls" != 0 ]; then
+  ( expected=$(( calls * 38 / rate ))
+    for i in $(seq "$stalls"); do
+      sleep $(( expected / (stalls + 1) ))
+      t0=$(date +%s.%N)
+      stall "$stall_seconds" &
+      frozen=$!
+      peak_rss=0 peak_conns=0
+      end=$(python3 -c "print($t0 + $stall_seconds + 3)")
+      # Sampled while frozen and after the thaw: what piled up is taken in then.
+      while python3 -c "import sys; sys.exit(0 if $(date +%s.%N) < $end else 1)"; do
+        rss=$(awk '/^VmRSS/{print $2}' "/proc/$pid/status")
+        c=$(metric calltap_connections 2>/dev/null || true); c=${c%.*}
+        [ "${rss:-0}" -gt "$peak_rss" ] && peak_rss=$rss
+        [ -n "$c" ] && [ "$c" -gt "$peak_conns" ] && peak_conns=$c
+        sleep 0.25
+      done
+      wait "$frozen"
+      echo "  stall $i: ${stall_seconds} s frozen; after it, at most $(( peak_rss / 1024 )) MB resident and $peak_conns connections"
+    done ) &
+  stopper=$!
+fi
 set +e
 "$bin" simulate --to "http://127.0.0.1:$port/" --calls "$calls" --concurrency "$calls" \
   --speed "$speed" --rate "$rate" --no-progress 2>&1 | tail -n 12 | sed 's/^/  /'
 set -e
 kill "$sampler" 2>/dev/null || true
 wait "$sampler" 2>/dev/null || true
+[ -n "$stopper" ] && wait "$stopper" 2>/dev/null
 o=$(metric calltap_overloaded_total)
 echo "  server: 503 overloaded ${o:-0} times; stored $(metric calltap_deliveries_stored_total) deliveries in all (both steps)"
 echo "  server: most connections open at once (sampled every 0.5 s): $(cat "$dir/peak_conn" 2>/dev/null || echo 0)"

@@ -99,8 +99,10 @@ pub struct Config {
     /// The longest a request's body may take to arrive whole (default
     /// 20 s, Vapi's own timeout); then 408 and the connection is closed.
     pub body_read_timeout: Duration,
-    /// The most connections served at once (default 65,536, lowered to fit
-    /// the open-file limit); past it, new connections wait to be accepted.
+    /// The most connections served at once (default 1,024, lowered to fit
+    /// the open-file limit); past it, new connections wait in the kernel's
+    /// backlog to be accepted, and each response closes its connection to
+    /// make room (`conn`). Each costs about 25 KB while its request waits.
     pub max_connections: usize,
     /// The largest request head, request line and headers, in bytes
     /// (default 8 KiB, as nginx's and Apache's per-line limit; Vapi's heads
@@ -168,7 +170,7 @@ impl Default for Config {
             writer_memos: shares.writer_memos,
             header_read_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(20),
-            max_connections: 65_536,
+            max_connections: crate::conn::DEFAULT_MAX_CONNECTIONS,
             max_header_bytes: 8 << 10,
             max_batch: 256,
             retry_after: Duration::from_secs(1),
@@ -831,7 +833,8 @@ pub struct Overrides {
     )]
     pub body_read_timeout_secs: Option<u64>,
     /// Most connections served at once (kept below the open-file limit);
-    /// past it, new ones wait to be accepted.
+    /// past it, new ones wait in the kernel's backlog, and responses close
+    /// their connections to make room.
     #[arg(long, env = "CALLTAP_MAX_CONNECTIONS")]
     pub max_connections: Option<usize>,
     /// Largest request line and headers, in bytes; past it: 431.

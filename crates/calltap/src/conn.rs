@@ -15,6 +15,18 @@
 //!   past it the loop stops accepting (the kernel's backlog holds the
 //!   rest) until one closes, so the process never reaches its descriptor
 //!   limit, and the timeouts above free the slots slow clients hold.
+//!   It also bounds memory: a connection waiting for the body budget costs
+//!   about 25 KB (hyper's two 8 KiB buffers, the request's head, its
+//!   task), so when the log writer stalls for seconds it is the kernel's
+//!   backlog (as deep as `somaxconn` allows, [`bind`]) that queues what
+//!   arrives meanwhile, not the heap.
+//! - **Turnover at the limit**: while every slot is taken, each response
+//!   carries `Connection: close`, so that the connection gives its slot to
+//!   one waiting in the backlog instead of sending its next request ahead
+//!   of them (keep-alive clients would otherwise hold every slot and
+//!   starve the rest). As Envoy's overload manager disables keep-alive
+//!   under pressure; closing after a response, never between requests,
+//!   so no request already sent is dropped.
 //! - **Header size limit**: headers larger than `max_header_bytes` get 431
 //!   (hyper's answer) and the connection is closed. The connection's read
 //!   buffer is bounded by the same size, so that a connection holds at
@@ -28,15 +40,19 @@
 //! This module knows nothing of calltap's routes.
 
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::response::Response;
 use axum::Router;
+use http::{header, HeaderValue};
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
-use tokio::net::TcpListener;
-use tokio::sync::{watch, Semaphore};
+use tokio::net::{TcpListener, TcpSocket};
+use tokio::sync::{watch, Semaphore, TryAcquireError};
+use tower::ServiceExt;
 
 /// The limits every connection is served within.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,10 +70,34 @@ impl Default for ConnLimits {
     fn default() -> ConnLimits {
         ConnLimits {
             header_read_timeout: Duration::from_secs(10),
-            max_connections: 65_536,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
             max_header_bytes: 8 << 10,
         }
     }
+}
+
+/// The default connection limit: about 25 MB of connections waiting for
+/// the body budget, several times what a busy sender keeps open (about
+/// 130 at 1,200 deliveries a second); the kernel's backlog queues the rest.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+
+/// The backlog asked of `listen(2)`; Linux caps it at
+/// `net.core.somaxconn` (4,096 by default), so it is as deep as allowed.
+const LISTEN_BACKLOG: u32 = 65_535;
+
+/// Binds a listener on `addr` with the deepest backlog the kernel allows:
+/// connections past the connection limit wait there (tokio's own `bind`
+/// asks for 1,024).
+pub fn bind(addr: std::net::SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
 }
 
 /// Serves `app` on `listener` within `limits` until `shutdown` resolves,
@@ -70,6 +110,10 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    // Whether every slot is taken by a connection and the loop waits for
+    // one to close.
+    let full = Arc::new(AtomicBool::new(false));
+    let app = turn_over_when_full(app, Arc::clone(&full));
     // Dropping `stop_rx` tells every connection to finish; each holds a
     // `closed_rx` clone until it has closed.
     let (stop_tx, stop_rx) = watch::channel(());
@@ -79,12 +123,21 @@ pub async fn serve(
         drop(stop_rx);
     });
     loop {
-        let slot = tokio::select! {
-            slot = Arc::clone(&slots).acquire_owned() => match slot {
-                Ok(slot) => slot,
-                Err(_) => break,
-            },
-            () = stop_tx.closed() => break,
+        let slot = match Arc::clone(&slots).try_acquire_owned() {
+            Ok(slot) => slot,
+            Err(TryAcquireError::Closed) => break,
+            Err(TryAcquireError::NoPermits) => {
+                full.store(true, Ordering::Relaxed);
+                let slot = tokio::select! {
+                    slot = Arc::clone(&slots).acquire_owned() => slot.ok(),
+                    () = stop_tx.closed() => None,
+                };
+                full.store(false, Ordering::Relaxed);
+                match slot {
+                    Some(slot) => slot,
+                    None => break,
+                }
+            }
         };
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -137,6 +190,32 @@ pub async fn serve(
     drop(closed_rx);
     drop(listener);
     closed_tx.closed().await;
+}
+
+/// `app`, whose responses carry `Connection: close` while `full` (every
+/// slot taken by a connection): hyper then closes the connection once the
+/// response is written, and the loop accepts the next one from the
+/// backlog.
+fn turn_over_when_full(
+    app: Router,
+    full: Arc<AtomicBool>,
+) -> impl tower::Service<
+    http::Request<hyper::body::Incoming>,
+    Response = Response,
+    Error = std::convert::Infallible,
+    Future = impl Send,
+> + Clone
+       + Send
+       + 'static {
+    ServiceExt::<http::Request<hyper::body::Incoming>>::map_response(app, move |mut response| {
+        if full.load(Ordering::Relaxed) {
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            metrics::counter!("calltap_connections_turned_over_total").increment(1);
+        }
+        response
+    })
 }
 
 /// The most hyper reads into a connection's buffer at once: just room for

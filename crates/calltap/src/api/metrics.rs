@@ -106,6 +106,10 @@ fn describe() {
         "Connections closed because a request's headers did not arrive within --header-read-timeout (slow or idle clients)."
     );
     metrics::describe_counter!(
+        "calltap_connections_turned_over_total",
+        "Responses sent with `Connection: close` because every connection slot (--max-connections) was taken, so that a connection waiting to be accepted gets the slot."
+    );
+    metrics::describe_counter!(
         "calltap_accept_errors_total",
         "Connections the listener failed to accept (e.g. out of file descriptors)."
     );

@@ -129,8 +129,7 @@ fn serve(config: Config) -> anyhow::Result<()> {
     let result = runtime.block_on(async move {
         // Validate before binding, so a refused configuration never opens a port.
         config.validate(config.listen)?;
-        let listener = tokio::net::TcpListener::bind(config.listen)
-            .await
+        let listener = crate::conn::bind(config.listen)
             .with_context(|| format!("binding {}", config.listen))?;
         server::run(config, listener, shutdown_signal()).await
     });

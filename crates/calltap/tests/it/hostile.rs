@@ -110,6 +110,90 @@ async fn more_slow_connections_than_the_limit_do_not_stop_healthz_and_are_all_cl
     );
 }
 
+/// Sends `GET path` on `stream` and reads its response's head and body
+/// (by its `content-length`), leaving the connection as the server left
+/// it; the head is lowercased, to look up headers.
+async fn get(stream: &mut TcpStream, path: &str) -> (String, Vec<u8>) {
+    let request = format!("GET {path} HTTP/1.1\r\nHost: calltap\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut received = Vec::new();
+    let read = async {
+        let mut buf = [0u8; 4096];
+        loop {
+            if let Some(end) = received.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&received[..end]).to_lowercase();
+                let length: usize = head
+                    .lines()
+                    .find_map(|line| line.strip_prefix("content-length:"))
+                    .and_then(|value| value.trim().parse().ok())
+                    .unwrap_or(0);
+                if received.len() >= end + 4 + length {
+                    return (head, received[end + 4..end + 4 + length].to_vec());
+                }
+            }
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => panic!("closed before a whole response: {received:?}"),
+                Ok(n) => received.extend_from_slice(&buf[..n]),
+            }
+        }
+    };
+    tokio::time::timeout(PATIENCE, read)
+        .await
+        .expect("a response within the patience")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_the_connection_limit_responses_close_their_connection_to_serve_the_backlog() {
+    // Keep-alive clients that keep sending would otherwise hold every slot
+    // for ever (they never go idle for the header timeout), starving the
+    // connections waiting to be accepted.
+    let app = spawn_app_with(|c| {
+        c.header_read_timeout = Duration::from_secs(600);
+        // The test client's pooled connection may hold one more.
+        c.max_connections = 3;
+    })
+    .await;
+    let mut idle = TcpStream::connect(app.addr).await.expect("connect");
+    let (head, _) = get(&mut idle, "/healthz").await;
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    assert!(
+        !head.contains("connection: close"),
+        "a slot was still free, yet the connection was closed: {head}"
+    );
+
+    // Busy clients take the other slots and send until told to stop or
+    // their connection is closed; past the limit, they and the one below
+    // wait in the backlog.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let busy: Vec<_> = (0..3)
+        .map(|_| {
+            let stop = std::sync::Arc::clone(&stop);
+            let addr = app.addr;
+            tokio::spawn(async move {
+                let mut stream = TcpStream::connect(addr).await.expect("connect");
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let (head, _) = get(&mut stream, "/healthz").await;
+                    if head.contains("connection: close") {
+                        return true;
+                    }
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+                false
+            })
+        })
+        .collect();
+    let mut waiting = TcpStream::connect(app.addr).await.expect("connect");
+    let (head, _) = get(&mut waiting, "/healthz").await;
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+
+    let mut turned_over = 0;
+    for client in busy {
+        turned_over += usize::from(client.await.expect("busy client"));
+    }
+    assert!(turned_over > 0, "no busy connection gave its slot up");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_idle_keep_alive_connection_is_closed() {
     let app = spawn_app_with(|c| c.header_read_timeout = Duration::from_secs(1)).await;
