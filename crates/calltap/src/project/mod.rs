@@ -339,18 +339,10 @@ impl Projector {
             }
         }
         let mut rows = Vec::with_capacity(touched.len());
-        let mut updates = Vec::with_capacity(touched.len());
         for id in &touched {
             if let Some(cached) = self.cache.get(id) {
-                let row = row(cached.state(), cached.last_seq(), &mut self.shared)?;
+                rows.push(row(cached.state(), cached.last_seq(), &mut self.shared)?);
                 self.cache.reweigh(id);
-                updates.push(CallUpdate {
-                    id: id.clone(),
-                    seq: row.last_seq,
-                    detail: Arc::from(row.detail.as_str()),
-                    summary: Arc::from(row.summary.as_str()),
-                });
-                rows.push(row);
             }
         }
         self.store.write_batch(&rows, last)?;
@@ -360,9 +352,21 @@ impl Projector {
         metrics::gauge!("calltap_projection_cache_frozen_bytes")
             .set(self.cache.frozen_bytes() as f64);
         self.position_tx.send_replace(last);
-        for update in updates {
-            // No subscriber is fine: nobody is watching these calls.
-            let _ = self.updates.send(update);
+        // Copies of the rows for live subscribers, only when there are
+        // any: a step after a stall touches hundreds of calls, and each
+        // detail copied is tens of KB. Counted after the commit, so that a
+        // subscriber counted out subscribed after it and reads these rows
+        // from the store.
+        if self.updates.receiver_count() > 0 {
+            for row in &rows {
+                // A subscriber gone since is fine: nobody is watching.
+                let _ = self.updates.send(CallUpdate {
+                    id: row.id.clone(),
+                    seq: row.last_seq,
+                    detail: Arc::from(row.detail.as_str()),
+                    summary: Arc::from(row.summary.as_str()),
+                });
+            }
         }
         metrics::counter!("calltap_projected_events_total").increment(events.len() as u64);
         metrics::gauge!("calltap_projection_position").set(last.get() as f64);
