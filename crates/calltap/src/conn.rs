@@ -76,10 +76,11 @@ impl Default for ConnLimits {
     }
 }
 
-/// The default connection limit: about 25 MB of connections waiting for
-/// the body budget, several times what a busy sender keeps open (about
-/// 130 at 1,200 deliveries a second); the kernel's backlog queues the rest.
-pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+/// The default connection limit, nginx's default `worker_connections`:
+/// about 13 MB of connections waiting for the body budget (and at most
+/// 512 bodies held), several times what a busy sender keeps open (130-330
+/// at 1,200 deliveries a second); the kernel's backlog queues the rest.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
 
 /// The backlog asked of `listen(2)`; Linux caps it at
 /// `net.core.somaxconn` (4,096 by default), so it is as deep as allowed.

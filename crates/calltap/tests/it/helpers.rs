@@ -52,9 +52,8 @@ pub async fn spawn_app_in(dir: TempDir, tweak: impl FnOnce(&mut Config)) -> Test
         ..Config::default()
     };
     tweak(&mut config);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind port 0");
+    // As `calltap serve` binds: the backlog as deep as the kernel allows.
+    let listener = calltap::conn::bind(([127, 0, 0, 1], 0).into()).expect("bind port 0");
     let addr = listener.local_addr().expect("local addr");
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(calltap::server::run(config, listener, async move {
