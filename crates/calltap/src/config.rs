@@ -99,7 +99,7 @@ pub struct Config {
     /// The longest a request's body may take to arrive whole (default
     /// 20 s, Vapi's own timeout); then 408 and the connection is closed.
     pub body_read_timeout: Duration,
-    /// The most connections served at once (default 512, lowered to fit
+    /// The most connections served at once (default 65,536, lowered to fit
     /// the open-file limit); past it, new connections wait in the kernel's
     /// backlog to be accepted, and each response closes its connection to
     /// make room (`conn`). Each costs about 25 KB while its request waits.
@@ -963,7 +963,7 @@ pub struct Overrides {
 /// [http]                     # limits on every connection
 /// header_read_timeout_secs = 10  # headers whole within it; also the idle keep-alive timeout
 /// body_read_timeout_secs = 20  # a body whole within it, else 408
-/// max_connections = 512        # served at once (lowered to fit the open-file limit); the rest wait in the kernel's backlog
+/// max_connections = 65536      # served at once (lowered to fit the open-file limit); the rest wait in the kernel's backlog
 /// max_header_bytes = 8192      # request line and headers, else 431 (also each connection's read buffer)
 ///
 /// [memory]                   # one budget for what grows with load; a budget set on its own overrides its share
