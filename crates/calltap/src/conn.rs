@@ -81,8 +81,8 @@ impl Default for ConnLimits {
 /// server lowers it to. A lower one bounds memory (about 25 KB a waiting
 /// connection), but a burst of more senders than it and the kernel's
 /// backlog (`somaxconn`, 4,096 by default) then waits for its handshakes:
-/// 10,000 senders at once against 512 lost 7% of their deliveries to the
-/// sender's 20 s timeout, where Vapi would not retry them.
+/// 10,000 senders at once against 512 lost 7% of their deliveries to
+/// resets and the sender's 20 s timeout, and Vapi would not retry them.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 65_536;
 
 /// The backlog asked of `listen(2)`; Linux caps it at
