@@ -20,11 +20,8 @@ SECS=${2:-10}
 CALLTAP=${CALLTAP:-target/release/calltap}
 NOOP=${NOOP:-tools/noop-receiver/target/release/noop-receiver}
 BASE=${BASE:-}
-WORK=$(mktemp -d /tmp/calltap-noop.XXXXXX)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
-"$CALLTAP" simulate --calls 20 --seed 17 --out "$WORK/corpus.jsonl" >/dev/null 2>&1
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+. tools/lib/wrk.sh
+wrk_setup noop
 # The writer thread's ticks (0 for a server without one).
 writer_ticks() {
   local t total=0
@@ -51,20 +48,12 @@ for round in $(seq 1 "$ROUNDS"); do
       base-full) "$BASE" serve --listen "127.0.0.1:$port" --db "$WORK/$round-$server.db" --durability full 2>/dev/null & ;;
     esac
     pid=$!
-    until curl -s -o /dev/null -X POST -d '{}' "http://127.0.0.1:$port/webhook"; do
-      # A server that did not start (a wrong BASE path, a bad flag) ends the run.
-      kill -0 "$pid" 2>/dev/null || { echo "$server did not start" >&2; exit 1; }
-      sleep 0.05
-    done
+    await_server "$pid" "$port" "$server"
     before=$(ticks "$pid"); writer_before=$(writer_ticks "$pid")
-    wrk -t2 -c64 -d"${SECS}s" --latency -s tools/wrk/deliveries.lua "http://127.0.0.1:$port/webhook" -- "$WORK/corpus.jsonl" >"$WORK/wrk.txt"
+    run_wrk "$port" "$SECS"
     after=$(ticks "$pid"); writer_after=$(writer_ticks "$pid")
     load=$(cut -d' ' -f1 /proc/loadavg)
     kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
-    requests=$(awk '/requests in/ { print $1 }' "$WORK/wrk.txt")
-    rate=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' "$WORK/wrk.txt")
-    p99=$(awk '$1 == "99%" { print $2 }' "$WORK/wrk.txt")
-    non2xx=$(awk '/Non-2xx/ { print $NF }' "$WORK/wrk.txt"); non2xx=${non2xx:-0}
     cpu=$(( (after - before) * 10000 / requests ))
     writer=$(( (writer_after - writer_before) * 10000 / requests ))
     echo "| $round | $server | $rate | $p99 | $non2xx | $cpu | $writer | $load |"

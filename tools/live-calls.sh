@@ -113,13 +113,12 @@ if [ "$stalls" != 0 ]; then
   ( expected=$(( calls * 38 / rate ))
     for i in $(seq "$stalls"); do
       sleep $(( expected / (stalls + 1) ))
-      t0=$(date +%s.%N)
+      # Sampled while frozen and 3 s after the thaw: what piled up is taken in then.
+      end=$(( $(date +%s%N) + $(awk -v s="$stall_seconds" 'BEGIN { printf "%d", (s + 3) * 1e9 }') ))
       stall "$stall_seconds" &
       frozen=$!
       peak_rss=0 peak_conns=0
-      end=$(python3 -c "print($t0 + $stall_seconds + 3)")
-      # Sampled while frozen and after the thaw: what piled up is taken in then.
-      while python3 -c "import sys; sys.exit(0 if $(date +%s.%N) < $end else 1)"; do
+      while [ "$(date +%s%N)" -lt "$end" ]; do
         rss=$(awk '/^VmRSS/{print $2}' "/proc/$pid/status")
         c=$(metric calltap_connections 2>/dev/null || true); c=${c%.*}
         [ "${rss:-0}" -gt "$peak_rss" ] && peak_rss=$rss

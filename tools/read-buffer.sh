@@ -19,11 +19,8 @@ SECS=${2:-10}
 CALLTAP=${CALLTAP:-target/release/calltap}
 NOOP=${NOOP:-tools/noop-receiver/target/release/noop-receiver}
 SIZES=${SIZES:-8192 65536}
-WORK=$(mktemp -d /tmp/calltap-read-buffer.XXXXXX)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
-"$CALLTAP" simulate --calls 20 --seed 17 --out "$WORK/corpus.jsonl" >/dev/null 2>&1
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+. tools/lib/wrk.sh
+wrk_setup read-buffer
 echo "$(uptime)"
 echo "| round | read buffer | deliveries/s | p99 ms | server CPU µs/delivery | load |"
 echo "|---:|---|---:|---:|---:|---:|"
@@ -37,18 +34,12 @@ for round in $(seq 1 "$ROUNDS"); do
         --max-header-bytes "$size" 2>/dev/null &
     fi
     pid=$!
-    until curl -s -o /dev/null -X POST -d '{}' "http://127.0.0.1:$port/webhook"; do
-      kill -0 "$pid" 2>/dev/null || { echo "$size did not start" >&2; exit 1; }
-      sleep 0.05
-    done
+    await_server "$pid" "$port" "$size"
     before=$(ticks "$pid")
-    wrk -t2 -c64 -d"${SECS}s" --latency -s tools/wrk/deliveries.lua "http://127.0.0.1:$port/webhook" -- "$WORK/corpus.jsonl" >"$WORK/wrk.txt"
+    run_wrk "$port" "$SECS"
     after=$(ticks "$pid")
     load=$(cut -d' ' -f1 /proc/loadavg)
     kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
-    requests=$(awk '/requests in/ { print $1 }' "$WORK/wrk.txt")
-    rate=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' "$WORK/wrk.txt")
-    p99=$(awk '$1 == "99%" { print $2 }' "$WORK/wrk.txt")
     echo "| $round | $size | $rate | $p99 | $(( (after - before) * 10000 / requests )) | $load |"
   done
 done

@@ -169,8 +169,7 @@ impl<'a> Pass<'a> {
     /// At `{` or `[`: one level deeper, within the limit.
     fn open(&mut self) -> Option<()> {
         self.at += 1;
-        self.depth += 1;
-        (self.depth <= self.max_depth).then_some(())
+        self.deeper()
     }
 
     fn close(&mut self) {
@@ -186,10 +185,7 @@ impl<'a> Pass<'a> {
             return None;
         }
         let start = self.at + 1;
-        let (end, escaped) = match &self.specials {
-            Some(specials) => plain_string_end(self.bytes, specials, start)?,
-            None => string_end(self.bytes, start)?,
-        };
+        let (end, escaped) = self.string_end_from(start)?;
         self.at = end;
         Some((!escaped).then(|| &self.bytes[start..end - 1]))
     }
@@ -317,11 +313,17 @@ impl<'a> Pass<'a> {
     /// From just inside a string: just past its closing quote.
     #[inline(always)]
     fn string_from(&self, start: usize) -> Option<usize> {
-        let (end, _) = match &self.specials {
-            Some(specials) => plain_string_end(self.bytes, specials, start)?,
-            None => string_end(self.bytes, start)?,
-        };
-        Some(end)
+        self.string_end_from(start).map(|(end, _)| end)
+    }
+
+    /// From just inside a string: just past its closing quote, and whether
+    /// it holds an escape (through the survey's bitmap when there is one).
+    #[inline(always)]
+    fn string_end_from(&self, start: usize) -> Option<(usize, bool)> {
+        match &self.specials {
+            Some(specials) => plain_string_end(self.bytes, specials, start),
+            None => string_end(self.bytes, start),
+        }
     }
 
     /// At a member's key (`at` past any whitespace): past the key, its

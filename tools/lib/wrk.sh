@@ -1,0 +1,38 @@
+# Sourced by tools/ingest-vs-noop.sh and tools/read-buffer.sh: the wrk load
+# they share (tools/wrk/deliveries.lua, 2 threads, 64 connections, the
+# deliveries of 20 simulated calls round robin, each made unique) against a
+# server started per round, and what is read off it.
+#
+#   wrk_setup NAME        WORK (a temp dir, removed on exit) and the corpus
+#   free_port             a free TCP port on 127.0.0.1
+#   ticks PID             the process's user + system clock ticks
+#   await_server PID PORT NAME   waits until it answers; ends the run if it died
+#   run_wrk PORT SECS     the load; sets requests, rate, p99 and non2xx
+#
+# CALLTAP is the binary that writes the corpus.
+
+wrk_setup() {
+  WORK=$(mktemp -d "/tmp/calltap-$1.XXXXXX")
+  trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+  "$CALLTAP" simulate --calls 20 --seed 17 --out "$WORK/corpus.jsonl" >/dev/null 2>&1
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+await_server() {
+  until curl -s -o /dev/null -X POST -d '{}' "http://127.0.0.1:$2/webhook"; do
+    # A server that did not start (a wrong binary path, a bad flag) ends the run.
+    kill -0 "$1" 2>/dev/null || { echo "$3 did not start" >&2; exit 1; }
+    sleep 0.05
+  done
+}
+
+run_wrk() {
+  wrk -t2 -c64 -d"$2s" --latency -s tools/wrk/deliveries.lua "http://127.0.0.1:$1/webhook" -- "$WORK/corpus.jsonl" >"$WORK/wrk.txt"
+  requests=$(awk '/requests in/ { print $1 }' "$WORK/wrk.txt")
+  rate=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' "$WORK/wrk.txt")
+  p99=$(awk '$1 == "99%" { print $2 }' "$WORK/wrk.txt")
+  non2xx=$(awk '/Non-2xx/ { print $NF }' "$WORK/wrk.txt"); non2xx=${non2xx:-0}
+}
