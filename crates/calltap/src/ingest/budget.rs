@@ -13,13 +13,21 @@
 //! A body with a `Content-Length` takes its length at once; a chunked one
 //! takes [`STEP`]s as it grows. The bytes actually read into memory are
 //! reported as `calltap_body_bytes_in_flight` (and its peak), so that the
-//! bound can be checked from outside. This module knows nothing of HTTP.
+//! bound can be checked from outside.
+//!
+//! The requests waiting for their share are counted, and once there are
+//! `backed_up_at` of them the budget says it is backed up
+//! ([`BodyBudget::backed_up`]): the server then stops serving new
+//! connections (`conn`) until the count drops, since a request waiting
+//! here costs its connection's buffers (about 25 KB) and a connection not
+//! yet served costs a few hundred bytes. This module knows nothing of HTTP.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use metrics::Gauge;
 use parking_lot::Mutex;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore, TryAcquireError};
 
 /// What a chunked body takes at a time, in bytes.
 pub const STEP: usize = 16 << 10;
@@ -42,6 +50,13 @@ pub struct BodyBudget {
     /// lookup by name hashes the key, and they are set for every frame.
     in_flight_gauge: Gauge,
     peak_gauge: Gauge,
+    /// Requests waiting for their share now.
+    waiting: AtomicUsize,
+    /// How many waiting requests make the budget backed up (`usize::MAX`:
+    /// never).
+    backed_up_at: usize,
+    /// Whether `waiting >= backed_up_at`, for [`BodyBudget::backed_up`].
+    backed_up: watch::Sender<bool>,
 }
 
 impl std::fmt::Debug for BodyBudget {
@@ -50,13 +65,21 @@ impl std::fmt::Debug for BodyBudget {
             .field("bytes", &self.bytes)
             .field("permits", &self.permits)
             .field("counted", &self.counted)
+            .field("waiting", &self.waiting)
+            .field("backed_up_at", &self.backed_up_at)
             .finish_non_exhaustive()
     }
 }
 
 impl BodyBudget {
-    /// A budget of `bytes` (at least 1).
+    /// A budget of `bytes` (at least 1) that is never backed up.
     pub fn new(bytes: usize) -> Arc<BodyBudget> {
+        BodyBudget::backed_up_at(bytes, 0)
+    }
+
+    /// A budget of `bytes` (at least 1) that is backed up while
+    /// `waiting` requests (or more) wait for their share; 0: never.
+    pub fn backed_up_at(bytes: usize, waiting: usize) -> Arc<BodyBudget> {
         let bytes = bytes.clamp(1, Semaphore::MAX_PERMITS);
         Arc::new(BodyBudget {
             bytes,
@@ -64,7 +87,21 @@ impl BodyBudget {
             counted: Mutex::default(),
             in_flight_gauge: metrics::gauge!("calltap_body_bytes_in_flight"),
             peak_gauge: metrics::gauge!("calltap_body_bytes_in_flight_peak"),
+            waiting: AtomicUsize::new(0),
+            backed_up_at: if waiting == 0 { usize::MAX } else { waiting },
+            backed_up: watch::channel(false).0,
         })
+    }
+
+    /// The requests waiting for their share now.
+    pub fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::Relaxed)
+    }
+
+    /// Whether the budget is backed up (as many requests waiting as it was
+    /// made with, or more), now and as it changes.
+    pub fn backed_up(&self) -> watch::Receiver<bool> {
+        self.backed_up.subscribe()
     }
 
     /// The budget, in bytes.
@@ -116,6 +153,44 @@ impl BodyBudget {
         self.in_flight_gauge.set(counted.in_flight as f64);
         self.peak_gauge.set(counted.peak as f64);
     }
+
+    /// Counts a request as waiting until the [`Waiting`] drops, so that a
+    /// wait given up (its future dropped on a timeout) is uncounted too.
+    fn wait(&self) -> Waiting<'_> {
+        let before = self.waiting.fetch_add(1, Ordering::Relaxed);
+        if before.saturating_add(1) == self.backed_up_at {
+            self.publish_backed_up();
+        }
+        Waiting { budget: self }
+    }
+
+    /// Sets [`backed_up`](Self::backed_up) from the count as it is now.
+    /// Called by whoever moved the count across `backed_up_at`; it reads
+    /// the count under the channel's lock rather than trusting its own
+    /// crossing, so that of two crossings racing, the one published last
+    /// publishes the count after both.
+    fn publish_backed_up(&self) {
+        self.backed_up.send_if_modified(|backed_up| {
+            let now = self.waiting.load(Ordering::Relaxed) >= self.backed_up_at;
+            let changed = *backed_up != now;
+            *backed_up = now;
+            changed
+        });
+    }
+}
+
+/// A request counted as waiting for its share of a [`BodyBudget`].
+struct Waiting<'a> {
+    budget: &'a BodyBudget,
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        let before = self.budget.waiting.fetch_sub(1, Ordering::Relaxed);
+        if before == self.budget.backed_up_at {
+            self.budget.publish_backed_up();
+        }
+    }
 }
 
 /// One request's share of the [`BodyBudget`].
@@ -160,8 +235,17 @@ impl Held {
         let semaphore = Arc::clone(&self.budget.permits);
         // The semaphore is never closed; a closed one would leave the
         // request uncovered rather than stuck.
-        let Ok(more) = semaphore.acquire_many_owned(ask).await else {
-            return;
+        let more = match Arc::clone(&semaphore).try_acquire_many_owned(ask) {
+            Ok(more) => more,
+            Err(TryAcquireError::Closed) => return,
+            Err(TryAcquireError::NoPermits) => {
+                // Only a request that has to wait counts as waiting.
+                let _waiting = self.budget.wait();
+                let Ok(more) = semaphore.acquire_many_owned(ask).await else {
+                    return;
+                };
+                more
+            }
         };
         self.taken += ask as usize;
         match &mut self.permit {
@@ -237,5 +321,79 @@ mod tests {
         assert_eq!(budget.in_flight(), (STEP + 1, STEP + 1));
         drop(held);
         assert_eq!(budget.in_flight(), (0, STEP + 1));
+    }
+
+    #[tokio::test]
+    async fn waiting_requests_are_counted_and_make_the_budget_backed_up_at_its_threshold() {
+        let budget = BodyBudget::backed_up_at(100, 2);
+        let backed_up = budget.backed_up();
+        let whole = budget.take(100).await;
+        assert_eq!(budget.waiting(), 0, "a share given at once is no wait");
+
+        let first = tokio::spawn({
+            let budget = Arc::clone(&budget);
+            async move { budget.take(10).await.taken() }
+        });
+        wait_until(|| budget.waiting() == 1).await;
+        assert!(!*backed_up.borrow(), "one waiter of two made it backed up");
+        let second = tokio::spawn({
+            let budget = Arc::clone(&budget);
+            async move { budget.take(10).await.taken() }
+        });
+        wait_until(|| budget.waiting() == 2).await;
+        assert!(*backed_up.borrow(), "two waiters of two did not");
+
+        drop(whole);
+        assert_eq!(first.await.expect("first"), 10);
+        assert_eq!(second.await.expect("second"), 10);
+        assert_eq!(budget.waiting(), 0);
+        assert!(!*backed_up.borrow(), "still backed up with no one waiting");
+    }
+
+    #[tokio::test]
+    async fn a_wait_given_up_is_uncounted() {
+        let budget = BodyBudget::backed_up_at(100, 1);
+        let backed_up = budget.backed_up();
+        let _whole = budget.take(100).await;
+        let given_up = tokio::time::timeout(Duration::from_millis(20), budget.take(10)).await;
+        assert!(given_up.is_err(), "a share past the budget was given");
+        assert_eq!(budget.waiting(), 0, "the timed-out wait is still counted");
+        assert!(!*backed_up.borrow());
+
+        // A chunked body waiting to grow counts too, and is uncounted the same way.
+        let mut growing = budget.try_take(0).expect("nothing asked");
+        let grow = tokio::time::timeout(Duration::from_millis(20), growing.cover(10)).await;
+        assert!(grow.is_err(), "a step past the budget was given");
+        assert_eq!(budget.waiting(), 0);
+        assert!(!*backed_up.borrow());
+    }
+
+    #[tokio::test]
+    async fn a_budget_made_with_no_threshold_is_never_backed_up() {
+        let budget = BodyBudget::new(100);
+        let backed_up = budget.backed_up();
+        let _whole = budget.take(100).await;
+        let waiters: Vec<_> = (0..3)
+            .map(|_| {
+                let budget = Arc::clone(&budget);
+                tokio::spawn(async move { budget.take(10).await.taken() })
+            })
+            .collect();
+        wait_until(|| budget.waiting() == 3).await;
+        assert!(!*backed_up.borrow());
+        for waiter in waiters {
+            waiter.abort();
+        }
+    }
+
+    /// Yields until `done` holds (the waits under test are spawned tasks).
+    async fn wait_until(done: impl Fn() -> bool) {
+        for _ in 0..1_000 {
+            if done() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        panic!("never happened");
     }
 }
