@@ -104,6 +104,14 @@ pub struct Config {
     /// backlog to be accepted, and each response closes its connection to
     /// make room (`conn`). Each costs about 25 KB while its request waits.
     pub max_connections: usize,
+    /// How many requests waiting for the body budget make ingest backed
+    /// up (default 256, 0: never): then new connections are parked,
+    /// accepted but not read (a few hundred bytes each, against 25 KB for
+    /// a connection whose request waits), and served oldest first once
+    /// fewer wait (`conn`). 256 waiting hold about 6 MB and are a few
+    /// hundred milliseconds of deliveries at the highest sustained rate,
+    /// so the writer never runs dry for want of requests served.
+    pub max_waiting_requests: usize,
     /// The largest request head, request line and headers, in bytes
     /// (default 8 KiB, as nginx's and Apache's per-line limit; Vapi's heads
     /// are a few hundred bytes); past it, 431. It also bounds each
@@ -171,6 +179,7 @@ impl Default for Config {
             header_read_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(20),
             max_connections: crate::conn::DEFAULT_MAX_CONNECTIONS,
+            max_waiting_requests: 256,
             max_header_bytes: 8 << 10,
             max_batch: 256,
             retry_after: Duration::from_secs(1),
@@ -409,6 +418,10 @@ impl Config {
                 .max_connections
                 .or(http.max_connections)
                 .unwrap_or(d.max_connections),
+            max_waiting_requests: overrides
+                .max_waiting_requests
+                .or(http.max_waiting_requests)
+                .unwrap_or(d.max_waiting_requests),
             max_header_bytes: overrides
                 .max_header_bytes
                 .or(http.max_header_bytes)
@@ -837,6 +850,10 @@ pub struct Overrides {
     /// their connections to make room.
     #[arg(long, env = "CALLTAP_MAX_CONNECTIONS")]
     pub max_connections: Option<usize>,
+    /// Requests waiting for the body budget past which new connections
+    /// are parked (accepted, not read) until fewer wait; 0: never.
+    #[arg(long, env = "CALLTAP_MAX_WAITING_REQUESTS")]
+    pub max_waiting_requests: Option<usize>,
     /// Largest request line and headers, in bytes; past it: 431.
     #[arg(long, env = "CALLTAP_MAX_HEADER_BYTES", value_name = "BYTES")]
     pub max_header_bytes: Option<usize>,
@@ -963,7 +980,8 @@ pub struct Overrides {
 /// [http]                     # limits on every connection
 /// header_read_timeout_secs = 10  # headers whole within it; also the idle keep-alive timeout
 /// body_read_timeout_secs = 20  # a body whole within it, else 408
-/// max_connections = 65536      # served at once (lowered to fit the open-file limit); the rest wait in the kernel's backlog
+/// max_connections = 65536      # open at once (lowered to fit the open-file limit); the rest wait in the kernel's backlog
+/// max_waiting_requests = 256   # requests waiting for the body budget past which new connections are parked, unread; 0: never
 /// max_header_bytes = 8192      # request line and headers, else 431 (also each connection's read buffer)
 ///
 /// [memory]                   # one budget for what grows with load; a budget set on its own overrides its share
@@ -1224,6 +1242,7 @@ pub struct HttpFile {
     pub header_read_timeout_secs: Option<u64>,
     pub body_read_timeout_secs: Option<u64>,
     pub max_connections: Option<usize>,
+    pub max_waiting_requests: Option<usize>,
     pub max_header_bytes: Option<usize>,
 }
 

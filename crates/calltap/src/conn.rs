@@ -11,23 +11,36 @@
 //!   it, counted from when the connection starts waiting for them, which is
 //!   its opening or the end of the previous response; so it is also the
 //!   idle keep-alive timeout (hyper runs one timer for both).
-//! - **Connection limit**: at most `max_connections` are served at once;
-//!   past it the loop stops accepting (the kernel's backlog holds the
-//!   rest) until one closes, so the process never reaches its descriptor
-//!   limit, and the timeouts above free the slots slow clients hold.
-//!   A limit set low also bounds memory: a connection waiting for the body
-//!   budget costs about 25 KB (hyper's two 8 KiB buffers, the request's
-//!   head, its task), so when the log writer stalls for seconds it is the
-//!   kernel's backlog (as deep as `somaxconn` allows, [`bind`]) that
-//!   queues what arrives meanwhile, not the heap; the default leaves that
-//!   to the open-file limit (see [`DEFAULT_MAX_CONNECTIONS`]).
-//! - **Turnover at the limit**: while every slot is taken, each response
-//!   carries `Connection: close`, so that the connection gives its slot to
-//!   one waiting in the backlog instead of sending its next request ahead
-//!   of them (keep-alive clients would otherwise hold every slot and
-//!   starve the rest). As Envoy's overload manager disables keep-alive
-//!   under pressure; closing after a response, never between requests,
-//!   so no request already sent is dropped.
+//! - **Connection limit**: at most `max_connections` are open at once
+//!   (served or parked, below); past it the loop stops accepting (the
+//!   kernel's backlog holds the rest) until one closes, so the process
+//!   never reaches its descriptor limit, and the timeouts above free the
+//!   slots slow clients hold. The default leaves it to the open-file limit
+//!   (see [`DEFAULT_MAX_CONNECTIONS`]): memory under a pile-up is bounded
+//!   by parking instead, which does not make the backlog overflow.
+//! - **Parking while ingest is backed up**: while the server's signal says
+//!   so (enough requests wait for the body budget, `--max-waiting-requests`),
+//!   a connection accepted is parked: its socket is kept in a queue, not
+//!   served (no hyper connection, no buffers: a few hundred bytes, its
+//!   request still in the kernel's socket buffer), against the 25 KB of a
+//!   connection whose request waits. Accepting goes on, so the kernel's
+//!   backlog never overflows under a burst and the connection limit stays
+//!   the only bound. Once the signal drops, parked connections are served
+//!   oldest first, one at a time, the signal read again after each has
+//!   run, so that a moment's relief serves a few, not thousands that would
+//!   all wait again. A parked connection counts against the limit; its
+//!   header read timeout starts when it is served. `/healthz` on a new
+//!   connection waits in line too (connections already served answer at
+//!   once). At shutdown parked connections are closed unread: nothing of
+//!   theirs was read, so nothing of theirs was acknowledged.
+//! - **Turnover when others wait**: while every slot is taken or
+//!   connections are parked, each response carries `Connection: close`, so
+//!   that the connection gives its turn to one waiting (parked or in the
+//!   backlog) instead of sending its next request ahead of them
+//!   (keep-alive clients would otherwise hold every turn and starve the
+//!   rest). As Envoy's overload manager disables keep-alive under
+//!   pressure; closing after a response, never between requests, so no
+//!   request already sent is dropped.
 //! - **Header size limit**: headers larger than `max_header_bytes` get 431
 //!   (hyper's answer) and the connection is closed. The connection's read
 //!   buffer is bounded by the same size, so that a connection holds at
@@ -38,8 +51,10 @@
 //!
 //! Graceful shutdown as `axum::serve` does it: stop accepting, tell each
 //! connection to finish its request in flight and close, wait for all.
-//! This module knows nothing of calltap's routes.
+//! This module knows nothing of calltap's routes: what "backed up" means
+//! is the server's (a `watch` channel it gives [`serve`]).
 
+use std::collections::VecDeque;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -51,8 +66,8 @@ use http::{header, HeaderValue};
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
-use tokio::net::{TcpListener, TcpSocket};
-use tokio::sync::{watch, Semaphore, TryAcquireError};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
+use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
 use tower::ServiceExt;
 
 /// The limits every connection is served within.
@@ -106,18 +121,21 @@ pub fn bind(addr: std::net::SocketAddr) -> std::io::Result<TcpListener> {
 
 /// Serves `app` on `listener` within `limits` until `shutdown` resolves,
 /// then lets each open connection finish its request in flight and
-/// returns once all have closed.
+/// returns once all have closed. While `backed_up` says true, connections
+/// accepted are parked rather than served, and they are served, oldest
+/// first, once it says false again (see the module's doc).
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     limits: ConnLimits,
+    backed_up: watch::Receiver<bool>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
-    // Whether every slot is taken by a connection and the loop waits for
-    // one to close.
-    let full = Arc::new(AtomicBool::new(false));
-    let app = turn_over_when_full(app, Arc::clone(&full));
+    // Whether connections wait for a turn (every slot taken, or some
+    // parked), so that responses close theirs.
+    let others_wait = Arc::new(AtomicBool::new(false));
+    let app = turn_over_when_full(app, Arc::clone(&others_wait));
     // Dropping `stop_rx` tells every connection to finish; each holds a
     // `closed_rx` clone until it has closed.
     let (stop_tx, stop_rx) = watch::channel(());
@@ -126,38 +144,134 @@ pub async fn serve(
         shutdown.await;
         drop(stop_rx);
     });
+    let serving = Serving {
+        app,
+        limits,
+        stop: stop_tx.clone(),
+        closed: closed_rx.clone(),
+    };
+    let mut parked = Parked::default();
+    // A clone to wait on, so that the accept branch can read `backed_up`
+    // while the release branch waits.
+    let mut eased = backed_up.clone();
+    let mut slot = None;
     loop {
-        let slot = match Arc::clone(&slots).try_acquire_owned() {
-            Ok(slot) => slot,
-            Err(TryAcquireError::Closed) => break,
-            Err(TryAcquireError::NoPermits) => {
-                full.store(true, Ordering::Relaxed);
-                let slot = tokio::select! {
-                    slot = Arc::clone(&slots).acquire_owned() => slot.ok(),
-                    () = stop_tx.closed() => None,
-                };
-                full.store(false, Ordering::Relaxed);
-                match slot {
-                    Some(slot) => slot,
-                    None => break,
-                }
-            }
-        };
-        let stream = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
-                Err(err) => {
-                    accept_failed(&err).await;
-                    continue;
-                }
-            },
+        if slot.is_none() {
+            slot = Arc::clone(&slots).try_acquire_owned().ok();
+        }
+        others_wait.store(slot.is_none() || !parked.is_empty(), Ordering::Relaxed);
+        tokio::select! {
+            // Stopping first, then the parked connections before new ones.
+            biased;
             () = stop_tx.closed() => break,
-        };
-        let _ = stream.set_nodelay(true);
-        metrics::gauge!("calltap_connections").increment(1.0);
-        let service = TowerToHyperService::new(app.clone());
-        let stop = stop_tx.clone();
-        let closed = closed_rx.clone();
+            // A closed channel (the budget dropped) will never say backed
+            // up again: it releases too.
+            _ = async { eased.wait_for(|backed_up| !*backed_up).await.is_ok() }, if !parked.is_empty() => {
+                if let Some((stream, parked_slot)) = parked.pop_oldest() {
+                    // The last one parked is told to close only if others wait.
+                    others_wait.store(slot.is_none() || !parked.is_empty(), Ordering::Relaxed);
+                    serving.start(stream, parked_slot);
+                }
+                // One at a time: the connection just started gets to run
+                // (and its request to join the waiters, if it must) before
+                // the signal is read again, so that a moment without
+                // pressure releases a few, not every parked connection.
+                tokio::task::yield_now().await;
+            }
+            acquired = Arc::clone(&slots).acquire_owned(), if slot.is_none() => match acquired {
+                Ok(acquired) => slot = Some(acquired),
+                Err(_closed) => break,
+            },
+            accepted = listener.accept(), if slot.is_some() => match (accepted, slot.take()) {
+                (Ok((stream, _)), Some(slot)) => {
+                    let _ = stream.set_nodelay(true);
+                    metrics::gauge!("calltap_connections").increment(1.0);
+                    // Behind those parked already, whatever the signal
+                    // says now: oldest first.
+                    if !parked.is_empty() || *backed_up.borrow() {
+                        parked.park(stream, slot);
+                    } else {
+                        serving.start(stream, slot);
+                    }
+                }
+                (Err(err), kept) => {
+                    slot = kept;
+                    accept_failed(&err).await;
+                }
+                (Ok(_), None) => {}
+            },
+        }
+    }
+    // Closed unread: nothing of theirs was read, so nothing of theirs was
+    // acknowledged; the senders see a closed connection, as they would
+    // from a server stopped before accepting them.
+    parked.close_all();
+    drop(serving);
+    drop(closed_rx);
+    drop(listener);
+    closed_tx.closed().await;
+}
+
+/// Connections accepted and not yet served, oldest first, each with its
+/// slot: a socket and its place in line, a few hundred bytes, with its
+/// request in the kernel's socket buffer.
+#[derive(Default)]
+struct Parked {
+    queue: VecDeque<(TcpStream, OwnedSemaphorePermit)>,
+}
+
+impl Parked {
+    fn is_empty(&self) -> bool {
+        self.queue.is_empty()
+    }
+
+    fn park(&mut self, stream: TcpStream, slot: OwnedSemaphorePermit) {
+        self.queue.push_back((stream, slot));
+        metrics::gauge!("calltap_connections_parked").increment(1.0);
+        metrics::counter!("calltap_connections_parked_total").increment(1);
+    }
+
+    fn pop_oldest(&mut self) -> Option<(TcpStream, OwnedSemaphorePermit)> {
+        let oldest = self.queue.pop_front()?;
+        metrics::gauge!("calltap_connections_parked").decrement(1.0);
+        Some(oldest)
+    }
+
+    fn close_all(&mut self) {
+        while self.pop_oldest().is_some() {
+            metrics::gauge!("calltap_connections").decrement(1.0);
+        }
+    }
+}
+
+/// What starting to serve a connection takes.
+struct Serving<S> {
+    app: S,
+    limits: ConnLimits,
+    /// Closed when the server stops.
+    stop: watch::Sender<()>,
+    /// Held by each connection until it has closed.
+    closed: watch::Receiver<()>,
+}
+
+impl<S> Serving<S>
+where
+    S: tower::Service<
+            http::Request<hyper::body::Incoming>,
+            Response = Response,
+            Error = std::convert::Infallible,
+        > + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    /// Serves `stream` on a task of its own, holding `slot` until it closes;
+    /// hyper's timers (the header read timeout) start now.
+    fn start(&self, stream: TcpStream, slot: OwnedSemaphorePermit) {
+        let service = TowerToHyperService::new(self.app.clone());
+        let limits = self.limits;
+        let stop = self.stop.clone();
+        let closed = self.closed.clone();
         tokio::spawn(async move {
             let mut builder = http1::Builder::new();
             builder
@@ -191,18 +305,15 @@ pub async fn serve(
             drop(closed);
         });
     }
-    drop(closed_rx);
-    drop(listener);
-    closed_tx.closed().await;
 }
 
-/// `app`, whose responses carry `Connection: close` while `full` (every
-/// slot taken by a connection): hyper then closes the connection once the
-/// response is written, and the loop accepts the next one from the
-/// backlog.
+/// `app`, whose responses carry `Connection: close` while `others_wait`
+/// (every slot taken by a connection, or connections parked): hyper then
+/// closes the connection once the response is written, and the loop
+/// serves the next one, parked or from the backlog.
 fn turn_over_when_full(
     app: Router,
-    full: Arc<AtomicBool>,
+    others_wait: Arc<AtomicBool>,
 ) -> impl tower::Service<
     http::Request<hyper::body::Incoming>,
     Response = Response,
@@ -212,7 +323,7 @@ fn turn_over_when_full(
        + Send
        + 'static {
     ServiceExt::<http::Request<hyper::body::Incoming>>::map_response(app, move |mut response| {
-        if full.load(Ordering::Relaxed) {
+        if others_wait.load(Ordering::Relaxed) {
             response
                 .headers_mut()
                 .insert(header::CONNECTION, HeaderValue::from_static("close"));
@@ -246,4 +357,146 @@ async fn accept_failed(err: &std::io::Error) {
     metrics::counter!("calltap_accept_errors_total").increment(1);
     tracing::error!(error = %err, "accept error");
     tokio::time::sleep(Duration::from_millis(100)).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use axum::extract::State;
+    use axum::routing::get;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+
+    /// A server whose one route records the request's `x-id` and says
+    /// backed up again, as a request joining the waiters would; stopped
+    /// when the returned sender is dropped or sent to.
+    async fn recording_server(
+        backed_up: watch::Receiver<bool>,
+        backed_up_again: watch::Sender<bool>,
+        served: Arc<Mutex<Vec<String>>>,
+    ) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>) {
+        type Recorder = (Arc<Mutex<Vec<String>>>, Arc<watch::Sender<bool>>);
+        let app = Router::new()
+            .route(
+                "/",
+                get(
+                    |State((served, backed_up)): State<Recorder>, headers: http::HeaderMap| async move {
+                        let id = headers
+                            .get("x-id")
+                            .and_then(|id| id.to_str().ok())
+                            .unwrap_or_default()
+                            .to_owned();
+                        served.lock().expect("not poisoned").push(id);
+                        backed_up.send_replace(true);
+                        "served"
+                    },
+                ),
+            )
+            .with_state((served, Arc::new(backed_up_again)));
+        let listener = bind(([127, 0, 0, 1], 0).into()).expect("bind");
+        let addr = listener.local_addr().expect("address");
+        let limits = ConnLimits {
+            // Far shorter than the parking below: it must not run then.
+            header_read_timeout: Duration::from_millis(100),
+            ..ConnLimits::default()
+        };
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(serve(listener, app, limits, backed_up, async move {
+            let _ = stopped.await;
+        }));
+        (addr, stop)
+    }
+
+    /// Connects and sends a request with `x-id: id`.
+    async fn send(addr: std::net::SocketAddr, id: usize) -> TcpStream {
+        let mut stream = TcpStream::connect(addr).await.expect("connect");
+        let request = format!("GET / HTTP/1.1\r\nHost: calltap\r\nx-id: {id}\r\n\r\n");
+        stream.write_all(request.as_bytes()).await.expect("write");
+        stream
+    }
+
+    fn served_now(served: &Mutex<Vec<String>>) -> Vec<String> {
+        served.lock().expect("not poisoned").clone()
+    }
+
+    #[tokio::test]
+    async fn parked_connections_are_served_oldest_first_and_one_per_moment_of_relief() {
+        let (backed_up_tx, backed_up_rx) = watch::channel(true);
+        let served = Arc::new(Mutex::new(Vec::new()));
+        let (addr, _stop) =
+            recording_server(backed_up_rx, backed_up_tx.clone(), Arc::clone(&served)).await;
+        let mut clients = Vec::new();
+        for id in 0..4 {
+            clients.push(send(addr, id).await);
+        }
+        // Parked well past the header read timeout, and nothing served.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(served_now(&served), Vec::<String>::new());
+
+        for round in 1..=4 {
+            // A moment of relief: the handler says backed up again as soon
+            // as it serves one, and only that one may be released.
+            backed_up_tx.send_replace(false);
+            for _ in 0..500 {
+                if served_now(&served).len() >= round {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            let expected: Vec<String> = (0..round).map(|id| id.to_string()).collect();
+            assert_eq!(served_now(&served), expected, "round {round}");
+        }
+        // Each answered (not timed out while parked); all but the last
+        // were told to close, since others were parked behind them.
+        for (id, client) in clients.iter_mut().enumerate() {
+            let mut answer = vec![0u8; 1024];
+            let n = tokio::time::timeout(Duration::from_secs(5), client.read(&mut answer))
+                .await
+                .expect("an answer")
+                .expect("read");
+            let answer = String::from_utf8_lossy(&answer[..n]).to_lowercase();
+            assert!(answer.starts_with("http/1.1 200"), "{id}: {answer}");
+            assert_eq!(answer.contains("connection: close"), id < 3, "{id}: {answer}");
+        }
+    }
+
+    #[tokio::test]
+    async fn at_shutdown_parked_connections_are_closed_unread() {
+        let (backed_up_tx, backed_up_rx) = watch::channel(true);
+        let served = Arc::new(Mutex::new(Vec::new()));
+        let (addr, stop) =
+            recording_server(backed_up_rx, backed_up_tx.clone(), Arc::clone(&served)).await;
+        let mut parked = send(addr, 0).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+
+        stop.send(()).expect("server running");
+        let mut answer = Vec::new();
+        let read = tokio::time::timeout(Duration::from_secs(5), parked.read_to_end(&mut answer))
+            .await
+            .expect("closed");
+        assert!(read.is_err() || answer.is_empty(), "answered: {answer:?}");
+        assert_eq!(served_now(&served), Vec::<String>::new());
+    }
+
+    #[tokio::test]
+    async fn without_pressure_connections_are_served_at_once() {
+        let (backed_up_tx, backed_up_rx) = watch::channel(false);
+        let served = Arc::new(Mutex::new(Vec::new()));
+        // The handler's "backed up again" goes to a channel nobody reads.
+        let (elsewhere, _) = watch::channel(false);
+        let (addr, _stop) = recording_server(backed_up_rx, elsewhere, Arc::clone(&served)).await;
+        let mut client = send(addr, 7).await;
+        let mut answer = vec![0u8; 1024];
+        let n = tokio::time::timeout(Duration::from_secs(5), client.read(&mut answer))
+            .await
+            .expect("an answer")
+            .expect("read");
+        let answer = String::from_utf8_lossy(&answer[..n]).to_lowercase();
+        assert!(answer.starts_with("http/1.1 200"), "{answer}");
+        assert!(!answer.contains("connection: close"), "{answer}");
+        drop(backed_up_tx);
+    }
 }

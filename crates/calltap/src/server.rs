@@ -277,8 +277,9 @@ pub async fn run(
             ingestor: Arc::new(ingestor),
             body_limit: config.body_limit,
             body_read_timeout: config.body_read_timeout,
-            body_budget: crate::ingest::budget::BodyBudget::new(
+            body_budget: crate::ingest::budget::BodyBudget::backed_up_at(
                 config.body_budget_bytes.max(config.body_limit),
+                config.max_waiting_requests,
             ),
             max_wait: config.queue_max_wait,
         },
@@ -321,8 +322,11 @@ pub async fn run(
         end_streams.trigger();
     };
     let limits = connection_limits(&config);
+    // New connections are parked while this many requests wait for the
+    // body budget: each waiting one holds its connection's buffers.
+    let backed_up = state.0.ingest.body_budget.backed_up();
     let serve_and_drain = async move {
-        conn::serve(listener, app, limits, shutdown).await;
+        conn::serve(listener, app, limits, backed_up, shutdown).await;
         tracing::info!("stopped accepting; flushing the writer");
 
         // Every connection has finished, so the router's clones of the state

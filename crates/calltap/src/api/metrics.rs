@@ -107,7 +107,15 @@ fn describe() {
     );
     metrics::describe_counter!(
         "calltap_connections_turned_over_total",
-        "Responses sent with `Connection: close` because every connection slot (--max-connections) was taken, so that a connection waiting to be accepted gets the slot."
+        "Responses sent with `Connection: close` because other connections waited for a turn (every slot of --max-connections taken, or connections parked), so that one of them gets it."
+    );
+    metrics::describe_gauge!(
+        "calltap_connections_parked",
+        "Connections accepted but not yet served because ingest is backed up (--max-waiting-requests); served oldest first once it is not."
+    );
+    metrics::describe_counter!(
+        "calltap_connections_parked_total",
+        "Connections parked since the start, accepted while ingest was backed up (--max-waiting-requests)."
     );
     metrics::describe_counter!(
         "calltap_accept_errors_total",
