@@ -274,3 +274,136 @@ async fn a_request_that_waits_past_the_wait_budget_for_the_body_budget_gets_503(
     );
     assert_eq!(app.post(status_update("after")).await.status(), 200);
 }
+
+/// Writes `request` on a new connection to `addr`.
+async fn open_with(addr: std::net::SocketAddr, request: &[u8]) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let mut stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .expect("connect");
+    stream.write_all(request).await.expect("write");
+    stream
+}
+
+/// The head of a POST of `length` bytes to `/`.
+fn post_head(length: usize) -> String {
+    format!(
+        "POST / HTTP/1.1\r\nHost: calltap\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n\r\n"
+    )
+}
+
+/// Reads one response from `stream` (head and `content-length` body),
+/// lowercased; `None` if it is not whole within `patience`.
+async fn response(stream: &mut tokio::net::TcpStream, patience: Duration) -> Option<String> {
+    use tokio::io::AsyncReadExt;
+    let mut received = Vec::new();
+    let read = async {
+        let mut buf = [0u8; 4096];
+        loop {
+            if let Some(end) = received.windows(4).position(|w| w == b"\r\n\r\n") {
+                let text = String::from_utf8_lossy(&received).to_lowercase();
+                let length: usize = text[..end]
+                    .lines()
+                    .find_map(|line| line.strip_prefix("content-length:"))
+                    .and_then(|value| value.trim().parse().ok())
+                    .unwrap_or(0);
+                if received.len() >= end + 4 + length {
+                    return text;
+                }
+            }
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => panic!("closed before a whole response: {received:?}"),
+                Ok(n) => received.extend_from_slice(&buf[..n]),
+            }
+        }
+    };
+    tokio::time::timeout(patience, read).await.ok()
+}
+
+/// Issue 14: when the log writer stalls, requests kept arriving on new
+/// connections, and each one served waited for the body budget holding
+/// about 25 KB of buffers (305 MB at the peak). Past
+/// `max_waiting_requests` waiting, a new connection is parked, accepted
+/// but not read, and served once fewer wait; nothing it sent is lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn while_requests_wait_for_the_body_budget_new_connections_are_parked_then_served() {
+    use tokio::io::AsyncWriteExt;
+    let [holder, waiter, parked] = ["holder", "waiter", "parked"].map(status_update);
+    // Room for one body and a half: the waiter's does not fit beside the holder's.
+    let budget = holder.len() * 3 / 2;
+    let app = spawn_app_with(|c| {
+        c.body_limit = budget;
+        c.body_budget_bytes = budget;
+        c.max_waiting_requests = 1;
+        c.queue_max_wait = Duration::from_secs(60);
+        c.body_read_timeout = Duration::from_secs(60);
+    })
+    .await;
+    const PATIENCE: Duration = Duration::from_secs(30);
+    // A connection served before the pressure, to read the metrics with.
+    let mut watcher = open_with(app.addr, b"GET /healthz HTTP/1.1\r\nHost: calltap\r\n\r\n").await;
+    let health = response(&mut watcher, PATIENCE).await.expect("healthz");
+    assert!(health.starts_with("http/1.1 200"), "{health}");
+
+    // Arrange: the holder takes its share and sends half its body; the
+    // waiter's share does not fit, so it waits (1 waiting: backed up).
+    let (first_half, second_half) = holder.split_at(holder.len() / 2);
+    let mut holding = open_with(
+        app.addr,
+        format!("{}{first_half}", post_head(holder.len())).as_bytes(),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut waiting = open_with(app.addr, post_head(waiter.len()).as_bytes()).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    // Act: two new connections, a delivery and a health check.
+    let mut parked_post = open_with(
+        app.addr,
+        format!("{}{parked}", post_head(parked.len())).as_bytes(),
+    )
+    .await;
+    let mut parked_health =
+        open_with(app.addr, b"GET /healthz HTTP/1.1\r\nHost: calltap\r\n\r\n").await;
+
+    // Assert: neither is served while the waiter waits...
+    assert_eq!(
+        response(&mut parked_health, Duration::from_millis(300)).await,
+        None,
+        "a new connection was served while a request waited for the body budget"
+    );
+    watcher
+        .write_all(b"GET /metrics HTTP/1.1\r\nHost: calltap\r\n\r\n")
+        .await
+        .expect("write");
+    let metrics = response(&mut watcher, PATIENCE).await.expect("metrics");
+    // Process-wide gauges, with other tests running: at least ours.
+    let parked_now = crate::api::metric(&metrics, "calltap_connections_parked");
+    assert!(parked_now >= Some(2.0), "parked: {parked_now:?}");
+    assert!(
+        metrics.contains("connection: close"),
+        "a keep-alive connection kept its turn while others were parked"
+    );
+
+    // ...and once the budget is free, each is served.
+    holding
+        .write_all(second_half.as_bytes())
+        .await
+        .expect("write");
+    let answer = response(&mut holding, PATIENCE).await.expect("holder");
+    assert!(answer.starts_with("http/1.1 200"), "{answer}");
+    waiting.write_all(waiter.as_bytes()).await.expect("write");
+    let answer = response(&mut waiting, PATIENCE).await.expect("waiter");
+    assert!(answer.starts_with("http/1.1 200"), "{answer}");
+    let answer = response(&mut parked_post, PATIENCE)
+        .await
+        .expect("the parked delivery was never answered");
+    assert!(answer.starts_with("http/1.1 200"), "{answer}");
+    let answer = response(&mut parked_health, PATIENCE)
+        .await
+        .expect("the parked health check was never answered");
+    assert!(answer.starts_with("http/1.1 200"), "{answer}");
+    // Every delivery acknowledged is in the log.
+    let events = app.get_json("/api/v1/events").await;
+    assert_eq!(events["events"].as_array().expect("events").len(), 3);
+}
