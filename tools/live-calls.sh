@@ -51,7 +51,9 @@ if [ $# -gt 0 ] && [ "$1" != "--" ]; then speed=$1; shift; fi
 . tools/lib/serve.sh
 start_serve live-calls "$@"
 
-metric() { curl -fs "http://127.0.0.1:$port/metrics" | awk -v m="$1" '$1==m {print $2}'; }
+# At most a second: while ingest is backed up, the sampler's new connection
+# is parked like any other, and the resident set must still be sampled.
+metric() { curl -fs -m 1 "http://127.0.0.1:$port/metrics" | awk -v m="$1" '$1==m {print $2}'; }
 cpu_ms() {
   local utime stime
   read -r utime stime < <(awk '{print $14, $15}' "/proc/$pid/stat")
@@ -117,16 +119,19 @@ if [ "$stalls" != 0 ]; then
       end=$(( $(date +%s%N) + $(awk -v s="$stall_seconds" 'BEGIN { printf "%d", (s + 3) * 1e9 }') ))
       stall "$stall_seconds" &
       frozen=$!
-      peak_rss=0 peak_conns=0
+      peak_rss=0 peak_conns=0 peak_parked=0
       while [ "$(date +%s%N)" -lt "$end" ]; do
         rss=$(awk '/^VmRSS/{print $2}' "/proc/$pid/status")
-        c=$(metric calltap_connections 2>/dev/null || true); c=${c%.*}
+        page=$(curl -fs -m 1 "http://127.0.0.1:$port/metrics" 2>/dev/null || true)
+        c=$(awk '$1=="calltap_connections" {print $2}' <<<"$page"); c=${c%.*}
+        p=$(awk '$1=="calltap_connections_parked" {print $2}' <<<"$page"); p=${p%.*}
         [ "${rss:-0}" -gt "$peak_rss" ] && peak_rss=$rss
         [ -n "$c" ] && [ "$c" -gt "$peak_conns" ] && peak_conns=$c
+        [ -n "$p" ] && [ "$p" -gt "$peak_parked" ] && peak_parked=$p
         sleep 0.25
       done
       wait "$frozen"
-      echo "  stall $i: ${stall_seconds} s frozen; after it, at most $(( peak_rss / 1024 )) MB resident and $peak_conns connections"
+      echo "  stall $i: ${stall_seconds} s frozen; after it, at most $(( peak_rss / 1024 )) MB resident and $peak_conns connections ($peak_parked parked; a sample taken while ingest was backed up waited in line itself)"
     done ) &
   stopper=$!
 fi

@@ -99,10 +99,11 @@ pub struct Config {
     /// The longest a request's body may take to arrive whole (default
     /// 20 s, Vapi's own timeout); then 408 and the connection is closed.
     pub body_read_timeout: Duration,
-    /// The most connections served at once (default 65,536, lowered to fit
-    /// the open-file limit); past it, new connections wait in the kernel's
-    /// backlog to be accepted, and each response closes its connection to
-    /// make room (`conn`). Each costs about 25 KB while its request waits.
+    /// The most connections open at once, served or parked (default
+    /// 65,536, lowered to fit the open-file limit); past it, new
+    /// connections wait in the kernel's backlog to be accepted, and each
+    /// response closes its connection to make room (`conn`). Each costs
+    /// about 25 KB while its request waits.
     pub max_connections: usize,
     /// How many requests waiting for the body budget make ingest backed
     /// up (default 256, 0: never): then new connections are parked,
@@ -845,9 +846,9 @@ pub struct Overrides {
         value_name = "SECS"
     )]
     pub body_read_timeout_secs: Option<u64>,
-    /// Most connections served at once (kept below the open-file limit);
-    /// past it, new ones wait in the kernel's backlog, and responses close
-    /// their connections to make room.
+    /// Most connections open at once, served or parked (kept below the
+    /// open-file limit); past it, new ones wait in the kernel's backlog,
+    /// and responses close their connections to make room.
     #[arg(long, env = "CALLTAP_MAX_CONNECTIONS")]
     pub max_connections: Option<usize>,
     /// Requests waiting for the body budget past which new connections

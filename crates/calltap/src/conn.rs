@@ -76,7 +76,7 @@ pub struct ConnLimits {
     /// The longest wait for a request's complete headers (and so for the
     /// next request on an idle keep-alive connection).
     pub header_read_timeout: Duration,
-    /// The most connections served at once.
+    /// The most connections open at once, served or parked.
     pub max_connections: usize,
     /// The largest request head (request line and headers), in bytes.
     pub max_header_bytes: usize,
