@@ -459,7 +459,11 @@ mod tests {
                 .expect("read");
             let answer = String::from_utf8_lossy(&answer[..n]).to_lowercase();
             assert!(answer.starts_with("http/1.1 200"), "{id}: {answer}");
-            assert_eq!(answer.contains("connection: close"), id < 3, "{id}: {answer}");
+            assert_eq!(
+                answer.contains("connection: close"),
+                id < 3,
+                "{id}: {answer}"
+            );
         }
     }
 

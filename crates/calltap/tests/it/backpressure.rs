@@ -278,9 +278,7 @@ async fn a_request_that_waits_past_the_wait_budget_for_the_body_budget_gets_503(
 /// Writes `request` on a new connection to `addr`.
 async fn open_with(addr: std::net::SocketAddr, request: &[u8]) -> tokio::net::TcpStream {
     use tokio::io::AsyncWriteExt;
-    let mut stream = tokio::net::TcpStream::connect(addr)
-        .await
-        .expect("connect");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
     stream.write_all(request).await.expect("write");
     stream
 }
