@@ -32,7 +32,7 @@ metrics=$(curl -fs "http://127.0.0.1:$port/metrics")
 overloaded=$(awk '/^calltap_overloaded_total /{print $2}' <<<"$metrics")
 stored=$(awk '/^calltap_deliveries_stored_total /{print $2}' <<<"$metrics")
 echo "server: stored ${stored:-0}, answered 503 overloaded ${overloaded:-0} times"
-echo "server gauges: $(grep -E "^calltap_(projection_cache_bytes|queue_bytes|connections|connections_timed_out_total|body_bytes_in_flight_peak) " <<<"$metrics" | tr "\n" " ")"
+echo "server gauges: $(grep -E "^calltap_(projection_cache_bytes|queue_bytes|connections|connections_parked_total|connections_timed_out_total|body_bytes_in_flight_peak) " <<<"$metrics" | tr "\n" " ")"
 echo "server: $(memory)"
 ticks=$(getconf CLK_TCK)
 read -r utime stime < <(awk '{print $14, $15}' "/proc/$pid/stat")

@@ -105,13 +105,16 @@ pub struct Config {
     /// response closes its connection to make room (`conn`). Each costs
     /// about 25 KB while its request waits.
     pub max_connections: usize,
-    /// How many requests waiting for the body budget make ingest backed
-    /// up (default 256, 0: never): then new connections are parked,
-    /// accepted but not read (a few hundred bytes each, against 25 KB for
-    /// a connection whose request waits), and served oldest first once
-    /// fewer wait (`conn`). 256 waiting hold about 6 MB and are a few
-    /// hundred milliseconds of deliveries at the highest sustained rate,
-    /// so the writer never runs dry for want of requests served.
+    /// How many ingest requests waiting for their answer (for their share
+    /// of the body budget, their body, their commit; a question forwarded
+    /// to the app, for its answer) make ingest backed up (default 512, 0:
+    /// never): then new connections are parked, accepted but not read (a
+    /// few hundred bytes each, against about 45 KB for a request waiting
+    /// with its 19 KB body), and served oldest first once fewer wait
+    /// (`conn`). 512 are two of the writer's batches (`max_batch`), one
+    /// committing while the next fills, and hold about 23 MB; the
+    /// 1,100 that fit in the default body budget held 50 MB in a disk
+    /// stall.
     pub max_waiting_requests: usize,
     /// The largest request head, request line and headers, in bytes
     /// (default 8 KiB, as nginx's and Apache's per-line limit; Vapi's heads
@@ -180,7 +183,7 @@ impl Default for Config {
             header_read_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(20),
             max_connections: crate::conn::DEFAULT_MAX_CONNECTIONS,
-            max_waiting_requests: 256,
+            max_waiting_requests: 512,
             max_header_bytes: 8 << 10,
             max_batch: 256,
             retry_after: Duration::from_secs(1),
@@ -851,8 +854,9 @@ pub struct Overrides {
     /// and responses close their connections to make room.
     #[arg(long, env = "CALLTAP_MAX_CONNECTIONS")]
     pub max_connections: Option<usize>,
-    /// Requests waiting for the body budget past which new connections
-    /// are parked (accepted, not read) until fewer wait; 0: never.
+    /// Ingest requests waiting for their answer (body budget, body,
+    /// commit) past which new connections are parked (accepted, not read)
+    /// until fewer wait; 0: never.
     #[arg(long, env = "CALLTAP_MAX_WAITING_REQUESTS")]
     pub max_waiting_requests: Option<usize>,
     /// Largest request line and headers, in bytes; past it: 431.
@@ -982,7 +986,7 @@ pub struct Overrides {
 /// header_read_timeout_secs = 10  # headers whole within it; also the idle keep-alive timeout
 /// body_read_timeout_secs = 20  # a body whole within it, else 408
 /// max_connections = 65536      # open at once (lowered to fit the open-file limit); the rest wait in the kernel's backlog
-/// max_waiting_requests = 256   # requests waiting for the body budget past which new connections are parked, unread; 0: never
+/// max_waiting_requests = 512   # ingest requests waiting for their answer past which new connections are parked, unread; 0: never
 /// max_header_bytes = 8192      # request line and headers, else 431 (also each connection's read buffer)
 ///
 /// [memory]                   # one budget for what grows with load; a budget set on its own overrides its share

@@ -19,7 +19,7 @@
 //!   (see [`DEFAULT_MAX_CONNECTIONS`]): memory under a pile-up is bounded
 //!   by parking instead, which does not make the backlog overflow.
 //! - **Parking while ingest is backed up**: while the server's signal says
-//!   so (enough requests wait for the body budget, `--max-waiting-requests`),
+//!   so (enough ingest requests wait for their answer, `--max-waiting-requests`),
 //!   a connection accepted is parked: its socket is kept in a queue, not
 //!   served (no hyper connection, no buffers: a few hundred bytes, its
 //!   request still in the kernel's socket buffer), against the 25 KB of a

@@ -322,8 +322,8 @@ pub async fn run(
         end_streams.trigger();
     };
     let limits = connection_limits(&config);
-    // New connections are parked while this many requests wait for the
-    // body budget: each waiting one holds its connection's buffers.
+    // New connections are parked while this many ingest requests wait for
+    // their answer: each holds its connection's buffers and its body.
     let backed_up = state.0.ingest.body_budget.backed_up();
     let serve_and_drain = async move {
         conn::serve(listener, app, limits, backed_up, shutdown).await;

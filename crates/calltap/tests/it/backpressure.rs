@@ -319,8 +319,8 @@ async fn response(stream: &mut tokio::net::TcpStream, patience: Duration) -> Opt
 }
 
 /// Issue 14: when the log writer stalls, requests kept arriving on new
-/// connections, and each one served waited for the body budget holding
-/// about 25 KB of buffers (305 MB at the peak). Past
+/// connections, and each one served waited (for the body budget or its
+/// commit) holding its connection's buffers (305 MB at the peak). Past
 /// `max_waiting_requests` waiting, a new connection is parked, accepted
 /// but not read, and served once fewer wait; nothing it sent is lost.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -332,7 +332,7 @@ async fn while_requests_wait_for_the_body_budget_new_connections_are_parked_then
     let app = spawn_app_with(|c| {
         c.body_limit = budget;
         c.body_budget_bytes = budget;
-        c.max_waiting_requests = 1;
+        c.max_waiting_requests = 2;
         c.queue_max_wait = Duration::from_secs(60);
         c.body_read_timeout = Duration::from_secs(60);
     })
@@ -344,7 +344,7 @@ async fn while_requests_wait_for_the_body_budget_new_connections_are_parked_then
     assert!(health.starts_with("http/1.1 200"), "{health}");
 
     // Arrange: the holder takes its share and sends half its body; the
-    // waiter's share does not fit, so it waits (1 waiting: backed up).
+    // waiter's share does not fit, so it waits (2 in line: backed up).
     let (first_half, second_half) = holder.split_at(holder.len() / 2);
     let mut holding = open_with(
         app.addr,
