@@ -112,9 +112,7 @@ pub struct Config {
     /// few hundred bytes each, against about 45 KB for a request waiting
     /// with its 19 KB body), and served oldest first once fewer wait
     /// (`conn`). 512 are two of the writer's batches (`max_batch`), one
-    /// committing while the next fills, and hold about 23 MB; the
-    /// 1,100 that fit in the default body budget held 50 MB in a disk
-    /// stall.
+    /// committing while the next fills, and hold about 23 MB at 45 KB.
     pub max_waiting_requests: usize,
     /// The largest request head, request line and headers, in bytes
     /// (default 8 KiB, as nginx's and Apache's per-line limit; Vapi's heads

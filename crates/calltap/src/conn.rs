@@ -29,7 +29,10 @@
 //!   oldest first, one at a time, the signal read again after each has
 //!   run, so that a moment's relief serves a few, not thousands that would
 //!   all wait again. A parked connection counts against the limit; its
-//!   header read timeout starts when it is served. `/healthz` on a new
+//!   header read timeout starts when it is served. The choice is made when
+//!   a connection is accepted: those accepted before anything waits (a
+//!   burst of keep-alive senders connecting at once) are served as before.
+//!   `/healthz` on a new
 //!   connection waits in line too (connections already served answer at
 //!   once). At shutdown parked connections are closed unread: nothing of
 //!   theirs was read, so nothing of theirs was acknowledged.
