@@ -7,7 +7,11 @@ use clap::Parser;
 /// projector's parse), where glibc's arenas spent ~10% of the durable
 /// server's CPU. It keeps freed pages for reuse, so the peak resident set
 /// under the ingest bench rose from ~110 to ~150-170 MB (commit `3851222`,
-/// issue 3's fifth round).
+/// issue 3's fifth round). Built with its `no_thp` feature (workspace
+/// `Cargo.toml`): mimalloc 3 otherwise asks for transparent huge pages on
+/// its arenas, which makes each 2 MiB region resident as a whole once a
+/// byte of it is touched (14 of the dry run's 25 MB of heap were huge
+/// pages; BENCHMARKS.md, "Memory").
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
