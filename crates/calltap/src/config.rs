@@ -113,6 +113,9 @@ pub struct Config {
     /// with its 19 KB body), and served oldest first once fewer wait
     /// (`conn`). 512 are two of the writer's batches (`max_batch`), one
     /// committing while the next fills, and hold about 23 MB at 45 KB.
+    /// It also caps the connections kept alive: while more are open, each
+    /// response closes its connection, since a connection kept alive
+    /// brings its next request in without being parked.
     pub max_waiting_requests: usize,
     /// The largest request head, request line and headers, in bytes
     /// (default 8 KiB, as nginx's and Apache's per-line limit; Vapi's heads
@@ -854,7 +857,8 @@ pub struct Overrides {
     pub max_connections: Option<usize>,
     /// Ingest requests waiting for their answer (body budget, body,
     /// commit) past which new connections are parked (accepted, not read)
-    /// until fewer wait; 0: never.
+    /// until fewer wait; also the most connections kept alive (past it,
+    /// answers close theirs); 0: neither.
     #[arg(long, env = "CALLTAP_MAX_WAITING_REQUESTS")]
     pub max_waiting_requests: Option<usize>,
     /// Largest request line and headers, in bytes; past it: 431.
@@ -984,7 +988,7 @@ pub struct Overrides {
 /// header_read_timeout_secs = 10  # headers whole within it; also the idle keep-alive timeout
 /// body_read_timeout_secs = 20  # a body whole within it, else 408
 /// max_connections = 65536      # open at once (lowered to fit the open-file limit); the rest wait in the kernel's backlog
-/// max_waiting_requests = 512   # ingest requests waiting for their answer past which new connections are parked, unread; 0: never
+/// max_waiting_requests = 512   # ingest requests waiting for their answer past which new connections are parked, unread; also the most kept alive; 0: neither
 /// max_header_bytes = 8192      # request line and headers, else 431 (also each connection's read buffer)
 ///
 /// [memory]                   # one budget for what grows with load; a budget set on its own overrides its share

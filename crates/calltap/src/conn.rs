@@ -44,6 +44,14 @@
 //!   rest). As Envoy's overload manager disables keep-alive under
 //!   pressure; closing after a response, never between requests, so no
 //!   request already sent is dropped.
+//! - **A cap on connections kept alive** (`max_kept_alive`): while more are
+//!   open, each response closes its connection too. Parking decides at
+//!   accept only: a connection already served sends its next request
+//!   straight in, so a sender whose pool grew to thousands in one pile-up
+//!   (each idle connection costs about 18 KB) brought them all back in
+//!   the next (3,109 connections in a 2.5 s disk stall, 47 of them
+//!   parked); capped, what exceeds the cap arrives on new connections,
+//!   which parking sees.
 //! - **Header size limit**: headers larger than `max_header_bytes` get 431
 //!   (hyper's answer) and the connection is closed. The connection's read
 //!   buffer is bounded by the same size, so that a connection holds at
@@ -59,7 +67,7 @@
 
 use std::collections::VecDeque;
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -81,6 +89,10 @@ pub struct ConnLimits {
     pub header_read_timeout: Duration,
     /// The most connections open at once, served or parked.
     pub max_connections: usize,
+    /// The most connections kept open for another request: while more
+    /// are open, each response closes its connection (see the module's
+    /// doc, "Turnover"). `usize::MAX`: no such cap.
+    pub max_kept_alive: usize,
     /// The largest request head (request line and headers), in bytes.
     pub max_header_bytes: usize,
 }
@@ -90,6 +102,7 @@ impl Default for ConnLimits {
         ConnLimits {
             header_read_timeout: Duration::from_secs(10),
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_kept_alive: usize::MAX,
             max_header_bytes: 8 << 10,
         }
     }
@@ -138,7 +151,10 @@ pub async fn serve(
     // Whether connections wait for a turn (every slot taken, or some
     // parked), so that responses close theirs.
     let others_wait = Arc::new(AtomicBool::new(false));
-    let app = turn_over_when_full(app, Arc::clone(&others_wait));
+    // Connections open, served or parked (the slots taken, less the one the
+    // loop holds for the next accept).
+    let open = Arc::new(AtomicUsize::new(0));
+    let app = turn_over_when_full(app, Arc::clone(&others_wait), Arc::clone(&open), limits);
     // Dropping `stop_rx` tells every connection to finish; each holds a
     // `closed_rx` clone until it has closed.
     let (stop_tx, stop_rx) = watch::channel(());
@@ -188,7 +204,7 @@ pub async fn serve(
             accepted = listener.accept(), if slot.is_some() => match (accepted, slot.take()) {
                 (Ok((stream, _)), Some(slot)) => {
                     let _ = stream.set_nodelay(true);
-                    metrics::gauge!("calltap_connections").increment(1.0);
+                    let slot = OpenConnection::new(slot, &open);
                     // Behind those parked already, whatever the signal
                     // says now: oldest first.
                     if !parked.is_empty() || *backed_up.borrow() {
@@ -220,7 +236,7 @@ pub async fn serve(
 /// request in the kernel's socket buffer.
 #[derive(Default)]
 struct Parked {
-    queue: VecDeque<(TcpStream, OwnedSemaphorePermit)>,
+    queue: VecDeque<(TcpStream, OpenConnection)>,
 }
 
 impl Parked {
@@ -228,22 +244,45 @@ impl Parked {
         self.queue.is_empty()
     }
 
-    fn park(&mut self, stream: TcpStream, slot: OwnedSemaphorePermit) {
+    fn park(&mut self, stream: TcpStream, slot: OpenConnection) {
         self.queue.push_back((stream, slot));
         metrics::gauge!("calltap_connections_parked").increment(1.0);
         metrics::counter!("calltap_connections_parked_total").increment(1);
     }
 
-    fn pop_oldest(&mut self) -> Option<(TcpStream, OwnedSemaphorePermit)> {
+    fn pop_oldest(&mut self) -> Option<(TcpStream, OpenConnection)> {
         let oldest = self.queue.pop_front()?;
         metrics::gauge!("calltap_connections_parked").decrement(1.0);
         Some(oldest)
     }
 
     fn close_all(&mut self) {
-        while self.pop_oldest().is_some() {
-            metrics::gauge!("calltap_connections").decrement(1.0);
+        while self.pop_oldest().is_some() {}
+    }
+}
+
+/// A connection accepted and not yet closed, served or parked: its slot,
+/// counted in `open` and in `calltap_connections` for as long as it lives.
+struct OpenConnection {
+    _slot: OwnedSemaphorePermit,
+    open: Arc<AtomicUsize>,
+}
+
+impl OpenConnection {
+    fn new(slot: OwnedSemaphorePermit, open: &Arc<AtomicUsize>) -> OpenConnection {
+        open.fetch_add(1, Ordering::Relaxed);
+        metrics::gauge!("calltap_connections").increment(1.0);
+        OpenConnection {
+            _slot: slot,
+            open: Arc::clone(open),
         }
+    }
+}
+
+impl Drop for OpenConnection {
+    fn drop(&mut self) {
+        self.open.fetch_sub(1, Ordering::Relaxed);
+        metrics::gauge!("calltap_connections").decrement(1.0);
     }
 }
 
@@ -270,7 +309,7 @@ where
 {
     /// Serves `stream` on a task of its own, holding `slot` until it closes;
     /// hyper's timers (the header read timeout) start now.
-    fn start(&self, stream: TcpStream, slot: OwnedSemaphorePermit) {
+    fn start(&self, stream: TcpStream, slot: OpenConnection) {
         let service = TowerToHyperService::new(self.app.clone());
         let limits = self.limits;
         let stop = self.stop.clone();
@@ -303,7 +342,6 @@ where
                     }
                 }
             }
-            metrics::gauge!("calltap_connections").decrement(1.0);
             drop(slot);
             drop(closed);
         });
@@ -311,12 +349,15 @@ where
 }
 
 /// `app`, whose responses carry `Connection: close` while `others_wait`
-/// (every slot taken by a connection, or connections parked): hyper then
-/// closes the connection once the response is written, and the loop
-/// serves the next one, parked or from the backlog.
+/// (every slot taken by a connection, or connections parked) or while more
+/// than `limits.max_kept_alive` connections are `open`:
+/// hyper then closes the connection once the response is written, and the
+/// loop serves the next one, parked or from the backlog.
 fn turn_over_when_full(
     app: Router,
     others_wait: Arc<AtomicBool>,
+    open: Arc<AtomicUsize>,
+    limits: ConnLimits,
 ) -> impl tower::Service<
     http::Request<hyper::body::Incoming>,
     Response = Response,
@@ -326,7 +367,9 @@ fn turn_over_when_full(
        + Send
        + 'static {
     ServiceExt::<http::Request<hyper::body::Incoming>>::map_response(app, move |mut response| {
-        if others_wait.load(Ordering::Relaxed) {
+        if others_wait.load(Ordering::Relaxed)
+            || open.load(Ordering::Relaxed) > limits.max_kept_alive
+        {
             response
                 .headers_mut()
                 .insert(header::CONNECTION, HeaderValue::from_static("close"));
@@ -379,6 +422,7 @@ mod tests {
         backed_up: watch::Receiver<bool>,
         backed_up_again: watch::Sender<bool>,
         served: Arc<Mutex<Vec<String>>>,
+        limits: ConnLimits,
     ) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>) {
         type Recorder = (Arc<Mutex<Vec<String>>>, Arc<watch::Sender<bool>>);
         let app = Router::new()
@@ -400,16 +444,20 @@ mod tests {
             .with_state((served, Arc::new(backed_up_again)));
         let listener = bind(([127, 0, 0, 1], 0).into()).expect("bind");
         let addr = listener.local_addr().expect("address");
-        let limits = ConnLimits {
-            // Far shorter than the parking below: it must not run then.
-            header_read_timeout: Duration::from_millis(100),
-            ..ConnLimits::default()
-        };
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(serve(listener, app, limits, backed_up, async move {
             let _ = stopped.await;
         }));
         (addr, stop)
+    }
+
+    /// Limits whose header read timeout is far shorter than the parking in
+    /// the tests: it must not run while a connection is parked.
+    fn parking_limits() -> ConnLimits {
+        ConnLimits {
+            header_read_timeout: Duration::from_millis(100),
+            ..ConnLimits::default()
+        }
     }
 
     /// Connects and sends a request with `x-id: id`.
@@ -420,6 +468,16 @@ mod tests {
         stream
     }
 
+    /// Reads one answer from `client`, lowercased.
+    async fn answer(client: &mut TcpStream) -> String {
+        let mut answer = vec![0u8; 1024];
+        let n = tokio::time::timeout(Duration::from_secs(5), client.read(&mut answer))
+            .await
+            .expect("an answer")
+            .expect("read");
+        String::from_utf8_lossy(&answer[..n]).to_lowercase()
+    }
+
     fn served_now(served: &Mutex<Vec<String>>) -> Vec<String> {
         served.lock().expect("not poisoned").clone()
     }
@@ -428,8 +486,13 @@ mod tests {
     async fn parked_connections_are_served_oldest_first_and_one_per_moment_of_relief() {
         let (backed_up_tx, backed_up_rx) = watch::channel(true);
         let served = Arc::new(Mutex::new(Vec::new()));
-        let (addr, _stop) =
-            recording_server(backed_up_rx, backed_up_tx.clone(), Arc::clone(&served)).await;
+        let (addr, _stop) = recording_server(
+            backed_up_rx,
+            backed_up_tx.clone(),
+            Arc::clone(&served),
+            parking_limits(),
+        )
+        .await;
         let mut clients = Vec::new();
         for id in 0..4 {
             clients.push(send(addr, id).await);
@@ -474,8 +537,13 @@ mod tests {
     async fn at_shutdown_parked_connections_are_closed_unread() {
         let (backed_up_tx, backed_up_rx) = watch::channel(true);
         let served = Arc::new(Mutex::new(Vec::new()));
-        let (addr, stop) =
-            recording_server(backed_up_rx, backed_up_tx.clone(), Arc::clone(&served)).await;
+        let (addr, stop) = recording_server(
+            backed_up_rx,
+            backed_up_tx.clone(),
+            Arc::clone(&served),
+            parking_limits(),
+        )
+        .await;
         let mut parked = send(addr, 0).await;
         tokio::time::sleep(Duration::from_millis(100)).await;
 
@@ -494,7 +562,13 @@ mod tests {
         let served = Arc::new(Mutex::new(Vec::new()));
         // The handler's "backed up again" goes to a channel nobody reads.
         let (elsewhere, _) = watch::channel(false);
-        let (addr, _stop) = recording_server(backed_up_rx, elsewhere, Arc::clone(&served)).await;
+        let (addr, _stop) = recording_server(
+            backed_up_rx,
+            elsewhere,
+            Arc::clone(&served),
+            parking_limits(),
+        )
+        .await;
         let mut client = send(addr, 7).await;
         let mut answer = vec![0u8; 1024];
         let n = tokio::time::timeout(Duration::from_secs(5), client.read(&mut answer))
@@ -505,5 +579,40 @@ mod tests {
         assert!(answer.starts_with("http/1.1 200"), "{answer}");
         assert!(!answer.contains("connection: close"), "{answer}");
         drop(backed_up_tx);
+    }
+
+    #[tokio::test]
+    async fn past_the_kept_alive_cap_responses_close_their_connection() {
+        let (_backed_up_tx, backed_up_rx) = watch::channel(false);
+        let served = Arc::new(Mutex::new(Vec::new()));
+        let (elsewhere, _) = watch::channel(false);
+        let limits = ConnLimits {
+            max_kept_alive: 1,
+            ..ConnLimits::default()
+        };
+        let (addr, _stop) =
+            recording_server(backed_up_rx, elsewhere, Arc::clone(&served), limits).await;
+        // Alone, within the cap: kept alive.
+        let mut first = send(addr, 1).await;
+        let alone = answer(&mut first).await;
+        assert!(alone.starts_with("http/1.1 200"), "{alone}");
+        assert!(!alone.contains("connection: close"), "{alone}");
+        // A second connection open: two past the cap of one, so its answer
+        // closes it.
+        let mut second = send(addr, 2).await;
+        let past = answer(&mut second).await;
+        assert!(past.starts_with("http/1.1 200"), "{past}");
+        assert!(past.contains("connection: close"), "{past}");
+        // An idle one open beside it: the first's next answer closes the
+        // first.
+        let _idle = TcpStream::connect(addr).await.expect("connect");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        first
+            .write_all(b"GET / HTTP/1.1\r\nHost: calltap\r\nx-id: 3\r\n\r\n")
+            .await
+            .expect("write");
+        let next = answer(&mut first).await;
+        assert!(next.contains("connection: close"), "{next}");
+        assert_eq!(served_now(&served), ["1", "2", "3"]);
     }
 }

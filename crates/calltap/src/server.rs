@@ -400,6 +400,12 @@ fn connection_limits(config: &Config) -> ConnLimits {
     ConnLimits {
         header_read_timeout: config.header_read_timeout,
         max_connections,
+        // A connection kept alive brings its next request in without
+        // being parked: keep no more than may wait (0: no parking, no cap).
+        max_kept_alive: match config.max_waiting_requests {
+            0 => usize::MAX,
+            waiting => waiting,
+        },
         max_header_bytes: config.max_header_bytes,
     }
 }
