@@ -32,10 +32,15 @@
 //!   header read timeout starts when it is served. The choice is made when
 //!   a connection is accepted: those accepted before anything waits (a
 //!   burst of keep-alive senders connecting at once) are served as before.
-//!   `/healthz` on a new
-//!   connection waits in line too (connections already served answer at
-//!   once). At shutdown parked connections are closed unread: nothing of
-//!   theirs was read, so nothing of theirs was acknowledged.
+//!   `/healthz` on a new connection waits in line too (connections already
+//!   served answer at once). A connection parked for `max_parked` (the
+//!   ingest wait budget) is served whatever the pressure, its first
+//!   request told how long it was parked ([`ParkedFor`]), which the ingest
+//!   path counts in its wait: under sustained overload the excess is
+//!   answered 503 with `Retry-After`, as before parking, rather than held
+//!   until its sender times out. At shutdown parked connections are closed
+//!   unread: nothing of theirs was read, so nothing of theirs was
+//!   acknowledged.
 //! - **Turnover when others wait**: while every slot is taken or
 //!   connections are parked, each response carries `Connection: close`, so
 //!   that the connection gives its turn to one waiting (parked or in the
@@ -93,6 +98,11 @@ pub struct ConnLimits {
     /// are open, each response closes its connection (see the module's
     /// doc, "Turnover"). `usize::MAX`: no such cap.
     pub max_kept_alive: usize,
+    /// The longest a connection stays parked: then it is served whatever
+    /// the pressure, its first request carrying [`ParkedFor`], so that the
+    /// route can answer it (a 503 once its wait budget is spent) before its
+    /// sender gives up.
+    pub max_parked: Duration,
     /// The largest request head (request line and headers), in bytes.
     pub max_header_bytes: usize,
 }
@@ -103,6 +113,7 @@ impl Default for ConnLimits {
             header_read_timeout: Duration::from_secs(10),
             max_connections: DEFAULT_MAX_CONNECTIONS,
             max_kept_alive: usize::MAX,
+            max_parked: Duration::from_secs(15),
             max_header_bytes: 8 << 10,
         }
     }
@@ -151,8 +162,7 @@ pub async fn serve(
     // Whether connections wait for a turn (every slot taken, or some
     // parked), so that responses close theirs.
     let others_wait = Arc::new(AtomicBool::new(false));
-    // Connections open, served or parked (the slots taken, less the one the
-    // loop holds for the next accept).
+    // Connections open, served or parked.
     let open = Arc::new(AtomicUsize::new(0));
     let app = turn_over_when_full(app, Arc::clone(&others_wait), Arc::clone(&open), limits);
     // Dropping `stop_rx` tells every connection to finish; each holds a
@@ -186,16 +196,26 @@ pub async fn serve(
             // A closed channel (the budget dropped) will never say backed
             // up again: it releases too.
             _ = async { eased.wait_for(|backed_up| !*backed_up).await.is_ok() }, if !parked.is_empty() => {
-                if let Some((stream, parked_slot)) = parked.pop_oldest() {
+                if let Some((stream, parked_slot, since)) = parked.pop_oldest() {
                     // The last one parked is told to close only if others wait.
                     others_wait.store(slot.is_none() || !parked.is_empty(), Ordering::Relaxed);
-                    serving.start(stream, parked_slot);
+                    serving.start(stream, parked_slot, Some(ParkedFor(since.elapsed())));
                 }
                 // One at a time: the connection just started gets to run
                 // (and its request to join the waiters, if it must) before
                 // the signal is read again, so that a moment without
                 // pressure releases a few, not every parked connection.
                 tokio::task::yield_now().await;
+            }
+            // Parked too long: served whatever the pressure, so that its
+            // sender gets an answer (the route's 503, its wait budget
+            // spent) rather than its own timeout.
+            () = tokio::time::sleep_until(parked.overdue_at(limits.max_parked)), if !parked.is_empty() => {
+                if let Some((stream, parked_slot, since)) = parked.pop_oldest() {
+                    others_wait.store(slot.is_none() || !parked.is_empty(), Ordering::Relaxed);
+                    metrics::counter!("calltap_connections_parked_overdue_total").increment(1);
+                    serving.start(stream, parked_slot, Some(ParkedFor(since.elapsed())));
+                }
             }
             acquired = Arc::clone(&slots).acquire_owned(), if slot.is_none() => match acquired {
                 Ok(acquired) => slot = Some(acquired),
@@ -210,7 +230,7 @@ pub async fn serve(
                     if !parked.is_empty() || *backed_up.borrow() {
                         parked.park(stream, slot);
                     } else {
-                        serving.start(stream, slot);
+                        serving.start(stream, slot, None);
                     }
                 }
                 (Err(err), kept) => {
@@ -236,7 +256,7 @@ pub async fn serve(
 /// request in the kernel's socket buffer.
 #[derive(Default)]
 struct Parked {
-    queue: VecDeque<(TcpStream, OpenConnection)>,
+    queue: VecDeque<(TcpStream, OpenConnection, tokio::time::Instant)>,
 }
 
 impl Parked {
@@ -245,12 +265,23 @@ impl Parked {
     }
 
     fn park(&mut self, stream: TcpStream, slot: OpenConnection) {
-        self.queue.push_back((stream, slot));
+        self.queue
+            .push_back((stream, slot, tokio::time::Instant::now()));
         metrics::gauge!("calltap_connections_parked").increment(1.0);
         metrics::counter!("calltap_connections_parked_total").increment(1);
     }
 
-    fn pop_oldest(&mut self) -> Option<(TcpStream, OpenConnection)> {
+    /// When the oldest will have been parked `max_parked` (now if none).
+    fn overdue_at(&self, max_parked: Duration) -> tokio::time::Instant {
+        let now = tokio::time::Instant::now();
+        self.queue.front().map_or(now, |(_, _, since)| {
+            since
+                .checked_add(max_parked)
+                .unwrap_or(now + Duration::from_secs(86_400))
+        })
+    }
+
+    fn pop_oldest(&mut self) -> Option<(TcpStream, OpenConnection, tokio::time::Instant)> {
         let oldest = self.queue.pop_front()?;
         metrics::gauge!("calltap_connections_parked").decrement(1.0);
         Some(oldest)
@@ -260,6 +291,12 @@ impl Parked {
         while self.pop_oldest().is_some() {}
     }
 }
+
+/// How long a request's connection was parked before it was served: an
+/// extension of the connection's first request, so that a route that
+/// bounds its requests' waits counts the time parked in them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ParkedFor(pub Duration);
 
 /// A connection accepted and not yet closed, served or parked: its slot,
 /// counted in `open` and in `calltap_connections` for as long as it lives.
@@ -308,9 +345,19 @@ where
     S::Future: Send + 'static,
 {
     /// Serves `stream` on a task of its own, holding `slot` until it closes;
-    /// hyper's timers (the header read timeout) start now.
-    fn start(&self, stream: TcpStream, slot: OpenConnection) {
-        let service = TowerToHyperService::new(self.app.clone());
+    /// hyper's timers (the header read timeout) start now. A connection
+    /// that was parked gives its first request [`ParkedFor`].
+    fn start(&self, stream: TcpStream, slot: OpenConnection, parked_for: Option<ParkedFor>) {
+        let parked_for = Arc::new(parking_lot::Mutex::new(parked_for));
+        let service = TowerToHyperService::new(ServiceExt::map_request(
+            self.app.clone(),
+            move |mut request: http::Request<hyper::body::Incoming>| {
+                if let Some(parked_for) = parked_for.lock().take() {
+                    request.extensions_mut().insert(parked_for);
+                }
+                request
+            },
+        ));
         let limits = self.limits;
         let stop = self.stop.clone();
         let closed = self.closed.clone();

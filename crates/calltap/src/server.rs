@@ -406,6 +406,9 @@ fn connection_limits(config: &Config) -> ConnLimits {
             0 => usize::MAX,
             waiting => waiting,
         },
+        // Parked past the wait budget: served, to be answered 503 rather
+        // than left to the sender's timeout.
+        max_parked: config.queue_max_wait,
         max_header_bytes: config.max_header_bytes,
     }
 }

@@ -18,6 +18,7 @@ use super::budget::{BodyBudget, Held};
 use super::encoding::EncodingError;
 use super::{Ack, Delivery, IngestError, Ingestor, Received};
 use crate::api::ApiError;
+use crate::conn::ParkedFor;
 use crate::store::admission::Refused;
 
 /// What the ingest paths need: the pipeline, and the limits they answer with.
@@ -85,6 +86,7 @@ pub async fn receive(
         method,
         uri,
         headers,
+        extensions,
         ..
     } = parts;
     let length = content_length(&headers);
@@ -92,14 +94,20 @@ pub async fn receive(
         return Err(too_large(ingest.body_limit));
     }
     // The share of the body budget first, the body read after (and its
-    // timeout from then: the wait is ours, not the sender's).
-    let asked = Instant::now();
+    // timeout from then: the wait is ours, not the sender's). A request
+    // whose connection was parked has waited since it was accepted.
+    let now = Instant::now();
+    let asked = extensions
+        .get::<ParkedFor>()
+        .and_then(|ParkedFor(parked)| now.checked_sub(*parked))
+        .unwrap_or(now);
     // Most requests find room at once: no timer for them.
     let mut held = match ingest.body_budget.try_take(length.unwrap_or(0)) {
         Some(held) => held,
         None => {
             let take = ingest.body_budget.take(length.unwrap_or(0));
-            let Ok(held) = tokio::time::timeout(ingest.max_wait, take).await else {
+            let deadline = tokio::time::Instant::from_std(asked) + ingest.max_wait;
+            let Ok(held) = tokio::time::timeout_at(deadline, take).await else {
                 metrics::counter!("calltap_overloaded_total").increment(1);
                 return Err(answer(IngestError::Overloaded(Refused::Wait {
                     expected: asked.elapsed(),

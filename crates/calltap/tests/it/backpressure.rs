@@ -405,3 +405,71 @@ async fn while_requests_wait_for_the_body_budget_new_connections_are_parked_then
     let events = app.get_json("/api/v1/events").await;
     assert_eq!(events["events"].as_array().expect("events").len(), 3);
 }
+
+/// A connection parked past the wait budget (`queue_max_wait`) is served
+/// while ingest is still backed up, and its delivery, having waited that
+/// long already, is answered 503 with `Retry-After` at once: its sender
+/// hears back and may retry, instead of timing out on a request that
+/// parking would hold for as long as the pressure lasts (Vapi gives up
+/// after 20 s and does not retry by default).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_parked_past_the_wait_budget_is_answered_503_while_ingest_is_backed_up() {
+    use tokio::io::AsyncWriteExt;
+    let [first, second, parked] = ["first", "second", "parked"].map(status_update);
+    // Room for two bodies and a half: both holders get a share; the parked
+    // delivery's does not fit beside them.
+    let budget = first.len() * 5 / 2;
+    let app = spawn_app_with(|c| {
+        c.body_limit = budget;
+        c.body_budget_bytes = budget;
+        c.max_waiting_requests = 2;
+        c.queue_max_wait = Duration::from_millis(800);
+        c.body_read_timeout = Duration::from_secs(60);
+    })
+    .await;
+    const PATIENCE: Duration = Duration::from_secs(30);
+    // Arrange: two requests hold their shares, sending half a body each
+    // and the rest only at the end: two in line, ingest backed up.
+    let mut holders = Vec::new();
+    for body in [&first, &second] {
+        let (head, _) = body.split_at(body.len() / 2);
+        holders.push(
+            open_with(
+                app.addr,
+                format!("{}{head}", post_head(body.len())).as_bytes(),
+            )
+            .await,
+        );
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    // Act: a delivery on a new connection, parked.
+    let asked = std::time::Instant::now();
+    let mut parked_post = open_with(
+        app.addr,
+        format!("{}{parked}", post_head(parked.len())).as_bytes(),
+    )
+    .await;
+
+    // Assert: answered while the holders still hold, 503 with Retry-After,
+    // and not before its wait budget was spent parked.
+    let answer = response(&mut parked_post, PATIENCE)
+        .await
+        .expect("the parked delivery was never answered");
+    assert!(answer.starts_with("http/1.1 503"), "{answer}");
+    assert!(answer.contains("retry-after:"), "{answer}");
+    assert!(
+        asked.elapsed() >= Duration::from_millis(700),
+        "answered after {:?}: it was not parked",
+        asked.elapsed()
+    );
+    // The holders finish and are acknowledged; only theirs are stored.
+    for (holder, body) in holders.iter_mut().zip([&first, &second]) {
+        let (_, tail) = body.split_at(body.len() / 2);
+        holder.write_all(tail.as_bytes()).await.expect("write");
+        let answer = response(holder, PATIENCE).await.expect("holder");
+        assert!(answer.starts_with("http/1.1 200"), "{answer}");
+    }
+    let events = app.get_json("/api/v1/events").await;
+    assert_eq!(events["events"].as_array().expect("events").len(), 2);
+}
