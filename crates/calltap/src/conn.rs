@@ -507,6 +507,22 @@ mod tests {
         }
     }
 
+    /// A recording server under [`parking_limits`] whose handler says
+    /// backed up again on `backed_up_tx`.
+    async fn parking_server(
+        backed_up: watch::Receiver<bool>,
+        backed_up_tx: &watch::Sender<bool>,
+        served: &Arc<Mutex<Vec<String>>>,
+    ) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>) {
+        recording_server(
+            backed_up,
+            backed_up_tx.clone(),
+            Arc::clone(served),
+            parking_limits(),
+        )
+        .await
+    }
+
     /// Connects and sends a request with `x-id: id`.
     async fn send(addr: std::net::SocketAddr, id: usize) -> TcpStream {
         let mut stream = TcpStream::connect(addr).await.expect("connect");
@@ -533,13 +549,7 @@ mod tests {
     async fn parked_connections_are_served_oldest_first_and_one_per_moment_of_relief() {
         let (backed_up_tx, backed_up_rx) = watch::channel(true);
         let served = Arc::new(Mutex::new(Vec::new()));
-        let (addr, _stop) = recording_server(
-            backed_up_rx,
-            backed_up_tx.clone(),
-            Arc::clone(&served),
-            parking_limits(),
-        )
-        .await;
+        let (addr, _stop) = parking_server(backed_up_rx, &backed_up_tx, &served).await;
         let mut clients = Vec::new();
         for id in 0..4 {
             clients.push(send(addr, id).await);
@@ -565,12 +575,7 @@ mod tests {
         // Each answered (not timed out while parked); all but the last
         // were told to close, since others were parked behind them.
         for (id, client) in clients.iter_mut().enumerate() {
-            let mut answer = vec![0u8; 1024];
-            let n = tokio::time::timeout(Duration::from_secs(5), client.read(&mut answer))
-                .await
-                .expect("an answer")
-                .expect("read");
-            let answer = String::from_utf8_lossy(&answer[..n]).to_lowercase();
+            let answer = answer(client).await;
             assert!(answer.starts_with("http/1.1 200"), "{id}: {answer}");
             assert_eq!(
                 answer.contains("connection: close"),
@@ -584,13 +589,7 @@ mod tests {
     async fn at_shutdown_parked_connections_are_closed_unread() {
         let (backed_up_tx, backed_up_rx) = watch::channel(true);
         let served = Arc::new(Mutex::new(Vec::new()));
-        let (addr, stop) = recording_server(
-            backed_up_rx,
-            backed_up_tx.clone(),
-            Arc::clone(&served),
-            parking_limits(),
-        )
-        .await;
+        let (addr, stop) = parking_server(backed_up_rx, &backed_up_tx, &served).await;
         let mut parked = send(addr, 0).await;
         tokio::time::sleep(Duration::from_millis(100)).await;
 
@@ -617,12 +616,7 @@ mod tests {
         )
         .await;
         let mut client = send(addr, 7).await;
-        let mut answer = vec![0u8; 1024];
-        let n = tokio::time::timeout(Duration::from_secs(5), client.read(&mut answer))
-            .await
-            .expect("an answer")
-            .expect("read");
-        let answer = String::from_utf8_lossy(&answer[..n]).to_lowercase();
+        let answer = answer(&mut client).await;
         assert!(answer.starts_with("http/1.1 200"), "{answer}");
         assert!(!answer.contains("connection: close"), "{answer}");
         drop(backed_up_tx);

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::helpers::{db_path, spawn_app_with, status_update};
+use crate::helpers::{db_path, spawn_app_with, status_update, TestApp};
 use crate::process::{counter, start_with, wait_healthy};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -275,6 +275,20 @@ async fn a_request_that_waits_past_the_wait_budget_for_the_body_budget_gets_503(
     assert_eq!(app.post(status_update("after")).await.status(), 200);
 }
 
+/// A server whose body budget (and body limit) is `budget`, backed up at
+/// two requests in line, with the wait budget `max_wait` and a body read
+/// timeout long enough for a body sent in halves.
+async fn parking_app(budget: usize, max_wait: Duration) -> TestApp {
+    spawn_app_with(|c| {
+        c.body_limit = budget;
+        c.body_budget_bytes = budget;
+        c.max_waiting_requests = 2;
+        c.queue_max_wait = max_wait;
+        c.body_read_timeout = Duration::from_secs(60);
+    })
+    .await
+}
+
 /// Writes `request` on a new connection to `addr`.
 async fn open_with(addr: std::net::SocketAddr, request: &[u8]) -> tokio::net::TcpStream {
     use tokio::io::AsyncWriteExt;
@@ -329,14 +343,7 @@ async fn while_requests_wait_for_the_body_budget_new_connections_are_parked_then
     let [holder, waiter, parked] = ["holder", "waiter", "parked"].map(status_update);
     // Room for one body and a half: the waiter's does not fit beside the holder's.
     let budget = holder.len() * 3 / 2;
-    let app = spawn_app_with(|c| {
-        c.body_limit = budget;
-        c.body_budget_bytes = budget;
-        c.max_waiting_requests = 2;
-        c.queue_max_wait = Duration::from_secs(60);
-        c.body_read_timeout = Duration::from_secs(60);
-    })
-    .await;
+    let app = parking_app(budget, Duration::from_secs(60)).await;
     const PATIENCE: Duration = Duration::from_secs(30);
     // A connection served before the pressure, to read the metrics with.
     let mut watcher = open_with(app.addr, b"GET /healthz HTTP/1.1\r\nHost: calltap\r\n\r\n").await;
@@ -419,14 +426,7 @@ async fn a_connection_parked_past_the_wait_budget_is_answered_503_while_ingest_i
     // Room for two bodies and a half: both holders get a share; the parked
     // delivery's does not fit beside them.
     let budget = first.len() * 5 / 2;
-    let app = spawn_app_with(|c| {
-        c.body_limit = budget;
-        c.body_budget_bytes = budget;
-        c.max_waiting_requests = 2;
-        c.queue_max_wait = Duration::from_millis(800);
-        c.body_read_timeout = Duration::from_secs(60);
-    })
-    .await;
+    let app = parking_app(budget, Duration::from_millis(800)).await;
     const PATIENCE: Duration = Duration::from_secs(30);
     // Arrange: two requests hold their shares, sending half a body each
     // and the rest only at the end: two in line, ingest backed up.
