@@ -196,11 +196,7 @@ pub async fn serve(
             // A closed channel (the budget dropped) will never say backed
             // up again: it releases too.
             _ = async { eased.wait_for(|backed_up| !*backed_up).await.is_ok() }, if !parked.is_empty() => {
-                if let Some((stream, parked_slot, since)) = parked.pop_oldest() {
-                    // The last one parked is told to close only if others wait.
-                    others_wait.store(slot.is_none() || !parked.is_empty(), Ordering::Relaxed);
-                    serving.start(stream, parked_slot, Some(ParkedFor(since.elapsed())));
-                }
+                serving.start_oldest(&mut parked, &others_wait, slot.is_some());
                 // One at a time: the connection just started gets to run
                 // (and its request to join the waiters, if it must) before
                 // the signal is read again, so that a moment without
@@ -211,10 +207,8 @@ pub async fn serve(
             // sender gets an answer (the route's 503, its wait budget
             // spent) rather than its own timeout.
             () = tokio::time::sleep_until(parked.overdue_at(limits.max_parked)), if !parked.is_empty() => {
-                if let Some((stream, parked_slot, since)) = parked.pop_oldest() {
-                    others_wait.store(slot.is_none() || !parked.is_empty(), Ordering::Relaxed);
+                if serving.start_oldest(&mut parked, &others_wait, slot.is_some()) {
                     metrics::counter!("calltap_connections_parked_overdue_total").increment(1);
-                    serving.start(stream, parked_slot, Some(ParkedFor(since.elapsed())));
                 }
             }
             acquired = Arc::clone(&slots).acquire_owned(), if slot.is_none() => match acquired {
@@ -344,6 +338,24 @@ where
         + 'static,
     S::Future: Send + 'static,
 {
+    /// Serves the oldest parked connection, if any (whether there was),
+    /// telling it how long it was parked. `others_wait` is set again first,
+    /// so that the last one parked is told to close only if others still
+    /// wait (`loop_has_slot`: the loop holds a slot for its next accept).
+    fn start_oldest(
+        &self,
+        parked: &mut Parked,
+        others_wait: &AtomicBool,
+        loop_has_slot: bool,
+    ) -> bool {
+        let Some((stream, slot, since)) = parked.pop_oldest() else {
+            return false;
+        };
+        others_wait.store(!loop_has_slot || !parked.is_empty(), Ordering::Relaxed);
+        self.start(stream, slot, Some(ParkedFor(since.elapsed())));
+        true
+    }
+
     /// Serves `stream` on a task of its own, holding `slot` until it closes;
     /// hyper's timers (the header read timeout) start now. A connection
     /// that was parked gives its first request [`ParkedFor`].
