@@ -107,16 +107,20 @@ pub struct Config {
     pub max_connections: usize,
     /// How many ingest requests waiting for their answer (for their share
     /// of the body budget, their body, their commit; a question forwarded
-    /// to the app, for its answer) make ingest backed up (default 512, 0:
+    /// to the app, for its answer) make ingest backed up (default 256, 0:
     /// never): then new connections are parked, accepted but not read (a
     /// few hundred bytes each, against about 45 KB for a request waiting
     /// with its 19 KB body), and served oldest first once fewer wait
-    /// (`conn`). 512 are two of the writer's batches (`max_batch`), one
-    /// committing while the next fills, and hold about 23 MB at 45 KB.
-    /// It also caps the connections kept alive: while more are open, each
-    /// response closes its connection, since a connection kept alive
-    /// brings its next request in without being parked.
+    /// (`conn`). 256 are one of the writer's batches (`max_batch`).
     pub max_waiting_requests: usize,
+    /// The most connections served at once (default 256, 0: no cap): past
+    /// it, new connections are parked too, and served as served ones
+    /// close. Each served connection costs about 25 KB (its buffers and
+    /// task) whether its request waits, was answered or has not come.
+    /// Half as many are the most kept alive: while more are open, each
+    /// response closes its connection, so that a sender's idle pool
+    /// leaves room for new connections (a health probe, the console).
+    pub max_served_connections: usize,
     /// The largest request head, request line and headers, in bytes
     /// (default 8 KiB, as nginx's and Apache's per-line limit; Vapi's heads
     /// are a few hundred bytes); past it, 431. It also bounds each
@@ -184,7 +188,8 @@ impl Default for Config {
             header_read_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(20),
             max_connections: crate::conn::DEFAULT_MAX_CONNECTIONS,
-            max_waiting_requests: 512,
+            max_waiting_requests: 256,
+            max_served_connections: 256,
             max_header_bytes: 8 << 10,
             max_batch: 256,
             retry_after: Duration::from_secs(1),
@@ -427,6 +432,10 @@ impl Config {
                 .max_waiting_requests
                 .or(http.max_waiting_requests)
                 .unwrap_or(d.max_waiting_requests),
+            max_served_connections: overrides
+                .max_served_connections
+                .or(http.max_served_connections)
+                .unwrap_or(d.max_served_connections),
             max_header_bytes: overrides
                 .max_header_bytes
                 .or(http.max_header_bytes)
@@ -857,10 +866,14 @@ pub struct Overrides {
     pub max_connections: Option<usize>,
     /// Ingest requests waiting for their answer (body budget, body,
     /// commit) past which new connections are parked (accepted, not read)
-    /// until fewer wait; also the most connections kept alive (past it,
-    /// answers close theirs); 0: neither.
+    /// until fewer wait; 0: never.
     #[arg(long, env = "CALLTAP_MAX_WAITING_REQUESTS")]
     pub max_waiting_requests: Option<usize>,
+    /// Most connections served at once; past it, new ones are parked
+    /// (accepted, not read) until a served one closes; half as many are
+    /// kept alive (past it, answers close theirs); 0: no cap.
+    #[arg(long, env = "CALLTAP_MAX_SERVED_CONNECTIONS")]
+    pub max_served_connections: Option<usize>,
     /// Largest request line and headers, in bytes; past it: 431.
     #[arg(long, env = "CALLTAP_MAX_HEADER_BYTES", value_name = "BYTES")]
     pub max_header_bytes: Option<usize>,
@@ -988,7 +1001,8 @@ pub struct Overrides {
 /// header_read_timeout_secs = 10  # headers whole within it; also the idle keep-alive timeout
 /// body_read_timeout_secs = 20  # a body whole within it, else 408
 /// max_connections = 65536      # open at once (lowered to fit the open-file limit); the rest wait in the kernel's backlog
-/// max_waiting_requests = 512   # ingest requests waiting for their answer past which new connections are parked, unread; also the most kept alive; 0: neither
+/// max_waiting_requests = 256   # ingest requests waiting for their answer past which new connections are parked, unread; 0: never
+/// max_served_connections = 256 # connections served at once, past which new ones are parked; half as many kept alive; 0: no cap
 /// max_header_bytes = 8192      # request line and headers, else 431 (also each connection's read buffer)
 ///
 /// [memory]                   # one budget for what grows with load; a budget set on its own overrides its share
@@ -1250,6 +1264,7 @@ pub struct HttpFile {
     pub body_read_timeout_secs: Option<u64>,
     pub max_connections: Option<usize>,
     pub max_waiting_requests: Option<usize>,
+    pub max_served_connections: Option<usize>,
     pub max_header_bytes: Option<usize>,
 }
 
@@ -1310,6 +1325,24 @@ mod tests {
         config.stream_capacity = 8;
         config.stream_keep_alive = Duration::ZERO;
         assert!(config.validate(config.listen).is_err());
+    }
+
+    #[test]
+    fn the_parking_settings_come_from_the_http_section_and_a_flag_wins() {
+        let file =
+            FileConfig::parse("[http]\nmax_waiting_requests = 0\nmax_served_connections = 64")
+                .expect("parses");
+        let config = Config::resolve(file, Overrides::default()).expect("resolves");
+        assert_eq!(config.max_waiting_requests, 0);
+        assert_eq!(config.max_served_connections, 64);
+        let file = FileConfig::parse("[http]\nmax_served_connections = 64").expect("parses");
+        let flags = Overrides {
+            max_served_connections: Some(0),
+            ..Overrides::default()
+        };
+        let config = Config::resolve(file, flags).expect("resolves");
+        assert_eq!(config.max_served_connections, 0);
+        assert_eq!(config.max_waiting_requests, 256, "the default");
     }
 
     #[test]

@@ -41,6 +41,16 @@
 //!   until its sender times out. At shutdown parked connections are closed
 //!   unread: nothing of theirs was read, so nothing of theirs was
 //!   acknowledged.
+//! - **A cap on connections served** (`max_served`): past it, a
+//!   connection accepted is parked too, whether ingest is backed up or
+//!   not, and parked connections are served as served ones close. A
+//!   served connection costs its buffers and task (about 25 KB) whether
+//!   its request waits for the commit, has been answered and not yet
+//!   closed, or has not come; parking by pressure alone let the second
+//!   after a disk stall's thaw serve about 1,400 at once (the parked ones
+//!   released as the queue drained, beside those answered and closing),
+//!   and that second was the paced run's peak (BENCHMARKS.md, "A stalled
+//!   disk").
 //! - **Turnover when others wait**: while every slot is taken or
 //!   connections are parked, each response carries `Connection: close`, so
 //!   that the connection gives its turn to one waiting (parked or in the
@@ -56,7 +66,9 @@
 //!   (each idle connection costs about 18 KB) brought them all back in
 //!   the next (3,109 connections in a 2.5 s disk stall, 47 of them
 //!   parked); capped, what exceeds the cap arrives on new connections,
-//!   which parking sees.
+//!   which parking sees. The server sets it at half the served cap, so
+//!   that a sender's idle pool leaves room for new connections (a health
+//!   probe, the console) rather than holding every served place.
 //! - **Header size limit**: headers larger than `max_header_bytes` get 431
 //!   (hyper's answer) and the connection is closed. The connection's read
 //!   buffer is bounded by the same size, so that a connection holds at
@@ -83,7 +95,7 @@ use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
-use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{watch, Notify, OwnedSemaphorePermit, Semaphore};
 use tower::ServiceExt;
 
 /// The limits every connection is served within.
@@ -103,6 +115,10 @@ pub struct ConnLimits {
     /// route can answer it (a 503 once its wait budget is spent) before its
     /// sender gives up.
     pub max_parked: Duration,
+    /// The most connections served at once: past it, a connection
+    /// accepted is parked as while ingest is backed up, and parked ones
+    /// are served as served ones close. `usize::MAX`: no such cap.
+    pub max_served: usize,
     /// The largest request head (request line and headers), in bytes.
     pub max_header_bytes: usize,
 }
@@ -114,6 +130,7 @@ impl Default for ConnLimits {
             max_connections: DEFAULT_MAX_CONNECTIONS,
             max_kept_alive: usize::MAX,
             max_parked: Duration::from_secs(15),
+            max_served: usize::MAX,
             max_header_bytes: 8 << 10,
         }
     }
@@ -178,6 +195,7 @@ pub async fn serve(
         limits,
         stop: stop_tx.clone(),
         closed: closed_rx.clone(),
+        served: Arc::new(Served::default()),
     };
     let mut parked = Parked::default();
     // A clone to wait on, so that the accept branch can read `backed_up`
@@ -195,7 +213,7 @@ pub async fn serve(
             () = stop_tx.closed() => break,
             // A closed channel (the budget dropped) will never say backed
             // up again: it releases too.
-            _ = async { eased.wait_for(|backed_up| !*backed_up).await.is_ok() }, if !parked.is_empty() => {
+            () = serving.served.turn(&mut eased, limits.max_served), if !parked.is_empty() => {
                 serving.start_oldest(&mut parked, &others_wait, slot.is_some());
                 // One at a time: the connection just started gets to run
                 // (and its request to join the waiters, if it must) before
@@ -221,7 +239,10 @@ pub async fn serve(
                     let slot = OpenConnection::new(slot, &open);
                     // Behind those parked already, whatever the signal
                     // says now: oldest first.
-                    if !parked.is_empty() || *backed_up.borrow() {
+                    if !parked.is_empty()
+                        || *backed_up.borrow()
+                        || serving.served.count() >= limits.max_served
+                    {
                         parked.park(stream, slot);
                     } else {
                         serving.start(stream, slot, None);
@@ -317,6 +338,53 @@ impl Drop for OpenConnection {
     }
 }
 
+/// The connections being served (not parked), and a wake-up for the
+/// loop each time one of them closes.
+#[derive(Default)]
+struct Served {
+    count: AtomicUsize,
+    closed: Notify,
+}
+
+impl Served {
+    fn count(&self) -> usize {
+        self.count.load(Ordering::Relaxed)
+    }
+
+    /// Counts one more connection served until the guard drops (a panic
+    /// in its task included), which wakes the loop.
+    fn enter(served: &Arc<Served>) -> ServedGuard {
+        served.count.fetch_add(1, Ordering::Relaxed);
+        ServedGuard(Arc::clone(served))
+    }
+
+    /// Resolves once a parked connection may be served: ingest is not
+    /// backed up (a closed signal never will be again) and fewer than
+    /// `max_served` connections are served.
+    async fn turn(&self, backed_up: &mut watch::Receiver<bool>, max_served: usize) {
+        loop {
+            let _ = backed_up.wait_for(|backed_up| !*backed_up).await;
+            // Made before the count is read, so that a close in between
+            // still wakes it.
+            let closed = self.closed.notified();
+            if self.count() < max_served {
+                return;
+            }
+            closed.await;
+        }
+    }
+}
+
+/// One connection counted in [`Served`] while it lives.
+struct ServedGuard(Arc<Served>);
+
+impl Drop for ServedGuard {
+    fn drop(&mut self) {
+        self.0.count.fetch_sub(1, Ordering::Relaxed);
+        self.0.closed.notify_one();
+    }
+}
+
 /// What starting to serve a connection takes.
 struct Serving<S> {
     app: S,
@@ -325,6 +393,8 @@ struct Serving<S> {
     stop: watch::Sender<()>,
     /// Held by each connection until it has closed.
     closed: watch::Receiver<()>,
+    /// Counts the connections being served.
+    served: Arc<Served>,
 }
 
 impl<S> Serving<S>
@@ -373,6 +443,7 @@ where
         let limits = self.limits;
         let stop = self.stop.clone();
         let closed = self.closed.clone();
+        let served = Served::enter(&self.served);
         tokio::spawn(async move {
             let mut builder = http1::Builder::new();
             builder
@@ -401,6 +472,7 @@ where
                     }
                 }
             }
+            drop(served);
             drop(slot);
             drop(closed);
         });
@@ -667,5 +739,39 @@ mod tests {
         let next = answer(&mut first).await;
         assert!(next.contains("connection: close"), "{next}");
         assert_eq!(served_now(&served), ["1", "2", "3"]);
+    }
+
+    #[tokio::test]
+    async fn past_the_served_cap_connections_are_parked_until_a_served_one_closes() {
+        let (_backed_up_tx, backed_up_rx) = watch::channel(false);
+        let served = Arc::new(Mutex::new(Vec::new()));
+        let (elsewhere, _) = watch::channel(false);
+        let limits = ConnLimits {
+            max_served: 1,
+            ..ConnLimits::default()
+        };
+        let (addr, _stop) =
+            recording_server(backed_up_rx, elsewhere, Arc::clone(&served), limits).await;
+        // Alone: served and kept alive.
+        let mut first = send(addr, 1).await;
+        let alone = answer(&mut first).await;
+        assert!(alone.starts_with("http/1.1 200"), "{alone}");
+        assert!(!alone.contains("connection: close"), "{alone}");
+        // The first, idle, still holds the one place: the second is parked,
+        // ingest not backed up at all.
+        let mut second = send(addr, 2).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(served_now(&served), ["1"]);
+        // The first's next answer gives its place up, since one waits.
+        first
+            .write_all(b"GET / HTTP/1.1\r\nHost: calltap\r\nx-id: 3\r\n\r\n")
+            .await
+            .expect("write");
+        let next = answer(&mut first).await;
+        assert!(next.contains("connection: close"), "{next}");
+        // Then the parked one is served.
+        let turn = answer(&mut second).await;
+        assert!(turn.starts_with("http/1.1 200"), "{turn}");
+        assert_eq!(served_now(&served), ["1", "3", "2"]);
     }
 }

@@ -24,7 +24,8 @@ use crate::store::body::MemoBytes;
 /// calls at a paced rate the process holds about 1.5 times its budget
 /// between stalls (what lies outside it: connections, SQLite's caches,
 /// the allocator's slack); a stall of the disk adds the requests that
-/// pile up meanwhile, which no share bounds (BENCHMARKS.md, "Memory").
+/// pile up meanwhile, which no share bounds but the cap on connections
+/// served does (`--max-served-connections`; BENCHMARKS.md, "Memory").
 pub const DEFAULT_BYTES: usize = 112 << 20;
 
 /// The smallest budget accepted: 1 MiB. Below it the shares round down to

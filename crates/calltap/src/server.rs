@@ -400,15 +400,19 @@ fn connection_limits(config: &Config) -> ConnLimits {
     ConnLimits {
         header_read_timeout: config.header_read_timeout,
         max_connections,
-        // A connection kept alive brings its next request in without
-        // being parked: keep no more than may wait (0: no parking, no cap).
-        max_kept_alive: match config.max_waiting_requests {
+        // Half the served, so that a sender's idle pool leaves room for
+        // new connections.
+        max_kept_alive: match config.max_served_connections {
             0 => usize::MAX,
-            waiting => waiting,
+            served => (served / 2).max(1),
         },
         // Parked past the wait budget: served, to be answered 503 rather
         // than left to the sender's timeout.
         max_parked: config.queue_max_wait,
+        max_served: match config.max_served_connections {
+            0 => usize::MAX,
+            served => served,
+        },
         max_header_bytes: config.max_header_bytes,
     }
 }

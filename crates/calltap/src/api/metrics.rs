@@ -107,19 +107,19 @@ fn describe() {
     );
     metrics::describe_counter!(
         "calltap_connections_turned_over_total",
-        "Responses sent with `Connection: close` because other connections waited for a turn (every slot of --max-connections taken, or connections parked) or more than --max-waiting-requests connections were open, so that one of them gets it."
+        "Responses sent with `Connection: close` because other connections waited for a turn (every slot of --max-connections taken, or connections parked) or more than half --max-served-connections were open, so that one of them gets it."
     );
     metrics::describe_gauge!(
         "calltap_connections_parked",
-        "Connections accepted but not yet served because ingest is backed up (--max-waiting-requests); served oldest first once it is not."
+        "Connections accepted but not yet served because ingest is backed up (--max-waiting-requests) or --max-served-connections are served; served oldest first once neither holds."
     );
     metrics::describe_counter!(
         "calltap_connections_parked_total",
-        "Connections parked since the start, accepted while ingest was backed up (--max-waiting-requests)."
+        "Connections parked since the start, accepted while ingest was backed up (--max-waiting-requests) or the served connections at their cap (--max-served-connections)."
     );
     metrics::describe_counter!(
         "calltap_connections_parked_overdue_total",
-        "Parked connections served while ingest was still backed up, because they had waited --queue-max-wait-ms: their requests count the time parked in their wait budget (a 503 once it is spent)."
+        "Parked connections served while ingest was still backed up or the served connections at their cap, because they had waited --queue-max-wait-ms: their requests count the time parked in their wait budget (a 503 once it is spent)."
     );
     metrics::describe_counter!(
         "calltap_accept_errors_total",

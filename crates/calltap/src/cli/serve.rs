@@ -65,6 +65,10 @@ fn defaults() -> Vec<(&'static str, String)> {
         ),
         ("max_connections", d.max_connections.to_string()),
         ("max_waiting_requests", d.max_waiting_requests.to_string()),
+        (
+            "max_served_connections",
+            d.max_served_connections.to_string(),
+        ),
         ("max_header_bytes", d.max_header_bytes.to_string()),
         ("retry_after_secs", d.retry_after.as_secs().to_string()),
         ("bearer_header", bearer.header_name),

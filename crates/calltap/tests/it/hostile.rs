@@ -162,17 +162,22 @@ async fn at_the_connection_limit_responses_close_their_connection_to_serve_the_b
     );
 
     // Busy clients take the other slots and send until told to stop or
-    // their connection is closed; past the limit, they and the one below
-    // wait in the backlog.
+    // their connection is closed; past the limit, they wait in the backlog.
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let busy: Vec<_> = (0..3)
+    let answered = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let busy: Vec<_> = (0..2)
         .map(|_| {
             let stop = std::sync::Arc::clone(&stop);
+            let answered = std::sync::Arc::clone(&answered);
             let addr = app.addr;
             tokio::spawn(async move {
                 let mut stream = TcpStream::connect(addr).await.expect("connect");
+                let mut first = true;
                 while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                     let (head, _) = get(&mut stream, "/healthz").await;
+                    if std::mem::take(&mut first) {
+                        answered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
                     if head.contains("connection: close") {
                         return true;
                     }
@@ -182,6 +187,16 @@ async fn at_the_connection_limit_responses_close_their_connection_to_serve_the_b
             })
         })
         .collect();
+    // Both busy clients served (one of them perhaps only after the other
+    // gave its slot up) before the one below connects: every slot is then
+    // held by a connection that never goes idle, so it is served only if
+    // a busy one is told to close.
+    for _ in 0..500 {
+        if answered.load(std::sync::atomic::Ordering::Relaxed) == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let mut waiting = TcpStream::connect(app.addr).await.expect("connect");
     let (head, _) = get(&mut waiting, "/healthz").await;
     assert!(head.starts_with("http/1.1 200"), "{head}");
