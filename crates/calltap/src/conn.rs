@@ -610,9 +610,42 @@ mod tests {
     /// Connects and sends a request with `x-id: id`.
     async fn send(addr: std::net::SocketAddr, id: usize) -> TcpStream {
         let mut stream = TcpStream::connect(addr).await.expect("connect");
+        send_on(&mut stream, id).await;
+        stream
+    }
+
+    /// Sends a request with `x-id: id` on a connection already open.
+    async fn send_on(stream: &mut TcpStream, id: usize) {
         let request = format!("GET / HTTP/1.1\r\nHost: calltap\r\nx-id: {id}\r\n\r\n");
         stream.write_all(request.as_bytes()).await.expect("write");
-        stream
+    }
+
+    /// A recording server under `limits` that is never backed up (its
+    /// handler's "backed up again" goes to a channel nobody reads): its
+    /// address, its stop and what it served.
+    async fn calm_server(
+        limits: ConnLimits,
+    ) -> (
+        std::net::SocketAddr,
+        tokio::sync::oneshot::Sender<()>,
+        Arc<Mutex<Vec<String>>>,
+    ) {
+        let (_never, backed_up_rx) = watch::channel(false);
+        let served = Arc::new(Mutex::new(Vec::new()));
+        let (elsewhere, _) = watch::channel(false);
+        let (addr, stop) =
+            recording_server(backed_up_rx, elsewhere, Arc::clone(&served), limits).await;
+        (addr, stop, served)
+    }
+
+    /// Sends request `id` on a fresh connection and checks that it is
+    /// answered and kept alive.
+    async fn kept_alive(addr: std::net::SocketAddr, id: usize) -> TcpStream {
+        let mut client = send(addr, id).await;
+        let answer = answer(&mut client).await;
+        assert!(answer.starts_with("http/1.1 200"), "{answer}");
+        assert!(!answer.contains("connection: close"), "{answer}");
+        client
     }
 
     /// Reads one answer from `client`, lowercased.
@@ -688,40 +721,20 @@ mod tests {
 
     #[tokio::test]
     async fn without_pressure_connections_are_served_at_once() {
-        let (backed_up_tx, backed_up_rx) = watch::channel(false);
-        let served = Arc::new(Mutex::new(Vec::new()));
-        // The handler's "backed up again" goes to a channel nobody reads.
-        let (elsewhere, _) = watch::channel(false);
-        let (addr, _stop) = recording_server(
-            backed_up_rx,
-            elsewhere,
-            Arc::clone(&served),
-            parking_limits(),
-        )
-        .await;
-        let mut client = send(addr, 7).await;
-        let answer = answer(&mut client).await;
-        assert!(answer.starts_with("http/1.1 200"), "{answer}");
-        assert!(!answer.contains("connection: close"), "{answer}");
-        drop(backed_up_tx);
+        let (addr, _stop, served) = calm_server(parking_limits()).await;
+        kept_alive(addr, 7).await;
+        assert_eq!(served_now(&served), ["7"]);
     }
 
     #[tokio::test]
     async fn past_the_kept_alive_cap_responses_close_their_connection() {
-        let (_backed_up_tx, backed_up_rx) = watch::channel(false);
-        let served = Arc::new(Mutex::new(Vec::new()));
-        let (elsewhere, _) = watch::channel(false);
-        let limits = ConnLimits {
+        let (addr, _stop, served) = calm_server(ConnLimits {
             max_kept_alive: 1,
             ..ConnLimits::default()
-        };
-        let (addr, _stop) =
-            recording_server(backed_up_rx, elsewhere, Arc::clone(&served), limits).await;
+        })
+        .await;
         // Alone, within the cap: kept alive.
-        let mut first = send(addr, 1).await;
-        let alone = answer(&mut first).await;
-        assert!(alone.starts_with("http/1.1 200"), "{alone}");
-        assert!(!alone.contains("connection: close"), "{alone}");
+        let mut first = kept_alive(addr, 1).await;
         // A second connection open: two past the cap of one, so its answer
         // closes it.
         let mut second = send(addr, 2).await;
@@ -732,10 +745,7 @@ mod tests {
         // first.
         let _idle = TcpStream::connect(addr).await.expect("connect");
         tokio::time::sleep(Duration::from_millis(50)).await;
-        first
-            .write_all(b"GET / HTTP/1.1\r\nHost: calltap\r\nx-id: 3\r\n\r\n")
-            .await
-            .expect("write");
+        send_on(&mut first, 3).await;
         let next = answer(&mut first).await;
         assert!(next.contains("connection: close"), "{next}");
         assert_eq!(served_now(&served), ["1", "2", "3"]);
@@ -743,30 +753,20 @@ mod tests {
 
     #[tokio::test]
     async fn past_the_served_cap_connections_are_parked_until_a_served_one_closes() {
-        let (_backed_up_tx, backed_up_rx) = watch::channel(false);
-        let served = Arc::new(Mutex::new(Vec::new()));
-        let (elsewhere, _) = watch::channel(false);
-        let limits = ConnLimits {
+        let (addr, _stop, served) = calm_server(ConnLimits {
             max_served: 1,
             ..ConnLimits::default()
-        };
-        let (addr, _stop) =
-            recording_server(backed_up_rx, elsewhere, Arc::clone(&served), limits).await;
+        })
+        .await;
         // Alone: served and kept alive.
-        let mut first = send(addr, 1).await;
-        let alone = answer(&mut first).await;
-        assert!(alone.starts_with("http/1.1 200"), "{alone}");
-        assert!(!alone.contains("connection: close"), "{alone}");
+        let mut first = kept_alive(addr, 1).await;
         // The first, idle, still holds the one place: the second is parked,
         // ingest not backed up at all.
         let mut second = send(addr, 2).await;
         tokio::time::sleep(Duration::from_millis(100)).await;
         assert_eq!(served_now(&served), ["1"]);
         // The first's next answer gives its place up, since one waits.
-        first
-            .write_all(b"GET / HTTP/1.1\r\nHost: calltap\r\nx-id: 3\r\n\r\n")
-            .await
-            .expect("write");
+        send_on(&mut first, 3).await;
         let next = answer(&mut first).await;
         assert!(next.contains("connection: close"), "{next}");
         // Then the parked one is served.
