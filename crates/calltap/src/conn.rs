@@ -50,7 +50,8 @@
 //!   after a disk stall's thaw serve about 1,400 at once (the parked ones
 //!   released as the queue drained, beside those answered and closing),
 //!   and that second was the paced run's peak (BENCHMARKS.md, "A stalled
-//!   disk").
+//!   disk"). A connection that sends no request within a quarter second (a
+//!   slow or idle client) holds no place until it does.
 //! - **Turnover when others wait**: while every slot is taken or
 //!   connections are parked, each response carries `Connection: close`, so
 //!   that the connection gives its turn to one waiting (parked or in the
@@ -339,7 +340,13 @@ impl Drop for OpenConnection {
 }
 
 /// The connections being served (not parked), and a wake-up for the
-/// loop each time one of them closes.
+/// loop each time one of them closes. A connection that has sent no
+/// request within [`FIRST_REQUEST_GRACE`] (a slow or idle client) stops
+/// being counted until it does: it costs little, and counted, 256 clients
+/// that never send would hold every place for their header read timeout
+/// (10 s); the connection limit and that timeout bound them, as before
+/// the cap. Counted from the start, so that a burst of connections
+/// accepted before any has sent its request cannot pass the cap.
 #[derive(Default)]
 struct Served {
     count: AtomicUsize,
@@ -373,6 +380,17 @@ impl Served {
             closed.await;
         }
     }
+}
+
+/// How long a new connection is counted as served without having sent a
+/// request: a sender's request follows its handshake at once.
+const FIRST_REQUEST_GRACE: Duration = Duration::from_millis(250);
+
+/// Whether a connection has sent a request, and its place in [`Served`]
+/// while it holds one.
+struct Counted {
+    requested: bool,
+    guard: Option<ServedGuard>,
 }
 
 /// One connection counted in [`Served`] while it lives.
@@ -430,6 +448,14 @@ where
     /// hyper's timers (the header read timeout) start now. A connection
     /// that was parked gives its first request [`ParkedFor`].
     fn start(&self, stream: TcpStream, slot: OpenConnection, parked_for: Option<ParkedFor>) {
+        // Counted as served from now; no longer if no request has come
+        // within the grace, and again once one comes (see [`Served`]).
+        let counted = Arc::new(parking_lot::Mutex::new(Counted {
+            requested: false,
+            guard: Some(Served::enter(&self.served)),
+        }));
+        let counting = Arc::clone(&counted);
+        let served = Arc::clone(&self.served);
         let parked_for = Arc::new(parking_lot::Mutex::new(parked_for));
         let service = TowerToHyperService::new(ServiceExt::map_request(
             self.app.clone(),
@@ -437,13 +463,17 @@ where
                 if let Some(parked_for) = parked_for.lock().take() {
                     request.extensions_mut().insert(parked_for);
                 }
+                let mut counting = counting.lock();
+                counting.requested = true;
+                if counting.guard.is_none() {
+                    counting.guard = Some(Served::enter(&served));
+                }
                 request
             },
         ));
         let limits = self.limits;
         let stop = self.stop.clone();
         let closed = self.closed.clone();
-        let served = Served::enter(&self.served);
         tokio::spawn(async move {
             let mut builder = http1::Builder::new();
             builder
@@ -455,6 +485,9 @@ where
             let mut conn = std::pin::pin!(conn);
             let mut stopping = std::pin::pin!(stop.closed());
             let mut told = false;
+            let grace = tokio::time::sleep(FIRST_REQUEST_GRACE);
+            let mut grace = std::pin::pin!(grace);
+            let mut graced = false;
             loop {
                 tokio::select! {
                     result = conn.as_mut() => {
@@ -470,9 +503,16 @@ where
                         told = true;
                         conn.as_mut().graceful_shutdown();
                     }
+                    () = &mut grace, if !graced => {
+                        graced = true;
+                        let mut counted = counted.lock();
+                        if !counted.requested {
+                            counted.guard = None;
+                        }
+                    }
                 }
             }
-            drop(served);
+            drop(counted.lock().guard.take());
             drop(slot);
             drop(closed);
         });
@@ -749,6 +789,23 @@ mod tests {
         let next = answer(&mut first).await;
         assert!(next.contains("connection: close"), "{next}");
         assert_eq!(served_now(&served), ["1", "2", "3"]);
+    }
+
+    #[tokio::test]
+    async fn connections_that_send_nothing_hold_no_place_under_the_served_cap() {
+        let (addr, _stop, served) = calm_server(ConnLimits {
+            max_served: 1,
+            ..ConnLimits::default()
+        })
+        .await;
+        // A client that never sends (slow or idle) holds its place for the
+        // grace only: one that sends behind it is then answered, well
+        // before the silent one's header read timeout.
+        let _silent = TcpStream::connect(addr).await.expect("connect");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        // (`answer` waits 5 s at most, half the header read timeout.)
+        kept_alive(addr, 1).await;
+        assert_eq!(served_now(&served), ["1"]);
     }
 
     #[tokio::test]
