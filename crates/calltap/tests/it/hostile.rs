@@ -110,6 +110,32 @@ async fn more_slow_connections_than_the_limit_do_not_stop_healthz_and_are_all_cl
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_clients_past_the_served_cap_do_not_park_healthz() {
+    // Twice the served cap in half-sent requests, under a header read
+    // timeout longer than the patience below: were they counted until it
+    // cut them off, /healthz would be parked behind them until served as
+    // overdue (the 15 s wait budget), past that patience.
+    let app = spawn_app_with(|c| {
+        c.header_read_timeout = Duration::from_secs(120);
+        c.max_served_connections = 4;
+    })
+    .await;
+    let mut slow = Vec::new();
+    for _ in 0..8 {
+        slow.push(half_headers(app.addr).await);
+    }
+    let health = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("client")
+        .get(format!("{}/healthz", app.base))
+        .send()
+        .await
+        .expect("/healthz answers before the slow clients are cut off");
+    assert_eq!(health.status(), 200);
+}
+
 /// Sends `GET path` on `stream` and reads its response's head and body
 /// (by its `content-length`), leaving the connection as the server left
 /// it; the head is lowercased, to look up headers.
