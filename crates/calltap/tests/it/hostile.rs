@@ -11,7 +11,7 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::helpers::{spawn_app_with, status_update};
+use crate::helpers::{spawn_app_with, status_update, TestApp};
 
 /// Reads until the server closes the connection (or resets it); `None`
 /// if it is still open after `patience`.
@@ -41,6 +41,29 @@ async fn half_headers(addr: SocketAddr) -> TcpStream {
 }
 
 const PATIENCE: Duration = Duration::from_secs(60);
+
+/// `count` half-sent requests (see [`half_headers`]), held open.
+async fn slow_clients(addr: SocketAddr, count: usize) -> Vec<TcpStream> {
+    let mut slow = Vec::new();
+    for _ in 0..count {
+        slow.push(half_headers(addr).await);
+    }
+    slow
+}
+
+/// Asks `/healthz` on a new connection and checks it answers 200 within
+/// `patience`.
+async fn healthz_within(app: &TestApp, patience: Duration) {
+    let health = reqwest::Client::builder()
+        .timeout(patience)
+        .build()
+        .expect("client")
+        .get(format!("{}/healthz", app.base))
+        .send()
+        .await
+        .expect("/healthz answers within the patience");
+    assert_eq!(health.status(), 200);
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn headers_dribbled_a_byte_at_a_time_are_cut_off() {
@@ -81,21 +104,10 @@ async fn more_slow_connections_than_the_limit_do_not_stop_healthz_and_are_all_cl
     .await;
     // Twice the limit: the first 8 take every slot, the rest wait in the
     // listener's backlog.
-    let mut slow = Vec::new();
-    for _ in 0..16 {
-        slow.push(half_headers(app.addr).await);
-    }
+    let mut slow = slow_clients(app.addr, 16).await;
 
     // /healthz waits for a slot, which the header timeout frees.
-    let health = reqwest::Client::builder()
-        .timeout(PATIENCE)
-        .build()
-        .expect("client")
-        .get(format!("{}/healthz", app.base))
-        .send()
-        .await
-        .expect("/healthz answers");
-    assert_eq!(health.status(), 200);
+    healthz_within(&app, PATIENCE).await;
 
     for (i, stream) in slow.iter_mut().enumerate() {
         assert!(
@@ -121,19 +133,8 @@ async fn slow_clients_past_the_served_cap_do_not_park_healthz() {
         c.max_served_connections = 4;
     })
     .await;
-    let mut slow = Vec::new();
-    for _ in 0..8 {
-        slow.push(half_headers(app.addr).await);
-    }
-    let health = reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .expect("client")
-        .get(format!("{}/healthz", app.base))
-        .send()
-        .await
-        .expect("/healthz answers before the slow clients are cut off");
-    assert_eq!(health.status(), 200);
+    let _slow = slow_clients(app.addr, 8).await;
+    healthz_within(&app, Duration::from_secs(10)).await;
 }
 
 /// Sends `GET path` on `stream` and reads its response's head and body
