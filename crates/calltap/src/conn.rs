@@ -340,7 +340,8 @@ impl Drop for OpenConnection {
 }
 
 /// The connections being served (not parked), and a wake-up for the
-/// loop each time one of them closes. A connection that has sent no
+/// loop each time one of them gives its place up (it closes, or stays
+/// silent past the grace below). A connection that has sent no
 /// request within [`FIRST_REQUEST_GRACE`] (a slow or idle client) stops
 /// being counted until it does: it costs little, and counted, 256 clients
 /// that never send would hold every place for their header read timeout
@@ -358,8 +359,8 @@ impl Served {
         self.count.load(Ordering::Relaxed)
     }
 
-    /// Counts one more connection served until the guard drops (a panic
-    /// in its task included), which wakes the loop.
+    /// Counts one more connection served until the guard drops (at the
+    /// end of its task, a panic included), which wakes the loop.
     fn enter(served: &Arc<Served>) -> ServedGuard {
         served.count.fetch_add(1, Ordering::Relaxed);
         ServedGuard(Arc::clone(served))
@@ -393,7 +394,7 @@ struct Counted {
     guard: Option<ServedGuard>,
 }
 
-/// One connection counted in [`Served`] while it lives.
+/// One connection's place in [`Served`], given up when dropped.
 struct ServedGuard(Arc<Served>);
 
 impl Drop for ServedGuard {
