@@ -351,7 +351,7 @@ impl Drop for OpenConnection {
 #[derive(Default)]
 struct Served {
     count: AtomicUsize,
-    closed: Notify,
+    freed: Notify,
 }
 
 impl Served {
@@ -372,13 +372,13 @@ impl Served {
     async fn turn(&self, backed_up: &mut watch::Receiver<bool>, max_served: usize) {
         loop {
             let _ = backed_up.wait_for(|backed_up| !*backed_up).await;
-            // Made before the count is read, so that a close in between
-            // still wakes it.
-            let closed = self.closed.notified();
+            // Made before the count is read, so that a place freed in
+            // between still wakes it.
+            let freed = self.freed.notified();
             if self.count() < max_served {
                 return;
             }
-            closed.await;
+            freed.await;
         }
     }
 }
@@ -400,7 +400,7 @@ struct ServedGuard(Arc<Served>);
 impl Drop for ServedGuard {
     fn drop(&mut self) {
         self.0.count.fetch_sub(1, Ordering::Relaxed);
-        self.0.closed.notify_one();
+        self.0.freed.notify_one();
     }
 }
 
