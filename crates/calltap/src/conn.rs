@@ -387,11 +387,13 @@ impl Served {
 /// request: a sender's request follows its handshake at once.
 const FIRST_REQUEST_GRACE: Duration = Duration::from_millis(250);
 
-/// Whether a connection has sent a request, and its place in [`Served`]
-/// while it holds one.
-struct Counted {
+/// What a connection's first request settles: whether it has come, the
+/// time parked it carries ([`ParkedFor`]), and the connection's place in
+/// [`Served`] while it holds one. One lock, taken once a request.
+struct FirstRequest {
     requested: bool,
-    guard: Option<ServedGuard>,
+    parked_for: Option<ParkedFor>,
+    place: Option<ServedGuard>,
 }
 
 /// One connection's place in [`Served`], given up when dropped.
@@ -451,23 +453,25 @@ where
     fn start(&self, stream: TcpStream, slot: OpenConnection, parked_for: Option<ParkedFor>) {
         // Counted as served from now; no longer if no request has come
         // within the grace, and again once one comes (see [`Served`]).
-        let counted = Arc::new(parking_lot::Mutex::new(Counted {
+        let first = Arc::new(parking_lot::Mutex::new(FirstRequest {
             requested: false,
-            guard: Some(Served::enter(&self.served)),
+            parked_for,
+            place: Some(Served::enter(&self.served)),
         }));
-        let counting = Arc::clone(&counted);
+        let on_request = Arc::clone(&first);
         let served = Arc::clone(&self.served);
-        let parked_for = Arc::new(parking_lot::Mutex::new(parked_for));
         let service = TowerToHyperService::new(ServiceExt::map_request(
             self.app.clone(),
             move |mut request: http::Request<hyper::body::Incoming>| {
-                if let Some(parked_for) = parked_for.lock().take() {
-                    request.extensions_mut().insert(parked_for);
-                }
-                let mut counting = counting.lock();
-                counting.requested = true;
-                if counting.guard.is_none() {
-                    counting.guard = Some(Served::enter(&served));
+                let mut first = on_request.lock();
+                if !first.requested {
+                    first.requested = true;
+                    if let Some(parked_for) = first.parked_for.take() {
+                        request.extensions_mut().insert(parked_for);
+                    }
+                    if first.place.is_none() {
+                        first.place = Some(Served::enter(&served));
+                    }
                 }
                 request
             },
@@ -506,14 +510,14 @@ where
                     }
                     () = &mut grace, if !graced => {
                         graced = true;
-                        let mut counted = counted.lock();
-                        if !counted.requested {
-                            counted.guard = None;
+                        let mut first = first.lock();
+                        if !first.requested {
+                            first.place = None;
                         }
                     }
                 }
             }
-            drop(counted.lock().guard.take());
+            drop(first.lock().place.take());
             drop(slot);
             drop(closed);
         });
