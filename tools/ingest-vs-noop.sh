@@ -12,7 +12,7 @@
 #
 #   cargo build --release -p calltap
 #   cargo build --release --manifest-path tools/noop-receiver/Cargo.toml
-#   [BASE=/tmp/base/calltap] tools/ingest-vs-noop.sh [ROUNDS] [SECONDS]
+#   [BASE=/tmp/base/calltap] [LOAD=fresh-calls] tools/ingest-vs-noop.sh [ROUNDS] [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-2}

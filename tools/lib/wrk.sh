@@ -9,6 +9,9 @@
 #   await_server PID PORT NAME   waits until it answers; ends the run if it died
 #   run_wrk PORT SECS     the load; sets requests, rate, p99 and non2xx
 #
+# LOAD=fresh-calls picks tools/wrk/fresh-calls.lua instead (every pass over
+# the corpus new calls, rather than the same 20 calls growing).
+#
 # CALLTAP is the binary that writes the corpus.
 
 wrk_setup() {
@@ -30,7 +33,7 @@ await_server() {
 }
 
 run_wrk() {
-  wrk -t2 -c64 -d"$2s" --latency -s tools/wrk/deliveries.lua "http://127.0.0.1:$1/webhook" -- "$WORK/corpus.jsonl" >"$WORK/wrk.txt"
+  wrk -t2 -c64 -d"$2s" --latency -s "tools/wrk/${LOAD:-deliveries}.lua" "http://127.0.0.1:$1/webhook" -- "$WORK/corpus.jsonl" >"$WORK/wrk.txt"
   requests=$(awk '/requests in/ { print $1 }' "$WORK/wrk.txt")
   rate=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' "$WORK/wrk.txt")
   p99=$(awk '$1 == "99%" { print $2 }' "$WORK/wrk.txt")
