@@ -4,9 +4,12 @@
 #   1. a burst of BURST calls at once (default 10,000): 0 × 503 wanted;
 #   2. the sustainable rate, measured: SUSTAIN calls (default 400), 64 at
 #      a time, as fast as the server answers;
-#   3. 3 × that rate, for SECONDS (default 60), at most BURST requests in
-#      flight (the sender's own limit: past it the sender waits): the excess must
-#      get 503 (with Retry-After), memory must stay within its budget;
+#   3. 3 × that rate, for SECONDS (default 60), at most IN_FLIGHT (env,
+#      default BURST) requests in flight (the sender's own limit: past it
+#      the sender waits): the excess must get 503 (with Retry-After),
+#      memory must stay within its budget. A refusal needs about the
+#      sustainable rate × the wait budget in flight (`--queue-max-wait-ms`),
+#      so IN_FLIGHT and the budget are chosen together;
 #   4. right after, the closed-loop run of step 2 again, for about 5 s:
 #      its throughput against step 2's;
 #   5. nothing acknowledged lost: the deliveries the simulator saw
@@ -53,7 +56,8 @@ sustainable=${rate%.*}
 over=$(( sustainable * 3 ))
 # About 40 deliveries per call: enough calls to last SECONDS at 3x.
 calls=$(( over * seconds / 40 ))
-sim "3. overload at 3 x $sustainable = $over/s for ~${seconds} s" --calls "$calls" --concurrency "$burst" --max-speed --rate "$over" --seed 3
+in_flight=${IN_FLIGHT:-$burst}
+sim "3. overload at 3 x $sustainable = $over/s for ~${seconds} s" --calls "$calls" --concurrency "$in_flight" --max-speed --rate "$over" --seed 3
 after_calls=$(( sustainable * 5 / 40 ))
 sim "4. right after: closed loop for ~5 s" --calls "$after_calls" --concurrency 64 --max-speed --seed 4
 echo "== 5. acknowledged vs stored"
