@@ -9,8 +9,8 @@
 #   await_server PID PORT NAME   waits until it answers; ends the run if it died
 #   run_wrk PORT SECS     the load; sets requests, rate, p99 and non2xx
 #
-# LOAD=fresh-calls picks tools/wrk/fresh-calls.lua instead (every pass over
-# the corpus new calls, rather than the same 20 calls growing).
+# LOAD=fresh-calls makes every pass over the corpus new calls, rather than
+# the same 20 calls growing (CALLTAP_FRESH_CALLS in tools/wrk/deliveries.lua).
 #
 # CALLTAP is the binary that writes the corpus.
 
@@ -33,7 +33,8 @@ await_server() {
 }
 
 run_wrk() {
-  wrk -t2 -c64 -d"$2s" --latency -s "tools/wrk/${LOAD:-deliveries}.lua" "http://127.0.0.1:$1/webhook" -- "$WORK/corpus.jsonl" >"$WORK/wrk.txt"
+  CALLTAP_FRESH_CALLS=$([ "${LOAD:-}" = fresh-calls ] && echo 1 || echo 0) \
+    wrk -t2 -c64 -d"$2s" --latency -s tools/wrk/deliveries.lua "http://127.0.0.1:$1/webhook" -- "$WORK/corpus.jsonl" >"$WORK/wrk.txt"
   requests=$(awk '/requests in/ { print $1 }' "$WORK/wrk.txt")
   rate=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' "$WORK/wrk.txt")
   p99=$(awk '$1 == "99%" { print $2 }' "$WORK/wrk.txt")
