@@ -23,8 +23,10 @@ use crate::ids::CallId;
 /// start (`project::Projector::upgrade`), so an upgrade never serves rows
 /// it cannot read. History: 1, unversioned; 2, ties between events of one
 /// timestamp broken by content rather than arrival; 3, by the content of
-/// the fact kept (a status, a history, a value) rather than the whole event.
-pub const PROJECTION_FORMAT: u32 = 3;
+/// the fact kept (a status, a history, a value) rather than the whole event;
+/// 4, a status, speech or transfer fact equal to one of its timestamp kept
+/// once.
+pub const PROJECTION_FORMAT: u32 = 4;
 
 /// Declares [`CallSummary`] and [`CallDetail`], writing each field they
 /// share once: its name, type and attributes, with the summary's and the

@@ -5,7 +5,10 @@
 //! # Order does not matter
 //!
 //! The same *set* of events gives the same detail whatever the arrival
-//! order, and an event seen twice (the same `seq`) is ignored. This holds
+//! order, and an event seen twice (the same `seq`) is ignored; so is a
+//! fact equal to one already kept at its timestamp (the same status,
+//! speech or transfer update delivered again under other bytes), which is
+//! kept once, with the lower seq. This holds
 //! by construction: every fact is either stored in a [`Timeline`] ordered
 //! by `(timestamp, content, seq)` (status, speech and transfer updates), or
 //! is the minimum or maximum of the events under such a total order over
@@ -113,11 +116,17 @@ fn content_order<T: PartialEq + std::fmt::Debug + ?Sized>(a: &T, b: &T) -> std::
 
 /// Facts of one kind in time order; facts of one timestamp ordered by
 /// their [`Fingerprint`], then seq. A fingerprint is computed only when a
-/// second fact arrives at a timestamp (the facts are kept, so the first's
-/// can be computed then), not for every fact, and once per fact: it is kept
-/// beside the fact, so that a timestamp many facts share (a delivery
-/// redelivered under new ids) costs one fingerprint per insert, not one per
-/// fact already there.
+/// second, different fact arrives at a timestamp (the facts are kept, so
+/// the first's can be computed then), not for every fact, and once per
+/// fact: it is kept beside the fact.
+///
+/// A fact equal to one already at its timestamp is the same fact delivered
+/// again (the same event under another envelope: a retry with new bytes,
+/// a second server URL), not a second event of the call: it is kept once,
+/// with the lower seq, so that a status, a speech turn or a transfer is
+/// not counted twice, and a call redelivered again and again keeps a state
+/// (and a detail) the size of the call. Which copy arrived first changes
+/// nothing: the lower seq is kept whatever the order.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 struct Timeline<F> {
     by_time: BTreeMap<i64, Vec<Timed<F>>>,
@@ -141,7 +150,7 @@ impl<F> Default for Timeline<F> {
     }
 }
 
-impl<F: std::fmt::Debug> Timeline<F> {
+impl<F: std::fmt::Debug + PartialEq> Timeline<F> {
     fn insert(&mut self, at: i64, seq: Seq, fact: F) {
         let same_time = self.by_time.entry(at).or_default();
         if same_time.is_empty() {
@@ -150,6 +159,14 @@ impl<F: std::fmt::Debug> Timeline<F> {
                 seq,
                 fact,
             });
+            return;
+        }
+        // Compared before anything is hashed: a redelivery is found by
+        // equality, and only a new fact needs its fingerprint. Its place
+        // does not move: the facts of one timestamp are all different, so
+        // no other shares its fingerprint.
+        if let Some(same) = same_time.iter_mut().find(|t| t.fact == fact) {
+            same.seq = same.seq.min(seq);
             return;
         }
         for alone in same_time.iter_mut().filter(|t| t.fingerprint.is_none()) {

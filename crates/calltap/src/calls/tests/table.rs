@@ -4,6 +4,7 @@
 
 use serde_json::json;
 
+use super::super::detail::CallDetail;
 use super::super::event::{
     CallEvent, CallInfo, EndOfCallReport, EventKind, HistoryMessage, Role, SpeechStatus,
 };
@@ -224,6 +225,54 @@ fn duplicate_events_are_applied_once() {
     let once = CallState::from_events("call-1", &events).detail();
     assert_eq!(CallState::from_events("call-1", &twice).detail(), once);
     check("duplicate_events", twice);
+}
+
+#[test]
+fn an_event_redelivered_under_other_bytes_is_one_fact_of_the_call() {
+    // A transfer and speech without turn numbers: counted twice, the copy
+    // would be a second transfer and an utterance that never stopped.
+    let events = Events::new()
+        .status(0, "in-progress")
+        .speech(100, Role::Assistant, SpeechStatus::Started, None)
+        .speech(1000, Role::Assistant, SpeechStatus::Stopped, None)
+        .speaks(Role::User, 0, 1500, 2500)
+        .transfer(3000, sip("sip:desk@pbx.example.com"), None, None)
+        .forwarding(3100, Some(sip("sip:desk@pbx.example.com")))
+        .ended(5000, "assistant-forwarded-call")
+        .build();
+    // Every event again under a seq of its own (a new delivery, as the log
+    // numbers a body it has not seen), once after the originals and once
+    // interleaved before them.
+    let again = |offset: i64| -> Vec<CallEvent> {
+        events
+            .iter()
+            .map(|e| CallEvent {
+                seq: crate::ids::Seq::new(e.seq.get() + offset),
+                ..e.clone()
+            })
+            .collect()
+    };
+    let once = CallState::from_events("call-1", &events).detail();
+    let after: Vec<CallEvent> = events.iter().cloned().chain(again(100)).collect();
+    let before: Vec<CallEvent> = again(100)
+        .into_iter()
+        .rev()
+        .zip(events.iter().cloned())
+        .flat_map(|(copy, original)| [copy, original])
+        .collect();
+    for redelivered in [after, before] {
+        let detail = CallState::from_events("call-1", &redelivered).detail();
+        assert_eq!(detail.event_count, 2 * once.event_count);
+        assert_eq!(
+            CallDetail {
+                event_count: once.event_count,
+                ..detail
+            },
+            once
+        );
+    }
+    assert_eq!(once.transfers.len(), 1);
+    assert_eq!(once.speech.len(), 2);
 }
 
 #[test]
