@@ -11,7 +11,7 @@ use clap::Parser;
 /// `Cargo.toml`): mimalloc 3 otherwise asks for transparent huge pages on
 /// its arenas, which makes each 2 MiB region resident as a whole once a
 /// byte of it is touched (14 of the dry run's 25 MB of heap were huge
-/// pages; BENCHMARKS.md, "Memory").
+/// pages; commit `04d3006`).
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -55,7 +55,7 @@ pub struct Shares {
     /// bytes of a body (a piece hashed and inserted again, a recipe or a
     /// piece stored whole): under a 10,000-call burst, memos this size
     /// cost the server 145 s of CPU, against 112 s with 192 MiB of memos
-    /// (BENCHMARKS.md, "Memory"); which memo it is was not measured apart.
+    /// (commit `134ad40`); which memo it is was not measured apart.
     pub writer_memos: MemoBytes,
 }
 

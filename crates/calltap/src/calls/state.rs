@@ -428,8 +428,8 @@ impl CallState {
     /// each of its strings and vectors, the nodes of its ordered maps and
     /// sets, and the allocator's overhead per allocation. The projector's
     /// cache weighs a state by it; the serialised detail, which it used
-    /// before, counted about a third of what a state holds (BENCHMARKS.md,
-    /// "Memory"). O(the state), as serialising its detail is.
+    /// before, counted about a third of what a state holds (commit
+    /// `af45048`). O(the state), as serialising its detail is.
     pub fn heap_bytes(&self) -> usize {
         use heap::{btree, HeapSize};
         btree::<Seq, ()>(self.seen.len())

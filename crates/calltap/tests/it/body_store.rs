@@ -165,7 +165,7 @@ async fn db_bytes_per_turn(turns: u32, calls: u64) -> f64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn storage_per_turn_does_not_grow_with_the_length_of_the_call() {
     // Before deltas, a call's recipes grew with the square of its length:
-    // 21 KB per turn at 10 turns, 37 at 50 (BENCHMARKS.md, storage). What
+    // 21 KB per turn at 10 turns, 37 at 50 (issue 17). What
     // is left is a call's fixed cost, which short calls share between fewer
     // turns: 4,369 against 3,942 bytes per turn here (1.11x; 1.16x before
     // the system prompt was kept once and call objects written as deltas).

@@ -50,8 +50,7 @@ impl KnownPieces {
     /// (key, name and box) twice over, for the map's spare slots, and the
     /// box's allocation. Why counted: pieces are a few hundred bytes, and
     /// counting their bytes alone let the memo hold about a quarter more
-    /// than its share (heaptrack, BENCHMARKS.md, "Who holds the paced
-    /// peak").
+    /// than its share (heaptrack, commit `5dbfe06`).
     pub const ENTRY_BYTES: usize = 2 * std::mem::size_of::<(u64, (PieceHash, Box<[u8]>))>() + 16;
 
     /// An empty memo keeping at most `capacity` piece bytes.

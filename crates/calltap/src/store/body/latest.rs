@@ -156,8 +156,8 @@ impl RecentRecipes {
     /// budget. A call's page needs its own recipes (a few KB each), and
     /// the projector's reads of a batch back from the log share few bases
     /// across calls; at 32 MiB the projector's reader held 27-33 MB at the
-    /// peak of 3,000-5,000 live calls (BENCHMARKS.md, "Who holds the paced
-    /// peak"), filled by its reloads and read-backs.
+    /// peak of 3,000-5,000 live calls (commit `c420ec6`), filled by its
+    /// reloads and read-backs.
     pub const CAPACITY: usize = 4 << 20;
 
     /// The recipe stored at `seq`, if rebuilt lately.
