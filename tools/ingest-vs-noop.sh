@@ -5,7 +5,11 @@
 # `calltap serve --dry-run` and `calltap serve` (durability full), one after
 # the other per round, each on a fresh database; prints deliveries/s, p99 and
 # the server's CPU per delivery (user + system from /proc), and the part of
-# it spent on the writer thread (the serial stage: cut, delta, SQLite, fsync).
+# it spent on the writer thread (the serial stage: cut, delta, SQLite, fsync);
+# each server's deliveries/s against the round's no-op; wrk's own CPU a
+# request and the share of the machine's CPU left idle, which together
+# bound the ratio: on two cores a server taking C µs a delivery reaches at
+# most 2 s / (C + wrk's µs) a second, and less by the share it leaves idle.
 # With BASE=path/to/another/calltap, each round also runs that build's
 # dry run and durable serve, interleaved with this one's: a before/after in
 # one run.
@@ -35,8 +39,9 @@ writer_ticks() {
 servers="noop dry-run full"
 if [ -n "$BASE" ]; then servers="noop base-dry-run dry-run base-full full"; fi
 echo "$(uptime)"
-echo "| round | server | deliveries/s | p99 ms | non-2xx | server CPU µs/delivery | writer thread µs/delivery | load |"
-echo "|---:|---|---:|---:|---:|---:|---:|---:|"
+echo "| round | server | deliveries/s | vs no-op | p99 ms | non-2xx | server CPU µs/delivery | writer thread µs/delivery | wrk µs/request | idle % | load |"
+echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+noop_rate=
 for round in $(seq 1 "$ROUNDS"); do
   for server in $servers; do
     port=$(free_port)
@@ -56,6 +61,8 @@ for round in $(seq 1 "$ROUNDS"); do
     kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
     cpu=$(( (after - before) * 10000 / requests ))
     writer=$(( (writer_after - writer_before) * 10000 / requests ))
-    echo "| $round | $server | $rate | $p99 | $non2xx | $cpu | $writer | $load |"
+    if [ "$server" = noop ]; then noop_rate=$rate; fi
+    ratio=$(awk -v r="$rate" -v n="$noop_rate" 'BEGIN { if (n > 0) printf "%.2f", r / n; else print "–" }')
+    echo "| $round | $server | $rate | $ratio | $p99 | $non2xx | $cpu | $writer | $wrk_us | $idle | $load |"
   done
 done

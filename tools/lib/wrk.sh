@@ -7,7 +7,9 @@
 #   free_port             a free TCP port on 127.0.0.1
 #   ticks PID             the process's user + system clock ticks
 #   await_server PID PORT NAME   waits until it answers; ends the run if it died
-#   run_wrk PORT SECS     the load; sets requests, rate, p99 and non2xx
+#   run_wrk PORT SECS     the load; sets requests, rate, p99 and non2xx, and
+#                         wrk_us (wrk's own CPU, µs a request) and idle (the
+#                         share of the machine's CPU time left idle, %)
 #
 # LOAD=fresh-calls makes every pass over the corpus new calls, rather than
 # the same 20 calls growing (CALLTAP_FRESH_CALLS in tools/wrk/deliveries.lua).
@@ -33,9 +35,17 @@ await_server() {
 }
 
 run_wrk() {
-  CALLTAP_FRESH_CALLS=$([ "${LOAD:-}" = fresh-calls ] && echo 1 || echo 0) \
-    wrk -t2 -c64 -d"$2s" --latency -s tools/wrk/deliveries.lua "http://127.0.0.1:$1/webhook" -- "$WORK/corpus.jsonl" >"$WORK/wrk.txt"
+  local TIMEFORMAT='%U %S' fresh stat0 stat1
+  fresh=$([ "${LOAD:-}" = fresh-calls ] && echo 1 || echo 0)
+  stat0=$(awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat)
+  # bash's `time` gives wrk's own user and system CPU, so that what the
+  # load generator takes of the two cores is in the figures.
+  { time CALLTAP_FRESH_CALLS=$fresh wrk -t2 -c64 -d"$2s" --latency -s tools/wrk/deliveries.lua \
+      "http://127.0.0.1:$1/webhook" -- "$WORK/corpus.jsonl" >"$WORK/wrk.txt" 2>"$WORK/wrk.err"; } 2>"$WORK/wrk.cpu"
+  stat1=$(awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat)
   requests=$(awk '/requests in/ { print $1 }' "$WORK/wrk.txt")
+  wrk_us=$(awk -v r="$requests" '{ printf "%.0f", ($1 + $2) * 1e6 / r }' "$WORK/wrk.cpu")
+  idle=$(echo "$stat0 $stat1" | awk '{ printf "%.0f", ($3 - $1) * 100 / ($4 - $2) }')
   rate=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' "$WORK/wrk.txt")
   p99=$(awk '$1 == "99%" { print $2 }' "$WORK/wrk.txt")
   non2xx=$(awk '/Non-2xx/ { print $NF }' "$WORK/wrk.txt"); non2xx=${non2xx:-0}
