@@ -9,6 +9,7 @@ use proptest::prelude::*;
 use proptest::sample::{select, Index};
 use serde_json::json;
 
+use super::super::detail::CallDetail;
 use super::super::event::{
     CallEvent, CallInfo, EndOfCallReport, EventKind, HistoryMessage, Role, SpeechStatus, ToolCall,
     TransferKind, TransferTarget,
@@ -226,6 +227,34 @@ fn renumber_in_arrival_order(delivered: Vec<CallEvent>) -> Vec<CallEvent> {
         .collect()
 }
 
+/// A call's events (seq 1..=n) and a delivery of them in any order with
+/// some delivered again under seqs of their own, after n: the same event
+/// under other bytes (a retry with a new envelope), which the log stores
+/// as a new one.
+fn redelivery_under_new_seqs() -> impl Strategy<Value = (Vec<CallEvent>, Vec<CallEvent>)> {
+    delivery()
+        .prop_flat_map(|(events, _)| {
+            (
+                Just(events.clone()),
+                Just(events).prop_shuffle(),
+                prop::collection::vec((any::<Index>(), any::<Index>()), 1..8),
+            )
+        })
+        .prop_map(|(events, mut delivered, copies)| {
+            if !events.is_empty() {
+                for (n, (which, place)) in copies.into_iter().enumerate() {
+                    let copy = CallEvent {
+                        seq: crate::ids::Seq::new((events.len() + n + 1) as i64),
+                        ..events[which.index(events.len())].clone()
+                    };
+                    let at = place.index(delivered.len() + 1);
+                    delivered.insert(at, copy);
+                }
+            }
+            (events, delivered)
+        })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
@@ -236,6 +265,22 @@ proptest! {
         // The seqs differ (the log numbers in arrival order), so the states'
         // seen-sets do; what the call says must not.
         prop_assert_eq!(got.detail(), expected.detail());
+    }
+
+    #[test]
+    fn an_event_delivered_again_under_a_new_seq_changes_only_the_count(
+        (events, delivered) in redelivery_under_new_seqs()
+    ) {
+        let expected = CallState::from_events("c", &events).detail();
+        let got = CallState::from_events("c", &delivered).detail();
+        prop_assert_eq!(got.event_count, delivered.len() as u64);
+        prop_assert_eq!(
+            CallDetail {
+                event_count: expected.event_count,
+                ..got
+            },
+            expected
+        );
     }
 
     #[test]
