@@ -41,7 +41,8 @@ snapshot >"$WORK/after"
 read -r batches1 batched1 <<<"$(batches)"
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
-echo "$rate deliveries/s, load average $load, $(awk -v b=$((batches1 - batches0)) -v d="$(echo "$batched1 - $batched0" | bc)" 'BEGIN { printf "%.1f deliveries a batch", d / (b > 0 ? b : 1) }')"
+echo "$rate deliveries/s, load average $load, $(awk -v b0="$batches0" -v b1="$batches1" -v d0="$batched0" -v d1="$batched1" \
+  'BEGIN { b = b1 - b0; printf "%.1f deliveries a batch", (d1 - d0) / (b > 0 ? b : 1) }')"
 echo "| thread | name | user µs/delivery | system µs/delivery | run queue µs/delivery | read B/delivery | written B/delivery |"
 echo "|---:|---|---:|---:|---:|---:|---:|"
 join -a2 -e0 -o '2.1,2.2,1.3,1.4,1.5,1.6,1.7,2.3,2.4,2.5,2.6,2.7' "$WORK/before" "$WORK/after" | awk -v r="$requests" '

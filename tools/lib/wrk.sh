@@ -34,15 +34,18 @@ await_server() {
   done
 }
 
+# The machine's idle (idle + iowait) and total clock ticks so far.
+cpu_ticks() { awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat; }
+
 run_wrk() {
   local TIMEFORMAT='%U %S' fresh stat0 stat1
   fresh=$([ "${LOAD:-}" = fresh-calls ] && echo 1 || echo 0)
-  stat0=$(awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat)
+  stat0=$(cpu_ticks)
   # bash's `time` gives wrk's own user and system CPU, so that what the
   # load generator takes of the two cores is in the figures.
   { time CALLTAP_FRESH_CALLS=$fresh wrk -t2 -c64 -d"$2s" --latency -s tools/wrk/deliveries.lua \
       "http://127.0.0.1:$1/webhook" -- "$WORK/corpus.jsonl" >"$WORK/wrk.txt" 2>"$WORK/wrk.err"; } 2>"$WORK/wrk.cpu"
-  stat1=$(awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat)
+  stat1=$(cpu_ticks)
   requests=$(awk '/requests in/ { print $1 }' "$WORK/wrk.txt")
   wrk_us=$(awk -v r="$requests" '{ printf "%.0f", ($1 + $2) * 1e6 / r }' "$WORK/wrk.cpu")
   idle=$(echo "$stat0 $stat1" | awk '{ printf "%.0f", ($3 - $1) * 100 / ($4 - $2) }')
