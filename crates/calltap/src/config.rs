@@ -124,7 +124,8 @@ pub struct Config {
     /// The largest request head, request line and headers, in bytes
     /// (default 8 KiB, as nginx's and Apache's per-line limit; Vapi's heads
     /// are a few hundred bytes); past it, 431. It also bounds each
-    /// connection's read buffer: under a burst of 10,000 calls the peak
+    /// connection's read buffer (but for the few wide readers of `conn`):
+    /// under a burst of 10,000 calls, before the served cap, the peak
     /// resident set was 668 MB at 8 KiB, 873 MB at 16 and 1,135 MB at 64.
     pub max_header_bytes: usize,
     /// The most deliveries committed in one transaction (default 256).
@@ -1003,7 +1004,7 @@ pub struct Overrides {
 /// max_connections = 65536      # open at once (lowered to fit the open-file limit); the rest wait in the kernel's backlog
 /// max_waiting_requests = 256   # ingest requests waiting for their answer past which new connections are parked, unread; 0: never
 /// max_served_connections = 256 # connections served at once, past which new ones are parked; half as many kept alive; 0: no cap
-/// max_header_bytes = 8192      # request line and headers, else 431 (also each connection's read buffer)
+/// max_header_bytes = 8192      # request line and headers, else 431 (also each connection's read buffer, but 64 connections' 32 KiB)
 ///
 /// [memory]                   # one budget for what grows with load; a budget set on its own overrides its share
 /// budget_bytes = 117440512     # split: bodies 3/16 ([ingest] body_budget_bytes), call states 6/16, handoffs 2/16, feed 1/16, the log writer's memos 4/16

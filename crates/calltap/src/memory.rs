@@ -10,8 +10,9 @@
 //!
 //! What it does not cover, because it does not grow with the bytes in
 //! flight: each open connection's own cost (hyper's read and write buffers
-//! and the request's task, bounded per connection by `--max-header-bytes`
-//! and in number by `--max-connections`), SQLite's page caches and the
+//! and the request's task, bounded per connection by `--max-header-bytes`,
+//! or 32 KiB for the few wide readers of `conn`, and in number by
+//! `--max-connections`), SQLite's page caches and the
 //! recipes a reader rebuilt lately (fixed per connection). BENCHMARKS.md
 //! ("Memory and refusals under a burst") has what each weighs.
 //!

@@ -414,6 +414,7 @@ fn connection_limits(config: &Config) -> ConnLimits {
             served => served,
         },
         max_header_bytes: config.max_header_bytes,
+        wide_readers: crate::conn::WIDE_READERS,
     }
 }
 

@@ -212,7 +212,8 @@ enum BodyError {
 /// once for the buffer as sized (it holds them from then on), and then
 /// only for what a body without a length grows past it: a count takes a
 /// lock shared by every request and sets two gauges, and a 19 KB body
-/// arrives in three frames of hyper's 8 KiB read buffer.
+/// arrives in three frames of an 8 KiB read buffer (one of a wide reader's,
+/// see `conn`).
 async fn read_body(
     body: Body,
     length: Option<usize>,
