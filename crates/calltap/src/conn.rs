@@ -75,11 +75,11 @@
 //! - **Read buffers**: a connection's read buffer is bounded by the same
 //!   size (at least 8 KiB, hyper's floor), so that it holds at most that
 //!   much of a body the handler has not asked for yet; but the first
-//!   `wide_readers` connections served at once may read
-//!   [`WIDE_READ_BUFFER`] at a time, which takes a typical delivery (about
-//!   19 KB) in one read rather than three (3-9% less CPU a durable
-//!   delivery under `tools/ingest-vs-noop.sh`), for at most
-//!   `wide_readers` × 24 KiB more memory in all.
+//!   `wide_readers` connections served at once, as they came (not after
+//!   being parked: under pressure), may read [`WIDE_READ_BUFFER`] at a
+//!   time, which takes a typical delivery (about 19 KB) in one read
+//!   rather than three (3-9% less CPU a durable delivery under
+//!   `tools/ingest-vs-noop.sh`), for a bounded amount of memory more.
 //!
 //! The body read timeout is the ingest handler's (the only route that reads
 //! a body), since it must answer 408 rather than drop the connection.
@@ -149,7 +149,8 @@ impl Default for ConnLimits {
 
 /// How many connections at once may read [`WIDE_READ_BUFFER`] at a time
 /// by default: enough for a sender's pool of keep-alive connections
-/// (`wrk -c64` in BENCHMARKS.md), while 64 × 24 KiB bounds what they add.
+/// (`wrk -c64` in BENCHMARKS.md), few enough that their buffers add a few
+/// MiB at most.
 pub const WIDE_READERS: usize = 64;
 
 /// The read buffer of the first `wide_readers` connections (see the
@@ -473,6 +474,7 @@ where
     /// hyper's timers (the header read timeout) start now. A connection
     /// that was parked gives its first request [`ParkedFor`].
     fn start(&self, stream: TcpStream, slot: OpenConnection, parked_for: Option<ParkedFor>) {
+        let wide = self.wide_reads.take_for(parked_for.as_ref());
         // Counted as served from now; no longer if no request has come
         // within the grace, and again once one comes (see [`Served`]).
         let first = Arc::new(parking_lot::Mutex::new(FirstRequest {
@@ -501,7 +503,6 @@ where
         let limits = self.limits;
         let stop = self.stop.clone();
         let closed = self.closed.clone();
-        let wide = self.wide_reads.take();
         tokio::spawn(async move {
             let mut builder = http1::Builder::new();
             builder
@@ -592,8 +593,8 @@ fn read_buf_size(max_header_bytes: usize, wide: bool) -> usize {
 }
 
 /// The places for connections with a wide read buffer: a connection
-/// takes one when it starts being served, if one is free, and holds it
-/// until it closes.
+/// served as it came (not parked) takes one when it starts being served,
+/// if one is free, and holds it until it closes.
 ///
 /// Why a fixed number rather than every connection: a connection's buffer
 /// keeps its size between requests, and what it reads ahead of its
@@ -611,9 +612,14 @@ impl WideReads {
         WideReads(Arc::new(Semaphore::new(places.min(Semaphore::MAX_PERMITS))))
     }
 
-    /// A free place, if any.
-    fn take(&self) -> Option<WidePlace> {
-        Arc::clone(&self.0).try_acquire_owned().ok()
+    /// A free place, if any, for a connection served as it came; none for
+    /// one that was parked (`parked_for`): it arrives under pressure, when
+    /// memory matters more than the cost of a read.
+    fn take_for(&self, parked_for: Option<&ParkedFor>) -> Option<WidePlace> {
+        match parked_for {
+            None => Arc::clone(&self.0).try_acquire_owned().ok(),
+            Some(_) => None,
+        }
     }
 }
 
@@ -904,12 +910,23 @@ mod tests {
     #[test]
     fn wide_read_buffers_go_to_so_many_connections_at_once() {
         let wide = WideReads::new(2);
-        let first = wide.take();
-        let second = wide.take();
+        let first = wide.take_for(None);
+        let second = wide.take_for(None);
         assert!(first.is_some() && second.is_some());
-        assert!(wide.take().is_none(), "both places taken");
+        assert!(wide.take_for(None).is_none(), "both places taken");
         drop(first);
-        assert!(wide.take().is_some(), "a closed connection's place is free");
-        assert!(WideReads::new(0).take().is_none());
+        assert!(
+            wide.take_for(None).is_some(),
+            "a closed connection's place is free"
+        );
+        assert!(WideReads::new(0).take_for(None).is_none());
+    }
+
+    #[test]
+    fn a_connection_that_was_parked_gets_no_wide_read_buffer() {
+        let wide = WideReads::new(2);
+        let parked = ParkedFor(Duration::from_millis(5));
+        assert!(wide.take_for(Some(&parked)).is_none());
+        assert!(wide.take_for(None).is_some(), "its place was not taken");
     }
 }

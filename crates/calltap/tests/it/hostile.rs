@@ -310,6 +310,27 @@ async fn oversized_headers_get_431_and_the_server_keeps_serving() {
     assert_eq!(app.post(status_update("after")).await.status(), 200);
 }
 
+/// The first connections served read 32 KiB at a time (`conn`'s wide
+/// readers): the head limit is hyper's own check, not the buffer's size,
+/// so a head between the two is still refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_head_past_the_limit_gets_431_from_a_connection_with_a_wide_read_buffer() {
+    let app = spawn_app_with(|c| c.max_header_bytes = 8 << 10).await;
+    let mut stream = TcpStream::connect(app.addr).await.expect("connect");
+    let request = format!(
+        "POST / HTTP/1.1\r\nHost: calltap\r\nX-Big: {}\r\nContent-Length: 2\r\n\r\n{{}}",
+        "a".repeat(20 << 10)
+    );
+    let _ = stream.write_all(request.as_bytes()).await;
+
+    let answer = read_until_closed(&mut stream, PATIENCE)
+        .await
+        .expect("closed");
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 431"), "{text}");
+    assert_eq!(app.post(status_update("after")).await.status(), 200);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_chunked_body_is_stored_byte_exact() {
     let app = spawn_app_with(|_| {}).await;
