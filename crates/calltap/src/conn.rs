@@ -74,8 +74,8 @@
 //!   (hyper's answer) and the connection is closed.
 //! - **Read buffers**: a connection's read buffer is bounded by the same
 //!   size (at least 8 KiB, hyper's floor), so that it holds at most that
-//!   much of a body the handler has not asked for yet; but the first
-//!   `wide_readers` connections served at once, as they came (not after
+//!   much of a body the handler has not asked for yet; but up to
+//!   `wide_readers` connections at once, served as they came (not after
 //!   being parked: under pressure), may read [`WIDE_READ_BUFFER`] at a
 //!   time, which takes a typical delivery (about 19 KB) in one read
 //!   rather than three (3-9% less CPU a durable delivery under
@@ -153,8 +153,8 @@ impl Default for ConnLimits {
 /// MiB at most.
 pub const WIDE_READERS: usize = 64;
 
-/// The read buffer of the first `wide_readers` connections (see the
-/// module's doc): room for most deliveries whole, head included.
+/// The read buffer of a wide reader (see the module's doc): room for most
+/// deliveries whole, head included.
 pub const WIDE_READ_BUFFER: usize = 32 << 10;
 
 /// The default connection limit: in effect the open-file limit, which the
