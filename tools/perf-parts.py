@@ -5,7 +5,7 @@ Reads `perf script -F comm,tid,ip,sym` output of a `perf record -e cpu-clock
 --call-graph dwarf -F HZ` of the server (tools/perf-parts.sh records one)
 and puts every sample in one thread group (the HTTP runtime workers, the
 projector, the log writer, the checkpointer) and in the first part of that
-part whose marker appears anywhere in its stack (the parts are tried in the
+group whose marker appears anywhere in its stack (the parts are tried in the
 order listed, so a sample of blake3 inside the cut counts as blake3); a
 thread's group is the one most of its samples show the marker of. A
 sample is 1/HZ s of CPU, so a part's µs a delivery is its samples / HZ /
@@ -23,7 +23,8 @@ import collections
 import re
 import sys
 
-# (group, parts): each part is (name, marker); the first match names the part.
+# (group, the marker of its threads, parts): each part is (name, marker); the
+# first part whose marker is in a sample's stack names it.
 GROUPS = [
     ("HTTP runtime workers", "scheduler::multi_thread::worker::run", [
         ("the one pass (DeliveryView and spans)", "view_and_spans"),

@@ -1,7 +1,8 @@
-# Sourced by tools/ingest-vs-noop.sh and tools/read-buffer.sh: the wrk load
-# they share (tools/wrk/deliveries.lua, 2 threads, 64 connections, the
-# deliveries of 20 simulated calls round robin, each made unique) against a
-# server started per round, and what is read off it.
+# Sourced by tools/ingest-vs-noop.sh, tools/ingest-threads.sh,
+# tools/perf-parts.sh and tools/read-buffer.sh: the wrk load they share
+# (tools/wrk/deliveries.lua, 2 threads, 64 connections, the deliveries of 20
+# simulated calls round robin, each made unique) against a server started
+# per round, and what is read off it.
 #
 #   wrk_setup NAME        WORK (a temp dir, removed on exit) and the corpus
 #   free_port             a free TCP port on 127.0.0.1

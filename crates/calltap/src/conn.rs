@@ -601,7 +601,7 @@ fn read_buf_size(max_header_bytes: usize, wide: bool) -> usize {
 /// handler stays in memory while the handler waits (for the body budget,
 /// for its commit); a fixed number of wide buffers bounds that at any
 /// load, where a size for all would grow with the connections served.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 struct WideReads(Arc<Semaphore>);
 
 /// A connection's place among the wide readers, given back on drop.

@@ -296,8 +296,8 @@ async fn oversized_headers_get_431_and_the_server_keeps_serving() {
     head_past_the_limit_gets_431(16 << 10, 32 << 10).await;
 }
 
-/// The first connections served read 32 KiB at a time (`conn`'s wide
-/// readers): the head limit is hyper's own check, not the buffer's size,
+/// Up to 64 connections served as they came read 32 KiB at a time
+/// (`conn`'s wide readers): the head limit is hyper's own check, not the buffer's size,
 /// so a head between the two is still refused.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_head_past_the_limit_gets_431_from_a_connection_with_a_wide_read_buffer() {
