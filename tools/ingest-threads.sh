@@ -10,7 +10,8 @@
 # serial stage, that wait is throughput lost. And the bytes each thread read
 # and wrote through system calls (/proc/PID/task/*/io: the writer's are its
 # page reads and WAL frames), and the mean batch the writer committed (from
-# /metrics). Prints the load average. DURABILITY (default full) is passed
+# /metrics). Prints the share of the machine's CPU left idle, wrk's own
+# CPU a request and the load average. DURABILITY (default full) is passed
 # to `serve`, and so is anything after the seconds.
 #
 #   cargo build --release -p calltap
@@ -41,7 +42,7 @@ snapshot >"$WORK/after"
 read -r batches1 batched1 <<<"$(batches)"
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
-echo "$rate deliveries/s, load average $load, $(awk -v b0="$batches0" -v b1="$batches1" -v d0="$batched0" -v d1="$batched1" \
+echo "$rate deliveries/s, the machine idle $idle%, wrk $wrk_us µs a request, load average $load, $(awk -v b0="$batches0" -v b1="$batches1" -v d0="$batched0" -v d1="$batched1" \
   'BEGIN { b = b1 - b0; printf "%.1f deliveries a batch", (d1 - d0) / (b > 0 ? b : 1) }')"
 echo "| thread | name | user µs/delivery | system µs/delivery | run queue µs/delivery | read B/delivery | written B/delivery |"
 echo "|---:|---|---:|---:|---:|---:|---:|"

@@ -1,5 +1,6 @@
 # Sourced by tools/ingest-vs-noop.sh, tools/ingest-threads.sh,
-# tools/perf-parts.sh and tools/read-buffer.sh: the wrk load they share
+# tools/perf-parts.sh, tools/idle-parts.sh and tools/read-buffer.sh: the
+# wrk load they share
 # (tools/wrk/deliveries.lua, 2 threads, 64 connections, the deliveries of 20
 # simulated calls round robin, each made unique) against a server started
 # per round, and what is read off it.
