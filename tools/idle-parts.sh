@@ -18,10 +18,7 @@ RECORD=${2:-2}
 shift $(( $# > 1 ? 2 : $# ))
 source tools/lib/wrk.sh
 wrk_setup idle-parts
-port=$(free_port)
-"$CALLTAP" serve --listen "127.0.0.1:$port" --db "$WORK/t.db" "$@" 2>/dev/null &
-pid=$!
-await_server "$pid" "$port" calltap
+start_calltap "$@"
 # perf runs beside wrk, over the middle of its run.
 (
   sleep $(( (SECS - RECORD) / 2 ))

@@ -23,10 +23,7 @@ SECS=${1:-10}
 shift $(( $# > 0 ? 1 : 0 ))
 source tools/lib/wrk.sh
 wrk_setup threads
-port=$(free_port)
-"$CALLTAP" serve --listen "127.0.0.1:$port" --db "$WORK/t.db" --durability "${DURABILITY:-full}" "$@" 2>/dev/null &
-pid=$!
-await_server "$pid" "$port" calltap
+start_calltap --durability "${DURABILITY:-full}" "$@"
 # tid, name, user and system ticks, ns on a run queue, bytes read and written.
 snapshot() {
   for t in /proc/"$pid"/task/*; do

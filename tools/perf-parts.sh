@@ -19,10 +19,7 @@ shift $(( $# > 1 ? 2 : $# ))
 HZ=700
 source tools/lib/wrk.sh
 wrk_setup perf-parts
-port=$(free_port)
-"$CALLTAP" serve --listen "127.0.0.1:$port" --db "$WORK/t.db" "$@" 2>/dev/null &
-pid=$!
-await_server "$pid" "$port" calltap
+start_calltap "$@"
 received() { curl -s "http://127.0.0.1:$port/metrics" | awk '/^calltap_deliveries_received_total / { print $2 }'; }
 # perf and the /metrics reads run beside wrk, over the middle of its run.
 (

@@ -9,6 +9,8 @@
 #   free_port             a free TCP port on 127.0.0.1
 #   ticks PID             the process's user + system clock ticks
 #   await_server PID PORT NAME   waits until it answers; ends the run if it died
+#   start_calltap [FLAGS...]     `$CALLTAP serve FLAGS` on a free port and a
+#                         fresh database in WORK; sets pid and port once it answers
 #   run_wrk PORT SECS     the load; sets requests, rate, p99 and non2xx, and
 #                         wrk_us (wrk's own CPU, µs a request) and idle (the
 #                         share of the machine's CPU time left idle, %)
@@ -34,6 +36,13 @@ await_server() {
     kill -0 "$1" 2>/dev/null || { echo "$3 did not start" >&2; exit 1; }
     sleep 0.05
   done
+}
+
+start_calltap() {
+  port=$(free_port)
+  "$CALLTAP" serve --listen "127.0.0.1:$port" --db "$WORK/t.db" "$@" 2>/dev/null &
+  pid=$!
+  await_server "$pid" "$port" calltap
 }
 
 # The machine's idle (idle + iowait) and total clock ticks so far.
