@@ -10,9 +10,15 @@ idled, which thread ran on the other. A thread that often runs alone is a
 serial stage the rest of the pipeline waits for: the idle core is what
 that wait costs.
 
-    perf sched timehist -i sched.data | tools/idle-parts.py
+    perf sched timehist -i sched.data | tools/idle-parts.py [--threads FILE]
+
+With --threads (lines of `tid user-ticks system-ticks` of the server's
+threads), each `tokio-rt-worker` is named for what it does: the runtime's
+workers spend a fifth or more of their CPU in the kernel (sockets), the
+blocking pool's thread, where the projector's steps run, a few percent.
 """
 
+import argparse
 import collections
 import re
 import sys
@@ -54,7 +60,41 @@ def overlap(a, b):
     return shared
 
 
+# calltap's thread names (15 bytes at most, as the kernel keeps them) and
+# what they are.
+ROLES = {"calltap-writer": "the log writer", "calltap-checkpo": "the checkpointer"}
+
+
+def roles(path):
+    """Per tid, what the server's thread does, from its user and system ticks."""
+    named = {}
+    with open(path) as lines:
+        for line in lines:
+            tid, user, system = line.split()
+            busy = int(user) + int(system)
+            kernel = int(system) / busy if busy else 0
+            named[tid] = "an HTTP runtime worker" if kernel >= 0.15 else "the projector (the blocking pool)"
+    return named
+
+
+def label(task, named):
+    """`comm[tid/pid]` with what the thread does, when known."""
+    match = re.match(r"(.+)\[(\d+)(?:/\d+)?\]$", task)
+    if not match:
+        return task
+    comm, tid = match.groups()
+    if comm in ROLES:
+        return f"{ROLES[comm]} [{tid}]"
+    if comm == "tokio-rt-worker" and tid in named:
+        return f"{named[tid]} [{tid}]"
+    return task
+
+
 def main():
+    args = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    args.add_argument("--threads", help="`tid user system` ticks of the server's threads")
+    opts = args.parse_args()
+    named = roles(opts.threads) if opts.threads else {}
     runs = timelines(sys.stdin)
     if len(runs) != 2:
         sys.exit(f"made for two CPUs; the record has {len(runs)}")
@@ -74,7 +114,7 @@ def main():
     print("| thread | share of one core |")
     print("|---|---:|")
     for task, time in busy.most_common(10):
-        print(f"| {task} | {time / span * 100:.1f}% |")
+        print(f"| {label(task, named)} | {time / span * 100:.1f}% |")
     idle = {cpu: [(s, e) for s, e, t in r if is_idle(t)] for cpu, r in clipped.items()}
     both = sum(e - s for s, e in overlap(idle[0], idle[1]))
     one_idle = sum(e - s for r in idle.values() for s, e in r) - 2 * both
@@ -89,7 +129,7 @@ def main():
             task = next(t for os, oe, t in other if os <= s and e <= oe)
             alone[task] += e - s
     for task, time in alone.most_common(8):
-        print(f"| {task} | {time / span * 100:.1f}% |")
+        print(f"| {label(task, named)} | {time / span * 100:.1f}% |")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,12 @@ start_calltap "$@"
 recorder=$!
 run_wrk "$port" "$SECS"
 wait "$recorder"
+# Each thread's user and system ticks, which tell the runtime's workers
+# from the blocking pool's thread (the projector's steps) by name alone
+# they cannot be.
+for t in /proc/"$pid"/task/*; do
+  echo "$(basename "$t") $(awk '{ print $14, $15 }' "$t/stat")"
+done >"$WORK/threads"
 kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
 echo "$rate deliveries/s over wrk's $SECS s (idle $idle% by /proc/stat); perf sched over $RECORD s; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-perf sched timehist -i "$WORK/sched.data" 2>/dev/null | python3 tools/idle-parts.py
+perf sched timehist -i "$WORK/sched.data" 2>/dev/null | python3 tools/idle-parts.py --threads "$WORK/threads"
