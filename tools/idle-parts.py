@@ -15,7 +15,8 @@ that wait costs.
 With --threads (lines of `tid user-ticks system-ticks` of the server's
 threads), each `tokio-rt-worker` is named for what it does: the runtime's
 workers spend a fifth or more of their CPU in the kernel (sockets), the
-blocking pool's thread, where the projector's steps run, a few percent.
+blocking pool's thread, where the projector writes its rows, a few percent.
+The projector computes on a thread of its own, named.
 """
 
 import argparse
@@ -62,7 +63,11 @@ def overlap(a, b):
 
 # calltap's thread names (15 bytes at most, as the kernel keeps them) and
 # what they are.
-ROLES = {"calltap-writer": "the log writer", "calltap-checkpo": "the checkpointer"}
+ROLES = {
+    "calltap-writer": "the log writer",
+    "calltap-checkpo": "the checkpointer",
+    "calltap-project": "the projector's computing (SCHED_IDLE)",
+}
 
 
 def roles(path):
@@ -73,7 +78,7 @@ def roles(path):
             tid, user, system = line.split()
             busy = int(user) + int(system)
             kernel = int(system) / busy if busy else 0
-            named[tid] = "an HTTP runtime worker" if kernel >= 0.15 else "the projector (the blocking pool)"
+            named[tid] = "an HTTP runtime worker" if kernel >= 0.15 else "the projector's row writes (the blocking pool)"
     return named
 
 

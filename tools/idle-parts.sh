@@ -28,7 +28,7 @@ recorder=$!
 run_wrk "$port" "$SECS"
 wait "$recorder"
 # Each thread's user and system ticks, which tell the runtime's workers
-# from the blocking pool's thread (the projector's steps) by name alone
+# from the blocking pool's thread (the projector's row writes) by name alone
 # they cannot be.
 for t in /proc/"$pid"/task/*; do
   echo "$(basename "$t") $(awk '{ print $14, $15 }' "$t/stat")"

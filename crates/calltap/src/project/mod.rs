@@ -24,6 +24,7 @@
 //! Tests drive it step by step with [`Projector::process_once`] and
 //! [`Projector::catch_up`]; `serve` runs it with [`Projector::spawn`].
 
+pub mod background;
 mod cache;
 pub mod pieces;
 pub mod shared;
@@ -43,6 +44,7 @@ use crate::store::handoff::Handoff;
 use crate::store::open::Store;
 use crate::store::projections::CallRow;
 use crate::store::{Event, EventFilter, Logged, StoreError, StoredBody, StoredEvent};
+use background::{Background, Stopped};
 use cache::CallCache;
 use pieces::{PieceMemo, Placeholder, SkeletonPieces};
 use shared::SharedTexts;
@@ -74,6 +76,14 @@ pub const UPDATES_CAPACITY: usize = 256;
 /// one write per call, and call state trails the log by at most this much
 /// more.
 pub const STEP_INTERVAL: Duration = Duration::from_millis(50);
+/// How far the running server's projector may trail the log (in
+/// deliveries) and still compute at background priority
+/// ([`background`]); further behind, it computes at normal priority
+/// until it is back within this, so that a machine busy from end to end
+/// still moves call state on. Half of what the writer's handoff holds by
+/// count, so that a projector this far behind still takes its batches
+/// from memory.
+pub const BACKGROUND_LAG: i64 = (crate::store::handoff::DEFAULT_MAX_EVENTS / 2) as i64;
 
 /// One call's new state, as published to live subscribers after the
 /// transaction that stored it committed.
@@ -131,6 +141,17 @@ pub enum ProjectError {
     /// A state could not be serialised (a bug).
     #[error("serialising a call failed")]
     Json(#[from] serde_json::Error),
+}
+
+/// A step computed and not yet written ([`Projector::prepare_step`]): the
+/// touched calls' rows, the last seq they fold in, and the events of the
+/// batch left for the next step.
+#[derive(Debug)]
+pub struct Step {
+    rows: Vec<CallRow>,
+    last: Seq,
+    events: usize,
+    rest: Vec<StoredEvent>,
 }
 
 /// The projector: its store handles, its cache and its position.
@@ -312,8 +333,21 @@ impl Projector {
 
     /// Projects the next batch of the log, if any: one read, one
     /// transaction. Returns how many events it consumed (0: caught up).
-    #[tracing::instrument(level = "debug", skip(self), fields(after = self.position.get()))]
     pub fn process_once(&mut self) -> Result<usize, ProjectError> {
+        match self.prepare_step()? {
+            Some(step) => self.commit_step(step),
+            None => Ok(0),
+        }
+    }
+
+    /// The computing half of a step: reads the next batch (handed over, or
+    /// from the log), folds it into the touched calls' states and builds
+    /// their rows; `None` when the log holds nothing after the position.
+    /// Nothing is written and the position does not move until
+    /// [`Projector::commit_step`]; a step never committed is read again by
+    /// the next one (folding an event twice changes no state).
+    #[tracing::instrument(level = "debug", skip(self), fields(after = self.position.get()))]
+    pub fn prepare_step(&mut self) -> Result<Option<Step>, ProjectError> {
         // Taken, so that a failed step leaves none: the next one reads the
         // log after the position (the handoff, past them, cannot vouch).
         let pending = std::mem::take(&mut self.pending);
@@ -364,7 +398,7 @@ impl Projector {
         }
         let rest = events.split_off(consumed);
         let Some(last) = events.last().map(|e| e.seq) else {
-            return Ok(0);
+            return Ok(None);
         };
         let mut rows = Vec::with_capacity(touched.len());
         for id in &touched {
@@ -373,6 +407,24 @@ impl Projector {
                 self.cache.reweigh(id);
             }
         }
+        Ok(Some(Step {
+            rows,
+            last,
+            events: events.len(),
+            rest,
+        }))
+    }
+
+    /// The writing half of a step: stores its rows and the new checkpoint
+    /// in one transaction, then moves the position and tells live
+    /// subscribers. Returns how many events the step consumed.
+    pub fn commit_step(&mut self, step: Step) -> Result<usize, ProjectError> {
+        let Step {
+            rows,
+            last,
+            events,
+            rest,
+        } = step;
         self.store.write_batch(&rows, last)?;
         self.position = last;
         self.pending = rest;
@@ -397,9 +449,9 @@ impl Projector {
                 });
             }
         }
-        metrics::counter!("calltap_projected_events_total").increment(events.len() as u64);
+        metrics::counter!("calltap_projected_events_total").increment(events as u64);
         metrics::gauge!("calltap_projection_position").set(last.get() as f64);
-        Ok(events.len())
+        Ok(events)
     }
 
     /// Projects batches until the log has no more; returns how many events
@@ -487,8 +539,9 @@ impl Projector {
         Ok(whole_call_event(event, &bytes))
     }
 
-    /// Runs the projector on the blocking pool until the writer stops
-    /// (`committed` closes): a catch-up at start, then one after each
+    /// Runs the projector until the writer stops (`committed` closes),
+    /// computing on a background thread and writing on the blocking pool
+    /// (see [`Projector::catch_up_beside_ingest`]): a catch-up at start, then one after each
     /// commit but no sooner than [`STEP_INTERVAL`] after the last; a last
     /// one once the writer has flushed, so that a clean shutdown leaves the
     /// projections complete. A failed step is logged and retried a second
@@ -497,20 +550,25 @@ impl Projector {
     /// full disk); what is left is projected at the next start. The log is
     /// never affected.
     pub fn spawn(self, mut committed: watch::Receiver<Seq>) -> tokio::task::JoinHandle<()> {
+        let background = match Background::spawn("calltap-projector") {
+            Ok(background) => Some(background),
+            Err(err) => {
+                tracing::warn!(error = %err, "no background thread for the projector: it computes on the blocking pool");
+                None
+            }
+        };
         tokio::spawn(async move {
             let mut projector = self;
             loop {
                 let step_started = tokio::time::Instant::now();
                 let result;
-                (projector, result) = match tokio::task::spawn_blocking(move || {
-                    let result = projector.catch_up();
-                    (projector, result)
-                })
-                .await
+                (projector, result) = match projector
+                    .catch_up_beside_ingest(background.as_ref(), &committed)
+                    .await
                 {
                     Ok(done) => done,
-                    Err(err) => {
-                        tracing::error!(error = %err, "the projector panicked; call state stops here");
+                    Err(Stopped) => {
+                        tracing::error!("the projector panicked; call state stops here");
                         return;
                     }
                 };
@@ -534,6 +592,58 @@ impl Projector {
                 tokio::time::sleep_until(step_started + STEP_INTERVAL).await;
             }
         })
+    }
+
+    /// [`Projector::catch_up`] for the running server: each step computed
+    /// on `background` while the projector trails the log by at most
+    /// [`BACKGROUND_LAG`] (else on the blocking pool, at normal priority),
+    /// and written on the blocking pool, at normal priority, because the
+    /// write holds the database's write turn, which the log's writer waits
+    /// for. Gives the projector back with the catch-up's result;
+    /// [`Stopped`] if a step panicked (the projector is lost with it).
+    async fn catch_up_beside_ingest(
+        mut self,
+        background: Option<&Background>,
+        committed: &watch::Receiver<Seq>,
+    ) -> Result<(Projector, Result<u64, ProjectError>), Stopped> {
+        let mut total = 0;
+        loop {
+            let behind = committed.borrow().get().saturating_sub(self.position.get());
+            let prepared;
+            (self, prepared) = match background.filter(|_| behind <= BACKGROUND_LAG) {
+                Some(background) => {
+                    background
+                        .run(move || {
+                            let prepared = self.prepare_step();
+                            (self, prepared)
+                        })
+                        .await?
+                }
+                None => tokio::task::spawn_blocking(move || {
+                    let prepared = self.prepare_step();
+                    (self, prepared)
+                })
+                .await
+                .map_err(|_| Stopped)?,
+            };
+            let step = match prepared {
+                Ok(Some(step)) => step,
+                Ok(None) => return Ok((self, Ok(total))),
+                Err(err) => return Ok((self, Err(err))),
+            };
+            let written;
+            (self, written) = tokio::task::spawn_blocking(move || {
+                let written = self.commit_step(step);
+                (self, written)
+            })
+            .await
+            .map_err(|_| Stopped)?;
+            self.note_rebuild_progress();
+            match written {
+                Ok(events) => total += events as u64,
+                Err(err) => return Ok((self, Err(err))),
+            }
+        }
     }
 }
 
@@ -801,6 +911,35 @@ mod tests {
             calls::detail::PROJECTION_FORMAT
         );
         assert_eq!(projector.projection().rebuilding(), None);
+    }
+
+    #[tokio::test]
+    async fn the_servers_catch_up_gives_the_rows_of_catch_up_computed_in_the_background_or_not() {
+        let (_dir, reference) = corpus_db();
+        let mut plain = Projector::open(&reference, 50, DEFAULT_CACHE).expect("open");
+        let total = plain.catch_up().expect("catch up");
+        let expected = all_rows(&reference);
+        assert_eq!(expected.len(), 12);
+
+        let background = Background::spawn("calltap-test-projector").expect("thread");
+        // Keeping up (computed on the background thread), far behind
+        // (computed on the blocking pool) and with no background thread.
+        for (behind, background) in [
+            (0, Some(&background)),
+            (BACKGROUND_LAG + 1, Some(&background)),
+            (0, None),
+        ] {
+            let (_dir, store) = corpus_db();
+            let projector = Projector::open(&store, 50, DEFAULT_CACHE).expect("open");
+            let (_tx, committed) = watch::channel(Seq::new(total as i64 + behind));
+            let (projector, result) = projector
+                .catch_up_beside_ingest(background, &committed)
+                .await
+                .expect("no step panicked");
+            assert_eq!(result.expect("catch up"), total);
+            assert_eq!(projector.position(), Seq::new(total as i64));
+            assert_eq!(all_rows(&store), expected);
+        }
     }
 
     #[test]
