@@ -186,6 +186,14 @@ fn describe() {
         "calltap_projection_position",
         "The last log seq folded into the call projections."
     );
+    metrics::describe_gauge!(
+        "calltap_projection_lag_seqs",
+        "Deliveries committed to the log and not yet folded into the call projections, as the projector's last step began."
+    );
+    metrics::describe_counter!(
+        "calltap_projection_steps_total",
+        "Projection steps the server computed, by priority: background (SCHED_IDLE, on CPU that ingest leaves idle) or normal (no background thread, more than 4,096 deliveries behind, or for 5 s after a step there took over half a second)."
+    );
     metrics::describe_counter!(
         "calltap_projection_failures_total",
         "Projector steps that failed and will be retried from the log."

@@ -84,6 +84,40 @@ pub const STEP_INTERVAL: Duration = Duration::from_millis(50);
 /// count, so that a projector this far behind still takes its batches
 /// from memory.
 pub const BACKGROUND_LAG: i64 = (crate::store::handoff::DEFAULT_MAX_EVENTS / 2) as i64;
+/// The longest a step of the running server may take at background
+/// priority: after one that took longer, steps compute at normal priority
+/// for [`BACKGROUND_RETRY`]. `SCHED_IDLE` yields to every other process of
+/// the machine, not only to ingest, so when a busy neighbour (a build, the
+/// team's own app) leaves no core idle, call state falls back by about one
+/// starved step every [`BACKGROUND_RETRY`], however few the deliveries.
+pub const BACKGROUND_PATIENCE: Duration = Duration::from_millis(500);
+/// How long steps compute at normal priority after one starved at
+/// background priority, before the next is tried there again.
+pub const BACKGROUND_RETRY: Duration = Duration::from_secs(5);
+
+/// Where the running server's projector computes its next step: at
+/// background priority while it trails the log by at most
+/// [`BACKGROUND_LAG`] deliveries, unless a step there took over
+/// [`BACKGROUND_PATIENCE`] less than [`BACKGROUND_RETRY`] ago.
+#[derive(Debug, Default)]
+struct Placement {
+    /// Set by a starved step: until then, steps compute at normal priority.
+    normal_until: Option<std::time::Instant>,
+}
+
+impl Placement {
+    /// Whether the next step computes at background priority.
+    fn background(&self, behind: i64, now: std::time::Instant) -> bool {
+        behind <= BACKGROUND_LAG && self.normal_until.is_none_or(|until| now >= until)
+    }
+
+    /// Notes that a step at background priority took `took`, ending `now`.
+    fn took(&mut self, took: Duration, now: std::time::Instant) {
+        if took > BACKGROUND_PATIENCE {
+            self.normal_until = Some(now + BACKGROUND_RETRY);
+        }
+    }
+}
 
 /// One call's new state, as published to live subscribers after the
 /// transaction that stored it committed.
@@ -559,11 +593,12 @@ impl Projector {
         };
         tokio::spawn(async move {
             let mut projector = self;
+            let mut placement = Placement::default();
             loop {
                 let step_started = tokio::time::Instant::now();
                 let result;
                 (projector, result) = match projector
-                    .catch_up_beside_ingest(background.as_ref(), &committed)
+                    .catch_up_beside_ingest(background.as_ref(), &committed, &mut placement)
                     .await
                 {
                     Ok(done) => done,
@@ -595,29 +630,44 @@ impl Projector {
     }
 
     /// [`Projector::catch_up`] for the running server: each step computed
-    /// on `background` while the projector trails the log by at most
-    /// [`BACKGROUND_LAG`] (else on the blocking pool, at normal priority),
-    /// and written on the blocking pool, at normal priority, because the
-    /// write holds the database's write turn, which the log's writer waits
-    /// for. Gives the projector back with the catch-up's result;
-    /// [`Stopped`] if a step panicked (the projector is lost with it).
+    /// on `background` while `placement` says so (else on the blocking
+    /// pool, at normal priority), and written on the blocking pool, at
+    /// normal priority, because the write holds the database's write turn,
+    /// which the log's writer waits for. `placement` is kept from one
+    /// catch-up to the next. Gives the projector back with the catch-up's
+    /// result; [`Stopped`] if a step panicked (the projector is lost with
+    /// it).
     async fn catch_up_beside_ingest(
         mut self,
         background: Option<&Background>,
         committed: &watch::Receiver<Seq>,
+        placement: &mut Placement,
     ) -> Result<(Projector, Result<u64, ProjectError>), Stopped> {
         let mut total = 0;
         loop {
             let behind = committed.borrow().get().saturating_sub(self.position.get());
+            metrics::gauge!("calltap_projection_lag_seqs").set(behind.max(0) as f64);
+            let background =
+                background.filter(|_| placement.background(behind, std::time::Instant::now()));
+            let priority = if background.is_some() {
+                "background"
+            } else {
+                "normal"
+            };
+            metrics::counter!("calltap_projection_steps_total", "priority" => priority)
+                .increment(1);
             let prepared;
-            (self, prepared) = match background.filter(|_| behind <= BACKGROUND_LAG) {
+            (self, prepared) = match background {
                 Some(background) => {
-                    background
+                    let started = std::time::Instant::now();
+                    let done = background
                         .run(move || {
                             let prepared = self.prepare_step();
                             (self, prepared)
                         })
-                        .await?
+                        .await?;
+                    placement.took(started.elapsed(), std::time::Instant::now());
+                    done
                 }
                 None => tokio::task::spawn_blocking(move || {
                     let prepared = self.prepare_step();
@@ -913,6 +963,24 @@ mod tests {
         assert_eq!(projector.projection().rebuilding(), None);
     }
 
+    #[test]
+    fn a_step_computes_in_the_background_only_while_the_projector_keeps_up() {
+        let start = std::time::Instant::now();
+        let mut placement = Placement::default();
+        assert!(placement.background(0, start));
+        assert!(placement.background(BACKGROUND_LAG, start));
+        assert!(!placement.background(BACKGROUND_LAG + 1, start));
+        // A step that kept within its patience changes nothing.
+        placement.took(BACKGROUND_PATIENCE, start);
+        assert!(placement.background(0, start));
+        // A starved one sends the steps of the next few seconds to normal
+        // priority, then the background is tried again.
+        placement.took(BACKGROUND_PATIENCE + Duration::from_millis(1), start);
+        assert!(!placement.background(0, start));
+        assert!(!placement.background(0, start + BACKGROUND_RETRY - Duration::from_millis(1)));
+        assert!(placement.background(0, start + BACKGROUND_RETRY));
+    }
+
     #[tokio::test]
     async fn the_servers_catch_up_gives_the_rows_of_catch_up_computed_in_the_background_or_not() {
         let (_dir, reference) = corpus_db();
@@ -933,7 +1001,7 @@ mod tests {
             let projector = Projector::open(&store, 50, DEFAULT_CACHE).expect("open");
             let (_tx, committed) = watch::channel(Seq::new(total as i64 + behind));
             let (projector, result) = projector
-                .catch_up_beside_ingest(background, &committed)
+                .catch_up_beside_ingest(background, &committed, &mut Placement::default())
                 .await
                 .expect("no step panicked");
             assert_eq!(result.expect("catch up"), total);
