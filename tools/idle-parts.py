@@ -14,9 +14,9 @@ that wait costs.
 
 With --threads (lines of `tid user-ticks system-ticks` of the server's
 threads), each `tokio-rt-worker` is named for what it does: the runtime's
-workers spend a fifth or more of their CPU in the kernel (sockets), the
-blocking pool's thread, where the projector writes its rows, a few percent.
-The projector computes on a thread of its own, named.
+workers are the busiest, the blocking pool's threads, where the projector
+writes its rows, take under a quarter of the busiest one's CPU. The
+projector computes on a thread of its own, named.
 """
 
 import argparse
@@ -71,15 +71,19 @@ ROLES = {
 
 
 def roles(path):
-    """Per tid, what the server's thread does, from its user and system ticks."""
-    named = {}
+    """Per tid, what the server's thread does, from its user and system ticks:
+    the runtime's workers are the busy ones, the blocking pool's threads
+    (the projector's row writes) take a small fraction of their CPU."""
+    busy = {}
     with open(path) as lines:
         for line in lines:
             tid, user, system = line.split()
-            busy = int(user) + int(system)
-            kernel = int(system) / busy if busy else 0
-            named[tid] = "an HTTP runtime worker" if kernel >= 0.15 else "the projector's row writes (the blocking pool)"
-    return named
+            busy[tid] = int(user) + int(system)
+    most = max(busy.values(), default=0)
+    return {
+        tid: "an HTTP runtime worker" if ticks * 4 >= most else "the projector's row writes (the blocking pool)"
+        for tid, ticks in busy.items()
+    }
 
 
 def label(task, named):
