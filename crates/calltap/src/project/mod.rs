@@ -575,14 +575,14 @@ impl Projector {
 
     /// Runs the projector until the writer stops (`committed` closes),
     /// computing on a background thread and writing on the blocking pool
-    /// (see [`Projector::catch_up_beside_ingest`]): a catch-up at start, then one after each
-    /// commit but no sooner than [`STEP_INTERVAL`] after the last; a last
-    /// one once the writer has flushed, so that a clean shutdown leaves the
-    /// projections complete. A failed step is logged and retried a second
-    /// later, until the writer stops: then one last attempt, whatever it
-    /// gives, so that a stop never waits on a store that keeps failing (a
-    /// full disk); what is left is projected at the next start. The log is
-    /// never affected.
+    /// (see [`Projector::catch_up_beside_ingest`]): a catch-up at start,
+    /// then one after each commit but no sooner than [`STEP_INTERVAL`]
+    /// after the last; a last one once the writer has flushed, so that a
+    /// clean shutdown leaves the projections complete. A failed step is
+    /// logged and retried a second later, until the writer stops: then one
+    /// last attempt, whatever it gives, so that a stop never waits on a
+    /// store that keeps failing (a full disk); what is left is projected at
+    /// the next start. The log is never affected.
     pub fn spawn(self, mut committed: watch::Receiver<Seq>) -> tokio::task::JoinHandle<()> {
         let background = match Background::spawn("calltap-projector") {
             Ok(background) => Some(background),
