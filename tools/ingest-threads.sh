@@ -4,7 +4,7 @@
 # delivery, from /proc/PID/task/*/stat before and after): the two runtime
 # workers (HTTP), the projector's computing (`calltap-project`, at
 # SCHED_IDLE), the blocking pool's threads (the projector's row writes;
-# `tokio-rt-worker` too, told apart by their low system time), the log
+# `tokio-rt-worker` too, told apart by their small share of CPU), the log
 # writer and the WAL checkpointer. Beside it, each thread's wait for a core
 # (`run queue`, from /proc/PID/task/*/schedstat, µs a delivery): a thread
 # that was ready to run but found both cores taken. On the log writer, the
