@@ -398,7 +398,7 @@ fn seed_calls(path: &Path) {
         })
         .collect();
     for chunk in rows.chunks(5_000) {
-        store.write_batch(chunk, Seq::ZERO).expect("seed");
+        store.write_batch(chunk, &[], Seq::ZERO).expect("seed");
     }
     store.analyze().expect("analyze");
 }

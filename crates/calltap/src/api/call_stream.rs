@@ -189,7 +189,7 @@ mod tests {
         let store = Store::open(&dir.path().join("s.db"), Durability::Normal).expect("open");
         let mut projections = store.projection_writer().expect("projector connection");
         projections
-            .write_batch(&[row(9)], Seq::new(9))
+            .write_batch(&[row(9)], &[], Seq::new(9))
             .expect("write");
         let (updates, receiver) = broadcast::channel(2);
         let mut stream = CallStream {

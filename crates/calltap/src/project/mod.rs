@@ -178,11 +178,13 @@ pub enum ProjectError {
 }
 
 /// A step computed and not yet written ([`Projector::prepare_step`]): the
-/// touched calls' rows, the last seq they fold in, and the events of the
+/// touched calls' rows, each delivery that names a call (for the store's
+/// per-call index), the last seq they fold in, and the events of the
 /// batch left for the next step.
 #[derive(Debug)]
 pub struct Step {
     rows: Vec<CallRow>,
+    deliveries: Vec<(CallId, Seq)>,
     last: Seq,
     events: usize,
     rest: Vec<StoredEvent>,
@@ -407,6 +409,7 @@ impl Projector {
             }
         };
         let mut touched = BTreeSet::new();
+        let mut deliveries = Vec::with_capacity(events.len());
         let mut consumed = 0;
         self.cache.begin_step();
         for event in &events {
@@ -420,6 +423,7 @@ impl Projector {
                 break;
             }
             consumed += 1;
+            deliveries.push((id.clone(), event.seq));
             let call_event = self.call_event(event)?;
             if !self.cache.warm(id) {
                 let (state, last_seq) = self.load(id)?;
@@ -430,6 +434,8 @@ impl Projector {
                 touched.insert(id.clone());
             }
         }
+        // In the index's order: one call's deliveries share its leaves.
+        deliveries.sort_unstable();
         let rest = events.split_off(consumed);
         let Some(last) = events.last().map(|e| e.seq) else {
             return Ok(None);
@@ -443,6 +449,7 @@ impl Projector {
         }
         Ok(Some(Step {
             rows,
+            deliveries,
             last,
             events: events.len(),
             rest,
@@ -455,11 +462,12 @@ impl Projector {
     pub fn commit_step(&mut self, step: Step) -> Result<usize, ProjectError> {
         let Step {
             rows,
+            deliveries,
             last,
             events,
             rest,
         } = step;
-        self.store.write_batch(&rows, last)?;
+        self.store.write_batch(&rows, &deliveries, last)?;
         self.position = last;
         self.pending = rest;
         self.cache.evict();
@@ -1071,6 +1079,42 @@ mod tests {
         assert!(steps > 12, "{steps} steps for 12 interleaved calls");
         assert_eq!(projector.position(), Seq::new(jobs.len() as i64));
         assert_eq!(projector.events_read_back(), 0, "the rest waited in memory");
+        // Each step indexed the deliveries it took: up to the position,
+        // every call's deliveries read from the index alone, as in the log.
+        let reader = store.reader().expect("reader");
+        assert_eq!(
+            reader.calls_indexed_up_to().expect("index"),
+            projector.position()
+        );
+        let everything = reader
+            .stored_events(&EventFilter {
+                limit: 10_000,
+                ..EventFilter::default()
+            })
+            .expect("the log");
+        let calls: BTreeSet<&CallId> = everything
+            .iter()
+            .filter_map(|e| e.call_id.as_ref())
+            .collect();
+        assert_eq!(calls.len(), 12);
+        for call in calls {
+            let of_call = |events: &[StoredEvent]| -> Vec<Seq> {
+                events
+                    .iter()
+                    .filter(|e| e.call_id.as_ref() == Some(call))
+                    .map(|e| e.seq)
+                    .collect()
+            };
+            let indexed = reader
+                .stored_events(&EventFilter {
+                    call_id: Some(call.clone()),
+                    limit: 10_000,
+                    ..EventFilter::default()
+                })
+                .expect("the call's deliveries");
+            assert_eq!(of_call(&indexed), of_call(&everything), "{call}");
+            assert_eq!(indexed.len(), of_call(&everything).len(), "{call}");
+        }
         let (_dir, reference) = corpus_db();
         let mut whole = Projector::open(&reference, 512, DEFAULT_CACHE).expect("open");
         whole.catch_up().expect("catch up");

@@ -115,6 +115,11 @@ pub trait LogRead {
 
     /// The number of stored events (for tests and tools).
     fn count_events(&self) -> Result<i64, StoreError>;
+
+    /// The seq up to which the per-call index the projector keeps
+    /// ([`ProjectionWrite::write_batch`]) holds every delivery of every
+    /// call; a per-call read finds the later ones by the log's order.
+    fn calls_indexed_up_to(&self) -> Result<Seq, StoreError>;
 }
 
 /// Reading the piece store: the content-addressed parts of cut bodies.
@@ -153,8 +158,17 @@ pub trait ProjectionWrite: Send {
     /// How far into the log the projections are.
     fn checkpoint(&self) -> Result<Seq, StoreError>;
 
-    /// Upserts `rows` and moves the checkpoint to `seq`, in one transaction.
-    fn write_batch(&mut self, rows: &[CallRow], seq: Seq) -> Result<(), StoreError>;
+    /// Upserts `rows`, indexes `deliveries` (each delivery of the step
+    /// that names a call, with its seq, for the per-call reads of
+    /// [`LogRead::events`]) and moves the checkpoint to `seq`, in one
+    /// transaction. A delivery indexed before (a rebuild's second pass) is
+    /// indexed once.
+    fn write_batch(
+        &mut self,
+        rows: &[CallRow],
+        deliveries: &[(CallId, Seq)],
+        seq: Seq,
+    ) -> Result<(), StoreError>;
 
     /// The projection format the stored rows were written in (see
     /// `calls::detail::PROJECTION_FORMAT`); 1 for rows written before

@@ -37,10 +37,11 @@ impl From<rusqlite::Error> for StoreError {
 
 /// The page size of a new database. Each commit writes every page it
 /// touched to the WAL whole, and a batch touches about one page per
-/// delivery in each index with random or per-call keys (the dedup key,
-/// `events_by_call`): with 1 KiB pages rather than SQLite's 4 KiB, the
-/// WAL (and the checkpoint's copy) takes 6-7 KB a delivery rather than 10
-/// (commit `ffc86e7`).
+/// delivery in each index with random or per-call keys (the dedup key;
+/// the per-call index, which a projector's step writes a call's leaf of
+/// once for all its deliveries): with 1 KiB pages rather than SQLite's
+/// 4 KiB, the WAL (and the checkpoint's copy) took 6-7 KB a delivery
+/// rather than 10 (commit `ffc86e7`, when the writer kept both indexes).
 const PAGE_SIZE: i64 = 1024;
 
 /// The log writer's page cache, in KiB (as a negative `cache_size`): the

@@ -14,6 +14,7 @@ use std::ops::RangeInclusive;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::connection::SqliteReader;
+use super::schema::call_events_up_to;
 use super::turns::WriteTurns;
 use crate::ids::{CallId, Seq};
 use crate::store::backend::{AnswerRead, OutboxRead, OutboxWrite};
@@ -72,10 +73,16 @@ impl AnswerRead for SqliteReader {
         seqs: RangeInclusive<Seq>,
     ) -> Result<Vec<AnswerRecord>, StoreError> {
         self.with(|conn| {
+            // The call's seqs as the log's per-call reads find them.
+            let up_to = call_events_up_to!();
             let mut stmt = conn.prepare_cached(&format!(
-                "SELECT {ANSWER_COLUMNS} FROM events e INDEXED BY events_by_call
-                 JOIN answers a ON a.seq = e.seq
-                 WHERE e.call_id = ?1 AND e.seq BETWEEN ?2 AND ?3 ORDER BY e.seq"
+                "SELECT {ANSWER_COLUMNS} FROM answers a WHERE a.seq IN (
+                     SELECT seq FROM call_events
+                     WHERE call_id = ?1 AND seq BETWEEN ?2 AND min(?3, {up_to})
+                     UNION ALL
+                     SELECT seq FROM events
+                     WHERE seq BETWEEN max(?2, {up_to} + 1) AND ?3 AND call_id = ?1
+                 ) ORDER BY a.seq"
             ))?;
             let rows = stmt.query_map(params![call_id, seqs.start(), seqs.end()], answer_row)?;
             Ok(rows.collect::<Result<_, _>>()?)

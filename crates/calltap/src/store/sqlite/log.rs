@@ -17,6 +17,7 @@ use rusqlite::{params, CachedStatement, Connection, OptionalExtension, Transacti
 
 use super::checkpointer::WalGrowth;
 use super::connection::SqliteReader;
+use super::schema::call_events_up_to;
 use super::turns::WriteTurns;
 use super::{forward, quarantine};
 use crate::ids::{DedupKey, Seq};
@@ -481,6 +482,12 @@ impl LogRead for SqliteReader {
     fn count_events(&self) -> Result<i64, StoreError> {
         self.with(|conn| Ok(conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?))
     }
+
+    fn calls_indexed_up_to(&self) -> Result<Seq, StoreError> {
+        self.with(|conn| {
+            Ok(conn.query_row(concat!("SELECT ", call_events_up_to!()), [], |r| r.get(0))?)
+        })
+    }
 }
 
 impl PieceRead for SqliteReader {
@@ -490,31 +497,54 @@ impl PieceRead for SqliteReader {
     }
 }
 
+/// The events of the call `:call_id` in `(:after, :up_to]`, at most
+/// `:limit`, by seq, with `$filter` (on `events`' columns) besides: those
+/// `call_events` indexes, then those after [`call_events_up_to`](super::schema::call_events_up_to) by the
+/// log's order. The two parts never overlap, so `UNION ALL` repeats none.
+macro_rules! call_events_query {
+    ($filter:literal) => {
+        concat!(
+            "SELECT c.seq AS seq, e.received_at, e.call_id, e.type, e.timestamp, e.key, e.body, e.format, e.conflicts_with
+             FROM call_events c CROSS JOIN events e ON e.seq = c.seq
+             WHERE c.call_id = :call_id AND c.seq > :after
+               AND c.seq <= min(:up_to, ",
+            call_events_up_to!(),
+            ") ",
+            $filter,
+            " UNION ALL
+             SELECT seq, received_at, call_id, type, timestamp, key, body, format, conflicts_with FROM events
+             WHERE seq > max(:after, ",
+            call_events_up_to!(),
+            ") AND seq <= :up_to AND call_id = :call_id ",
+            $filter,
+            " ORDER BY seq LIMIT :limit"
+        )
+    };
+}
+
 /// The events query for the filters given. Only the given filters become
 /// conditions, each combination its own statement naming its index: a
 /// catch-all `(?2 IS NULL OR call_id = ?2)` hides the indexes from the
 /// planner, which then walks the whole log by seq.
+///
+/// A call's deliveries are read in two parts that meet at
+/// [`call_events_up_to`](super::schema::call_events_up_to): up to it from `call_events`, the index the
+/// projector keeps (see the schema's migration 10), and after it from the
+/// log itself, by seq (the few deliveries the projector has not reached
+/// yet, or every one in a log no projector has indexed).
 fn events_query(filter: &EventFilter) -> &'static str {
     match (filter.call_id.is_some(), filter.message_type.is_some()) {
         (false, false) => {
             "SELECT seq, received_at, call_id, type, timestamp, key, body, format, conflicts_with FROM events
              WHERE seq > :after AND seq <= :up_to ORDER BY seq LIMIT :limit"
         }
-        (true, false) => {
-            "SELECT seq, received_at, call_id, type, timestamp, key, body, format, conflicts_with FROM events
-             INDEXED BY events_by_call
-             WHERE call_id = :call_id AND seq > :after AND seq <= :up_to ORDER BY seq LIMIT :limit"
-        }
+        (true, false) => call_events_query!(""),
         (false, true) => {
             // No index by type (migration 3 dropped it): walk by seq.
             "SELECT seq, received_at, call_id, type, timestamp, key, body, format, conflicts_with FROM events
              WHERE seq > :after AND seq <= :up_to AND type = :type ORDER BY seq LIMIT :limit"
         }
-        (true, true) => {
-            "SELECT seq, received_at, call_id, type, timestamp, key, body, format, conflicts_with FROM events
-             INDEXED BY events_by_call
-             WHERE call_id = :call_id AND type = :type AND seq > :after AND seq <= :up_to ORDER BY seq LIMIT :limit"
-        }
+        (true, true) => call_events_query!("AND type = :type"),
     }
 }
 
@@ -674,30 +704,22 @@ mod tests {
     }
 
     #[test]
-    fn a_call_filter_reads_the_calls_index_not_the_whole_log() {
+    fn a_call_filter_reads_the_call_index_and_the_log_only_after_it() {
         let dir = tempfile::tempdir().expect("tempdir");
         let conn = open_writer(&dir.path().join("t.db"), Durability::Normal).expect("open");
-        let filters = [
-            (
-                None,
-                None,
-                "USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)",
-            ),
-            (
-                Some("c"),
-                None,
-                "USING INDEX events_by_call (call_id=? AND seq>? AND seq<?)",
-            ),
-            (
-                None,
-                Some("t"),
-                "USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)",
-            ),
-            (
-                Some("c"),
-                Some("t"),
-                "USING INDEX events_by_call (call_id=? AND seq>? AND seq<?)",
-            ),
+        let by_seq = "SEARCH events USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)";
+        // The indexed part by the call's key, then the rest by seq (both
+        // in order, merged: no sort), never a walk of the whole log.
+        let by_call: &[&str] = &[
+            "MERGE (UNION ALL)",
+            "LEFT; SEARCH c USING PRIMARY KEY (call_id=? AND seq>? AND seq<?)",
+            "RIGHT; SEARCH events USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)",
+        ];
+        let filters: [(Option<&str>, Option<&str>, &[&str]); 4] = [
+            (None, None, &[by_seq]),
+            (Some("c"), None, by_call),
+            (None, Some("t"), &[by_seq]),
+            (Some("c"), Some("t"), by_call),
         ];
         for (call_id, message_type, expected) in filters {
             let filter = EventFilter {
@@ -722,7 +744,9 @@ mod tests {
                 .collect::<Result<_, _>>()
                 .expect("rows");
             let plan = detail.join("; ");
-            assert!(plan.contains(expected), "{filter:?}: {plan}");
+            for part in expected {
+                assert!(plan.contains(part), "{filter:?}: {plan}");
+            }
             assert!(!plan.contains("USE TEMP B-TREE"), "{filter:?}: {plan}");
         }
     }
@@ -782,6 +806,221 @@ mod tests {
         );
         assert_eq!(events[1].key, hash_key);
         assert_eq!(events[1].body, b.body, "stored byte-identical");
+    }
+
+    /// A stored delivery's seq, call and type.
+    type Delivery = (Seq, Option<CallId>, String);
+
+    /// 13 deliveries: calls c0, c1 and c2 in turn, every third a
+    /// `speech-update`, the seventh naming no call; an answer to each of
+    /// c1's. Returns the store and, per seq, its call and type.
+    fn calls_in_turn() -> (
+        tempfile::TempDir,
+        crate::store::sqlite::Sqlite,
+        Vec<Delivery>,
+    ) {
+        use crate::store::backend::LogAppend;
+        use crate::store::{AnswerRecord, Job};
+        let dir = tempfile::tempdir().expect("tempdir");
+        let sqlite =
+            crate::store::sqlite::Sqlite::open(&dir.path().join("t.db"), Durability::Normal)
+                .expect("open");
+        let mut log = sqlite.log().expect("log");
+        let mut stored = Vec::new();
+        for i in 1..=13_i64 {
+            let mut new = event(&format!("k{i}"));
+            new.call_id = (i != 7).then(|| CallId::new(&format!("c{}", i % 3)));
+            if i % 3 == 0 {
+                new.message_type = "speech-update".to_owned();
+            }
+            let outcomes = log
+                .append_batch(&[&Job::Event(new.clone())], &mut NewPieces::default())
+                .expect("append");
+            let seq = outcomes[0].stored_seq().expect("stored");
+            stored.push((seq, new.call_id.clone(), new.message_type.clone()));
+        }
+        for (seq, call, _) in &stored {
+            if call.as_ref().is_some_and(|c| c.as_str() == "c1") {
+                let answer = Job::Answer(AnswerRecord {
+                    seq: *seq,
+                    answered_at: 1,
+                    outcome: "app".to_owned(),
+                    status: 200,
+                    latency_ms: 1,
+                    headers: "{}".to_owned(),
+                    body: bytes::Bytes::from_static(b"{}"),
+                    error: None,
+                });
+                log.append_batch(&[&answer], &mut NewPieces::default())
+                    .expect("answer");
+            }
+        }
+        (dir, sqlite, stored)
+    }
+
+    #[test]
+    fn a_call_s_deliveries_read_the_same_wherever_the_call_index_ends() {
+        use crate::store::backend::{AnswerRead, ProjectionWrite};
+        let (_dir, sqlite, stored) = calls_in_turn();
+        let reader = sqlite.reader().expect("reader");
+        let mut projections = sqlite.projections().expect("projections");
+        let named: Vec<(CallId, Seq)> = stored
+            .iter()
+            .filter_map(|(seq, call, _)| Some((call.clone()?, *seq)))
+            .collect();
+        let read =
+            |call: &str, after: i64, up_to: i64, limit: u32, kind: Option<&str>| -> Vec<i64> {
+                reader
+                    .events(&EventFilter {
+                        call_id: Some(CallId::new(call)),
+                        message_type: kind.map(str::to_owned),
+                        after: Some(Seq::new(after)),
+                        up_to: Some(Seq::new(up_to)),
+                        limit,
+                    })
+                    .expect("read")
+                    .iter()
+                    .map(|e| e.seq.get())
+                    .collect()
+            };
+        let expected =
+            |call: &str, after: i64, up_to: i64, limit: u32, kind: Option<&str>| -> Vec<i64> {
+                stored
+                    .iter()
+                    .filter(|(seq, c, t)| {
+                        c.as_ref().is_some_and(|c| c.as_str() == call)
+                            && seq.get() > after
+                            && seq.get() <= up_to
+                            && kind.is_none_or(|k| k == t)
+                    })
+                    .map(|(seq, _, _)| seq.get())
+                    .take(limit as usize)
+                    .collect()
+            };
+
+        let answered = |after: i64, up_to: i64| -> Vec<i64> {
+            reader
+                .answers_of_call(&CallId::new("c1"), Seq::new(after)..=Seq::new(up_to))
+                .expect("answers")
+                .iter()
+                .map(|a| a.seq.get())
+                .collect()
+        };
+        let check = |end: &str| {
+            for call in ["c0", "c1", "c2", "c9"] {
+                for (after, up_to, limit) in [(0, 13, 100), (0, 13, 2), (4, 11, 100), (7, 8, 100)] {
+                    for kind in [None, Some("speech-update")] {
+                        assert_eq!(
+                            read(call, after, up_to, limit, kind),
+                            expected(call, after, up_to, limit, kind),
+                            "{call} in ({after}, {up_to}], at most {limit}, {kind:?}, {end}"
+                        );
+                    }
+                }
+            }
+            assert_eq!(answered(0, 13), expected("c1", 0, 13, 100, None), "{end}");
+            assert_eq!(answered(5, 10), expected("c1", 4, 10, 100, None), "{end}");
+        };
+        let index_state = || -> (i64, i64) {
+            let rows = reader
+                .with(|conn| {
+                    Ok(conn.query_row("SELECT count(*) FROM call_events", [], |row| row.get(0))?)
+                })
+                .expect("index rows");
+            (reader.calls_indexed_up_to().expect("up to").get(), rows)
+        };
+
+        // The index ends before the first delivery (none indexed), in the
+        // middle of the log (just after the seventh, which names no call),
+        // and at its end.
+        check("nothing indexed");
+        let mut from = 0;
+        for up_to in [7_i64, 8, 13] {
+            let step: Vec<(CallId, Seq)> = named
+                .iter()
+                .filter(|(_, seq)| seq.get() > from && seq.get() <= up_to)
+                .cloned()
+                .collect();
+            projections
+                .write_batch(&[], &step, Seq::new(up_to))
+                .expect("index");
+            from = up_to;
+            assert_eq!(index_state().0, up_to);
+            check(&format!("indexed up to {up_to}"));
+        }
+
+        // A rebuild empties the projections and starts again from the
+        // beginning: the index neither moves back nor takes a row twice.
+        projections.reset(1).expect("reset");
+        projections
+            .write_batch(&[], &named[..2], Seq::new(2))
+            .expect("a rebuild's first step");
+        assert_eq!(index_state(), (13, 12));
+        check("during a rebuild");
+    }
+
+    #[test]
+    fn migration_10_indexes_every_stored_delivery_of_a_call_and_drops_the_writer_s_index() {
+        // Arrange: a database at schema version 9 with three deliveries,
+        // two of call c and one naming no call.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("t.db");
+        let mut old = Connection::open(&path).expect("open");
+        let tx = old.transaction().expect("tx");
+        for sql in &MIGRATIONS[..9] {
+            tx.execute_batch(sql).expect("an older schema");
+        }
+        tx.pragma_update(None, "user_version", 9).expect("version");
+        tx.commit().expect("commit");
+        for (key, call) in [("k1", Some("c")), ("k2", None), ("k3", Some("c"))] {
+            old.execute(
+                "INSERT INTO events (received_at, call_id, type, timestamp, key, body, headers)
+                 VALUES (1, ?1, 'status-update', 2, ?2, x'7b7d', '{}')",
+                params![call, key],
+            )
+            .expect("old row");
+        }
+        drop(old);
+
+        // Act
+        drop(open_writer(&path, Durability::Normal).expect("migrates"));
+
+        // Assert
+        let conn = Connection::open(&path).expect("open");
+        let indexed: Vec<(String, i64)> = conn
+            .prepare("SELECT call_id, seq FROM call_events ORDER BY call_id, seq")
+            .expect("prepare")
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(indexed, [("c".to_owned(), 1), ("c".to_owned(), 3)]);
+        let up_to: i64 = conn
+            .query_row(concat!("SELECT ", call_events_up_to!()), [], |row| {
+                row.get(0)
+            })
+            .expect("checkpoint");
+        assert_eq!(up_to, 3);
+        let writer_index: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE name = 'events_by_call'",
+                [],
+                |row| row.get(0),
+            )
+            .expect("schema");
+        assert_eq!(writer_index, 0, "appends no longer pay for events_by_call");
+        let reader = SqliteReader::open(&path).expect("reader");
+        let read: Vec<i64> = reader
+            .events(&EventFilter {
+                call_id: Some(CallId::new("c")),
+                limit: 10,
+                ..EventFilter::default()
+            })
+            .expect("read")
+            .iter()
+            .map(|e| e.seq.get())
+            .collect();
+        assert_eq!(read, [1, 3]);
     }
 
     #[test]

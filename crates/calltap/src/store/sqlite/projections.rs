@@ -77,7 +77,12 @@ impl ProjectionWrite for SqliteProjections {
     }
 
     /// Upserts `rows` and moves the checkpoint to `seq`, in one transaction.
-    fn write_batch(&mut self, rows: &[CallRow], seq: Seq) -> Result<(), StoreError> {
+    fn write_batch(
+        &mut self,
+        rows: &[CallRow],
+        deliveries: &[(CallId, Seq)],
+        seq: Seq,
+    ) -> Result<(), StoreError> {
         // Packed before the turn is taken: the ingest writer waits for the
         // write lock while this transaction holds it, so only SQL runs in it.
         let details: Vec<(Detail, Option<&SharedPart>)> = rows
@@ -163,6 +168,26 @@ impl ProjectionWrite for SqliteProjections {
                 "UPDATE projection_checkpoint SET seq = ?1 WHERE name = 'calls'",
                 [seq],
             )?;
+            // Many rows a statement: a step indexes hundreds of deliveries,
+            // and a statement's run costs about what a row's insert does.
+            let mut chunk = tx.prepare_cached(&index_statement(INDEX_CHUNK))?;
+            let mut one = tx.prepare_cached(&index_statement(1))?;
+            let mut chunks = deliveries.chunks_exact(INDEX_CHUNK);
+            for rows in &mut chunks {
+                chunk.execute(params_from_iter(
+                    rows.iter()
+                        .flat_map(|(call, seq)| [call as &dyn ToSql, seq as &dyn ToSql]),
+                ))?;
+            }
+            for (call, delivery) in chunks.remainder() {
+                one.execute(params![call, delivery])?;
+            }
+            // Never back: after a rebuild's reset, `seq` starts again at
+            // the beginning while the index stays complete up to where it was.
+            tx.execute(
+                "UPDATE projection_checkpoint SET seq = max(seq, ?1) WHERE name = 'call_events'",
+                [seq],
+            )?;
         }
         tx.commit()?;
         if self.part_ids.len() + added.len() > MAX_PART_IDS {
@@ -201,6 +226,19 @@ impl ProjectionWrite for SqliteProjections {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// The rows of `call_events` one statement of [`ProjectionWrite::write_batch`]
+/// inserts (the rest of a step's one at a time).
+const INDEX_CHUNK: usize = 64;
+
+/// `INSERT OR IGNORE` of `rows` `(call_id, seq)` rows into `call_events`.
+fn index_statement(rows: usize) -> String {
+    let mut sql = String::from("INSERT OR IGNORE INTO call_events (call_id, seq) VALUES (?, ?)");
+    for _ in 1..rows {
+        sql.push_str(", (?, ?)");
+    }
+    sql
 }
 
 /// A shared part shorter than this stays in its detail: a row of its own
@@ -514,20 +552,20 @@ mod tests {
         };
 
         store
-            .write_batch(&[row("queued", 10, "d1")], Seq::new(1))
+            .write_batch(&[row("queued", 10, "d1")], &[], Seq::new(1))
             .expect("write");
         assert_eq!(listed(&reader, Some("queued"), None).len(), 1);
 
         // Only unindexed columns change.
         store
-            .write_batch(&[row("queued", 10, "d2")], Seq::new(2))
+            .write_batch(&[row("queued", 10, "d2")], &[], Seq::new(2))
             .expect("write");
         assert_eq!(detail(&reader), "d2");
         assert_eq!(listed(&reader, Some("queued"), Some(10)).len(), 1);
 
         // An indexed column changes: its index entries move.
         store
-            .write_batch(&[row("ended", 10, "d3")], Seq::new(3))
+            .write_batch(&[row("ended", 10, "d3")], &[], Seq::new(3))
             .expect("write");
         assert_eq!(detail(&reader), "d3");
         assert!(listed(&reader, Some("queued"), None).is_empty());
@@ -537,7 +575,7 @@ mod tests {
         );
 
         store
-            .write_batch(&[row("ended", 20, "d4")], Seq::new(4))
+            .write_batch(&[row("ended", 20, "d4")], &[], Seq::new(4))
             .expect("write");
         assert_eq!(detail(&reader), "d4");
         assert_eq!(listed(&reader, None, Some(20)).len(), 1);
@@ -591,11 +629,12 @@ mod tests {
             ..row("ended", 10, &format!("[{prompt}]"))
         };
         store
-            .write_batch(&[rows[0].clone(), short.clone()], Seq::new(1))
+            .write_batch(&[rows[0].clone(), short.clone()], &[], Seq::new(1))
             .expect("write");
         store
             .write_batch(
                 &[rows[1].clone(), absent.clone(), misplaced.clone()],
+                &[],
                 Seq::new(2),
             )
             .expect("write");
@@ -657,7 +696,7 @@ mod tests {
             vec![r#"{"role":"user","text":"the same words again"}"#; 200].join(",")
         );
         store
-            .write_batch(&[row("ended", 10, &long)], Seq::new(1))
+            .write_batch(&[row("ended", 10, &long)], &[], Seq::new(1))
             .expect("write");
 
         let stored = reader

@@ -12,7 +12,8 @@
 //! delivery, see [`log`](super::log)), `pieces` (content-addressed parts
 //! of cut bodies), `quarantine`, `calls`, `detail_parts` and
 //! `projection_checkpoint` (the call projections, see
-//! [`projections`](super::projections)), `answers`,
+//! [`projections`](super::projections)), `call_events` (each call's
+//! deliveries, kept by the projector beside them), `answers`,
 //! `outbox_cursor` and `outbox_pending` (forwarding, see
 //! [`forward`](super::forward)).
 
@@ -93,7 +94,42 @@ pub const MIGRATIONS: &[&str] = &[
     );
     ALTER TABLE calls ADD COLUMN detail_part INTEGER;
     ALTER TABLE calls ADD COLUMN detail_part_at INTEGER;",
+    // 10: each call's deliveries indexed by the projector, a step at a
+    // time, rather than by the log's writer, a delivery at a time.
+    MIGRATION_CALL_EVENTS,
 ];
+
+/// Migration 10: `call_events`, the seqs of each call's deliveries, written
+/// by the projector with its rows (see
+/// [`projections`](super::projections)), in place of the index
+/// `events_by_call`, which every append had to update on the log writer's
+/// one thread: a random 1 KiB leaf a delivery, written to the WAL and
+/// copied again at checkpoint. A step's deliveries of one call share a
+/// leaf. The checkpoint row `call_events` says up to which seq the table
+/// is complete; a per-call read finds the deliveries after it by the log's
+/// order ([`log`](super::log)). A rebuild of the projections leaves both
+/// alone. The backfill indexes every stored delivery.
+const MIGRATION_CALL_EVENTS: &str = "CREATE TABLE call_events (
+        call_id TEXT NOT NULL,
+        seq     INTEGER NOT NULL,
+        PRIMARY KEY (call_id, seq)
+    ) WITHOUT ROWID;
+    INSERT INTO call_events (call_id, seq)
+        SELECT call_id, seq FROM events INDEXED BY events_by_call
+        WHERE call_id IS NOT NULL ORDER BY call_id, seq;
+    INSERT INTO projection_checkpoint (name, seq)
+        SELECT 'call_events', coalesce(max(seq), 0) FROM events;
+    DROP INDEX events_by_call;";
+
+/// The seq up to which `call_events` holds every delivery of every call
+/// (0 where no projector has indexed any), as an SQL expression: a per-call
+/// read takes what is after it from the log itself.
+macro_rules! call_events_up_to {
+    () => {
+        "coalesce((SELECT seq FROM projection_checkpoint WHERE name = 'call_events'), 0)"
+    };
+}
+pub(super) use call_events_up_to;
 
 /// Migration 5: `answers` (one per answered question, by the question's
 /// seq), `outbox_cursor` (per destination, the seq up to which every

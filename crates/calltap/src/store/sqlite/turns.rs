@@ -83,7 +83,7 @@ mod tests {
             let done_tx = done_tx.clone();
             std::thread::spawn(move || {
                 projection
-                    .write_batch(&[], crate::ids::Seq::ZERO)
+                    .write_batch(&[], &[], crate::ids::Seq::ZERO)
                     .expect("projection write");
                 let _ = done_tx.send("projection");
             })
