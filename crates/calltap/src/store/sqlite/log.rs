@@ -499,8 +499,9 @@ impl PieceRead for SqliteReader {
 
 /// The events of the call `:call_id` in `(:after, :up_to]`, at most
 /// `:limit`, by seq, with `$filter` (on `events`' columns) besides: those
-/// `call_events` indexes, then those after [`call_events_up_to`](super::schema::call_events_up_to) by the
-/// log's order. The two parts never overlap, so `UNION ALL` repeats none.
+/// `call_events` indexes, then those after
+/// [`call_events_up_to`](super::schema::call_events_up_to) by the log's
+/// order. The two parts never overlap, so `UNION ALL` repeats none.
 macro_rules! call_events_query {
     ($filter:literal) => {
         concat!(
@@ -528,10 +529,11 @@ macro_rules! call_events_query {
 /// planner, which then walks the whole log by seq.
 ///
 /// A call's deliveries are read in two parts that meet at
-/// [`call_events_up_to`](super::schema::call_events_up_to): up to it from `call_events`, the index the
-/// projector keeps (see the schema's migration 10), and after it from the
-/// log itself, by seq (the few deliveries the projector has not reached
-/// yet, or every one in a log no projector has indexed).
+/// [`call_events_up_to`](super::schema::call_events_up_to): up to it from
+/// `call_events`, the index the projector keeps (see the schema's
+/// migration 10), and after it from the log itself, by seq (the few
+/// deliveries the projector has not reached yet, or every one in a log no
+/// projector has indexed).
 fn events_query(filter: &EventFilter) -> &'static str {
     match (filter.call_id.is_some(), filter.message_type.is_some()) {
         (false, false) => {
