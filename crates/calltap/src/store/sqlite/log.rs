@@ -962,6 +962,33 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_index_checkpoint_is_written_again_by_the_next_step() {
+        use crate::store::backend::ProjectionWrite;
+        let (dir, sqlite, stored) = calls_in_turn();
+        Connection::open(dir.path().join("t.db"))
+            .expect("open")
+            .execute(
+                "DELETE FROM projection_checkpoint WHERE name = 'call_events'",
+                [],
+            )
+            .expect("lose the row");
+        let reader = sqlite.reader().expect("reader");
+        assert_eq!(reader.calls_indexed_up_to().expect("up to"), Seq::ZERO);
+
+        let step: Vec<(CallId, Seq)> = stored
+            .iter()
+            .filter_map(|(seq, call, _)| Some((call.clone()?, *seq)))
+            .collect();
+        sqlite
+            .projections()
+            .expect("projections")
+            .write_batch(&[], &step, Seq::new(13))
+            .expect("a step");
+
+        assert_eq!(reader.calls_indexed_up_to().expect("up to"), Seq::new(13));
+    }
+
+    #[test]
     fn migration_10_indexes_every_stored_delivery_of_a_call_and_drops_the_writer_s_index() {
         // Arrange: a database at schema version 9 with three deliveries,
         // two of call c and one naming no call.

@@ -3,11 +3,13 @@
 //! detail as JSON, packed with LZ4 when that is shorter, with its shared
 //! part cut out), `detail_parts` (those parts, each kept once) and
 //! `projection_checkpoint` (how far into the log they are, and the
-//! projection format their JSON was written in);
+//! projection format their JSON was written in), and `call_events` (each
+//! call's seqs, the per-call index the log's reads use, with a checkpoint
+//! row of its own);
 //! the tables are in [`schema`](super::schema).
 //!
-//! Rows and checkpoint are written together in one transaction, so the
-//! table never claims to be further than it is.
+//! Rows, index and checkpoints are written together in one transaction, so
+//! neither table ever claims to be further than it is.
 
 use std::collections::HashMap;
 
@@ -76,7 +78,8 @@ impl ProjectionWrite for SqliteProjections {
         checkpoint(&self.conn)
     }
 
-    /// Upserts `rows` and moves the checkpoint to `seq`, in one transaction.
+    /// Upserts `rows`, indexes `deliveries` in `call_events` and moves
+    /// both checkpoints, in one transaction.
     fn write_batch(
         &mut self,
         rows: &[CallRow],
@@ -184,8 +187,11 @@ impl ProjectionWrite for SqliteProjections {
             }
             // Never back: after a rebuild's reset, `seq` starts again at
             // the beginning while the index stays complete up to where it was.
+            // An upsert: a missing row would read as 0 for ever, and every
+            // per-call read would walk the whole log.
             tx.execute(
-                "UPDATE projection_checkpoint SET seq = max(seq, ?1) WHERE name = 'call_events'",
+                "INSERT INTO projection_checkpoint (name, seq) VALUES ('call_events', ?1)
+                 ON CONFLICT (name) DO UPDATE SET seq = max(seq, excluded.seq)",
                 [seq],
             )?;
         }
