@@ -2,7 +2,7 @@
 //! each call's latest committed recipe, and a piece stored whole for each
 //! way pieces begin; and the recipes a reader rebuilt lately.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
 
 use bytes::Bytes;
@@ -144,10 +144,17 @@ impl<K: Clone + Eq + Hash> Bases<K> {
 /// Recipes rebuilt from deltas lately, by seq, for a reader: a delta's base
 /// is most often its call's previous delivery, read just before, so a page
 /// of a call (or the whole log in order) applies one delta per recipe, not
-/// a chain. Cleared when it holds [`RecentRecipes::CAPACITY`] bytes.
+/// a chain. Past [`RecentRecipes::CAPACITY`] bytes the oldest kept go first.
+///
+/// Why first in, first out rather than emptied at once: reading the log in
+/// order, each call's latest recipe was kept most recently; emptied, every
+/// call's next delivery walked its chain of deltas back to a recipe stored
+/// whole (up to [`MAX_DEPTH`]), and that walk filled it again.
 #[derive(Debug, Default)]
 pub struct RecentRecipes {
     recipes: HashMap<i64, Bytes>,
+    /// The seqs in `recipes`, oldest kept first.
+    order: VecDeque<i64>,
     bytes: usize,
 }
 
@@ -160,21 +167,35 @@ impl RecentRecipes {
     /// reloads and read-backs.
     pub const CAPACITY: usize = 4 << 20;
 
+    /// How many of the recipes a walk down a chain of deltas rebuilds are
+    /// kept, those nearest the one asked for: enough for a call's page read
+    /// newest first, while a walk of a long call's chain does not push out
+    /// every other call's latest recipe.
+    pub const CHAIN_KEPT: usize = 64;
+
     /// The recipe stored at `seq`, if rebuilt lately.
     pub fn get(&self, seq: i64) -> Option<Bytes> {
         self.recipes.get(&seq).cloned()
     }
 
-    /// Keeps the recipe stored at `seq`.
+    /// Keeps the recipe stored at `seq`, forgetting the oldest kept while
+    /// they would hold more than [`Self::CAPACITY`] bytes.
     pub fn insert(&mut self, seq: i64, recipe: Bytes) {
-        if self.bytes + recipe.len() > Self::CAPACITY {
-            self.recipes.clear();
-            self.bytes = 0;
+        if let Some(old) = self.recipes.remove(&seq) {
+            self.bytes -= old.len();
+            self.order.retain(|kept| *kept != seq);
+        }
+        while self.bytes + recipe.len() > Self::CAPACITY {
+            let Some(oldest) = self.order.pop_front() else {
+                break;
+            };
+            if let Some(old) = self.recipes.remove(&oldest) {
+                self.bytes -= old.len();
+            }
         }
         self.bytes += recipe.len();
-        if let Some(old) = self.recipes.insert(seq, recipe) {
-            self.bytes = self.bytes.saturating_sub(old.len());
-        }
+        self.recipes.insert(seq, recipe);
+        self.order.push_back(seq);
     }
 }
 
@@ -199,6 +220,36 @@ mod tests {
         }
         assert!(recent.get(99).is_some(), "the latest stays");
         assert!(recent.get(0).is_none(), "the first was forgotten");
+    }
+
+    #[test]
+    fn a_reader_past_its_capacity_forgets_the_oldest_recipes_first() {
+        // 100 calls read in turn, round after round, with recipes of 64 KiB:
+        // more than fit, so some must go.
+        let mut recent = RecentRecipes::default();
+        let recipe = || Bytes::from(vec![b'r'; 64 << 10]);
+        let fit = RecentRecipes::CAPACITY / (64 << 10);
+        for seq in 0..1_000 {
+            recent.insert(seq, recipe());
+            assert!(recent.bytes <= RecentRecipes::CAPACITY);
+            // Every one of the last `fit` recipes is still there, so the
+            // next delivery of each of those calls applies one delta.
+            let first_kept = (seq + 1 - fit as i64).max(0);
+            for kept in first_kept..=seq {
+                assert!(recent.get(kept).is_some(), "{kept} forgotten at {seq}");
+            }
+        }
+        assert_eq!(recent.recipes.len(), fit);
+        assert_eq!(recent.order.len(), fit);
+    }
+
+    #[test]
+    fn a_recipe_kept_again_is_counted_once() {
+        let mut recent = RecentRecipes::default();
+        recent.insert(7, Bytes::from_static(b"first"));
+        recent.insert(7, Bytes::from_static(b"second!"));
+        assert_eq!(recent.get(7), Some(Bytes::from_static(b"second!")));
+        assert_eq!((recent.bytes, recent.order.len()), (7, 1));
     }
 
     #[test]

@@ -582,8 +582,9 @@ fn whole_recipe(stored: Vec<u8>, format: i64) -> Result<Bytes, StoreError> {
 }
 
 /// The recipe of the delta stored at `seq`: back along its bases to a
-/// recipe stored whole or rebuilt lately, then each delta applied in turn
-/// (each kept in `recent`, so the call's next delivery applies one).
+/// recipe stored whole or rebuilt lately, then each delta applied in turn.
+/// `recent` keeps the last [`RecentRecipes::CHAIN_KEPT`] of them (the
+/// call's next delivery applies one delta; its previous ones none).
 fn delta_recipe(
     conn: &Connection,
     seq: Seq,
@@ -626,7 +627,9 @@ fn delta_recipe(
     };
     while let Some((at, delta)) = chain.pop() {
         recipe = Bytes::from(body::apply_delta(&recipe, &delta)?);
-        recent.insert(at, recipe.clone());
+        if chain.len() < RecentRecipes::CHAIN_KEPT {
+            recent.insert(at, recipe.clone());
+        }
     }
     Ok(recipe)
 }
