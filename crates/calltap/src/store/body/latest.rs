@@ -173,6 +173,16 @@ impl RecentRecipes {
     /// every other call's latest recipe.
     pub const CHAIN_KEPT: usize = 64;
 
+    /// How many recipes are kept.
+    pub fn len(&self) -> usize {
+        self.recipes.len()
+    }
+
+    /// Whether none is kept.
+    pub fn is_empty(&self) -> bool {
+        self.recipes.is_empty()
+    }
+
     /// The recipe stored at `seq`, if rebuilt lately.
     pub fn get(&self, seq: i64) -> Option<Bytes> {
         self.recipes.get(&seq).cloned()

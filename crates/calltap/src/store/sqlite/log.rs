@@ -1289,6 +1289,49 @@ mod tests {
     }
 
     #[test]
+    fn a_walk_down_a_long_chain_of_deltas_keeps_only_the_recipes_nearest_the_one_read() {
+        // Arrange: one call of 200 deliveries, each a delta on the one
+        // before, the first stored whole.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("t.db");
+        let conn = open_writer(&path, Durability::Normal).expect("open");
+        let pad = "x".repeat(300);
+        let mut memo = Memo::default();
+        let mut last = Vec::new();
+        for n in 0..200 {
+            let body = format!(
+                r#"{{"message":{{"call":{{"id":"c1","pad":"{pad}","status":"s{n}"}},"n":{n}}}}}"#
+            );
+            let mut new = event(&format!("k{n}"));
+            new.split = body::split(body.as_bytes(), &body::KnownPieces::default());
+            new.body = bytes::Bytes::from(body.clone().into_bytes());
+            append_event(&conn, &new, &mut NewPieces::default(), &mut memo).expect("append");
+            memo.commit();
+            last = body.into_bytes();
+        }
+        let deltas: i64 = conn
+            .query_row("SELECT count(*) FROM events WHERE format = 3", [], |row| {
+                row.get(0)
+            })
+            .expect("formats");
+        assert_eq!(deltas, 199, "a chain 199 deltas deep");
+
+        // Act: the last delivery, from a reader that rebuilt nothing yet.
+        let reader = SqliteReader::open(&path).expect("reader");
+        let body = reader.event_body(Seq::new(200)).expect("read");
+
+        // Assert: read exactly; kept are the 64 recipes nearest it and the
+        // recipe stored whole at the chain's foot, not the 134 in between.
+        assert_eq!(body, Some(last));
+        let recent = reader.recent_recipes();
+        let chain_kept = RecentRecipes::CHAIN_KEPT as i64;
+        assert_eq!(recent.len(), RecentRecipes::CHAIN_KEPT + 1);
+        assert!(recent.get(1).is_some(), "the whole recipe");
+        assert!((201 - chain_kept..=200).all(|seq| recent.get(seq).is_some()));
+        assert!((2..201 - chain_kept).all(|seq| recent.get(seq).is_none()));
+    }
+
+    #[test]
     fn a_delta_or_piece_whose_base_is_gone_is_reported_corrupt() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("t.db");
