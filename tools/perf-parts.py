@@ -100,11 +100,15 @@ def main():
     # A thread's group is the one whose marker most of its samples show:
     # samples inside hand-written assembly (blake3's) unwind no further, so
     # a sample alone cannot always tell which thread it ran on.
+    # The HTTP workers last, and also by their threads' name: in a build
+    # with LTO the scheduler's loop is inlined out of their stacks, and the
+    # blocking pool's threads, which write the projector's rows, share it.
+    detect = GROUPS[1:] + [(GROUPS[0][0], GROUPS[0][1], None), (GROUPS[0][0], "tokio-rt-worker", None)]
     taken = list(samples(sys.stdin))
     votes = collections.defaultdict(collections.Counter)
     for head, frames in taken:
         stack = head + "\n" + "\n".join(frames)
-        group = next((g for g, marker, _ in GROUPS if marker in stack), None)
+        group = next((g for g, marker, _ in detect if marker in stack), None)
         votes[thread_of(head)][group] += 1
     group_of = {tid: vote.most_common(1)[0][0] for tid, vote in votes.items()}
     parts_of = {group: parts for group, _, parts in GROUPS}
