@@ -117,7 +117,8 @@ def start_sink(procs, calltap, port):
     """`calltap serve --dry-run` on `port`: a fast app for the outbox."""
     p = procs.start(
         f"sink-{port}",
-        [calltap, "serve", "--dry-run", "--listen", f"127.0.0.1:{port}", "--vapi-secret", SECRET],
+        # It takes deliveries at the app's path, /vapi, as the tool server does.
+        [calltap, "serve", "--dry-run", "--listen", f"127.0.0.1:{port}", "--vapi-secret", SECRET, "--path", "/vapi"],
         env={"RUST_LOG": "warn"},
     )
 

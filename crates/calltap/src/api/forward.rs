@@ -248,7 +248,9 @@ pub struct RetryIn {
     /// write as `5.0`).
     #[serde(default, deserialize_with = "integral_seq")]
     pub seq: Option<Seq>,
-    /// Send every dead letter again.
+    /// Send every dead letter again, oldest first, as many as the outbox
+    /// has room for (50,000 less what it holds): `revived` says how many;
+    /// ask again for the rest.
     #[serde(default)]
     pub all: bool,
 }
@@ -307,7 +309,7 @@ impl utoipa::PartialSchema for RetryIn {
             .additional_properties(Some(AdditionalProperties::FreeForm(false)));
         let all = ObjectBuilder::new()
             .property("destination", destination())
-            .property("all", flag(true, "Send every dead letter again."))
+            .property("all", flag(true, "Send every dead letter again, oldest first, as many as the outbox has room for (50,000 less what it holds); ask again for the rest."))
             .required("all")
             .additional_properties(Some(AdditionalProperties::FreeForm(false)));
         Schema::OneOf(

@@ -139,6 +139,12 @@ pub struct Queue {
     /// Something changed since the last save.
     changed: bool,
     last_error: Option<(Seq, String)>,
+    /// Dead letters whose rows are stored and that the queue no longer
+    /// holds: a destination down for long gives up on deliveries without
+    /// end, and held in memory they would count against [`MAX_HELD`] and,
+    /// past it, stop the outbox reading the log for good. Reviving reads
+    /// them back from the store.
+    dead_stored: u64,
 }
 
 impl Queue {
@@ -159,6 +165,7 @@ impl Queue {
             done: Vec::new(),
             changed: false,
             last_error: None,
+            dead_stored: 0,
         };
         for row in snapshot.rows {
             let seq = row.seq;
@@ -176,14 +183,7 @@ impl Queue {
                 dirty: false,
             };
             if row.state == PendingState::Dead {
-                queue.entries.insert(
-                    seq,
-                    Entry {
-                        phase: Phase::Dead,
-                        chained: false,
-                        ..entry
-                    },
-                );
+                queue.dead_stored += 1;
                 continue;
             }
             queue.entries.insert(seq, entry);
@@ -197,9 +197,15 @@ impl Queue {
         self.read_to
     }
 
+    /// How many deliveries the queue holds: not done, or dead and not yet
+    /// stored.
+    pub fn held(&self) -> usize {
+        self.entries.len()
+    }
+
     /// Whether the queue holds few enough deliveries to read more.
     pub fn has_room(&self, limit: usize) -> bool {
-        self.entries.len() < limit
+        self.held() < limit
     }
 
     /// Takes the next delivery read from the log (seqs strictly
@@ -416,18 +422,20 @@ impl Queue {
         }
     }
 
-    /// Sends dead letters again: `seq`, or every one when `None`. Each is
-    /// attempted at once, outside its call's order (the call's later
-    /// deliveries went on without it), and may die again only after a
-    /// full retry period. Returns how many were revived.
-    pub fn revive(&mut self, seq: Option<Seq>) -> usize {
-        let dead: Vec<Seq> = self
+    /// Sends dead letters again: those given up on since the last save
+    /// that match `seq` (every one when `None`), and `stored`, dead rows
+    /// read back from the store. Each is attempted at once, outside its
+    /// call's order (the call's later deliveries went on without it), and
+    /// may die again only after a full retry period. Returns how many
+    /// were revived.
+    pub fn revive(&mut self, seq: Option<Seq>, stored: Vec<PendingRow>) -> usize {
+        let held: Vec<Seq> = self
             .entries
             .iter()
             .filter(|(s, e)| e.phase == Phase::Dead && seq.is_none_or(|want| **s == want))
             .map(|(s, _)| *s)
             .collect();
-        for seq in &dead {
+        for seq in &held {
             if let Some(entry) = self.entries.get_mut(seq) {
                 entry.attempts = 0;
                 entry.first_attempt_at = None;
@@ -437,10 +445,35 @@ impl Queue {
                 self.ready.insert(*seq);
             }
         }
-        if !dead.is_empty() {
+        let mut revived = held.len();
+        for row in stored {
+            if row.state != PendingState::Dead || self.entries.contains_key(&row.seq) {
+                continue;
+            }
+            self.entries.insert(
+                row.seq,
+                Entry {
+                    call_id: row.call_id,
+                    delivery: None,
+                    received_at: None,
+                    phase: Phase::Ready,
+                    attempts: 0,
+                    first_attempt_at: None,
+                    next_attempt_at: None,
+                    last_error: row.last_error,
+                    chained: false,
+                    durable: true,
+                    dirty: true,
+                },
+            );
+            self.ready.insert(row.seq);
+            self.dead_stored = self.dead_stored.saturating_sub(1);
+            revived += 1;
+        }
+        if revived > 0 {
             self.changed = true;
         }
-        dead.len()
+        revived
     }
 
     /// Whether there is anything to save.
@@ -509,10 +542,19 @@ impl Queue {
                 .is_some_and(|h| h.durable || h.attempts > 0)
     }
 
-    /// Records that `plan` was saved.
+    /// Records that `plan` was saved; the dead letters in it leave the
+    /// queue for the store.
     pub fn saved(&mut self, plan: &SavePlan) {
         for row in &plan.rows {
-            if let Some(entry) = self.entries.get_mut(&row.seq) {
+            if row.state == PendingState::Dead
+                && self
+                    .entries
+                    .get(&row.seq)
+                    .is_some_and(|e| e.phase == Phase::Dead)
+            {
+                self.entries.remove(&row.seq);
+                self.dead_stored += 1;
+            } else if let Some(entry) = self.entries.get_mut(&row.seq) {
                 entry.durable = true;
                 entry.dirty = false;
             }
@@ -533,6 +575,7 @@ impl Queue {
             cursor: self.saved_cursor,
             committed,
             settled_to: self.read_to,
+            dead: self.dead_stored,
             ..OutboxStatus::default()
         };
         let mut first_unsettled = None;
@@ -571,7 +614,9 @@ pub enum Settled {
 }
 
 /// The most deliveries the outbox holds in memory; past it, it stops
-/// reading the log (which holds the rest) until some are done.
+/// reading the log (which holds the rest) until some are done. Dead
+/// letters leave memory once stored, so they never take this room for
+/// good; it also bounds how many one revival brings back.
 pub const MAX_HELD: usize = 50_000;
 
 /// How many deliveries one read of the log takes.
@@ -616,8 +661,9 @@ impl OutboxHandle {
         !self.commands.is_closed()
     }
 
-    /// Sends dead letters again (`seq`, or all); how many were revived, or
-    /// `None` if the outbox has stopped.
+    /// Sends dead letters again (`seq`, or all: as many as the outbox has
+    /// room for, see [`MAX_HELD`]); how many were revived, or `None` if the
+    /// outbox has stopped.
     pub async fn revive(&self, seq: Option<Seq>) -> Option<usize> {
         let (reply, revived) = oneshot::channel();
         self.commands.send(Command::Revive(seq, reply)).await.ok()?;
@@ -762,7 +808,8 @@ impl<D: Destination> Driver<D> {
                 }
                 Some(command) = commands.recv() => match command {
                     Command::Revive(seq, reply) => {
-                        let _ = reply.send(self.queue.revive(seq));
+                        let revived = self.revive(seq).await;
+                        let _ = reply.send(revived);
                     }
                 },
                 () = sleep_for(wake_in) => {}
@@ -865,6 +912,37 @@ impl<D: Destination> Driver<D> {
                 (seq, attempt)
             });
         }
+    }
+
+    /// Sends dead letters again (`seq`, or all): saves first, so that
+    /// every dead letter is a stored row, then reads the dead rows back,
+    /// as many as the queue has room for.
+    async fn revive(&mut self, seq: Option<Seq>) -> usize {
+        self.save().await;
+        let room = MAX_HELD.saturating_sub(self.queue.held());
+        let (after, limit) = match seq {
+            Some(seq) => (Some(seq.prev()), 1),
+            None => (None, u32::try_from(room).unwrap_or(u32::MAX)),
+        };
+        let reader = Arc::clone(&self.reader);
+        let name = self.destination.name().to_owned();
+        let read = tokio::task::spawn_blocking(move || {
+            reader.pending(&name, Some(PendingState::Dead), after, limit)
+        })
+        .await
+        .map_err(|err| StoreError::Backend(err.into()))
+        .and_then(|read| read);
+        let stored = match read {
+            Ok(rows) => rows
+                .into_iter()
+                .filter(|row| seq.is_none_or(|want| row.seq == want))
+                .collect(),
+            Err(err) => {
+                tracing::error!(destination = self.destination.name(), error = %err, "outbox: reading its dead letters failed");
+                Vec::new()
+            }
+        };
+        self.queue.revive(seq, stored)
     }
 
     fn finished(&mut self, seq: Seq, attempt: Attempt) {
@@ -1150,6 +1228,86 @@ mod tests {
     }
 
     #[test]
+    fn stored_dead_letters_leave_the_queue_so_a_long_outage_never_stops_its_reading() {
+        // Arrange: three deliveries the destination refuses for good.
+        let mut q = queue(8);
+        for seq in 1..=3 {
+            q.admit(test_delivery(seq, None), true);
+        }
+        for seq in taken(&mut q, 0) {
+            q.finished(s(seq), Attempt::Permanent("404".to_owned()), 0, 0.5);
+        }
+        assert!(!q.has_room(3), "held until stored");
+
+        // Act
+        let plan = q.plan_save();
+        q.saved(&plan);
+
+        // Assert: stored as dead rows and gone from memory; counted still.
+        let dead: Vec<i64> = plan
+            .rows
+            .iter()
+            .filter(|r| r.state == PendingState::Dead)
+            .map(|r| r.seq.get())
+            .collect();
+        assert_eq!(dead, [1, 2, 3]);
+        assert_eq!(q.held(), 0);
+        assert!(q.has_room(1), "the log is read on");
+        let status = q.status("app", s(3));
+        assert_eq!(
+            (status.dead, status.pending, status.settled_to),
+            (3, 0, s(3))
+        );
+        q.admit(test_delivery(4, None), true);
+        assert_eq!(taken(&mut q, 0), [4]);
+    }
+
+    #[test]
+    fn dead_letters_read_back_from_the_store_are_sent_again() {
+        // Arrange: a queue resumed with two dead rows, which it only counts.
+        let row = |seq: i64| PendingRow {
+            seq: s(seq),
+            call_id: Some(CallId::new("a")),
+            state: PendingState::Dead,
+            attempts: 5,
+            first_attempt_at: Some(0),
+            next_attempt_at: None,
+            last_error: Some("given up".to_owned()),
+        };
+        let mut q = Queue::resume(
+            OutboxSnapshot {
+                cursor: s(9),
+                rows: vec![row(2), row(5)],
+            },
+            policy(),
+            8,
+        );
+        assert_eq!((q.held(), q.status("app", s(9)).dead), (0, 2));
+
+        // Act: one revived by seq (the row read back), then the rest.
+        assert_eq!(q.revive(Some(s(5)), vec![row(5)]), 1);
+        assert_eq!(q.revive(None, vec![row(2), row(5)]), 1, "5 is held already");
+
+        // Assert: both attempted at once, outside their call's order, and
+        // their rows updated on the next save.
+        assert_eq!(taken(&mut q, 0), [2, 5]);
+        assert_eq!(q.status("app", s(9)).dead, 0);
+        let states: Vec<(i64, PendingState)> = q
+            .plan_save()
+            .rows
+            .iter()
+            .map(|r| (r.seq.get(), r.state))
+            .collect();
+        assert_eq!(
+            states,
+            [(2, PendingState::Retrying), (5, PendingState::Retrying)]
+        );
+        q.attach(test_delivery(2, Some("a")));
+        q.finished(s(2), Attempt::Delivered, 0, 0.5);
+        assert_eq!(q.plan_save().done, [s(2)], "its row goes");
+    }
+
+    #[test]
     fn a_revived_dead_letter_is_sent_again_at_once() {
         let mut q = queue(8);
         q.admit(test_delivery(1, Some("a")), true);
@@ -1157,8 +1315,8 @@ mod tests {
         taken(&mut q, 0);
         q.finished(s(1), Attempt::Permanent("no".to_owned()), 0, 0.5);
         assert_eq!(taken(&mut q, 0), [2]);
-        assert_eq!(q.revive(Some(s(7))), 0);
-        assert_eq!(q.revive(None), 1);
+        assert_eq!(q.revive(Some(s(7)), Vec::new()), 0);
+        assert_eq!(q.revive(None, Vec::new()), 1);
         assert_eq!(taken(&mut q, 0), [1]);
         q.finished(s(1), Attempt::Delivered, 0, 0.5);
         q.finished(s(2), Attempt::Delivered, 0, 0.5);
