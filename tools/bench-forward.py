@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The pass-on benchmarks of issue 13 (BENCHMARKS.md, "Pass-on (issue 13)").
+"""The pass-on benchmarks of issue 13 (BENCHMARKS.md, "Pass-on").
 
 1. `tool-calls` answer latency through calltap (durability full: the
    commit is in every answer) to a fast local app, against the same app

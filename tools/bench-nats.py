@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The NATS benchmarks of issue 13 (BENCHMARKS.md, "Pass-on (issue 13)").
+"""The NATS benchmarks of issue 13 (BENCHMARKS.md, "Pass-on").
 
 1. Ingest throughput with NATS on (every committed delivery published to
    JetStream) against off: realistic deliveries (wrk,

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The disk's floor for a durable commit: how long one small write plus
 fdatasync takes on the file system the benchmarks' databases live on
-(BENCHMARKS.md, "Pass-on (issue 13)": the floor under the answer latency at
+(BENCHMARKS.md, "Pass-on": the floor under the answer latency at
 `durability = "full"`, where every commit waits for such a sync).
 
 Writes `--bytes` (default 4096, one WAL frame and a bit) and fdatasyncs

@@ -13,7 +13,7 @@
 -- "Where the durable path's CPU goes").
 --
 -- Used by tools/bench-forward.py, tools/bench-nats.py (BENCHMARKS.md,
--- "Pass-on (issue 13)"), tools/wal-peak.sh ("WAL under load") and
+-- "Pass-on"), tools/wal-peak.sh ("WAL under load") and
 -- tools/lib/wrk.sh.
 
 local threads = 0

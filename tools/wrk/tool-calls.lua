@@ -9,7 +9,7 @@
 -- before its next question, so the load is set by the pacing rather than
 -- by how fast the target answers (latency below saturation).
 --
--- Used by tools/bench-forward.py (BENCHMARKS.md, "Pass-on (issue 13)").
+-- Used by tools/bench-forward.py (BENCHMARKS.md, "Pass-on").
 
 local threads = 0
 
