@@ -234,8 +234,8 @@ mod tests {
 
     #[test]
     fn a_reader_past_its_capacity_forgets_the_oldest_recipes_first() {
-        // 100 calls read in turn, round after round, with recipes of 64 KiB:
-        // more than fit, so some must go.
+        // 1,000 recipes of 64 KiB, one after another: far more than fit,
+        // so some must go.
         let mut recent = RecentRecipes::default();
         let recipe = || Bytes::from(vec![b'r'; 64 << 10]);
         let fit = RecentRecipes::CAPACITY / (64 << 10);
