@@ -1288,6 +1288,29 @@ mod tests {
         }
     }
 
+    /// Appends one delivery of call `c1` per status, each committed: a
+    /// padded call object that differs only in its status and counter, so
+    /// each after the first is stored as a delta on the one before. The
+    /// last body.
+    fn append_call_objects(conn: &Connection, statuses: &[impl AsRef<str>]) -> Vec<u8> {
+        let pad = "x".repeat(300);
+        let mut memo = Memo::default();
+        let mut last = Vec::new();
+        for (n, status) in statuses.iter().enumerate() {
+            let status = status.as_ref();
+            let body = format!(
+                r#"{{"message":{{"call":{{"id":"c1","pad":"{pad}","status":"{status}"}},"n":{n}}}}}"#
+            );
+            let mut new = event(&format!("k{n}"));
+            new.split = body::split(body.as_bytes(), &body::KnownPieces::default());
+            new.body = bytes::Bytes::from(body.clone().into_bytes());
+            append_event(conn, &new, &mut NewPieces::default(), &mut memo).expect("append");
+            memo.commit();
+            last = body.into_bytes();
+        }
+        last
+    }
+
     #[test]
     fn a_walk_down_a_long_chain_of_deltas_keeps_only_the_recipes_nearest_the_one_read() {
         // Arrange: one call of 200 deliveries, each a delta on the one
@@ -1295,20 +1318,8 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("t.db");
         let conn = open_writer(&path, Durability::Normal).expect("open");
-        let pad = "x".repeat(300);
-        let mut memo = Memo::default();
-        let mut last = Vec::new();
-        for n in 0..200 {
-            let body = format!(
-                r#"{{"message":{{"call":{{"id":"c1","pad":"{pad}","status":"s{n}"}},"n":{n}}}}}"#
-            );
-            let mut new = event(&format!("k{n}"));
-            new.split = body::split(body.as_bytes(), &body::KnownPieces::default());
-            new.body = bytes::Bytes::from(body.clone().into_bytes());
-            append_event(&conn, &new, &mut NewPieces::default(), &mut memo).expect("append");
-            memo.commit();
-            last = body.into_bytes();
-        }
+        let statuses: Vec<String> = (0..200).map(|n| format!("s{n}")).collect();
+        let last = append_call_objects(&conn, &statuses);
         let deltas: i64 = conn
             .query_row("SELECT count(*) FROM events WHERE format = 3", [], |row| {
                 row.get(0)
@@ -1336,18 +1347,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("t.db");
         let conn = open_writer(&path, Durability::Normal).expect("open");
-        let pad = "x".repeat(300);
-        let mut memo = Memo::default();
-        for (n, status) in ["queued", "ended"].iter().enumerate() {
-            let body = format!(
-                r#"{{"message":{{"call":{{"id":"c1","pad":"{pad}","status":"{status}"}},"n":{n}}}}}"#
-            );
-            let mut new = event(&format!("k{n}"));
-            new.split = body::split(body.as_bytes(), &body::KnownPieces::default());
-            new.body = bytes::Bytes::from(body.into_bytes());
-            append_event(&conn, &new, &mut NewPieces::default(), &mut memo).expect("append");
-            memo.commit();
-        }
+        append_call_objects(&conn, &["queued", "ended"]);
         let reader = SqliteReader::open(&path).expect("reader");
         assert!(reader.event_body(Seq::new(2)).is_ok());
         conn.execute("DELETE FROM pieces WHERE base IS NULL", [])
