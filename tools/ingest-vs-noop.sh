@@ -5,13 +5,12 @@
 # the same receiver appending each body to a file with one fdatasync per
 # group before answering (`--append`: the floor of any receiver whose 200
 # means on disk), `calltap serve --dry-run` and `calltap serve`
-# (durability full), one after
-# the other per round, each on a fresh database; prints deliveries/s, p99 and
-# the server's CPU per delivery (user + system from /proc), and the part of
-# it spent on the writer thread (the serial stage: cut, delta, SQLite, fsync);
-# each server's deliveries/s against the round's no-op and against its
-# durable floor; wrk's own CPU a request and the share of the machine's CPU
-# left idle, which together
+# (durability full), one after the other per round, each on a fresh
+# database; prints deliveries/s, p99 and the server's CPU per delivery
+# (user + system from /proc), and the part of it spent on the writer thread
+# (the serial stage: cut, delta, SQLite, fsync); each server's deliveries/s
+# against the round's no-op and against its durable floor; wrk's own CPU a
+# request and the share of the machine's CPU left idle, which together
 # bound the ratio: on two cores a server taking C µs a delivery reaches at
 # most 2 s / (C + wrk's µs) a second, and less by the share it leaves idle.
 # With BASE=path/to/another/calltap, each round also runs that build's
