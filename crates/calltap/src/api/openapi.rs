@@ -144,4 +144,43 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), count, "repeated operationIds among {ids:?}");
     }
+
+    /// Whether `value` is of a type `schema` names (a schema naming no
+    /// type takes any value).
+    fn type_allows(schema: &serde_json::Value, value: &serde_json::Value) -> bool {
+        use serde_json::Value;
+        let named = |name: &str| match value {
+            Value::Null => name == "null",
+            Value::Bool(_) => name == "boolean",
+            Value::Number(n) => name == "number" || (name == "integer" && n.is_i64()),
+            Value::String(_) => name == "string",
+            Value::Array(_) => name == "array",
+            Value::Object(_) => name == "object",
+        };
+        match &schema["type"] {
+            Value::String(name) => named(name),
+            Value::Array(names) => names.iter().filter_map(Value::as_str).any(named),
+            _ => true,
+        }
+    }
+
+    /// Vapi sends a tool call's arguments as an object or as a string of
+    /// JSON (OpenAI's form), and `GET /api/v1/calls/{id}/tool-calls` passes
+    /// them on as they came, so its document must take both (it said
+    /// object or null, and schemathesis caught a string in a response).
+    #[test]
+    fn a_tool_calls_documented_arguments_take_an_object_and_a_string_of_json() {
+        let document: serde_json::Value =
+            serde_json::from_str(&super::document()).expect("the document is JSON");
+        let arguments =
+            &document["components"]["schemas"]["AnsweredToolCall"]["properties"]["arguments"];
+        assert!(arguments.is_object(), "no schema for the arguments");
+        for sent in [
+            serde_json::json!({"orderNumber": "NW-9908418"}),
+            serde_json::json!("{\"orderNumber\":\"NW-9908418\"}"),
+            serde_json::Value::Null,
+        ] {
+            assert!(type_allows(arguments, &sent), "{arguments} refuses {sent}");
+        }
+    }
 }

@@ -29,8 +29,8 @@ pub struct AnsweredToolCall {
     pub id: Option<String>,
     /// The tool (function) name.
     pub name: Option<String>,
-    /// The arguments, as sent (an object, or a string of JSON).
-    #[schema(value_type = Option<Object>)]
+    /// The arguments, as sent: an object, or a string of JSON (OpenAI's
+    /// form); any JSON value a sender put there is passed on as it came.
     pub arguments: Option<serde_json::Value>,
     /// The `result` the answer carried for this id.
     pub result: Option<String>,
