@@ -51,6 +51,11 @@ for _ in $(seq 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.1;
 "$bin" replay --to "$base/webhook" --from fixtures/sample-12-calls.jsonl.gz --concurrency 4 \
   --no-progress >/dev/null 2>&1 || true
 
+# One worker: with two worker threads, CPython 3.11's ast raised a
+# spurious "AST constructor recursion depth mismatch" (python/cpython#106905)
+# inside hypothesis's description of a filter, an error of the tester's own
+# on one operation (in two runs of two; in none of two with one worker,
+# which also took less time).
 status=0
 "$venv/bin/schemathesis" run "$base/api/openapi.json" \
   --url "$base" \
@@ -60,7 +65,7 @@ status=0
   --exclude-operation-id streamEvents \
   --exclude-operation-id streamCall \
   --max-examples "$examples" \
-  --workers 2 \
+  --workers 1 \
   --request-timeout 10 \
   --suppress-health-check all \
   --report junit --report-dir "$out" \
