@@ -82,6 +82,26 @@ struct Entry {
     dirty: bool,
 }
 
+impl Entry {
+    /// A delivery read back from its stored row, waiting in its call's
+    /// order; its body is read from the log before an attempt.
+    fn stored(row: PendingRow) -> Entry {
+        Entry {
+            call_id: row.call_id,
+            delivery: None,
+            received_at: None,
+            phase: Phase::Waiting,
+            attempts: row.attempts,
+            first_attempt_at: row.first_attempt_at,
+            next_attempt_at: row.next_attempt_at,
+            last_error: row.last_error,
+            chained: true,
+            durable: true,
+            dirty: false,
+        }
+    }
+}
+
 /// What the queue's counts say, for the API and the metrics.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OutboxStatus {
@@ -168,25 +188,12 @@ impl Queue {
             dead_stored: 0,
         };
         for row in snapshot.rows {
-            let seq = row.seq;
-            let entry = Entry {
-                call_id: row.call_id,
-                delivery: None,
-                received_at: None,
-                phase: Phase::Waiting,
-                attempts: row.attempts,
-                first_attempt_at: row.first_attempt_at,
-                next_attempt_at: row.next_attempt_at,
-                last_error: row.last_error,
-                chained: true,
-                durable: true,
-                dirty: false,
-            };
             if row.state == PendingState::Dead {
                 queue.dead_stored += 1;
                 continue;
             }
-            queue.entries.insert(seq, entry);
+            let seq = row.seq;
+            queue.entries.insert(seq, Entry::stored(row));
             queue.enqueue(seq);
         }
         queue
@@ -436,13 +443,27 @@ impl Queue {
     /// may die again only after a full retry period. Returns how many
     /// were revived.
     pub fn revive(&mut self, seq: Option<Seq>, stored: Vec<PendingRow>) -> usize {
-        let held: Vec<Seq> = self
+        let mut dead: Vec<Seq> = self
             .entries
             .iter()
             .filter(|(s, e)| e.phase == Phase::Dead && seq.is_none_or(|want| **s == want))
             .map(|(s, _)| *s)
             .collect();
-        for seq in &held {
+        for row in stored {
+            if row.state != PendingState::Dead || self.entries.contains_key(&row.seq) {
+                continue;
+            }
+            dead.push(row.seq);
+            self.dead_stored = self.dead_stored.saturating_sub(1);
+            self.entries.insert(
+                row.seq,
+                Entry {
+                    chained: false,
+                    ..Entry::stored(row)
+                },
+            );
+        }
+        for seq in &dead {
             if let Some(entry) = self.entries.get_mut(seq) {
                 entry.attempts = 0;
                 entry.first_attempt_at = None;
@@ -452,35 +473,10 @@ impl Queue {
                 self.ready.insert(*seq);
             }
         }
-        let mut revived = held.len();
-        for row in stored {
-            if row.state != PendingState::Dead || self.entries.contains_key(&row.seq) {
-                continue;
-            }
-            self.entries.insert(
-                row.seq,
-                Entry {
-                    call_id: row.call_id,
-                    delivery: None,
-                    received_at: None,
-                    phase: Phase::Ready,
-                    attempts: 0,
-                    first_attempt_at: None,
-                    next_attempt_at: None,
-                    last_error: row.last_error,
-                    chained: false,
-                    durable: true,
-                    dirty: true,
-                },
-            );
-            self.ready.insert(row.seq);
-            self.dead_stored = self.dead_stored.saturating_sub(1);
-            revived += 1;
-        }
-        if revived > 0 {
+        if !dead.is_empty() {
             self.changed = true;
         }
-        revived
+        dead.len()
     }
 
     /// Whether there is anything to save.
