@@ -64,6 +64,8 @@ for round in $(seq 1 "$ROUNDS"); do
     after=$(ticks "$pid"); writer_after=$(writer_ticks "$pid")
     load=$(cut -d' ' -f1 /proc/loadavg)
     kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+    # The floor's file holds every body whole (GBs a round): gone at once.
+    rm -f "$WORK/$round-append.log"
     cpu=$(( (after - before) * 10000 / requests ))
     writer=$(( (writer_after - writer_before) * 10000 / requests ))
     if [ "$server" = noop ]; then noop_rate=$rate; fi
